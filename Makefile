@@ -1,0 +1,28 @@
+# Two commands do all the set-up: `make run` and `make test` create .venv when it is missing.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lab clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+run: $(STAMP)  ## every article, offline, into build/
+	$(PY) -m claimcheck run --all --mode offline
+
+test: $(STAMP)  ## the whole offline test suite
+	$(PY) -m pytest
+
+bench: $(STAMP)  ## time the batch against the plain papermill loop and the floor
+	$(PY) scripts/bench.py
+
+lab: $(STAMP)  ## explore the notebooks in JupyterLab
+	$(VENV)/bin/jupyter lab notebooks/
+
+clean:
+	rm -rf build

@@ -1,0 +1,264 @@
+"""The claims registry: one reviewable ``claims.yaml`` per article, validated into ``Claim`` objects.
+
+Every problem is reported at once, each as one line naming the file, the claim id and the field,
+so a reviewer can fix a registry in one pass.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from claimcheck.periods import parse_period
+
+
+class Strict(BaseModel):
+    """Base model that rejects unknown fields (a typo must not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Kind(str, Enum):
+    """What sort of statement a claim is."""
+
+    amount = "amount"
+    change = "change"
+    share = "share"
+    rank = "rank"
+    date = "date"
+    duration = "duration"
+    count = "count"
+    event = "event"
+    forecast = "forecast"
+    characterisation = "characterisation"
+    opinion = "opinion"
+
+
+class Comparator(str, Enum):
+    """How the claimed value is compared with the reference value."""
+
+    exceeds = "exceeds"  # "exceeded", "more than": reference > claimed
+    at_least = "at_least"  # reference >= claimed
+    at_most = "at_most"  # "up to", "almost": reference <= claimed
+    about = "about"  # "about", "some", "around": within the tolerance (relative)
+    rounded = "rounded"  # a plain figure: the reference rounds to it ("$28.7 billion" = 28.65-28.75)
+    equals = "equals"  # exact (counts, years, ranks)
+    before = "before"  # a date strictly before the claimed one
+    by = "by"  # a deadline: on or before the claimed date/year
+    within_decade = "within_decade"  # "in the 1980s"
+    min_duration = "min_duration"  # "over five decades": at least this many years
+    rank = "rank"  # "second largest": the reference rank equals the claimed rank
+
+
+UNITS = {
+    "USD", "EUR", "CNY", "percent", "percentage_points", "year", "years", "date", "decade",
+    "count", "rank", "jobs", "TEU",
+}
+
+OPS = {
+    "value", "sum", "yoy_change", "growth", "cagr", "share", "rank", "years_between", "implied_base",
+}
+
+
+def _check_period(value: str) -> str:
+    parse_period(value)
+    return value
+
+
+PeriodText = Annotated[str, AfterValidator(_check_period)]
+
+
+class Compute(Strict):
+    """A computation over the rows an evidence selects (see ``claimcheck.compute``)."""
+
+    op: str = "value"
+    period: PeriodText | None = None  # the period summed or read ("2022-01/2022-08")
+    base_period: PeriodText | None = None  # the comparison period for growth and cagr
+    entity: str | None = None  # whose rank or share
+    exclude_aggregates: bool = True  # ranks ignore regional and income-group aggregates
+    start: str | None = None  # years_between: a date, or a measure whose value is a date
+    end: str | None = None  # years_between: a date, or "article" for the article's date
+    scale: float = 1.0  # multiply the result (e.g. 1e6 for "US$ millions")
+    require_complete: bool = True  # a sum over months refuses a period with missing months
+
+    @field_validator("op")
+    @classmethod
+    def _known_op(cls, value: str) -> str:
+        if value not in OPS:
+            raise ValueError(f"unknown op {value!r}; expected one of {', '.join(sorted(OPS))}")
+        return value
+
+
+class DatasetEvidence(Strict):
+    """Rows of a reference snapshot, filtered by ``select`` and reduced by ``compute``."""
+
+    kind: Literal["dataset"]
+    source: str
+    snapshot: str
+    select: dict[str, str | list[str]] = Field(default_factory=dict)
+    compute: Compute = Compute()
+    label: str | None = None
+    why_missing: str | None = None  # said when no offline snapshot holds this evidence
+
+
+class DocumentEvidence(Strict):
+    """Facts stated by a published document in the documents registry."""
+
+    kind: Literal["document"]
+    document: str
+    measures: list[str] = Field(default_factory=list)  # facts used; empty for a quote-only citation
+    period: PeriodText | None = None
+    compute: Compute = Compute()
+    label: str | None = None
+
+
+class InternalEvidence(Strict):
+    """Arithmetic on the article's own numbers (e.g. the base a growth rate implies)."""
+
+    kind: Literal["internal"]
+    inputs: dict[str, float | str]
+    compute: Compute
+    label: str | None = None
+
+
+Evidence = Annotated[Union[DatasetEvidence, DocumentEvidence, InternalEvidence], Field(discriminator="kind")]
+
+
+class Claimed(Strict):
+    """The claimed value with its unit, period and comparator."""
+
+    value: float | str
+    unit: str
+    comparator: Comparator
+    period: PeriodText | None = None
+    tolerance: float | None = None  # relative, e.g. 0.05; widens "about" and "rounded"
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, value: str) -> str:
+        if value not in UNITS:
+            raise ValueError(f"unknown unit {value!r}; expected one of {', '.join(sorted(UNITS))}")
+        return value
+
+    @model_validator(mode="after")
+    def _value_fits_unit(self) -> "Claimed":
+        if self.unit in {"date", "decade"}:
+            parse_period(str(self.value))
+        elif isinstance(self.value, str):
+            raise ValueError(f"value {self.value!r} is not a number (unit {self.unit})")
+        return self
+
+
+class Reading(Strict):
+    """An alternative reading of an ambiguous claim (e.g. cumulative instead of annual)."""
+
+    id: str
+    label: str
+    claimed: Claimed | None = None  # overrides the claim's stated value, period or comparator
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Claim(Strict):
+    """One checkable (or explicitly uncheckable) statement of the article."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    quote: str = Field(min_length=1)
+    kind: Kind
+    family: str = "other"  # the check notebook that verifies it
+    statement: str  # the claim restated plainly, as the verdict tables show it
+    claimed: Claimed | None = None
+    reading: str = "as stated"  # label of the stated reading
+    evidence: list[Evidence] = Field(default_factory=list)
+    readings: list[Reading] = Field(default_factory=list)
+    reason: str | None = None  # why it cannot be checked, or why no evidence exists
+
+    @model_validator(mode="after")
+    def _checkable_or_reasoned(self) -> "Claim":
+        uncheckable = self.kind in {Kind.forecast, Kind.opinion}
+        if uncheckable and not self.reason:
+            raise ValueError(f"a {self.kind.value} needs a 'reason' saying why it cannot be checked")
+        if not uncheckable and not self.evidence and not self.reason:
+            raise ValueError("a claim without evidence needs a 'reason' saying why none exists")
+        if self.evidence and self.claimed is None:
+            raise ValueError("a claim with evidence needs 'claimed' (value, unit, comparator)")
+        return self
+
+    @property
+    def checkable(self) -> bool:
+        return self.kind not in {Kind.forecast, Kind.opinion}
+
+
+class NotClaim(Strict):
+    """A number in the text that is not a claim (a dateline, a policy name), with the reason."""
+
+    text: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+
+class ClaimsFile(Strict):
+    """The whole registry of one article."""
+
+    article: str
+    claims: list[dict[str, Any]]
+    not_claims: list[NotClaim] = Field(default_factory=list)
+
+
+class ClaimsError(ValueError):
+    """A registry that does not validate; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def _field_path(loc: tuple) -> str:
+    parts = [str(p) for p in loc if not (isinstance(p, str) and p in {"dataset", "document", "internal"})]
+    return ".".join(parts) or "(claim)"
+
+
+def load_claims(path: Path, article_text: str, article_id: str | None = None) -> tuple[list[Claim], list[NotClaim]]:
+    """Read and validate ``claims.yaml``; quotes and not-claims must occur in ``article_text``."""
+    path = Path(path)
+    where = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ClaimsError([f"{where}: not valid YAML: {exc}"]) from None
+    try:
+        registry = ClaimsFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ClaimsError(
+            [f"{where}: field '{_field_path(e['loc'])}': {e['msg']}" for e in exc.errors()]
+        ) from None
+
+    problems: list[str] = []
+    if article_id is not None and registry.article != article_id:
+        problems.append(f"{where}: field 'article': {registry.article!r} does not match the folder {article_id!r}")
+    claims: list[Claim] = []
+    seen: set[str] = set()
+    for index, item in enumerate(registry.claims):
+        claim_id = item.get("id") if isinstance(item, dict) else None
+        label = f"claim '{claim_id}'" if claim_id else f"claim #{index + 1} (no id)"
+        try:
+            claim = Claim.model_validate(item)
+        except ValidationError as exc:
+            problems += [f"{where}: {label}: field '{_field_path(e['loc'])}': {e['msg']}" for e in exc.errors()]
+            continue
+        if claim.id in seen:
+            problems.append(f"{where}: {label}: field 'id': duplicate id")
+        seen.add(claim.id)
+        if claim.quote not in article_text:
+            problems.append(f"{where}: {label}: field 'quote': not found verbatim in the article text")
+        claims.append(claim)
+    for index, item in enumerate(registry.not_claims):
+        if item.text not in article_text:
+            problems.append(
+                f"{where}: not_claims #{index + 1} {item.text!r}: field 'text': not found in the article text"
+            )
+    if problems:
+        raise ClaimsError(problems)
+    return claims, registry.not_claims
