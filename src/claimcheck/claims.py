@@ -136,6 +136,8 @@ class Claimed(Strict):
     comparator: Comparator
     period: PeriodText | None = None
     tolerance: float | None = None  # relative, e.g. 0.05; widens "about" and "rounded"
+    precision: float | None = None  # unit of the last written digit (0.1e9 for "$28.7 billion");
+    # when absent, "rounded" infers it from the significant digits of ``value``
 
     @field_validator("unit")
     @classmethod

@@ -1,0 +1,150 @@
+"""The ``claimcheck`` command line. Each subcommand is a thin shell over a function in the package."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from claimcheck import __version__
+
+
+def _cmd_articles(args: argparse.Namespace) -> int:
+    from claimcheck.articles import list_articles, load_article
+
+    for article_id in list_articles():
+        meta = load_article(article_id).metadata
+        print(f"{article_id}\t{meta.date}\t{meta.author}\t{meta.title}")
+    return 0
+
+
+def _cmd_claims(args: argparse.Namespace) -> int:
+    from claimcheck.articles import load_article
+    from claimcheck.tables import claims_table, write_table
+
+    write_table(claims_table(load_article(args.article)), args.format, sys.stdout)
+    return 0
+
+
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from claimcheck.articles import load_article
+    from claimcheck.coverage import find_uncovered
+
+    article = load_article(args.article)
+    uncovered = find_uncovered(article)
+    if not uncovered:
+        print(f"{article.id}: every number is inside a claim's quote or listed under not_claims")
+        return 0
+    print(f"{article.id}: {len(uncovered)} number(s) neither in a claim's quote nor under not_claims:")
+    for mention in uncovered:
+        print(f"  line {mention.line}: {mention.text!r} in …{mention.context}…")
+    return 1
+
+
+def _cmd_sources(args: argparse.Namespace) -> int:
+    from claimcheck.snapshots import sources_table
+
+    print(sources_table().to_string(index=False))
+    return 0
+
+
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    from claimcheck.snapshots import refresh_command
+
+    return refresh_command(source=args.source, snapshot=args.snapshot, everything=args.all)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from claimcheck.runner import run_command
+
+    return run_command(args)
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from claimcheck.history import diff_command
+
+    return diff_command(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claimcheck",
+        description="Check the quantitative claims of an article against public reference data.",
+    )
+    parser.add_argument("--version", action="version", version=f"claimcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("articles", help="list the articles", description="List the articles in data/articles/.")
+    p.set_defaults(func=_cmd_articles)
+
+    p = sub.add_parser("claims", help="list an article's claims", description="List the claims registry of an article.")
+    p.add_argument("--article", required=True, help="article id (a folder name under data/articles/)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
+    p.set_defaults(func=_cmd_claims)
+
+    p = sub.add_parser(
+        "coverage",
+        help="check that every number in the text is accounted for",
+        description="Find every number or quantity expression in the article text and fail when one is "
+        "neither inside a claim's quote nor listed under not_claims.",
+    )
+    p.add_argument("--article", required=True, help="article id")
+    p.set_defaults(func=_cmd_coverage)
+
+    p = sub.add_parser(
+        "sources",
+        help="list the reference sources and their snapshots",
+        description="List each reference source with its snapshots, method (api or transcribed) and date.",
+    )
+    p.set_defaults(func=_cmd_sources)
+
+    p = sub.add_parser(
+        "refresh",
+        help="fetch snapshots live and replace them atomically",
+        description="Fetch a source's snapshots from the live API, validate them, then replace the stored "
+        "snapshot atomically. A failed or invalid fetch leaves the old snapshot untouched.",
+    )
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--source", help="source name (see `claimcheck sources`)")
+    target.add_argument("--all", action="store_true", help="refresh every source")
+    p.add_argument("--snapshot", help="only this snapshot of the source")
+    p.set_defaults(func=_cmd_refresh)
+
+    p = sub.add_parser(
+        "run",
+        help="execute the check notebooks with papermill",
+        description="Execute every check notebook of an article (or all articles) with papermill in "
+        "parallel workers, then write verdicts.csv and verdicts.json under build/<article>/.",
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--article", help="article id")
+    which.add_argument("--all", action="store_true", help="every article")
+    p.add_argument("--mode", choices=["offline", "refresh", "auto"], default="offline", help="data mode")
+    p.add_argument("--refresh", action="store_const", const="refresh", dest="mode", help="same as --mode refresh")
+    p.add_argument("--workers", type=int, default=None, help="parallel workers (default: number of CPUs)")
+    p.add_argument("--notebook", action="append", help="only this notebook (repeatable)")
+    p.add_argument("--start-timeout", type=int, default=60, help="seconds for a kernel to start")
+    p.add_argument("--cell-timeout", type=int, default=600, help="seconds for one cell")
+    p.add_argument("--no-html", action="store_true", help="skip the HTML rendering")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "diff",
+        help="report verdicts or reference values that changed between runs",
+        description="Compare the last two runs in the history and list claims whose verdict or reference changed.",
+    )
+    p.add_argument("--article", help="only this article")
+    p.set_defaults(func=_cmd_diff)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``claimcheck`` and ``python -m claimcheck``."""
+    args = build_parser().parse_args(argv)
+    from claimcheck.articles import ArticleError
+    from claimcheck.claims import ClaimsError
+
+    try:
+        return args.func(args)
+    except (ArticleError, ClaimsError) as exc:
+        print(f"claimcheck: {exc}", file=sys.stderr)
+        return 2
