@@ -52,6 +52,7 @@ class Comparator(str, Enum):
     within_decade = "within_decade"  # "in the 1980s"
     min_duration = "min_duration"  # "over five decades": at least this many years
     rank = "rank"  # "second largest": the reference rank equals the claimed rank
+    attested = "attested"  # a statement or event: holds when a cited document records it
 
 
 UNITS = {
@@ -93,10 +94,14 @@ class Compute(Strict):
         return value
 
 
+Role = Literal["decisive", "context"]  # context evidence is shown beside the verdict, never decides it
+
+
 class DatasetEvidence(Strict):
     """Rows of a reference snapshot, filtered by ``select`` and reduced by ``compute``."""
 
     kind: Literal["dataset"]
+    role: Role = "decisive"
     source: str
     snapshot: str
     select: dict[str, str | list[str]] = Field(default_factory=dict)
@@ -109,9 +114,10 @@ class DocumentEvidence(Strict):
     """Facts stated by a published document in the documents registry."""
 
     kind: Literal["document"]
-    document: str
+    role: Role = "decisive"
+    document: str | list[str]  # one id, or several whose facts are combined (e.g. summed)
     measures: list[str] = Field(default_factory=list)  # facts used; empty for a quote-only citation
-    period: PeriodText | None = None
+    period: PeriodText | list[PeriodText] | None = None  # the facts' stated period(s), matched as written
     compute: Compute = Compute()
     label: str | None = None
 
@@ -120,6 +126,7 @@ class InternalEvidence(Strict):
     """Arithmetic on the article's own numbers (e.g. the base a growth rate implies)."""
 
     kind: Literal["internal"]
+    role: Role = "decisive"
     inputs: dict[str, float | str]
     compute: Compute
     label: str | None = None
@@ -131,9 +138,9 @@ Evidence = Annotated[Union[DatasetEvidence, DocumentEvidence, InternalEvidence],
 class Claimed(Strict):
     """The claimed value with its unit, period and comparator."""
 
-    value: float | str
-    unit: str
     comparator: Comparator
+    value: float | str | None = None  # None only for "attested"
+    unit: str | None = None
     period: PeriodText | None = None
     tolerance: float | None = None  # relative, e.g. 0.05; widens "about" and "rounded"
     precision: float | None = None  # unit of the last written digit (0.1e9 for "$28.7 billion");
@@ -141,13 +148,17 @@ class Claimed(Strict):
 
     @field_validator("unit")
     @classmethod
-    def _known_unit(cls, value: str) -> str:
-        if value not in UNITS:
+    def _known_unit(cls, value: str | None) -> str | None:
+        if value is not None and value not in UNITS:
             raise ValueError(f"unknown unit {value!r}; expected one of {', '.join(sorted(UNITS))}")
         return value
 
     @model_validator(mode="after")
     def _value_fits_unit(self) -> "Claimed":
+        if self.comparator is not Comparator.attested and (self.value is None or self.unit is None):
+            raise ValueError(f"comparator {self.comparator.value} needs a value and a unit")
+        if self.value is None:
+            return self
         if self.unit in {"date", "decade"}:
             parse_period(str(self.value))
         elif isinstance(self.value, str):
