@@ -194,10 +194,11 @@ class Claim(Strict):
         uncheckable = self.kind in {Kind.forecast, Kind.opinion}
         if uncheckable and not self.reason:
             raise ValueError(f"a {self.kind.value} needs a 'reason' saying why it cannot be checked")
-        if not uncheckable and not self.evidence and not self.reason:
-            raise ValueError("a claim without evidence needs a 'reason' saying why none exists")
-        if self.evidence and self.claimed is None:
-            raise ValueError("a claim with evidence needs 'claimed' (value, unit, comparator)")
+        decisive = [e for e in self.evidence if e.role == "decisive"]
+        if not uncheckable and not decisive and not self.reason:
+            raise ValueError("a claim without decisive evidence needs a 'reason' saying why none exists")
+        if decisive and self.claimed is None:
+            raise ValueError("a claim with decisive evidence needs 'claimed' (value, unit, comparator)")
         return self
 
     @property

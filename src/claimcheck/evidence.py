@@ -1,0 +1,301 @@
+"""Resolve one evidence spec of a claim into a value with its provenance.
+
+``resolve`` never raises for a bad evidence: whatever goes wrong becomes an ``EvidenceResult``
+with ``status`` ``missing`` (the data are not in the offline snapshot, a refresh could check it) or
+``error`` (a source failed, a snapshot is invalid, the spec cannot be computed), and a ``reason``.
+
+The loaders ``get_snapshot`` and ``load_documents`` are module attributes so that tests can
+replace them; a ``Loader`` memoises them so that judging many claims loads each snapshot and the
+documents registry once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Literal
+
+import pandas as pd
+
+from claimcheck.claims import DatasetEvidence, DocumentEvidence, Evidence, InternalEvidence
+from claimcheck.compute import ComputeError, ComputeMissing, compute, inputs_frame, select_rows
+
+OK = "ok"
+MISSING = "missing"
+ERROR = "error"
+STATUSES = (OK, MISSING, ERROR)
+Status = Literal["ok", "missing", "error"]
+
+DERIVED = "derived, not stated by the source"
+
+_MISSING_EXCEPTIONS = {"SnapshotMissing"}  # by name: snapshots.py is written in parallel
+
+
+def get_snapshot(source: str, name: str, mode: str = "offline") -> Any:
+    """``claimcheck.snapshots.get_snapshot`` (imported when first needed)."""
+    from claimcheck.snapshots import get_snapshot as _get_snapshot
+
+    return _get_snapshot(source, name, mode=mode)
+
+
+def load_documents() -> dict[str, Any]:
+    """``claimcheck.documents.load_documents`` (imported when first needed)."""
+    from claimcheck.documents import load_documents as _load_documents
+
+    return _load_documents()
+
+
+@dataclass(frozen=True)
+class EvidenceResult:
+    """What one evidence says, with where it comes from."""
+
+    label: str
+    kind: str  # dataset | document | internal
+    status: Status
+    value: float | str | None = None
+    unit: str | None = None
+    rows: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    description: str = ""
+    provenance: list[dict[str, Any]] = field(default_factory=list)
+    reason: str | None = None
+    role: str = "decisive"  # "context" evidence is shown, never decides
+    reading: str | None = None  # label of the reading this evidence was resolved for
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)  # op details (rank: n, top, entity)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+    @property
+    def source_ref(self) -> str:
+        """The snapshot path or URL of the first provenance entry ("" when none)."""
+        for item in self.provenance:
+            ref = item.get("snapshot") or item.get("url")
+            if ref:
+                return str(ref)
+        return ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (rows omitted)."""
+        return {
+            "label": self.label, "kind": self.kind, "status": self.status, "value": self.value, "unit": self.unit,
+            "description": self.description, "provenance": self.provenance, "reason": self.reason,
+            "role": self.role, "reading": self.reading,
+        }
+
+
+class Loader:
+    """Memoised access to snapshots and documents for one run (one ``judge_all`` call)."""
+
+    def __init__(self, mode: str = "offline"):
+        self.mode = mode
+        self._snapshots: dict[tuple[str, str], Any] = {}
+        self._documents: dict[str, Any] | None = None
+        self._documents_error: BaseException | None = None
+
+    def snapshot(self, source: str, name: str) -> Any:
+        key = (source, name)
+        if key not in self._snapshots:
+            try:
+                self._snapshots[key] = get_snapshot(source, name, mode=self.mode)
+            except Exception as exc:  # remembered so a failing fetch is not retried per claim
+                self._snapshots[key] = exc
+        found = self._snapshots[key]
+        if isinstance(found, BaseException):
+            raise found
+        return found
+
+    def documents(self) -> dict[str, Any]:
+        if self._documents is None and self._documents_error is None:
+            try:
+                self._documents = load_documents()
+            except Exception as exc:
+                self._documents_error = exc
+        if self._documents_error is not None:
+            raise self._documents_error
+        return self._documents  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def _is_missing(exc: BaseException) -> bool:
+    return any(cls.__name__ in _MISSING_EXCEPTIONS for cls in type(exc).__mro__)
+
+
+def _exc_text(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if type(exc).__name__ in text else f"{type(exc).__name__}: {text}"
+
+
+def provenance_dict(provenance: Any) -> dict[str, Any]:
+    """A ``Provenance`` (or a dict already) as a plain dict without empty fields."""
+    if provenance is None:
+        return {}
+    if isinstance(provenance, dict):
+        return {k: v for k, v in provenance.items() if v is not None}
+    if hasattr(provenance, "as_dict"):
+        return provenance.as_dict()
+    return {k: v for k, v in vars(provenance).items() if v is not None}
+
+
+def article_date(article: Any) -> date | None:
+    """The publication date of an ``Article`` (or a ``date`` given directly, or None)."""
+    if article is None or isinstance(article, date):
+        return article
+    try:
+        return article.metadata.date
+    except Exception:
+        return None
+
+
+def _select_text(select: dict[str, str | list[str]]) -> str:
+    parts = [f"{k}={'+'.join(v) if isinstance(v, list) else v}" for k, v in sorted(select.items())]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def default_label(spec: Evidence, documents: dict[str, Any] | None = None) -> str:
+    """A label for an evidence without one: ``imf dots_china_belgium (entity=CHN)``, a document's publisher."""
+    if spec.label:
+        return spec.label
+    if isinstance(spec, DatasetEvidence):
+        return f"{spec.source} {spec.snapshot}{_select_text(spec.select)}"
+    if isinstance(spec, DocumentEvidence):
+        ids = spec.document if isinstance(spec.document, list) else [spec.document]
+        names = []
+        for doc_id in ids:
+            doc = (documents or {}).get(doc_id)
+            publisher = getattr(doc, "publisher", None)
+            published = getattr(doc, "published", None)
+            names.append(f"{publisher} ({published})" if publisher and published else publisher or doc_id)
+        return "; ".join(dict.fromkeys(names))
+    return "the article's own figures"
+
+
+def _result(spec: Evidence, label: str, status: Status, **fields: Any) -> EvidenceResult:
+    return EvidenceResult(label=label, kind=spec.kind, status=status, role=spec.role, **fields)
+
+
+# ------------------------------------------------------------------------------------------ kinds
+
+
+def _dataset(spec: DatasetEvidence, day: date | None, loader: Loader) -> EvidenceResult:
+    label = default_label(spec)
+    try:
+        snapshot = loader.snapshot(spec.source, spec.snapshot)
+    except Exception as exc:
+        if _is_missing(exc):
+            reason = _exc_text(exc) + (f" — {spec.why_missing}" if spec.why_missing else "")
+            return _result(spec, label, MISSING, reason=reason)
+        return _result(spec, label, ERROR, reason=_exc_text(exc))
+    provenance = [provenance_dict(getattr(snapshot, "provenance", None))]
+    try:
+        rows = select_rows(snapshot.frame, spec.select)
+        result = compute(spec.compute, rows, article_date=day)
+    except ComputeMissing as exc:
+        reason = f"{spec.source}/{spec.snapshot}: {exc}" + (f" — {spec.why_missing}" if spec.why_missing else "")
+        return _result(spec, label, MISSING, provenance=provenance, reason=reason)
+    except ComputeError as exc:
+        return _result(spec, label, ERROR, provenance=provenance, reason=f"{spec.source}/{spec.snapshot}: {exc}")
+    return _result(
+        spec, label, OK, value=result.value, unit=result.unit, rows=result.rows,
+        description=result.description, provenance=provenance, extra=result.extra,
+    )
+
+
+def _matches_period(text: Any, wanted: list[str]) -> bool:
+    return str(text).strip() in wanted
+
+
+def _document(spec: DocumentEvidence, day: date | None, loader: Loader) -> EvidenceResult:
+    ids = spec.document if isinstance(spec.document, list) else [spec.document]
+    try:
+        documents = loader.documents()
+    except Exception as exc:
+        return _result(spec, default_label(spec), ERROR, reason=f"documents registry: {_exc_text(exc)}")
+    label = default_label(spec, documents)
+    unknown = [doc_id for doc_id in ids if doc_id not in documents]
+    if unknown:
+        return _result(spec, label, ERROR, reason=f"no document {', '.join(map(repr, unknown))} in the documents registry")
+    docs = [documents[doc_id] for doc_id in ids]
+    derived = spec.compute.op != "value" or len(ids) > 1
+    provenance = []
+    for doc in docs:
+        item = provenance_dict(getattr(doc, "provenance", None))
+        if derived:
+            item = {**item, "note": DERIVED}
+        provenance.append(item)
+    if not spec.measures:  # a quote-only citation: the document records the statement, no figure
+        quotes = "; ".join(f"“{getattr(doc, 'quote', '')}”" for doc in docs)
+        return _result(
+            spec, label, OK, value=None, unit=None, description=f"cited for its wording: {quotes}",
+            provenance=provenance,
+        )
+    try:
+        frames = [doc.frame() for doc in docs]
+        rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        rows = rows[rows["measure"].astype(str).isin(spec.measures)]
+        if spec.period is not None:
+            wanted = spec.period if isinstance(spec.period, list) else [spec.period]
+            rows = rows[[_matches_period(t, wanted) for t in rows["period"]]]
+        result = compute(spec.compute, rows, article_date=day)
+    except ComputeMissing as exc:
+        return _result(
+            spec, label, ERROR, provenance=provenance,
+            reason=f"document {', '.join(ids)} states no {'/'.join(spec.measures)}"
+            f"{' for ' + str(spec.period) if spec.period else ''}: {exc}",
+        )
+    except Exception as exc:
+        return _result(spec, label, ERROR, provenance=provenance, reason=f"document {', '.join(ids)}: {_exc_text(exc)}")
+    description = result.description + (f" ({DERIVED})" if derived else "")
+    return _result(
+        spec, label, OK, value=result.value, unit=result.unit, rows=result.rows,
+        description=description, provenance=provenance, extra=result.extra,
+    )
+
+
+def _internal(spec: InternalEvidence, day: date | None) -> EvidenceResult:
+    label = default_label(spec)
+    provenance = [{"source": "article", "dataset": "the article's own figures", "method": "transcribed", "note": DERIVED}]
+    try:
+        result = compute(spec.compute, inputs_frame(spec.inputs), article_date=day, inputs=spec.inputs)
+    except (ComputeMissing, ComputeError) as exc:
+        return _result(spec, label, ERROR, provenance=provenance, reason=str(exc))
+    return _result(
+        spec, label, OK, value=result.value, unit=result.unit, rows=result.rows,
+        description=result.description, provenance=provenance, extra=result.extra,
+    )
+
+
+def resolve(spec: Evidence, article: Any = None, mode: str = "offline", *, loader: Loader | None = None) -> EvidenceResult:
+    """What ``spec`` says: a value with provenance, or a status ``missing``/``error`` with the reason.
+
+    ``article`` supplies the publication date for ``years_between`` with ``end: article``.
+    Pass a shared ``loader`` to reuse loaded snapshots and documents across many evidences.
+    """
+    loader = loader or Loader(mode)
+    day = article_date(article)
+    try:
+        if isinstance(spec, DatasetEvidence):
+            return _dataset(spec, day, loader)
+        if isinstance(spec, DocumentEvidence):
+            return _document(spec, day, loader)
+        if isinstance(spec, InternalEvidence):
+            return _internal(spec, day)
+        return EvidenceResult(label=str(getattr(spec, "label", None) or "evidence"), kind=str(getattr(spec, "kind", "?")),
+                              status=ERROR, reason=f"unknown evidence kind {getattr(spec, 'kind', None)!r}")
+    except Exception as exc:  # never let one evidence stop the others
+        return EvidenceResult(label=str(getattr(spec, "label", None) or getattr(spec, "kind", "evidence")),
+                              kind=str(getattr(spec, "kind", "?")), status=ERROR, role=getattr(spec, "role", "decisive"),
+                              reason=f"unexpected failure: {_exc_text(exc)}")
+
+
+def with_reading(result: EvidenceResult, reading: str) -> EvidenceResult:
+    """The same result, tagged with the reading it was resolved for."""
+    return replace(result, reading=reading)
+
+
+__all__ = [
+    "DERIVED", "ERROR", "EvidenceResult", "Loader", "MISSING", "OK", "STATUSES", "article_date",
+    "default_label", "get_snapshot", "load_documents", "provenance_dict", "resolve", "with_reading",
+]

@@ -1,0 +1,216 @@
+"""The one HTTP layer every source uses: timeouts, retries with back-off, error detection, redaction.
+
+Sources never call ``requests`` directly. They call ``HttpClient.get_json`` (or ``get_text``) and
+receive either a parsed body or a ``SourceError`` whose message, ``url`` and ``status`` say what went
+wrong. URLs are redacted before they reach an exception, a log line or a sidecar; API keys travel in
+headers, read from environment variables by the source that needs them.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import html
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+
+from claimcheck import __version__
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"claimcheck/{__version__} (+https://github.com/claimcheck; claim verification)"
+
+# Query parameters whose values are credentials; compared case-insensitively.
+SECRET_PARAMS = frozenset(
+    {"subscription-key", "key", "token", "apikey", "api_key", "api-key", "access_token", "secret", "password"}
+)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRY_EXCEPTIONS = (
+    requests.exceptions.ConnectionError,  # includes ConnectTimeout and a read timeout while streaming
+    requests.exceptions.Timeout,  # ReadTimeout while waiting for the headers
+    requests.exceptions.ChunkedEncodingError,  # body shorter than its Content-Length, or a cut chunk
+)
+
+
+def redact(url: str | None) -> str | None:
+    """``url`` without secret query parameters and without any ``user:password@`` part."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SECRET_PARAMS]
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe=":;,+"), parts.fragment))
+
+
+class SourceError(Exception):
+    """A source failed or answered something unusable; ``url`` never contains a secret."""
+
+    def __init__(self, reason: str, url: str | None = None, status: int | None = None):
+        self.reason = reason
+        self.url = redact(url)
+        self.status = status
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        status = f" (HTTP {self.status})" if self.status is not None else ""
+        where = f" from {self.url}" if self.url else ""
+        return f"{self.reason}{status}{where}"
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date); None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def body_excerpt(text: str, limit: int = 200) -> str:
+    """A short, tag-free, one-line excerpt of a response body for an error message."""
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text)).replace("\ufeff", "")
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class HttpClient:
+    """A ``requests.Session`` with timeouts, retries (connection errors, timeouts, 5xx, 429) and back-off.
+
+    The wait before retry ``n`` (0-based) is ``backoff * 2**n`` seconds, capped at ``max_backoff``; a
+    ``Retry-After`` header lengthens it, up to ``retry_after_cap`` seconds.
+    """
+
+    def __init__(
+        self,
+        timeout: tuple[float, float] = (5, 30),
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        retry_after_cap: float = 60.0,
+        user_agent: str = USER_AGENT,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.retry_after_cap = retry_after_cap
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        self._sleep = sleep
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.session.close()
+
+    def get(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        allow_empty: bool = False,
+    ) -> requests.Response:
+        """GET ``url``; retry transient failures; raise ``SourceError`` on final failure, non-2xx or an empty body."""
+        full_url = requests.Request("GET", url, params=params).prepare().url
+        for attempt in range(self.max_retries + 1):
+            last = attempt == self.max_retries
+            try:
+                response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
+            except RETRY_EXCEPTIONS as exc:
+                reason = f"{_describe(exc)} after {attempt + 1} attempt(s)"
+                if last:
+                    # from None: the requests exception text repeats the unredacted URL.
+                    raise SourceError(reason, full_url) from None
+                self._wait(attempt, None, reason, full_url)
+                continue
+            if response.status_code in RETRY_STATUSES and not last:
+                retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+                self._wait(attempt, retry_after, f"HTTP {response.status_code}", full_url)
+                continue
+            return self._checked(response, full_url, attempt, allow_empty)
+        raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def get_json(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        check: Callable[[Any], str | None] | None = None,
+    ) -> Any:
+        """GET and parse JSON; ``check(body)`` may return an error string for bodies that are errors by shape."""
+        response = self.get(url, params, headers)
+        try:
+            body = json.loads(response.content.decode(response.encoding or "utf-8").lstrip("\ufeff"))
+        except (UnicodeDecodeError, LookupError, ValueError) as exc:
+            kind = response.headers.get("Content-Type", "no content type")
+            raise SourceError(
+                f"malformed JSON ({exc}; {kind}; {len(response.content)} bytes): "
+                f"{body_excerpt(response.text, 120)!r}",
+                response.url,
+                response.status_code,
+            ) from exc
+        problem = check(body) if check else None
+        if problem:
+            raise SourceError(problem, response.url, response.status_code)
+        return body
+
+    def get_text(
+        self, url: str, params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None
+    ) -> str:
+        """GET and return the decoded text (encoding from the headers, else detected)."""
+        response = self.get(url, params, headers)
+        if response.encoding is None:
+            response.encoding = response.apparent_encoding
+        return response.text
+
+    def _wait(self, attempt: int, retry_after: float | None, reason: str, url: str | None) -> None:
+        delay = min(self.max_backoff, self.backoff * 2**attempt)
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, self.retry_after_cap))
+        log.warning("%s from %s; retry %d/%d in %.2f s", reason, redact(url), attempt + 1, self.max_retries, delay)
+        self._sleep(delay)
+
+    def _checked(self, response: requests.Response, url: str | None, attempt: int, allow_empty: bool):
+        if not 200 <= response.status_code < 300:
+            tries = f" after {attempt + 1} attempt(s)" if attempt else ""
+            raise SourceError(
+                f"HTTP error{tries}: {body_excerpt(response.text) or 'empty body'}", url, response.status_code
+            )
+        if not response.content and not allow_empty:
+            raise SourceError("empty response body", url, response.status_code)
+        return response
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "read timeout"
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connect timeout"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "incomplete body (connection closed before the declared length)"
+    if isinstance(exc, requests.exceptions.ConnectionError) and "timed out" in str(exc).lower():
+        return "read timeout"
+    return "connection error"

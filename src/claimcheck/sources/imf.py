@@ -1,0 +1,415 @@
+"""IMF International Trade in Goods (IMTS, formerly Direction of Trade Statistics, DOTS).
+
+As of 2025 the IMF retired dataservices.imf.org (the ``SDMX_JSON.svc`` CompactData service that
+served DOT); IMTS lives on ``api.imf.org/external/sdmx/3.0`` as dataflow ``IMF.STA/IMTS``.
+
+Key of an IMTS series: ``COUNTRY.INDICATOR.COUNTERPART_COUNTRY.FREQUENCY``, with ISO-3 country codes,
+``G001`` for the world and ``G998`` for the European Union; ``+`` joins several codes in one position.
+Indicators used here: ``XG_FOB_USD`` (goods exports, FOB, US dollars) and ``MG_CIF_USD`` (goods
+imports, CIF, US dollars).
+
+Wire formats handled, each from a real recording in ``shared/api-samples/imf``:
+
+* **SDMX-ML 3.0 StructureSpecificData** (``Accept: application/xml``; recorded 2025-12): ``Series``
+  elements with the key as attributes and ``Obs`` children with ``TIME_PERIOD``/``OBS_VALUE``.
+  ``OBS_VALUE`` is already plain USD even though the series says ``SCALE="6"`` (checked against the
+  legacy DOT values in millions: USA exports to the world 2023 = 2019551635133 = 2019551.635133 × 10⁶).
+* **SDMX-JSON 2.0** data messages (recorded 2025-11, WHDREO; no IMTS sample exists): series keyed
+  ``"0:0:0"`` by positions in ``structures[0].dimensions.series``, observations keyed by positions in
+  ``dimensions.observation``, each value a string.
+* **Legacy CompactData JSON** (DOT, recorded 2024-09): ``CompactData.DataSet.Series`` is a list, or a
+  single object when there is one series; the same holds for ``Obs``. ISO-2 codes, ``W00`` the world,
+  ``B0`` the EU, values in millions (``@UNIT_MULT: "6"``), all strings.
+* Errors: the new API answers an unknown dataflow with **HTTP 204 and an empty body** (2025-11); the
+  legacy service answered with HTTP 500 and a .NET ``<string>`` element holding a sentence and a
+  ``GKey`` (2023-04); SDMX services in general may answer with an SDMX ``Error`` message.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import pandas as pd
+
+from claimcheck.sources._iso import to_iso3
+from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+
+#: IMTS / DOT indicator codes to tidy measure names and valuation basis.
+INDICATORS = {
+    "XG_FOB_USD": ("exports", "FOB"),
+    "MG_CIF_USD": ("imports", "CIF"),
+    "MG_FOB_USD": ("imports_fob", "FOB"),
+    "TBG_USD": ("trade_balance", None),
+    # Legacy DOT names of the same indicators.
+    "TXG_FOB_USD": ("exports", "FOB"),
+    "TMG_CIF_USD": ("imports", "CIF"),
+    "TMG_FOB_USD": ("imports_fob", "FOB"),
+}
+
+#: IMF aggregate codes to the tidy (World Bank style) codes.
+AGGREGATES = {"G001": "WLD", "W00": "WLD", "G998": "EUU", "B0": "EUU"}
+
+OPTIONAL_COLUMNS = ["basis"]
+
+_MONTHLY = re.compile(r"^(\d{4})-?M(\d{2})$")
+_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$")
+
+
+def normalise_period(text: str) -> str:
+    """IMF period text as the tidy period: ``2023`` stays, ``2021-M01``/``2021M01`` become ``2021-01``."""
+    text = str(text).strip()
+    if re.fullmatch(r"\d{4}", text):
+        return text
+    for pattern in (_MONTHLY, _YEAR_MONTH):
+        match = pattern.match(text)
+        if match:
+            return f"{match[1]}-{match[2]}"
+    match = _QUARTER.match(text)
+    if match:
+        return f"{match[1]}-Q{match[2]}"
+    return text
+
+
+def _area(code: str) -> str:
+    """A country or aggregate code as the tidy ISO-3 code."""
+    code = str(code).strip()
+    return AGGREGATES.get(code) or to_iso3(code)
+
+
+def _measure(indicator: str) -> tuple[str, str | None, str]:
+    """Measure name, basis and unit for an indicator code."""
+    measure, basis = INDICATORS.get(indicator, (indicator.lower(), None))
+    unit = "USD" if indicator.endswith("_USD") else ""
+    return measure, basis, unit
+
+
+def _number(text: Any) -> float | None:
+    """A finite float from an observation value, or ``None`` for a missing one (``NaN``, empty)."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=TIDY_COLUMNS + OPTIONAL_COLUMNS)
+    return frame.sort_values(["entity", "partner", "measure", "period"], kind="stable").reset_index(drop=True)
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+def _local(tag: str) -> str:
+    """An XML tag without its namespace."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def check_imf_text(text: str | bytes | None, status: int | None = None) -> str | None:
+    """Why a response body is an IMF error by its shape, or ``None`` when it looks like data.
+
+    Recognises the empty 204 answer of api.imf.org, the legacy .NET ``<string>`` error, an SDMX
+    ``Error`` message, and a JSON error object (``{"message": ..., "code": ...}``).
+    """
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    text = (text or "").lstrip("\ufeff").strip()
+    if not text:
+        shown = f"HTTP {status}" if status is not None else "an empty body"
+        return (
+            f"empty response ({shown}): the IMF answers this way when the dataflow or key is unknown "
+            "or the query matches no data"
+        )
+    if text.startswith("<"):
+        try:
+            root = ET.fromstring(text)
+        except ET.ParseError as exc:
+            return f"the IMF sent XML that does not parse: {exc}"
+        name = _local(root.tag)
+        if name == "string":
+            return f"IMF service error: {' '.join((root.text or '').split())}"
+        if name in {"Error", "ErrorMessage"} or any(_local(e.tag) == "ErrorMessage" for e in root.iter()):
+            messages = []
+            for element in root.iter():
+                if _local(element.tag) == "ErrorMessage":
+                    texts = [" ".join((t.text or "").split()) for t in element.iter() if _local(t.tag) == "Text"]
+                    messages.append(f"{element.get('code', '?')}: {'; '.join(filter(None, texts))}")
+            return "IMF SDMX error " + (" | ".join(messages) or "with no message")
+        return None
+    if text.startswith("{"):
+        import json
+
+        try:
+            body = json.loads(text)
+        except ValueError as exc:
+            return f"the IMF sent JSON that does not parse: {exc}"
+        return check_imf_json(body)
+    return f"the IMF sent neither XML nor JSON: {text[:120]!r}"
+
+
+def check_imf_json(body: Any) -> str | None:
+    """Why a JSON body is an IMF error by its shape, or ``None`` for an SDMX-JSON or CompactData message."""
+    if not isinstance(body, dict):
+        return f"expected a JSON object from the IMF, got {type(body).__name__}"
+    if "CompactData" in body or "data" in body:
+        return None
+    errors = body.get("errors") or body.get("error")
+    if errors or "message" in body:
+        detail = errors if errors else body.get("message")
+        return f"IMF error: {detail}"
+    keys = ", ".join(sorted(map(str, body))) or "none"
+    return f"unrecognised IMF JSON (keys: {keys})"
+
+
+# --- SDMX-ML 3.0 StructureSpecificData ------------------------------------------------------------
+
+
+def parse_sdmx_xml(text: str | bytes) -> pd.DataFrame:
+    """The tidy frame of an SDMX-ML StructureSpecificData message (IMTS), namespace-agnostic.
+
+    ``OBS_VALUE`` is taken as it is: for IMTS it is plain USD although ``SCALE="6"``. Observations
+    without a number (``NaN``) are left out. An error body raises ``ValueError``.
+    """
+    reason = check_imf_text(text)
+    if reason:
+        raise ValueError(reason)
+    root = ET.fromstring(text)
+    rows = []
+    for series in root.iter():
+        if _local(series.tag) != "Series":
+            continue
+        key = {_local(k): v for k, v in series.attrib.items()}
+        indicator = key.get("INDICATOR", "")
+        measure, basis, unit = _measure(indicator)
+        for obs in series:
+            if _local(obs.tag) != "Obs":
+                continue
+            attrs = {_local(k): v for k, v in obs.attrib.items()}
+            value = _number(attrs.get("OBS_VALUE"))
+            if value is None:
+                continue
+            rows.append(
+                {
+                    "entity": _area(key.get("COUNTRY", key.get("REF_AREA", ""))),
+                    "partner": _area(key.get("COUNTERPART_COUNTRY", key.get("COUNTERPART_AREA", ""))),
+                    "period": normalise_period(attrs.get("TIME_PERIOD", "")),
+                    "measure": measure,
+                    "value": value,
+                    "unit": unit,
+                    "basis": basis,
+                }
+            )
+    return _frame(rows)
+
+
+# --- SDMX-JSON 2.0 data message -------------------------------------------------------------------
+
+
+def parse_sdmx_json(body: dict[str, Any]) -> pd.DataFrame:
+    """The tidy frame of an SDMX-JSON 2.0 data message from api.imf.org.
+
+    Dimensions map to the tidy shape by id: ``COUNTRY`` → entity, ``COUNTERPART_COUNTRY`` → partner
+    (empty when the dataflow has none), ``INDICATOR`` → measure (trade codes get their tidy names),
+    ``TIME_PERIOD`` → period. The unit is ``USD`` for ``*_USD`` indicators, else the series' ``UNIT``
+    attribute when the message carries one (``PT`` = percent), else empty.
+    """
+    reason = check_imf_json(body)
+    if reason:
+        raise ValueError(reason)
+    data = body["data"]
+    structure = data["structures"][0]
+    series_dims = structure["dimensions"].get("series", [])
+    obs_dims = structure["dimensions"].get("observation", [])
+    unit_codes = _json_unit_codes(structure)
+    rows = []
+    for dataset in data.get("dataSets", []):
+        for series_key, series in (dataset.get("series") or {}).items():
+            positions = [int(p) for p in series_key.split(":")] if series_key else []
+            key = {dim["id"]: _code_of(dim["values"][pos]) for dim, pos in zip(series_dims, positions)}
+            indicator = key.get("INDICATOR", "")
+            measure, basis, unit = _measure(indicator)
+            unit = unit or unit_codes.get(indicator, "")
+            for obs_key, observation in (series.get("observations") or {}).items():
+                obs_positions = [int(p) for p in obs_key.split(":")]
+                obs = {dim["id"]: _code_of(dim["values"][pos]) for dim, pos in zip(obs_dims, obs_positions)}
+                value = _number(observation[0] if isinstance(observation, list) else observation)
+                if value is None:
+                    continue
+                rows.append(
+                    {
+                        "entity": _area(key.get("COUNTRY", key.get("REF_AREA", ""))),
+                        "partner": _area(key["COUNTERPART_COUNTRY"]) if "COUNTERPART_COUNTRY" in key else "",
+                        "period": normalise_period(obs.get("TIME_PERIOD", "")),
+                        "measure": measure,
+                        "value": value,
+                        "unit": unit,
+                        "basis": basis,
+                    }
+                )
+    return _frame(rows)
+
+
+def _code_of(value: dict[str, Any]) -> str:
+    """A dimension value's code: ``id`` for series dimensions, ``value`` for time periods."""
+    return str(value.get("id", value.get("value", "")))
+
+
+def _json_unit_codes(structure: dict[str, Any]) -> dict[str, str]:
+    """The ``UNIT`` attribute per indicator, when the message has exactly one indicator and one unit."""
+    attributes = structure.get("attributes") or {}
+    for group in ("series", "dimensionGroup"):
+        for attribute in attributes.get(group) or []:
+            if attribute.get("id") == "UNIT" and len(attribute.get("values") or []) == 1:
+                indicators = [
+                    _code_of(v)
+                    for dim in structure["dimensions"].get("series", [])
+                    if dim["id"] == "INDICATOR"
+                    for v in dim["values"]
+                ]
+                if len(indicators) == 1:
+                    return {indicators[0]: _code_of(attribute["values"][0])}
+    return {}
+
+
+# --- legacy CompactData JSON ----------------------------------------------------------------------
+
+
+def _as_list(item: Any) -> list[Any]:
+    """The legacy service sends a list, or the single object itself when there is one."""
+    if item is None:
+        return []
+    return item if isinstance(item, list) else [item]
+
+
+def parse_compactdata(body: dict[str, Any]) -> pd.DataFrame:
+    """The tidy frame of a legacy ``SDMX_JSON.svc/CompactData`` message (DOT), values in plain USD.
+
+    Values are multiplied by ``10 ** @UNIT_MULT`` (``6``: millions). ``Series`` and ``Obs`` may each
+    be a list or a single object. A data set with no ``Series`` gives an empty frame.
+    """
+    reason = check_imf_json(body)
+    if reason:
+        raise ValueError(reason)
+    dataset = (body.get("CompactData") or {}).get("DataSet") or {}
+    rows = []
+    for series in _as_list(dataset.get("Series")):
+        multiplier = 10 ** int(series.get("@UNIT_MULT") or 0)
+        measure, basis, unit = _measure(series.get("@INDICATOR", ""))
+        for obs in _as_list(series.get("Obs")):
+            value = _number(obs.get("@OBS_VALUE"))
+            if value is None:
+                continue
+            rows.append(
+                {
+                    "entity": _area(series.get("@REF_AREA", "")),
+                    "partner": _area(series.get("@COUNTERPART_AREA", "")),
+                    "period": normalise_period(obs.get("@TIME_PERIOD", "")),
+                    "measure": measure,
+                    "value": value * multiplier,
+                    "unit": unit,
+                    "basis": basis,
+                }
+            )
+    return _frame(rows)
+
+
+# --- the source -----------------------------------------------------------------------------------
+
+
+class IMF(Source):
+    """IMF IMTS on the SDMX 3.0 API (SDMX-ML), with parsers for the legacy DOT service's messages."""
+
+    name: ClassVar[str] = "imf"
+    title: ClassVar[str] = "IMF International Trade in Goods by partner country (IMTS, formerly DOTS)"
+    default_url: ClassVar[str] = "https://api.imf.org/external/sdmx/3.0"
+    licence: ClassVar[str] = (
+        "IMF Copyright and Usage terms (https://www.imf.org/en/About/copyright-and-terms); "
+        "statistical data may be subject to special terms; cite the IMF as the source"
+    )
+    used_for: ClassVar[str] = (
+        "China's and Belgium's goods trade with each other and with the world (USD, exports FOB, "
+        "imports CIF): annual series since 1997 and monthly 2021-2022, a second reading of the Comtrade figures"
+    )
+    dataflow: ClassVar[str] = "IMF.STA/IMTS"
+    snapshots: ClassVar[dict[str, SnapshotSpec]] = {
+        "imts_china_belgium_monthly": SnapshotSpec(
+            name="imts_china_belgium_monthly",
+            dataset="IMF.STA/IMTS (monthly)",
+            description=(
+                "China's goods exports to (FOB) and imports from (CIF) Belgium as China reports them, "
+                "monthly 2021-01 to 2022-12, USD"
+            ),
+            query={"keys": ["CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"], "start": "2021-01", "end": "2022-12"},
+        ),
+        # Seeded by hand from a transcribed DOTS workbook (method: transcribed; data end in 2020). A
+        # refresh replaces it with IMTS annual series for China -> Belgium and world and Belgium ->
+        # China and world, 1997 to the latest year, in plain USD, partner G001 as WLD. It does not
+        # cover the Belgium-Luxembourg rows before 1997 that the transcription holds.
+        "dots_china_belgium_annual": SnapshotSpec(
+            name="dots_china_belgium_annual",
+            dataset="DOTS (now IMTS) annual",
+            description=(
+                "China <-> Belgium goods trade and each one's trade with the world, annual, USD "
+                "(exports FOB, imports CIF), as each country reports it"
+            ),
+            query={
+                "keys": ["CHN.XG_FOB_USD+MG_CIF_USD.BEL+G001.A", "BEL.XG_FOB_USD+MG_CIF_USD.CHN+G001.A"],
+                "start": "1997",
+                "end": "2024",
+            },
+        ),
+    }
+
+    @classmethod
+    def data_url(cls, key: str, start: str, end: str) -> str:
+        """The SDMX 3.0 data URL for one series key and period range (latest dataflow version ``+``).
+
+        The time filter is ``c[TIME_PERIOD]=ge:<first day>+le:<last day>`` as the IMF's own recorded
+        request wrote it, with a literal ``+`` (the SDMX 3.0 "and" of two conditions).
+        """
+        first = f"{start}-01-01" if len(start) == 4 else f"{start}-01"
+        last = f"{end}-12-31" if len(end) == 4 else f"{end}-{_month_end(end):02d}"
+        query = (
+            f"c%5BTIME_PERIOD%5D=ge:{first}+le:{last}"
+            "&dimensionAtObservation=TIME_PERIOD&detail=full&includeHistory=false"
+        )
+        return f"{cls.base_url()}/data/dataflow/{cls.dataflow}/+/{quote(key, safe='+.')}?{query}"
+
+    def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
+        """Fetch each key of ``spec`` as SDMX-ML and return the tidy rows and the URLs (space-separated)."""
+        from claimcheck.http import SourceError
+
+        frames, urls = [], []
+        for key in spec.query["keys"]:
+            url = self.data_url(key, spec.query["start"], spec.query["end"])
+            urls.append(url)
+            response = http.get(url, headers={"Accept": "application/xml"})
+            reason = check_imf_text(response.content, response.status_code)
+            if reason is None and response.status_code >= 400:
+                reason = f"HTTP {response.status_code}: {response.text[:200]}"
+            if reason:
+                raise SourceError(url, reason, response.status_code)
+            frame = parse_sdmx_xml(response.content)
+            if frame.empty:
+                raise SourceError(url, "no rows: the IMF message holds no observations for this key", None)
+            frames.append(frame)
+        frame = pd.concat(frames, ignore_index=True)
+        frame = frame.sort_values(["entity", "partner", "measure", "period"], kind="stable")
+        return frame.reset_index(drop=True), " ".join(urls)
+
+
+def _month_end(year_month: str) -> int:
+    import calendar
+
+    year, month = map(int, year_month.split("-"))
+    return calendar.monthrange(year, month)[1]
+
+
+SOURCE = IMF

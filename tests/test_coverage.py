@@ -1,0 +1,48 @@
+"""Every number of an article is inside a claim's quote or listed as not a claim."""
+
+from __future__ import annotations
+
+import shutil
+
+from claimcheck import paths
+from claimcheck.articles import load_article
+from claimcheck.cli import main
+from claimcheck.coverage import find_numbers, find_uncovered
+
+SEED = "china-belgium-ties-2023-02-26"
+
+
+def test_the_finder_sees_numerals_amounts_decades_words_and_ordinals():
+    found = [m.text for m in find_numbers(
+        "Trade grew 14.3 per cent to $28.7 billion, 1,250 jobs in the 1980s; over five decades, "
+        "the second largest, 26th Feb, 3%."
+    )]
+    assert found == ["14.3 per cent", "$28.7 billion", "1,250", "1980s", "five decades", "second largest",
+                     "26th", "3%"]
+
+
+def test_number_words_inside_other_words_are_not_numbers():
+    assert find_numbers("It alone is someone's tone; done.") == []
+
+
+def test_the_seed_article_is_fully_covered():
+    assert find_uncovered(load_article(SEED)) == []
+
+
+def test_an_uncovered_number_is_reported(tmp_path, monkeypatch, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir() / "articles" / SEED, data / "articles" / SEED)
+    monkeypatch.setenv("CLAIMCHECK_DATA", str(data))
+    text_file = data / "articles" / SEED / "article.txt"
+    text_file.write_text(text_file.read_text() + "\nSome 42 ministers attended.\n")
+
+    uncovered = find_uncovered(load_article(SEED))
+    assert [m.text for m in uncovered] == ["42"]
+
+    assert main(["coverage", "--article", SEED]) == 1
+    assert "'42'" in capsys.readouterr().out
+
+
+def test_coverage_passes_from_the_command_line(capsys):
+    assert main(["coverage", "--article", SEED]) == 0
+    assert "every number" in capsys.readouterr().out
