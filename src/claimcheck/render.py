@@ -1,0 +1,59 @@
+"""HTML fragments shared by the notebooks and the site. Every text that comes from data is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from claimcheck.articles import Article
+
+# Verdict colours, also used by the site's legend.
+VERDICT_COLOURS = {
+    "supported": "#c8ecc9",
+    "contradicted": "#f7c1c1",
+    "misleading": "#fbe0a6",
+    "unverifiable": "#dcdcdc",
+    "not-checkable": "#d7e3f4",
+    "no-data-offline": "#e8dcf4",
+    "error": "#ff9d9d",
+    "claim": "#fff3a8",
+}
+
+
+def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, list[str]]]:
+    """Cut ``text`` at every span edge; each piece lists the ids of the spans covering it."""
+    cuts = sorted({0, len(text), *[s for s, _, _ in spans], *[e for _, e, _ in spans]})
+    return [
+        (text[a:b], [cid for s, e, cid in spans if s <= a and b <= e])
+        for a, b in zip(cuts, cuts[1:])
+        if b > a
+    ]
+
+
+def highlight_article(article: Article, verdicts: dict[str, str] | None = None, link: str | None = None) -> str:
+    """The article text as HTML with each claim's quote marked.
+
+    ``verdicts`` maps claim id to verdict name (the colour); without it every claim is marked alike.
+    ``link`` is a format string for a claim's anchor, e.g. ``"#claim-{id}"``.
+    """
+    verdicts = verdicts or {}
+    spans = []
+    for claim in article.claims:
+        at = article.text.find(claim.quote)
+        while at >= 0:
+            spans.append((at, at + len(claim.quote), claim.id))
+            at = article.text.find(claim.quote, at + 1)
+    html = []
+    for piece, ids in _segments(article.text, spans):
+        body = escape(piece).replace("\n", "<br>\n")
+        if not ids:
+            html.append(body)
+            continue
+        claim_id = ids[-1]  # the innermost (latest-starting) claim decides the colour
+        verdict = verdicts.get(claim_id, "claim")
+        colour = VERDICT_COLOURS.get(verdict, VERDICT_COLOURS["claim"])
+        title = escape(", ".join(f"{i}: {verdicts.get(i, 'claim')}" for i in ids), quote=True)
+        mark = f'<mark class="claim {escape(verdict, quote=True)}" data-claims="{escape(" ".join(ids), quote=True)}" title="{title}" style="background:{colour}">{body}</mark>'
+        if link:
+            mark = f'<a href="{escape(link.format(id=claim_id), quote=True)}">{mark}</a>'
+        html.append(mark)
+    return '<div class="article-text" style="line-height:1.6">' + "".join(html) + "</div>"
