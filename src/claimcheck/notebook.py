@@ -6,8 +6,10 @@ so an unknown name would otherwise pass silently. ``start`` rejects it instead.
 
 from __future__ import annotations
 
+import json
 import types
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from claimcheck.articles import Article, load_article
@@ -30,6 +32,7 @@ class Context:
     claims: list[Claim]
     mode: str = "offline"
     tolerances: dict[str, float] = field(default_factory=dict)
+    output_dir: str = ""  # set by the batch: where this notebook drops its verdicts as JSON
 
     @property
     def overrides(self) -> dict[str, dict[str, Any]]:
@@ -72,4 +75,21 @@ def start(namespace: dict[str, Any], family: str | None = None, **defaults: Any)
     if missing:
         raise ParameterError(f"article {article.id!r} has no claim(s): {', '.join(missing)}")
     tolerances = params.get("tolerances") or {}
-    return Context(article, family, claims, params.get("mode", "offline"), dict(tolerances))
+    return Context(article, family, claims, params.get("mode", "offline"), dict(tolerances),
+                   params.get("output_dir") or "")
+
+
+def check(ctx: Context) -> list:
+    """Judge the selected claims in one call and, in a batch, save them for the verdict tables."""
+    from claimcheck.runner import VERDICTS_DIR, SCORECARD
+    from claimcheck.verdicts import judge_all
+
+    verdicts = judge_all(ctx.article, [c.id for c in ctx.claims], mode=ctx.mode, overrides=ctx.overrides)
+    if ctx.output_dir:
+        folder = Path(ctx.output_dir) / VERDICTS_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        name = ctx.family or SCORECARD
+        records = [v.as_dict() for v in verdicts]
+        (folder / f"{name}.json").write_text(json.dumps(records, indent=2, ensure_ascii=False, sort_keys=True,
+                                                        default=str) + "\n", encoding="utf-8")
+    return verdicts

@@ -119,7 +119,9 @@ def write_verdict_tables(out_dir: Path, rows: list[dict]) -> None:
     """``verdicts.csv`` and ``verdicts.json``: one row per claim, byte-identical for the same data."""
     import pandas as pd
 
-    frame = pd.DataFrame(rows)
+    from claimcheck.verdicts import ROW_COLUMNS
+
+    frame = pd.DataFrame(rows, columns=ROW_COLUMNS)  # the flat columns; evidence stays in the JSON
     frame.to_csv(out_dir / "verdicts.csv", index=False, lineterminator="\n")
     (out_dir / "verdicts.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                            encoding="utf-8")
