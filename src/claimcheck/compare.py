@@ -61,15 +61,19 @@ def ordinal(n: float) -> str:
     return f"{k}{suffix}"
 
 
-def _scaled(value: float) -> tuple[str, str]:
+def _scaled(value: float, like: float | None = None) -> tuple[str, str]:
+    magnitude = abs(value if like is None else like)
     for size, word in _SCALES:
-        if abs(value) >= size:
-            return _plain(value / size), word
+        if magnitude >= size:
+            return _plain(value / size, 6 if like is not None else 3), word
     return _plain(value), ""
 
 
-def format_value(value: Reference, unit: str | None) -> str:
-    """Compact text with the unit after the number: ``28.7 bn USD``, ``14.3%``, ``2nd``, ``1971-10-25``."""
+def format_value(value: Reference, unit: str | None, like: float | None = None) -> str:
+    """Compact text with the unit after the number: ``28.7 bn USD``, ``14.3%``, ``2nd``, ``1971-10-25``.
+
+    ``like`` picks the scale from another number (a precision of 0.1e9 shown as ``0.1 bn`` beside 28.7e9).
+    """
     if value is None:
         return "no value"
     if isinstance(value, date):
@@ -84,7 +88,7 @@ def format_value(value: Reference, unit: str | None) -> str:
         return f"{_plain(value)} pp"
     if unit in {"year", "date", "decade"} and float(value).is_integer():
         return str(int(value))
-    number, word = _scaled(float(value))
+    number, word = _scaled(float(value), like)
     return " ".join(part for part in (number, word, unit or "") if part)
 
 
@@ -194,7 +198,7 @@ def rounded(claimed: Claimed, reference: Reference) -> Comparison:
     return Comparison(
         holds,
         f"rounded: reference in [{format_value(low, unit)}, {format_value(high, unit)}] "
-        f"(precision {format_value(precision, unit)}{widened})",
+        f"(precision {format_value(precision, unit, like=c)}{widened})",
     )
 
 

@@ -184,7 +184,7 @@ def _parse_param(text: str | None, name: str, op: str) -> Period:
 
 def _span_text(period: Period | None, rows: pd.DataFrame) -> str:
     if period is None:
-        return "all periods"
+        return f"{len(rows)} rows"
     kinds = {_granularity(t) for t in rows["period"]} if not rows.empty else set()
     if kinds == {"month"}:
         months = period.months()

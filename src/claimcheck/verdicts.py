@@ -1,0 +1,507 @@
+"""The verdict engine: a claim and its evidence in, one ``Verdict`` out.
+
+The verdict names (``VerdictName``) are a contract: they appear in ``verdicts.csv`` and this module
+is their single source. How ``judge`` decides:
+
+1. A forecast or opinion is ``not-checkable``; a claim without evidence is ``unverifiable``.
+2. The stated reading's evidences are resolved in order. The first ``ok`` decisive evidence whose
+   unit fits the claim decides, using the claim's comparator; the others are shown, and when they
+   disagree the sentence says so. ``context`` evidence is shown and never decides.
+3. Holds → ``supported``. Does not hold → ``misleading`` if an alternative reading holds (the
+   sentence names that reading), else ``contradicted``.
+4. No ok evidence in the stated reading → ``error`` if any evidence failed, else
+   ``no-data-offline`` (never a guessed verdict); an alternative reading with ok evidence is still
+   described in the sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Iterable
+
+import pandas as pd
+from pydantic import ValidationError
+
+from claimcheck.claims import Claim, Claimed, Comparator
+from claimcheck.compare import CompareError, Comparison, compare, display_value, format_value, ordinal
+from claimcheck.evidence import ERROR, MISSING, OK, EvidenceResult, Loader, resolve, with_reading
+
+
+class VerdictName(str, Enum):
+    """The verdicts, as written in verdicts.csv (contract)."""
+
+    supported = "supported"
+    contradicted = "contradicted"
+    misleading = "misleading"
+    unverifiable = "unverifiable"
+    not_checkable = "not-checkable"
+    no_data_offline = "no-data-offline"
+    error = "error"
+
+
+SUPPORTED = VerdictName.supported.value
+CONTRADICTED = VerdictName.contradicted.value
+MISLEADING = VerdictName.misleading.value
+UNVERIFIABLE = VerdictName.unverifiable.value
+NOT_CHECKABLE = VerdictName.not_checkable.value
+NO_DATA_OFFLINE = VerdictName.no_data_offline.value
+ERROR_VERDICT = VerdictName.error.value
+VERDICTS: tuple[str, ...] = tuple(v.value for v in VerdictName)
+
+VERDICT_MEANINGS = {
+    SUPPORTED: "the claim holds under its stated reading, within its tolerance",
+    CONTRADICTED: "the reference data clearly disagree",
+    MISLEADING: "the numbers only hold under another reading, or hold but omit context that reverses their sense",
+    UNVERIFIABLE: "no public evidence was found",
+    NOT_CHECKABLE: "a forecast or opinion: nothing to compare yet",
+    NO_DATA_OFFLINE: "evidence exists but the local snapshot lacks it; a refresh would check it",
+    ERROR_VERDICT: "a source failed or returned something unusable; the reason is recorded",
+}
+
+ROW_COLUMNS = [
+    "claim_id", "verdict", "reading", "claimed", "claimed_value", "reference", "reference_value",
+    "difference_abs", "difference_rel", "rule", "source", "sentence", "reason",
+]
+FLOAT_FORMAT = ".10g"  # ten significant digits in verdicts.csv, written without exponent: stable, no float noise
+
+_DATE_UNITS = {"date", "year", "decade"}
+_DATE_COMPARATORS = {Comparator.before, Comparator.by, Comparator.within_decade}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking one claim, with everything a reader needs to see why."""
+
+    claim_id: str
+    verdict: str  # one of VERDICTS
+    reading: str = ""  # label of the reading that decided it
+    claimed: str = ""  # display text: "> $28.7 bn (2022-01/2022-08)"
+    claimed_value: float | str | None = None
+    reference: str = ""  # display text of the deciding reference value
+    reference_value: float | str | None = None
+    difference_abs: float | None = None  # reference − claimed
+    difference_rel: float | None = None  # (reference − claimed) / |claimed|
+    rule: str = ""
+    decided_by: str = ""  # label of the deciding evidence
+    evidence: tuple[EvidenceResult, ...] = field(default=(), repr=False)  # all readings, so disagreements show
+    sources: tuple[dict[str, Any], ...] = field(default=(), repr=False)  # provenance of every evidence
+    sentence: str = ""
+    reason: str | None = None  # why not-checkable / unverifiable / no-data-offline / error
+    statement: str = ""  # the claim restated plainly
+    source_ref: str = ""  # snapshot path or URL of the deciding evidence
+
+    def row(self) -> dict[str, str]:
+        """A flat, deterministically formatted dict for verdicts.csv (every cell a string)."""
+        source = f"{self.decided_by} [{self.source_ref}]" if self.decided_by and self.source_ref else self.decided_by
+        values = {
+            "claim_id": self.claim_id, "verdict": self.verdict, "reading": self.reading, "claimed": self.claimed,
+            "claimed_value": self.claimed_value, "reference": self.reference, "reference_value": self.reference_value,
+            "difference_abs": self.difference_abs, "difference_rel": self.difference_rel, "rule": self.rule,
+            "source": source, "sentence": self.sentence, "reason": self.reason,
+        }
+        return {key: _cell(values[key]) for key in ROW_COLUMNS}
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the row plus the evidence and the sources."""
+        return {**self.row(), "statement": self.statement, "decided_by": self.decided_by,
+                "evidence": [e.as_dict() for e in self.evidence], "sources": list(self.sources)}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        text = format(Decimal(format(value, FLOAT_FORMAT)), "f")  # ten significant digits, never an exponent
+        return "0" if text == "-0" else text
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------- claimed
+
+
+def merge_claimed(base: Claimed | None, *updates: dict[str, Any] | Claimed | None) -> Claimed | None:
+    """``base`` with the fields of each update applied in turn (a ``Claimed`` applies only the fields it sets).
+
+    A new ``value`` without its own ``precision`` drops the old precision (it belonged to the old figure).
+    """
+    if base is None:
+        return None
+    data = base.model_dump(exclude_unset=True)
+    for update in updates:
+        if update is None:
+            continue
+        if isinstance(update, Claimed):
+            update = update.model_dump(exclude_unset=True)
+        if "value" in update and "precision" not in update:
+            data.pop("precision", None)
+        data.update(update)
+    return Claimed.model_validate(data)
+
+
+_PREFIX = {
+    Comparator.exceeds: "> ", Comparator.at_least: ">= ", Comparator.at_most: "<= ", Comparator.about: "about ",
+    Comparator.rounded: "", Comparator.equals: "", Comparator.before: "before ", Comparator.by: "by ",
+    Comparator.within_decade: "in the ", Comparator.min_duration: "at least ", Comparator.rank: "",
+}
+
+
+def claimed_text(claimed: Claimed | None) -> str:
+    """Display text of a claimed value: ``> $28.7 bn (2022-01/2022-08)``, ``by 2060``, ``2nd``."""
+    if claimed is None:
+        return ""
+    if claimed.comparator is Comparator.attested:
+        text = "as stated"
+    else:
+        value = claimed.value
+        if claimed.comparator is Comparator.min_duration and claimed.unit in {"year", "years"}:
+            text = f"at least {format_value(value, 'years')}"
+        else:
+            text = _PREFIX.get(claimed.comparator, "") + display_value(value, claimed.unit)
+    return f"{text} ({claimed.period})" if claimed.period else text
+
+
+# -------------------------------------------------------------------------------------- assessing
+
+
+@dataclass(frozen=True)
+class _Check:
+    result: EvidenceResult
+    comparison: Comparison | None  # None when the evidence cannot be compared
+    note: str = ""  # why it could not be compared
+
+
+@dataclass(frozen=True)
+class _Assessment:
+    claimed: Claimed | None
+    results: tuple[EvidenceResult, ...]
+    checks: tuple[_Check, ...]  # ok decisive evidence, in order
+
+    @property
+    def compared(self) -> list[_Check]:
+        return [c for c in self.checks if c.comparison is not None]
+
+    @property
+    def decider(self) -> _Check | None:
+        return self.compared[0] if self.compared else None
+
+    @property
+    def holds(self) -> bool:
+        return bool(self.decider and self.decider.comparison.holds)
+
+    @property
+    def decisive(self) -> list[EvidenceResult]:
+        return [r for r in self.results if r.role != "context"]
+
+
+def _unit_fits(claimed: Claimed, result: EvidenceResult) -> str:
+    """"" when the result can be compared with the claim, else the reason it cannot."""
+    if claimed.comparator is Comparator.attested:
+        return ""
+    if result.value is None:
+        return "it states no figure"
+    if claimed.comparator in _DATE_COMPARATORS or claimed.unit in {"date", "decade"}:
+        return "" if result.unit in _DATE_UNITS | {None} else f"its unit {result.unit} is not a date"
+    wanted, got = claimed.unit, result.unit
+    if got is None or wanted == got:
+        return ""
+    same = [{"year", "years"}, {"rank", "count"}]
+    if claimed.comparator in {Comparator.rank, Comparator.min_duration} and any({wanted, got} <= s for s in same):
+        return ""
+    return f"its unit {got} differs from the claimed {wanted}"
+
+
+def _assess(claimed: Claimed | None, results: Iterable[EvidenceResult]) -> _Assessment:
+    results = tuple(results)
+    checks = []
+    for result in results:
+        if not result.ok or result.role == "context" or claimed is None:
+            continue
+        misfit = _unit_fits(claimed, result)
+        if misfit:
+            checks.append(_Check(result, None, f"{result.label}: not comparable, {misfit}"))
+            continue
+        try:
+            checks.append(_Check(result, compare(claimed, result.value)))
+        except CompareError as exc:
+            checks.append(_Check(result, None, f"{result.label}: not comparable, {exc}"))
+    return _Assessment(claimed, results, tuple(checks))
+
+
+def _differences(claimed: Claimed | None, reference: Any) -> tuple[float | None, float | None]:
+    if claimed is None or claimed.unit in {"date", "decade"}:
+        return None, None
+    c, r = claimed.value, reference
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (c, r)):
+        return None, None
+    diff = float(r) - float(c)
+    return diff, (diff / abs(float(c)) if c else None)
+
+
+def _reference_text(result: EvidenceResult) -> str:
+    if result.value is None:
+        return "cited" if result.ok else ""
+    text = display_value(result.value, result.unit)
+    if result.unit == "rank" and result.extra.get("n"):
+        text += f" of {result.extra['n']}"
+    return text
+
+
+# -------------------------------------------------------------------------------------- sentences
+
+
+def _noun(result: EvidenceResult) -> str:
+    if isinstance(result.value, str) or result.unit in {"date"}:
+        return "the date"
+    if result.unit in {"years", "year"}:
+        return "the duration" if result.unit == "years" else "the year"
+    if result.unit in {"percent", "percentage_points"}:
+        return "the rate"
+    return "the figure"
+
+
+def _entity_name(result: EvidenceResult) -> str:
+    entity = result.extra.get("entity", "")
+    for code, name, _ in result.extra.get("top", []):
+        if code == entity:
+            return name
+    return entity
+
+
+def _finding(result: EvidenceResult) -> str:
+    """"According to X, the figure is $29.1 bn (sum of …)", or the rank phrasing."""
+    if result.unit == "rank" and result.extra.get("n"):
+        return (f"According to {result.label}, {_entity_name(result)} ranks {ordinal(result.value)} "
+                f"of {result.extra['n']}")
+    if result.value is None:
+        return f"{result.label} records it"
+    detail = f" ({result.description})" if result.description else ""
+    return f"According to {result.label}, {_noun(result)} is {display_value(result.value, result.unit)}{detail}"
+
+
+def _lower(finding: str) -> str:
+    """A finding placed mid-sentence ("according to …")."""
+    return finding.replace("According to", "according to", 1)
+
+
+def _end(text: str) -> str:
+    """``text`` ending with exactly one full stop."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _verb(labels: list[str], singular: str, plural: str) -> str:
+    return f"{' and '.join(labels)} {singular if len(labels) == 1 else plural}"
+
+
+def _disagreement(assessment: _Assessment) -> str:
+    compared = assessment.compared
+    agree = [c.result.label for c in compared if c.comparison.holds]
+    differ = [c.result.label for c in compared if not c.comparison.holds]
+    if not agree or not differ:
+        return ""
+    return f" The sources disagree: {_verb(agree, 'supports', 'support')} it; {_verb(differ, 'does', 'do')} not."
+
+
+def _unusable(assessment: _Assessment) -> str:
+    notes = [c.note for c in assessment.checks if c.comparison is None]
+    return f" Not used: {'; '.join(notes)}." if notes else ""
+
+
+def _alternative_text(alternatives: list[tuple[str, _Assessment]]) -> str:
+    parts = []
+    for label, alt in alternatives:
+        if alt.decider is None:
+            continue
+        state = "holds" if alt.holds else "does not hold either"
+        parts.append(f" Read {label}, it {state}: {_lower(_finding(alt.decider.result))}.")
+    return "".join(parts)
+
+
+# ------------------------------------------------------------------------------------------ judge
+
+
+def _plain_verdict(claim: Claim, name: str, reason: str, sentence: str, *, claimed: Claimed | None = None,
+                   evidence: tuple[EvidenceResult, ...] = ()) -> Verdict:
+    return Verdict(
+        claim_id=claim.id, verdict=name, reading=claim.reading, claimed=claimed_text(claimed or claim.claimed),
+        claimed_value=(claimed or claim.claimed).value if (claimed or claim.claimed) else None,
+        evidence=evidence, sources=_sources(evidence), sentence=sentence, reason=reason, statement=claim.statement,
+    )
+
+
+def _sources(results: Iterable[EvidenceResult]) -> tuple[dict[str, Any], ...]:
+    seen: dict[str, dict[str, Any]] = {}
+    for result in results:
+        for item in result.provenance:
+            if item:
+                seen.setdefault(json.dumps(item, sort_keys=True, default=str), item)
+    return tuple(seen.values())
+
+
+def _decided(claim: Claim, name: str, reading: str, assessment: _Assessment, sentence: str,
+             evidence: tuple[EvidenceResult, ...]) -> Verdict:
+    check = assessment.decider
+    result = check.result
+    diff_abs, diff_rel = _differences(assessment.claimed, result.value)
+    return Verdict(
+        claim_id=claim.id, verdict=name, reading=reading, claimed=claimed_text(assessment.claimed),
+        claimed_value=assessment.claimed.value, reference=_reference_text(result), reference_value=result.value,
+        difference_abs=diff_abs, difference_rel=diff_rel, rule=check.comparison.rule, decided_by=result.label,
+        evidence=evidence, sources=_sources(evidence), sentence=sentence, statement=claim.statement,
+        source_ref=result.source_ref,
+    )
+
+
+def _reasons(results: Iterable[EvidenceResult], status: str) -> str:
+    return "; ".join(f"{r.label}: {r.reason}" for r in results if r.status == status and r.reason)
+
+
+def judge(
+    claim: Claim,
+    article: Any = None,
+    mode: str = "offline",
+    *,
+    override: dict[str, Any] | None = None,
+    loader: Loader | None = None,
+) -> Verdict:
+    """Check one claim against its evidence; never raises (an unexpected failure is an ``error`` verdict).
+
+    ``override`` holds ``Claimed`` fields (e.g. ``{"tolerance": 0.1}``) applied to every reading.
+    """
+    try:
+        return _judge(claim, article, mode, override, loader or Loader(mode))
+    except Exception as exc:  # a bug or a bad override must not hide the other claims
+        reason = f"{type(exc).__name__}: {exc}"
+        return _plain_verdict(claim, ERROR_VERDICT, reason, f"Could not check it: {_end(reason)}")
+
+
+def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | None, loader: Loader) -> Verdict:
+    if not claim.checkable:
+        return _plain_verdict(claim, NOT_CHECKABLE, claim.reason or "", f"Not checkable: {_end(claim.reason or 'no reason given')}")
+    stated_claimed = merge_claimed(claim.claimed, override)
+    if not claim.evidence:
+        reason = claim.reason or "no evidence is listed for this claim"
+        return _plain_verdict(claim, UNVERIFIABLE, reason, f"No public evidence was found: {_end(reason)}", claimed=stated_claimed)
+
+    stated_results = tuple(with_reading(resolve(e, article, mode, loader=loader), claim.reading) for e in claim.evidence)
+    stated = _assess(stated_claimed, stated_results)
+    evidence = list(stated_results)
+    alternatives: list[tuple[str, _Assessment]] = []
+    for reading in claim.readings:
+        reading_claimed = merge_claimed(claim.claimed, reading.claimed, override)
+        if reading.evidence:
+            results = tuple(with_reading(resolve(e, article, mode, loader=loader), reading.label) for e in reading.evidence)
+            evidence += results
+        else:
+            results = stated_results
+        alternatives.append((reading.label, _assess(reading_claimed, results)))
+    evidence_t = tuple(evidence)
+
+    if stated.decider is not None:
+        finding = _finding(stated.decider.result)
+        extra = _disagreement(stated) + _unusable(stated)
+        if stated.holds:
+            if stated_claimed.comparator is Comparator.attested:
+                sentence = f"{finding}, as the article says."
+            else:
+                sentence = f"{finding}, which bears out the article's “{claimed_text(stated_claimed)}”."
+            return _decided(claim, SUPPORTED, claim.reading, stated, sentence + extra, evidence_t)
+        holding = next(((label, alt) for label, alt in alternatives if alt.holds), None)
+        if holding is not None:
+            label, alt = holding
+            sentence = (
+                f"It holds only {label}, not {claim.reading}: {_lower(_finding(alt.decider.result))}, "
+                f"but {_lower(_finding(stated.decider.result))}."
+            )
+            verdict = _decided(claim, MISLEADING, label, alt, sentence + extra, evidence_t)
+            return verdict
+        sentence = (
+            f"{finding}, which does not bear out the article's “{claimed_text(stated_claimed)}” "
+            f"({stated.decider.comparison.rule})."
+        )
+        return _decided(claim, CONTRADICTED, claim.reading, stated, sentence + extra + _alternative_text(alternatives), evidence_t)
+
+    decisive = stated.decisive
+    alt_text = _alternative_text(alternatives)
+    if not decisive:
+        reason = claim.reason or "only context evidence is listed; none can decide the claim"
+        return _plain_verdict(claim, UNVERIFIABLE, reason, f"No public evidence decides it: {_end(reason)}{alt_text}",
+                              claimed=stated_claimed, evidence=evidence_t)
+    errors = _reasons(decisive, ERROR)
+    unusable = [c.note for c in stated.checks if c.comparison is None]
+    if errors or unusable:
+        reason = "; ".join(filter(None, [errors, *unusable]))
+        return _plain_verdict(claim, ERROR_VERDICT, reason, f"Could not check it: {_end(reason)}{alt_text}",
+                              claimed=stated_claimed, evidence=evidence_t)
+    reason = _reasons(decisive, MISSING) or "no offline data"
+    return _plain_verdict(claim, NO_DATA_OFFLINE, reason,
+                          f"The offline data cannot check it yet (a refresh could): {_end(reason)}{alt_text}",
+                          claimed=stated_claimed, evidence=evidence_t)
+
+
+def _validate_overrides(claims: list[Claim], overrides: dict[str, dict[str, Any]]) -> None:
+    known = {c.id: c for c in claims}
+    problems = []
+    for claim_id, fields in overrides.items():
+        claim = known.get(claim_id)
+        if claim is None:
+            problems.append(f"overrides: no claim {claim_id!r}")
+            continue
+        if not isinstance(fields, dict):
+            problems.append(f"overrides[{claim_id!r}]: expected a dict of claimed fields, got {type(fields).__name__}")
+            continue
+        try:
+            merge_claimed(claim.claimed, fields)
+        except ValidationError as exc:
+            problems += [f"overrides[{claim_id!r}].{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    if problems:
+        raise ValueError("\n".join(problems))
+
+
+def judge_all(
+    article: Any,
+    claim_ids: list[str] | None = None,
+    family: str | None = None,
+    mode: str = "offline",
+    overrides: dict[str, dict[str, Any]] | None = None,
+) -> list[Verdict]:
+    """Judge the article's claims (all, the ids given, and/or one family) in registry order.
+
+    Snapshots and documents are loaded once for the whole call. Unknown claim ids or override
+    fields raise ``KeyError``/``ValueError`` before anything is judged; a failing evidence only
+    turns its own claim into an ``error`` verdict.
+    """
+    claims = list(article.claims)
+    if claim_ids is not None:
+        known = {c.id for c in claims}
+        unknown = [i for i in claim_ids if i not in known]
+        if unknown:
+            raise KeyError(f"article {getattr(article, 'id', '?')!r} has no claim(s) {', '.join(unknown)}")
+        wanted = list(dict.fromkeys(claim_ids))
+        by_id = {c.id: c for c in claims}
+        claims = [by_id[i] for i in wanted]
+    if family is not None:
+        claims = [c for c in claims if c.family == family]
+    overrides = overrides or {}
+    _validate_overrides(list(article.claims), overrides)
+    loader = Loader(mode)
+    return [judge(c, article, mode, override=overrides.get(c.id), loader=loader) for c in claims]
+
+
+def verdicts_frame(verdicts: Iterable[Verdict]) -> pd.DataFrame:
+    """The verdict rows as a table sorted by claim id (the content of verdicts.csv)."""
+    rows = sorted((v.row() for v in verdicts), key=lambda r: r["claim_id"])
+    return pd.DataFrame(rows, columns=ROW_COLUMNS)
+
+
+__all__ = [
+    "CONTRADICTED", "ERROR_VERDICT", "MISLEADING", "NOT_CHECKABLE", "NO_DATA_OFFLINE", "ROW_COLUMNS", "SUPPORTED",
+    "UNVERIFIABLE", "VERDICTS", "VERDICT_MEANINGS", "Verdict", "VerdictName", "claimed_text", "judge", "judge_all",
+    "merge_claimed", "verdicts_frame",
+]

@@ -1,0 +1,128 @@
+"""Each comparator, holding and failing, and the formatting of rule text."""
+
+import pytest
+
+from claimcheck.claims import Claimed, Comparator
+from claimcheck.compare import (
+    COMPARATORS, DEFAULT_ABOUT_TOLERANCE, CompareError, compare, display_value, format_value, infer_precision,
+)
+
+
+def claimed(comparator, value, unit="USD", **extra):
+    return Claimed(comparator=comparator, value=value, unit=unit, **extra)
+
+
+def test_every_comparator_has_a_rule():
+    assert set(COMPARATORS) == set(Comparator)
+
+
+def test_exceeds_holds_above_and_fails_when_exactly_equal():
+    c = claimed("exceeds", 28.7e9)
+    assert compare(c, 28.8e9) == (True, "exceeds: reference > 28.7 bn USD")
+    assert compare(c, 28.7e9).holds is False
+    assert compare(c, 20e9).holds is False
+
+
+def test_at_least_holds_when_equal_and_fails_below():
+    c = claimed("at_least", 100, "jobs")
+    assert compare(c, 100).holds and not compare(c, 99).holds
+
+
+def test_at_most_holds_when_equal_and_fails_above():
+    c = claimed("at_most", 48, "percent")
+    assert compare(c, 48).holds and not compare(c, 48.1).holds
+    assert compare(c, 40).rule == "at most: reference <= 48%"
+
+
+def test_about_uses_five_percent_by_default():
+    assert DEFAULT_ABOUT_TOLERANCE == 0.05
+    c = claimed("about", 100.0, "count")
+    assert compare(c, 105.0).holds and compare(c, 95.0).holds
+    assert not compare(c, 105.1).holds
+    assert compare(c, 100).rule == "about: reference within ±5% of 100 count"
+
+
+def test_about_honours_an_explicit_tolerance():
+    assert compare(claimed("about", 100.0, "count", tolerance=0.2), 119.0).holds
+
+
+@pytest.mark.parametrize("value, precision", [(28.7e9, 0.1e9), (11e12, 1e12), (48, 1), (14.3, 0.1), (230e9, 1e9), (38.95e9, 0.01e9)])
+def test_precision_is_inferred_from_the_written_digits(value, precision):
+    assert infer_precision(value) == pytest.approx(precision)
+
+
+def test_rounded_holds_within_half_the_precision_including_the_edges():
+    c = claimed("rounded", 28.7e9)
+    assert compare(c, 28.65e9).holds and compare(c, 28.75e9).holds and compare(c, 28.7e9).holds
+    assert not compare(c, 28.64e9).holds and not compare(c, 28.76e9).holds
+    assert compare(c, 28.7e9).rule == "rounded: reference in [28.65 bn USD, 28.75 bn USD] (precision 0.1 bn USD)"
+
+
+def test_rounded_uses_an_explicit_precision():
+    c = claimed("rounded", 11e12, precision=0.1e12)
+    assert not compare(c, 11.3e12).holds
+    assert compare(claimed("rounded", 11e12), 11.3e12).holds
+
+
+def test_rounded_is_widened_by_a_relative_tolerance():
+    c = claimed("rounded", 48, "percent", tolerance=0.05)
+    assert compare(c, 50.0).holds and not compare(c, 51.0).holds
+    assert "widened by ±5%" in compare(c, 50).rule
+
+
+def test_equals_on_numbers_and_on_dates():
+    assert compare(claimed("equals", 360, "jobs"), 360.0).holds
+    assert not compare(claimed("equals", 360, "jobs"), 361).holds
+    year = claimed("equals", "1971", "date")
+    assert compare(year, "1971-10-25").holds and not compare(year, "1972-01-01").holds
+
+
+def test_before_is_strictly_earlier():
+    c = claimed("before", "1972", "date")
+    assert compare(c, "1971-10-25").holds
+    assert not compare(c, "1972-01-01").holds
+
+
+def test_by_a_year_means_by_the_end_of_that_year():
+    c = claimed("by", 2060, "year")
+    assert compare(c, 2060).holds and compare(c, "2060-12-31").holds
+    assert not compare(c, 2061).holds
+
+
+def test_within_decade_holds_inside_the_decade_only():
+    c = claimed("within_decade", "1980s", "decade")
+    assert compare(c, "1985-06").holds and compare(c, 1989).holds
+    assert not compare(c, "1991-04").holds
+    assert compare(c, 1985).rule == "within decade: reference date between 1980-01-01 and 1989-12-31"
+
+
+def test_min_duration_holds_at_or_above_the_claimed_years():
+    c = claimed("min_duration", 50, "years")
+    assert compare(c, 51.3).holds and compare(c, 50.0).holds
+    assert not compare(c, 49.9).holds
+
+
+def test_rank_holds_for_the_same_rank_only():
+    c = claimed("rank", 2, "rank")
+    assert compare(c, 2.0) == (True, "rank: reference rank = 2nd")
+    assert not compare(c, 3.0).holds
+
+
+def test_attested_holds_once_a_document_records_it():
+    assert compare(Claimed(comparator="attested"), None).holds
+
+
+def test_a_date_against_a_number_comparator_cannot_be_compared():
+    with pytest.raises(CompareError, match="not a number"):
+        compare(claimed("exceeds", 28.7e9), "1971-10-25")
+    with pytest.raises(CompareError, match="not a date"):
+        compare(claimed("before", "1972", "date"), "soon")
+
+
+def test_values_are_formatted_for_rules_and_for_readers():
+    assert format_value(11e12, "USD") == "11 tn USD"
+    assert format_value(14.3, "percent") == "14.3%"
+    assert format_value(2, "rank") == "2nd"
+    assert display_value(28.7e9, "USD") == "$28.7 bn"
+    assert display_value(1.2e9, "EUR") == "€1.2 bn"
+    assert display_value(360, "jobs") == "360 jobs"
