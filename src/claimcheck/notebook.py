@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import types
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,13 @@ class Context:
     mode: str = "offline"
     tolerances: dict[str, float] = field(default_factory=dict)
     output_dir: str = ""  # set by the batch: where this notebook drops its verdicts as JSON
+
+    @cached_property
+    def loader(self):
+        """Snapshots and documents loaded once for the whole notebook."""
+        from claimcheck.evidence import Loader
+
+        return Loader(self.mode)
 
     @property
     def overrides(self) -> dict[str, dict[str, Any]]:

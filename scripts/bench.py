@@ -1,0 +1,105 @@
+"""Benchmark the batch: ``claimcheck run`` against the plain papermill command loop and the floor.
+
+- batch:      ``python -m claimcheck run --article A --no-html`` (parallel workers, papermill imported once each)
+- sequential: ``papermill nb.ipynb out.ipynb -p article A`` for each notebook, one after another
+- floor:      a bare notebook with the same imports, run once per notebook, divided by the workers
+
+Prints the times and the two ratios the batch is held to: at least 2x faster than the sequential
+loop, and within 1.3x of the floor. Usage: ``python scripts/bench.py [--article A] [--repeat N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from claimcheck import paths
+from claimcheck.articles import list_articles
+from claimcheck.runner import Job, notebooks_for, parameters_for, run_jobs
+
+BIN = Path(sys.executable).parent
+IMPORTS = """
+from IPython.display import HTML, Markdown, display
+import matplotlib.pyplot as plt
+import pandas as pd
+from claimcheck import notebook, render, tables, charts
+from claimcheck.verdicts import judge_all
+"""
+
+
+def timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def batch(article: str, workers: int, out: Path) -> float:
+    env = {**os.environ, "CLAIMCHECK_BUILD": str(out)}
+    command = [sys.executable, "-m", "claimcheck", "run", "--article", article, "--no-html", "--workers", str(workers)]
+    return timed(lambda: subprocess.run(command, env=env, check=True, capture_output=True))
+
+
+def sequential(article: str, notebooks: list[str], out: Path) -> float:
+    def loop():
+        for name in notebooks:
+            job = Job(article, name, "offline", str(out), 60, 600, False)
+            params = [arg for k, v in parameters_for(job).items() for arg in ("-p", k, str(v))]
+            subprocess.run([str(BIN / "papermill"), str(paths.notebooks_dir() / f"{name}.ipynb"),
+                            str(out / f"{name}.ipynb"), *params, "--cwd", str(paths.notebooks_dir())],
+                           check=True, capture_output=True)
+
+    return timed(loop)
+
+
+def floor(count: int, workers: int, scratch: Path) -> float:
+    """One bare notebook's time, measured in the batch's own workers, times ``count`` over ``workers``."""
+    bare = nbformat.v4.new_notebook()
+    bare.cells = [nbformat.v4.new_code_cell(IMPORTS.strip())]
+    bare.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    source = scratch / "bare.ipynb"
+    nbformat.write(bare, source)
+
+    import papermill
+
+    papermill.execute_notebook(str(source), str(scratch / "warm.ipynb"), progress_bar=False)  # warm caches
+    single = statistics.median(
+        timed(lambda: papermill.execute_notebook(str(source), str(scratch / "out.ipynb"), progress_bar=False))
+        for _ in range(3)
+    )
+    return single * count / workers
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--article", default=(list_articles() or [""])[0])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each measurement; the median is kept")
+    args = parser.parse_args()
+    notebooks = notebooks_for(args.article)
+    workers = min(args.workers, len(notebooks))
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        run_jobs([Job(args.article, notebooks[0], "offline", str(scratch), 60, 600, False)], 1,
+                 progress=open(os.devnull, "w"))  # warm the disk cache and compiled bytecode
+        t_batch = statistics.median(batch(args.article, workers, scratch / f"b{i}") for i in range(args.repeat))
+        t_seq = statistics.median(sequential(args.article, notebooks, scratch) for _ in range(args.repeat))
+        t_floor = floor(len(notebooks), workers, scratch)
+    print(f"article {args.article}: {len(notebooks)} notebooks, {workers} workers, median of {args.repeat}")
+    print(f"  batch (claimcheck run --no-html)   {t_batch:6.2f} s")
+    print(f"  sequential papermill command loop  {t_seq:6.2f} s")
+    print(f"  floor (bare notebook x {len(notebooks)} / {workers})     {t_floor:6.2f} s")
+    print(f"  speed-up over the loop: {t_seq / t_batch:.2f}x (target >= 2.0)")
+    print(f"  batch / floor:          {t_batch / t_floor:.2f}x (target <= 1.3)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,78 @@
+"""Charts a reader would rather look at than read: the claim against its reference values."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless in batch runs; JupyterLab's inline backend still shows the figure
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from claimcheck.render import VERDICT_COLOURS  # noqa: E402
+
+_SCALES = [(1e12, "tn"), (1e9, "bn"), (1e6, "m")]
+
+
+def _scale(values: list[float]) -> tuple[float, str]:
+    biggest = max((abs(v) for v in values), default=0)
+    for factor, word in _SCALES:
+        if biggest >= factor:
+            return factor, word
+    return 1.0, ""
+
+
+def claim_against_references(verdict, claimed_value: float | None, unit: str | None):
+    """Dots: the claimed value and every numeric reference of the same unit; None when nothing to draw."""
+    points = [(f"{e.label} ({e.reading})" if e.reading else e.label, float(e.value))
+              for e in verdict.evidence
+              if e.ok and isinstance(e.value, (int, float)) and e.unit == unit and not e.extra.get("top")]
+    if claimed_value is None or not points:
+        return None
+    factor, word = _scale([claimed_value, *[v for _, v in points]])
+    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * (len(points) + 1)))
+    labels = ["claimed"] + [label for label, _ in points]
+    values = [claimed_value / factor] + [v / factor for _, v in points]
+    colours = [VERDICT_COLOURS["claim"]] + [VERDICT_COLOURS.get(verdict.verdict, "#888")] * len(points)
+    ax.barh(range(len(values)), values, color=colours, edgecolor="#555")
+    ax.axvline(claimed_value / factor, color="#b58900", linestyle="--", linewidth=1)
+    ax.set_yticks(range(len(values)), [label[:60] for label in labels])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{unit} {word}".strip())
+    ax.set_title(verdict.claim_id, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def rank_leaders(evidence):
+    """Bars of the leading entities of a ``rank`` evidence, the ranked entity highlighted."""
+    top = evidence.extra.get("top") or []
+    if not top:
+        return None
+    factor, word = _scale([value for *_, value in top])
+    fig, ax = plt.subplots(figsize=(7, 0.6 + 0.4 * len(top)))
+    names = [name for _, name, _ in top]
+    colours = ["#d95f02" if code == evidence.extra.get("entity") else "#9ecae1" for code, _, _ in top]
+    ax.barh(names, [value / factor for *_, value in top], color=colours)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{evidence.unit} {word}".strip())
+    ax.set_title(evidence.label, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def annual_series(frame: pd.DataFrame, title: str, marks: dict[str, int] | None = None):
+    """Lines of yearly totals (exports + imports) per reporter, on a log scale, with marked years."""
+    yearly = frame.assign(year=frame["period"].astype(int)).groupby(["entity_name", "year"])["value"].sum()
+    factor, word = _scale(list(yearly.values))
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    for reporter, series in yearly.groupby(level=0):
+        ax.plot(series.index.get_level_values(1), series.values / factor, label=f"reported by {reporter}")
+    for label, year in (marks or {}).items():
+        ax.axvline(year, color="#999", linestyle=":", linewidth=1)
+        ax.annotate(label, (year, ax.get_ylim()[1]), fontsize=8, rotation=90, va="top", ha="right")
+    ax.set_yscale("log")
+    ax.set_ylabel(f"USD {word}, log scale".strip())
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

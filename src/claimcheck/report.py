@@ -1,0 +1,123 @@
+"""What the check notebooks display: a summary table, then each claim with its evidence and chart.
+
+Every text that comes from data goes through ``html.escape`` or pandas' escaping.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from claimcheck import charts
+from claimcheck.compute import select_rows
+from claimcheck.notebook import Context
+from claimcheck.render import VERDICT_COLOURS
+from claimcheck.verdicts import VERDICT_MEANINGS, Verdict, verdicts_frame
+
+
+def badge(verdict: str) -> str:
+    colour = VERDICT_COLOURS.get(verdict, "#ccc")
+    return (f'<span style="background:{colour};padding:2px 8px;border-radius:4px;font-weight:bold" '
+            f'title="{escape(VERDICT_MEANINGS.get(verdict, ""), quote=True)}">{escape(verdict)}</span>')
+
+
+def _html_table(frame: pd.DataFrame) -> HTML:
+    return HTML(frame.to_html(index=False, escape=True, na_rep="", border=0, classes="claimcheck"))
+
+
+def summary(verdicts: list[Verdict]) -> None:
+    """Counts per verdict and one row per claim."""
+    frame = verdicts_frame(verdicts)
+    counts = frame["verdict"].value_counts()
+    display(HTML(" ".join(f"{badge(name)} {counts[name]}" for name in VERDICT_MEANINGS if name in counts)))
+    display(_html_table(frame[["claim_id", "verdict", "claimed", "reference", "source"]]))
+
+
+def evidence_table(verdict: Verdict) -> pd.DataFrame:
+    """Every evidence of every reading, the deciding one first among its peers."""
+    rows = []
+    for e in verdict.evidence:
+        value = "" if e.value is None else (f"{e.value:,.6g}" if isinstance(e.value, float) else str(e.value))
+        rows.append({
+            "reading": e.reading or verdict.reading,
+            "role": e.role,
+            "evidence": e.label,
+            "status": e.status,
+            "value": value,
+            "unit": e.unit or "",
+            "how": e.description if e.ok else (e.reason or ""),
+            "method": ", ".join(sorted({p.get("method", "") for p in e.provenance} - {""})),
+            "where": e.source_ref,
+        })
+    return pd.DataFrame(rows, columns=["reading", "role", "evidence", "status", "value", "unit", "how", "method", "where"])
+
+
+def show(ctx: Context, verdict: Verdict) -> None:
+    """One claim: the quote, the verdict and its sentence, the rule, the evidence, a chart."""
+    claim = ctx.article.claim(verdict.claim_id)
+    display(Markdown(f"### `{claim.id}`"))
+    display(HTML(f"<blockquote>“{escape(claim.quote)}”</blockquote>"
+                 f"<p>{badge(verdict.verdict)} {escape(verdict.sentence)}</p>"))
+    difference = ""
+    if verdict.difference_abs is not None:
+        difference = f"{verdict.difference_abs:,.6g}"
+        if verdict.difference_rel is not None:
+            difference += f" ({verdict.difference_rel:+.2%})"
+    facts = {"claimed": verdict.claimed, "reference": verdict.reference, "reading": verdict.reading,
+             "difference": difference, "rule": verdict.rule}
+    display(_html_table(pd.DataFrame([{k: v for k, v in facts.items() if v}])))
+    if verdict.evidence:
+        display(_html_table(evidence_table(verdict)))
+    _show_charts(ctx, verdict, claim)
+
+
+def _series(ctx: Context, claim) -> list:
+    """Annual series behind a claim's dataset evidence, one chart per snapshot, periods marked."""
+    by_snapshot: dict[tuple[str, str], list[pd.DataFrame]] = {}
+    marks: dict[str, int] = {}
+    for spec in claim.evidence:
+        if spec.kind != "dataset" or spec.compute.op not in {"growth", "cagr", "sum", "yoy_change"}:
+            continue
+        try:
+            frame = ctx.loader.snapshot(spec.source, spec.snapshot).frame
+        except Exception:  # the evidence table already says why the snapshot is unavailable
+            continue
+        rows = select_rows(frame, spec.select)
+        if rows["period"].astype(str).str.fullmatch(r"\d{4}").all() and rows["period"].nunique() > 5:
+            by_snapshot.setdefault((spec.source, spec.snapshot), []).append(rows)
+            for name in ("base_period", "period"):
+                text = getattr(spec.compute, name)
+                if text and text.isdigit():
+                    marks[text] = int(text)
+    return [charts.annual_series(pd.concat(parts).drop_duplicates(), f"{source}/{snapshot}", marks)
+            for (source, snapshot), parts in by_snapshot.items()]
+
+
+def _show_charts(ctx: Context, verdict: Verdict, claim) -> None:
+    figures = [charts.rank_leaders(e) for e in verdict.evidence if e.ok and e.extra.get("top")]
+    figures += _series(ctx, claim)
+    claimed = claim.claimed
+    if claimed is not None and isinstance(claimed.value, (int, float)):
+        figures.append(charts.claim_against_references(verdict, float(claimed.value), claimed.unit))
+    for figure in filter(None, figures):
+        display(figure)
+        plt.close(figure)
+
+
+def show_all(ctx: Context, verdicts: list[Verdict]) -> None:
+    for verdict in verdicts:
+        show(ctx, verdict)
+
+
+def legend() -> None:
+    """The verdict names with their meanings and colours."""
+    display(HTML("<br>".join(f"{badge(name)} {escape(meaning)}" for name, meaning in VERDICT_MEANINGS.items())))
+
+
+def sentences(verdicts: list[Verdict]) -> None:
+    """Each claim's verdict sentence, in registry order."""
+    display(HTML("".join(f"<p><code>{escape(v.claim_id)}</code> {badge(v.verdict)} {escape(v.sentence)}</p>"
+                         for v in verdicts)))
