@@ -92,7 +92,8 @@ def check(ctx: Context) -> list:
     from claimcheck.runner import VERDICTS_DIR, SCORECARD
     from claimcheck.verdicts import judge_all
 
-    verdicts = judge_all(ctx.article, [c.id for c in ctx.claims], mode=ctx.mode, overrides=ctx.overrides)
+    verdicts = judge_all(ctx.article, [c.id for c in ctx.claims], mode=ctx.mode, overrides=ctx.overrides,
+                         loader=ctx.loader)
     if ctx.output_dir:
         folder = Path(ctx.output_dir) / VERDICTS_DIR
         folder.mkdir(parents=True, exist_ok=True)

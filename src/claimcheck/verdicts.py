@@ -470,11 +470,12 @@ def judge_all(
     family: str | None = None,
     mode: str = "offline",
     overrides: dict[str, dict[str, Any]] | None = None,
+    loader: Loader | None = None,
 ) -> list[Verdict]:
     """Judge the article's claims (all, the ids given, and/or one family) in registry order.
 
-    Snapshots and documents are loaded once for the whole call. Unknown claim ids or override
-    fields raise ``KeyError``/``ValueError`` before anything is judged; a failing evidence only
+    Snapshots and documents are loaded once for the whole call, or once per ``loader`` passed in.
+    Unknown claim ids or override fields raise ``KeyError``/``ValueError`` before anything is judged; a failing evidence only
     turns its own claim into an ``error`` verdict.
     """
     claims = list(article.claims)
@@ -490,7 +491,7 @@ def judge_all(
         claims = [c for c in claims if c.family == family]
     overrides = overrides or {}
     _validate_overrides(list(article.claims), overrides)
-    loader = Loader(mode)
+    loader = loader or Loader(mode)
     return [judge(c, article, mode, override=overrides.get(c.id), loader=loader) for c in claims]
 
 
