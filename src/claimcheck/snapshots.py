@@ -38,6 +38,11 @@ META_ORDER = [
     "licence", "licence_url", "sha256", "rows", "columns",
 ]  # fmt: skip
 
+DOCUMENTS_FOLDER = "documents"  # the documents registry lives beside the snapshots, in its own format
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 Mode = Literal["offline", "refresh", "auto"]
 
 
@@ -247,6 +252,7 @@ def render_meta(meta: dict[str, Any]) -> bytes:
 
 def _write_temp(target: Path, data: bytes) -> Path:
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.chmod(name, 0o666 & ~_UMASK)  # mkstemp creates 0600; the snapshot should be readable like any file
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
         handle.flush()
@@ -319,12 +325,34 @@ def sources_table() -> pd.DataFrame:
     rows = []
     names = sorted(set(SOURCE_MODULES) | _folders_on_disk())
     for source_name in names:
+        if source_name == DOCUMENTS_FOLDER:
+            rows.append(_documents_row())
+            continue
         declared, problem = _declared_snapshots(source_name)
         stored = _stored_snapshots(source_name)
         for snapshot in sorted(set(declared) | stored):
             rows.append(_table_row(source_name, snapshot, declared, problem))
     columns = ["source", "snapshot", "method", "date", "rows", "refreshable", "status", "title"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _documents_row() -> dict[str, Any]:
+    from claimcheck.documents import load_documents, registry_paths  # documents imports this module
+
+    _, sidecar = registry_paths()
+    meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    try:
+        status = f"ok ({len(load_documents())} documents)"
+    except (SnapshotInvalid, SnapshotMissing, ValueError) as exc:
+        status = _short_status(exc)
+    return {"source": DOCUMENTS_FOLDER, "snapshot": "documents", "method": meta.get("method", ""),
+            "date": str(meta.get("transcribed_at", "")), "rows": meta.get("rows", 0), "refreshable": "no",
+            "status": status, "title": meta.get("title", "")}  # fmt: skip
+
+
+def _short_status(exc: Exception) -> str:
+    text = str(exc).split(";")[0]
+    return "invalid: " + (text if len(text) <= 90 else text[:89] + "…")
 
 
 def _folders_on_disk() -> set[str]:
@@ -357,7 +385,7 @@ def _table_row(source: str, snapshot: str, declared: dict, problem: str | None) 
         snap = load_snapshot(source, snapshot)
         meta, status = snap.meta, "ok"
     except (SnapshotInvalid, SnapshotMissing) as exc:
-        meta, status = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}, f"invalid: {exc}"
+        meta, status = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}, _short_status(exc)
     date = meta.get("retrieved_at") or meta.get("transcribed_at") or ""
     title = meta.get("title") or meta.get("description") or (spec.description if spec else "")
     if problem and status == "ok":

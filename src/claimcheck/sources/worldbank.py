@@ -113,9 +113,11 @@ class WorldBank(Source):
         frames, page, pages = [], 1, 1
         while page <= pages:
             body = http.get_json(url, params={**params, "page": page}, check=error_message)
-            frame, echoed, pages = parse_indicator_page(body, query.get("unit", "USD"))
-            if echoed != page:
-                log.warning("World Bank page %d requested, body says page %d", page, echoed)
+            frame, echoed, announced = parse_indicator_page(body, query.get("unit", "USD"))
+            if page == 1:
+                pages = announced  # the first page's count bounds the loop, whatever later pages say
+            elif (echoed, announced) != (page, pages):
+                log.warning("World Bank page %d of %d requested, body says %d of %d", page, pages, echoed, announced)
             frames.append(frame)
             page += 1
         return pd.concat(frames, ignore_index=True), _request_url(url, {**params, "page": 1})

@@ -1,0 +1,230 @@
+"""Shared fixtures: a network guard for every test, a scripted local replay server, data and sample folders."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+# ------------------------------------------------------------------------------------ network guard
+
+
+class NetworkBlocked(RuntimeError):
+    """A test tried to reach a non-loopback address."""
+
+
+_violations: list[str] = []
+_network_allowed = {"on": False}  # True only while a test marked ``network`` runs
+
+
+def _is_loopback(host: object) -> bool:
+    if host in (None, "", "localhost", b"localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _guard(address: object, what: str) -> None:
+    if isinstance(address, (str, bytes)) or _network_allowed["on"]:  # AF_UNIX path, or allowed
+        return
+    host = address[0] if isinstance(address, tuple) and address else address
+    if not _is_loopback(host):
+        _violations.append(f"{what} {address!r}")
+        raise NetworkBlocked(f"test tried to reach a non-loopback address: {what} {address!r}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def network_guard():
+    """Refuse, for the whole session, every connection and name lookup that is not loopback."""
+    original_connect, original_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    original_create, original_getaddrinfo = socket.create_connection, socket.getaddrinfo
+
+    def connect(sock, address):
+        _guard(address, "connect")
+        return original_connect(sock, address)
+
+    def connect_ex(sock, address):
+        _guard(address, "connect_ex")
+        return original_connect_ex(sock, address)
+
+    def create_connection(address, *args, **kwargs):
+        _guard(address, "create_connection")
+        return original_create(address, *args, **kwargs)
+
+    def getaddrinfo(host, *args, **kwargs):
+        _guard((host,), "getaddrinfo")
+        return original_getaddrinfo(host, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", connect)
+        patch.setattr(socket.socket, "connect_ex", connect_ex)
+        patch.setattr(socket, "create_connection", create_connection)
+        patch.setattr(socket, "getaddrinfo", getaddrinfo)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fail_on_network_attempt(request):
+    """Lift the guard for tests marked ``network``; fail any other test that tried, even if the error was swallowed."""
+    live = request.node.get_closest_marker("network") is not None
+    _network_allowed["on"] = live
+    _violations.clear()
+    yield
+    _network_allowed["on"] = False
+    if _violations:
+        attempts = "; ".join(_violations)
+        _violations.clear()
+        pytest.fail(f"test opened a non-loopback connection: {attempts}")
+
+
+# ------------------------------------------------------------------------------------ replay server
+
+
+@dataclass
+class Reply:
+    """One scripted response: status, headers, body bytes, and a delay before anything is sent."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+    @classmethod
+    def file(cls, path: Path, status: int = 200, content_type: str = "application/json;charset=utf-8") -> Reply:
+        return cls(status, path.read_bytes(), {"Content-Type": content_type})
+
+
+@dataclass
+class Received:
+    """A request the server received."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    at: float
+
+
+class ReplayServer:
+    """A real HTTP server on 127.0.0.1 answering each path with its scripted replies, in order.
+
+    ``script("/v2/x", r1, r2)`` serves r1 then r2 on that path, then r2 again. A key with a query
+    (``"/v2/x?page=2"``) takes precedence for that exact query. Unscripted paths get a 404.
+    """
+
+    def __init__(self) -> None:
+        self.scripts: dict[str, list[Reply]] = {}
+        self.served: dict[str, int] = {}
+        self.requests: list[Received] = []
+        self._lock = threading.Lock()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.01,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def script(self, key: str, *replies: Reply) -> None:
+        self.scripts[key] = list(replies)
+        self.served[key] = 0
+
+    def requests_to(self, path: str) -> list[Received]:
+        return [r for r in self.requests if r.path == path]
+
+    def _next_reply(self, path: str, query: str) -> Reply:
+        with self._lock:
+            key = f"{path}?{query}" if f"{path}?{query}" in self.scripts else path
+            replies = self.scripts.get(key)
+            if not replies:
+                return Reply(404, b"no scripted reply for " + key.encode(), {"Content-Type": "text/plain"})
+            index = min(self.served[key], len(replies) - 1)
+            self.served[key] += 1
+            return replies[index]
+
+    def _handler(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server naming)
+                parts = urlsplit(self.path)
+                server.requests.append(
+                    Received("GET", parts.path, parts.query, dict(self.headers.items()), time.monotonic())
+                )
+                reply = server._next_reply(parts.path, parts.query)
+                if reply.delay:
+                    time.sleep(reply.delay)
+                try:
+                    self.send_response(reply.status)
+                    headers = {"Content-Length": str(len(reply.body)), **reply.headers}
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a read timeout): nothing to answer
+
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+        return Handler
+
+    def __enter__(self) -> ReplayServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def replay_server():
+    """A started ReplayServer; stopped after the test."""
+    with ReplayServer() as server:
+        yield server
+
+
+# ------------------------------------------------------------------------------------ data and samples
+
+
+def shared_dir() -> Path:
+    """The shared reference folder: ``CLAIMCHECK_SHARED`` or ``../shared`` next to the repository."""
+    return Path(os.environ.get("CLAIMCHECK_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+
+
+@pytest.fixture
+def api_samples() -> Path:
+    """The real recorded API responses; the test is skipped, saying why, when the folder is absent."""
+    folder = shared_dir() / "api-samples"
+    if not folder.is_dir():
+        pytest.skip(f"recorded API samples not found at {folder} (set CLAIMCHECK_SHARED to the shared folder)")
+    return folder
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch) -> Path:
+    """A scratch copy of data/ that CLAIMCHECK_DATA points at, so tests never touch the committed files."""
+    target = tmp_path / "data"
+    shutil.copytree(REPO / "data", target)
+    monkeypatch.setenv("CLAIMCHECK_DATA", str(target))
+    from claimcheck import snapshots
+
+    snapshots.forget_refreshes()
+    yield target
+    snapshots.forget_refreshes()

@@ -1,0 +1,289 @@
+"""The snapshot store: checksums, atomic writes, refresh through a replay server, modes, and the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+import yaml
+
+from claimcheck import cli
+from claimcheck.http import HttpClient, SourceError
+from claimcheck.snapshots import (
+    SnapshotInvalid,
+    SnapshotMissing,
+    get_snapshot,
+    load_snapshot,
+    refresh,
+    render_csv,
+    snapshot_paths,
+    sources_table,
+    write_snapshot,
+)
+from conftest import REPO, Reply, shared_dir
+
+WB_PATH = "/v2/country/all/indicator/NY.GDP.MKTP.CD"
+PAGE = WB_PATH + "?format=json&per_page=1000&page={}"
+
+
+def fast_client() -> HttpClient:
+    return HttpClient(timeout=(1, 0.3), max_retries=1, backoff=0.001, max_backoff=0.01, retry_after_cap=0.05)
+
+
+def snapshot_bytes(source: str = "worldbank", name: str = "gdp_current_usd") -> list[bytes]:
+    return [path.read_bytes() for path in snapshot_paths(source, name)]
+
+
+@pytest.fixture
+def world_bank_replay(replay_server, data_copy, monkeypatch):
+    """The replay server standing in for api.worldbank.org, with CLAIMCHECK_DATA on a scratch copy."""
+    monkeypatch.setenv("CLAIMCHECK_WORLDBANK_URL", f"{replay_server.url}/v2")
+    return replay_server
+
+
+def serve_recorded_pages(server, api_samples) -> None:
+    """Page 1 = the recorded JPN-USA body (it announces 2 pages); page 2 = the recorded all-countries page 1."""
+    samples = api_samples / "worldbank"
+    server.script(PAGE.format(1), Reply.file(samples / "indicator_JPN-USA_NY.GDP.MKTP.CD_2018-2019_per_page2.json"))
+    server.script(PAGE.format(2), Reply.file(samples / "indicator_all_NY.GDP.MKTP.CD_page1.json"))
+
+
+# ------------------------------------------------------------------------------------------- loading
+
+
+def test_the_seeded_snapshots_load_with_valid_checksums_and_provenance():
+    gdp = load_snapshot("worldbank", "gdp_current_usd")
+    assert len(gdp.frame) == 13979 and gdp.frame["value"].dtype == float
+    assert gdp.provenance.method == "transcribed"
+    assert "822019c80142c162e4ca4eb1a63699ae36075078" in gdp.provenance.transcribed_from
+    assert gdp.provenance.licence == "ODC-PDDL-1.0"
+    dots = load_snapshot("imf", "dots_china_belgium_annual")
+    assert len(dots.frame) == 420 and dots.frame["period"].max() == "2020"
+    row = dots.frame.set_index(["entity", "partner", "measure", "period"]).loc[("CHN", "BEL", "exports_fob", "2020")]
+    assert row["value"] == 20776479300.000004 and row["unit"] == "USD"  # 20776.479300000003 US$ m in the xlsx
+
+
+def test_a_changed_byte_is_reported_as_a_checksum_mismatch_with_what_to_do(data_copy):
+    csv_path, _ = snapshot_paths("worldbank", "gdp_current_usd")
+    csv_path.write_bytes(csv_path.read_bytes().replace(b"17820459508852.184", b"17820459508852.185"))
+    with pytest.raises(SnapshotInvalid) as caught:
+        load_snapshot("worldbank", "gdp_current_usd")
+    message = str(caught.value)
+    assert "checksum mismatch" in message and "git checkout --" in message
+    assert "claimcheck refresh --source worldbank --snapshot gdp_current_usd" in message
+
+
+def test_a_missing_snapshot_says_how_to_refresh_and_offline_opens_no_socket(data_copy):
+    for path in snapshot_paths("worldbank", "gdp_current_usd"):
+        path.unlink()
+    with pytest.raises(SnapshotMissing, match="claimcheck refresh --source worldbank --snapshot gdp_current_usd"):
+        get_snapshot("worldbank", "gdp_current_usd", mode="offline")
+
+
+def test_a_sidecar_without_its_csv_is_invalid_not_missing(data_copy):
+    snapshot_paths("worldbank", "gdp_current_usd")[0].unlink()
+    with pytest.raises(SnapshotInvalid, match="incomplete"):
+        load_snapshot("worldbank", "gdp_current_usd")
+
+
+# ------------------------------------------------------------------------------------------- writing
+
+
+def tiny_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"entity": ["USA", "CHN", "doc"], "partner": ["", "", ""], "period": ["2022", "2022", "1971-10-25"],
+         "measure": ["gdp", "gdp", "established"], "value": [25744108000000.0, 17881783387000.867, "1971-10-25"],
+         "unit": ["USD", "USD", "date"]}
+    )  # fmt: skip
+
+
+def test_rendering_is_deterministic_sorted_lf_and_round_trips_floats(data_copy):
+    frame = tiny_frame()
+    assert render_csv(frame) == render_csv(frame.iloc[::-1])
+    data = render_csv(frame)
+    assert b"\r" not in data and data.endswith(b"\n")
+    assert data.splitlines()[1:] == [
+        b"CHN,,2022,gdp,17881783387000.867,USD",
+        b"USA,,2022,gdp,25744108000000.0,USD",
+        b"doc,,1971-10-25,established,1971-10-25,date",
+    ]
+    write_snapshot("test", "tiny", frame, {"method": "transcribed", "dataset": "x"})
+    loaded = load_snapshot("test", "tiny").frame
+    assert loaded["value"].dtype == object and loaded["value"].tolist()[0] == 17881783387000.867
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda f: f.iloc[0:0], "no rows"),
+        (lambda f: f.drop(columns="unit"), "missing tidy column"),
+        (lambda f: f.assign(value=[float("nan"), 1.0, "1971-10-25"]), "empty 'value'"),
+        (lambda f: f.assign(value=["n/a", 1.0, "1971-10-25"]), "non-numeric"),
+        (lambda f: f.assign(entity=["USA", None, "doc"]), "empty 'entity'"),
+        (lambda f: f.assign(entity=["USA", "USA", "doc"]), "duplicate key"),
+    ],
+)
+def test_an_invalid_frame_is_refused_and_leaves_the_stored_files_untouched(data_copy, damage, message):
+    before = snapshot_bytes()
+    with pytest.raises(SnapshotInvalid, match=message):
+        write_snapshot("worldbank", "gdp_current_usd", damage(tiny_frame()), {"method": "api"})
+    assert snapshot_bytes() == before
+
+
+def test_a_failing_replace_leaves_the_old_files_and_no_temporary_files(data_copy, monkeypatch):
+    before = snapshot_bytes()
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_snapshot("worldbank", "gdp_current_usd", tiny_frame(), {"method": "api"})
+    assert snapshot_bytes() == before
+    assert sorted(p.name for p in snapshot_paths("worldbank", "gdp_current_usd")[0].parent.iterdir()) == [
+        "gdp_current_usd.csv",
+        "gdp_current_usd.meta.yaml",
+    ]
+
+
+# ------------------------------------------------------------------------------------------- refresh
+
+FAILURES = {
+    "always 500": [Reply(500, b"Internal Server Error")],
+    "always 429": [Reply(429, b"Too Many Requests", {"Retry-After": "1"})],
+    "read timeout": [Reply(200, b"[]", delay=0.8)],
+    "malformed JSON": [Reply(200, b'[{"page":1,"pages":1', {"Content-Type": "application/json"})],
+    "truncated body": [Reply(200, b'[{"page":1,"pages":1,', {"Content-Length": "4096"})],
+    "empty body": [Reply(200, b"")],
+}
+
+
+@pytest.mark.parametrize("failure", sorted(FAILURES))
+def test_a_failed_refresh_leaves_the_snapshot_byte_identical(world_bank_replay, failure):
+    world_bank_replay.script(WB_PATH, *FAILURES[failure])
+    before = snapshot_bytes()
+    with pytest.raises(SourceError):
+        refresh("worldbank", "gdp_current_usd", http=fast_client())
+    assert snapshot_bytes() == before
+    assert load_snapshot("worldbank", "gdp_current_usd").meta["method"] == "transcribed"
+
+
+@pytest.mark.parametrize(
+    "sample, status, content_type",
+    [
+        ("error_120_invalid_value_http200.json", 200, "application/json;charset=utf-8"),
+        ("error_http400_invalid_source.html", 400, "text/html"),
+    ],
+)
+def test_a_recorded_world_bank_error_fails_the_refresh_and_keeps_the_snapshot(
+    world_bank_replay, api_samples, sample, status, content_type
+):
+    world_bank_replay.script(WB_PATH, Reply.file(api_samples / "worldbank" / sample, status, content_type))
+    before = snapshot_bytes()
+    with pytest.raises(SourceError) as caught:
+        refresh("worldbank", "gdp_current_usd", http=fast_client())
+    assert caught.value.status == status
+    assert snapshot_bytes() == before
+
+
+def test_a_refresh_whose_second_page_was_never_recorded_keeps_the_snapshot(world_bank_replay, api_samples):
+    samples = api_samples / "worldbank"
+    world_bank_replay.script(PAGE.format(1), Reply.file(samples / "indicator_JPN-USA_NY.GDP.MKTP.CD_2018-2019_per_page2.json"))
+    before = snapshot_bytes()
+    with pytest.raises(SourceError, match="HTTP 404"):
+        refresh("worldbank", "gdp_current_usd", http=fast_client())
+    assert snapshot_bytes() == before
+
+
+def test_a_successful_refresh_writes_an_api_snapshot_with_a_redacted_url_and_valid_checksum(
+    world_bank_replay, api_samples
+):
+    serve_recorded_pages(world_bank_replay, api_samples)
+    snap = refresh("worldbank", "gdp_current_usd", http=fast_client())
+    assert snap.meta["method"] == "api" and snap.provenance.method == "api"
+    assert snap.meta["url"] == f"{world_bank_replay.url}{PAGE.format(1)}"
+    assert snap.meta["retrieved_at"].endswith("+00:00")
+    assert snap.meta["licence"] == "CC BY 4.0"
+    csv_path, meta_path = snapshot_paths("worldbank", "gdp_current_usd")
+    assert yaml.safe_load(meta_path.read_text())["sha256"] == hashlib.sha256(csv_path.read_bytes()).hexdigest()
+    assert len(snap.frame) == 2 + 49  # JPN 2019, 2018 + Arab World 1971-2019 (2020 is null)
+    values = snap.frame.set_index(["entity", "period"])
+    assert values.loc[("JPN", "2019"), "value"] == 5081769542379.77
+    assert values.loc[("ARB", "2019"), "aggregate"] and not values.loc[("JPN", "2019"), "aggregate"]
+    assert "transcribed_from" not in snap.meta
+
+
+def test_a_url_with_a_key_is_stored_without_it(data_copy):
+    write_snapshot("test", "keyed", tiny_frame(), {"method": "api", "url": "https://x.example/d?subscription-key=S3CRET&a=1"})
+    sidecar = snapshot_paths("test", "keyed")[1].read_text()
+    assert "S3CRET" not in sidecar and "https://x.example/d?a=1" in sidecar
+
+
+def test_refresh_mode_fetches_once_per_process_and_auto_only_when_missing(world_bank_replay, api_samples):
+    serve_recorded_pages(world_bank_replay, api_samples)
+    assert get_snapshot("worldbank", "gdp_current_usd", mode="auto").meta["method"] == "transcribed"
+    assert world_bank_replay.requests == []
+    get_snapshot("worldbank", "gdp_current_usd", mode="refresh", http=fast_client())
+    get_snapshot("worldbank", "gdp_current_usd", mode="refresh", http=fast_client())
+    assert len(world_bank_replay.requests) == 2  # two pages, fetched once
+    for path in snapshot_paths("worldbank", "gdp_current_usd"):
+        path.unlink()
+    assert get_snapshot("worldbank", "gdp_current_usd", mode="auto", http=fast_client()).meta["method"] == "api"
+    assert len(world_bank_replay.requests) == 4
+
+
+# ----------------------------------------------------------------------------------------------- CLI
+
+
+def test_cli_refresh_of_the_world_bank_works_against_the_replay_server(world_bank_replay, api_samples, capsys):
+    serve_recorded_pages(world_bank_replay, api_samples)
+    assert cli.main(["refresh", "--source", "worldbank"]) == 0
+    assert "worldbank/gdp_current_usd: refreshed, 51 rows" in capsys.readouterr().out
+    assert load_snapshot("worldbank", "gdp_current_usd").meta["method"] == "api"
+
+
+def test_cli_refresh_failure_exits_1_and_keeps_the_snapshot(world_bank_replay, api_samples, capsys):
+    world_bank_replay.script(WB_PATH, Reply.file(api_samples / "worldbank/error_120_invalid_value_http200.json"))
+    before = snapshot_bytes()
+    assert cli.main(["refresh", "--source", "worldbank", "--snapshot", "gdp_current_usd"]) == 1
+    assert "FAILED, kept the stored snapshot" in capsys.readouterr().out
+    assert snapshot_bytes() == before
+
+
+def test_cli_refresh_of_an_undeclared_snapshot_says_it_cannot(data_copy, capsys):
+    assert cli.main(["refresh", "--source", "worldbank", "--snapshot", "no_such"]) == 1
+    assert "no refreshable snapshot 'no_such'" in capsys.readouterr().out
+
+
+def test_cli_sources_lists_the_snapshots(data_copy, capsys):
+    assert cli.main(["sources"]) == 0
+    out = capsys.readouterr().out
+    assert "gdp_current_usd" in out and "dots_china_belgium_annual" in out and "documents" in out
+
+
+def test_sources_table_shows_a_declared_snapshot_missing_offline(data_copy):
+    for path in snapshot_paths("worldbank", "gdp_current_usd"):
+        path.unlink()
+    table = sources_table().set_index(["source", "snapshot"])
+    assert table.loc[("worldbank", "gdp_current_usd"), "status"] == "missing offline"
+    assert table.loc[("imf", "dots_china_belgium_annual"), "method"] == "transcribed"
+
+
+# ------------------------------------------------------------------------------------------- seeding
+
+
+def test_the_seed_script_reproduces_the_committed_files_byte_for_byte(tmp_path):
+    shared = shared_dir()
+    if not (shared / "reference").is_dir():
+        pytest.skip(f"shared reference folder not found at {shared} (set CLAIMCHECK_SHARED)")
+    env = {**os.environ, "CLAIMCHECK_DATA": str(tmp_path), "CLAIMCHECK_SHARED": str(shared)}
+    subprocess.run([sys.executable, str(REPO / "scripts/seed_snapshots.py")], env=env, check=True, capture_output=True)
+    made = sorted((tmp_path / "reference").rglob("*.*"))
+    assert len(made) == 6
+    for path in made:  # the committed files came from an earlier run, so equality means reruns are identical
+        committed = REPO / "data" / path.relative_to(tmp_path)
+        assert path.read_bytes() == committed.read_bytes(), f"{committed} differs from a fresh seed"
