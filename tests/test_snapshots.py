@@ -259,6 +259,11 @@ def test_cli_refresh_of_an_undeclared_snapshot_says_it_cannot(data_copy, capsys)
     assert "no refreshable snapshot 'no_such'" in capsys.readouterr().out
 
 
+def test_cli_refresh_of_an_unknown_source_lists_the_known_ones(data_copy, capsys):
+    assert cli.main(["refresh", "--source", "nowhere"]) == 1
+    assert "unknown source 'nowhere'; known: " in capsys.readouterr().out
+
+
 def test_cli_sources_lists_the_snapshots(data_copy, capsys):
     assert cli.main(["sources"]) == 0
     out = capsys.readouterr().out

@@ -396,49 +396,39 @@ def _table_row(source: str, snapshot: str, declared: dict, problem: str | None) 
 
 def refresh_command(source: str | None, snapshot: str | None, everything: bool) -> int:
     """``claimcheck refresh``: refresh the chosen snapshots, print one line each; 1 if any failed."""
-    try:
-        targets = _refresh_targets(source, snapshot, everything)
-    except (KeyError, SnapshotMissing, ValueError) as exc:
-        print(f"refresh: {exc.args[0] if exc.args else exc}")
+    if everything and snapshot:
+        print("refresh: --snapshot needs --source, not --all")
+        return 1
+    if not everything and source not in SOURCE_MODULES:
+        print(f"refresh: unknown source {source!r}; known: {', '.join(sorted(SOURCE_MODULES))}")
         return 1
     failed = 0
     with HttpClient() as http:
-        for source_name, snapshot_name in targets:
-            label = f"{source_name}/{snapshot_name}"
-            try:
-                snap = refresh(source_name, snapshot_name, http)
-            except (SourceError, SnapshotInvalid, SnapshotMissing, NotImplementedError) as exc:
+        for name in sorted(SOURCE_MODULES) if everything else [source]:
+            declared, problem = _declared_snapshots(name)
+            if problem:
                 failed += 1
-                print(f"{label}: FAILED, kept the stored snapshot: {exc}")
+                print(f"{name}: FAILED, {problem}")
                 continue
-            print(f"{label}: refreshed, {snap.meta['rows']} rows, retrieved {snap.meta['retrieved_at']}")
-    if not targets:
-        print("refresh: nothing declared to refresh")
+            if snapshot and snapshot not in declared:
+                failed += 1
+                known = ", ".join(sorted(declared)) or "none"
+                print(f"{name}: no refreshable snapshot {snapshot!r} (declared: {known}); "
+                      "a transcribed snapshot without an API query cannot be refreshed")  # fmt: skip
+                continue
+            for snapshot_name in [snapshot] if snapshot else sorted(declared):
+                failed += not _refresh_and_report(name, snapshot_name, http)
     return 1 if failed else 0
 
 
-def _refresh_targets(source: str | None, snapshot: str | None, everything: bool) -> list[tuple[str, str]]:
-    if everything and snapshot:
-        raise ValueError("--snapshot needs --source, not --all")
-    names = sorted(SOURCE_MODULES) if everything else [source]
-    targets = []
-    for name in names:
-        declared, problem = _declared_snapshots(name) if name in SOURCE_MODULES else ({}, None)
-        if name not in SOURCE_MODULES:
-            get_source(name)  # raises KeyError listing the known names
-        if problem:
-            if not everything:
-                raise ValueError(f"{name}: {problem}")
-            print(f"{name}: skipped, {problem}")
-            continue
-        if snapshot:
-            if snapshot not in declared:
-                known = ", ".join(sorted(declared)) or "none"
-                raise SnapshotMissing(
-                    f"{name} has no refreshable snapshot {snapshot!r} (declared: {known}); "
-                    "transcribed snapshots without an API query cannot be refreshed"
-                )
-            targets.append((name, snapshot))
-        else:
-            targets.extend((name, s) for s in sorted(declared))
-    return targets
+def _refresh_and_report(source: str, snapshot: str, http: HttpClient) -> bool:
+    try:
+        snap = refresh(source, snapshot, http)
+    except (SourceError, SnapshotInvalid, SnapshotMissing, NotImplementedError) as exc:
+        print(f"{source}/{snapshot}: FAILED, kept the stored snapshot: {exc}")
+        return False
+    except Exception as exc:  # a bug in one source must not stop the others; say it is unexpected
+        print(f"{source}/{snapshot}: FAILED (unexpected {type(exc).__name__}), kept the stored snapshot: {exc}")
+        return False
+    print(f"{source}/{snapshot}: refreshed, {snap.meta['rows']} rows, retrieved {snap.meta['retrieved_at']}")
+    return True
