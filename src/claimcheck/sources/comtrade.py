@@ -245,7 +245,8 @@ class Comtrade(Source):
     def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
         """Fetch every period of ``spec`` (one request per twelve periods) and return the tidy rows.
 
-        The returned URL string lists each request URL separated by a space; none carries the key.
+        The returned string lists each request URL, separated by a space; none carries the key,
+        which travels only in the ``Ocp-Apim-Subscription-Key`` header.
         """
         from claimcheck.http import SourceError, redact
 
@@ -257,24 +258,39 @@ class Comtrade(Source):
         frames, urls = [], []
         for periods in _chunks(self.periods(spec.query), MAX_PERIODS_PER_REQUEST):
             params = self.request_params(spec.query, periods)
-            shown = redact(requests.Request("GET", url, params=params).prepare().url or url)
+            shown = redact(requests.Request("GET", url, params=params).prepare().url) or url
             urls.append(shown)
-            body = http.get_json(url, params=params, headers=headers, check=check_comtrade_rows)
-            reason = check_comtrade_rows(body)
-            if reason:
-                raise SourceError(shown, reason, None)
+            try:
+                body = http.get_json(url, params=params, headers=headers, check=check_comtrade_rows)
+            except SourceError as exc:
+                reason = _explain(exc.reason, exc.status, keyed=bool(key))
+                raise SourceError(reason, url=shown, status=exc.status) from None
             frames.append(parse_comtrade(body))
         frame = pd.concat(frames, ignore_index=True)
         duplicated = frame.duplicated(["entity", "partner", "period", "measure"])
         if duplicated.any():
             raise SourceError(
-                " ".join(urls),
-                f"{int(duplicated.sum())} duplicate reporter/partner/period/flow rows: "
-                "the query returned breakdowns (mode of transport, customs procedure) instead of totals",
-                None,
+                f"{int(duplicated.sum())} duplicate reporter/partner/period/flow rows: the answer holds "
+                "breakdowns (mode of transport, customs procedure) instead of totals",
+                url=urls[0],
             )
         frame = frame.sort_values(["entity", "partner", "measure", "period"], kind="stable")
         return frame.reset_index(drop=True), " ".join(urls)
+
+
+def _explain(reason: str, status: int | None, keyed: bool) -> str:
+    """A Comtrade failure in words, with what to do about the gateway's auth and rate-limit answers."""
+    text = reason if reason.startswith("Comtrade") else f"Comtrade: {reason}"
+    if status in (401, 403):
+        hint = (
+            f"the gateway refused the subscription key: check {KEY_ENV}, or unset it to use the keyless preview"
+            if keyed
+            else "the gateway refused a keyless request: set " + KEY_ENV + " to use the keyed data API"
+        )
+        return f"{text}; {hint}"
+    if status == 429:
+        return f"{text}; rate limited by the gateway, try again later"
+    return text
 
 
 SOURCE = Comtrade

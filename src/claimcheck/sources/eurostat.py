@@ -236,10 +236,15 @@ class Eurostat(Source):
 
         url, params = self.request(spec.query)
         shown = requests.Request("GET", url, params=params).prepare().url or url
-        body = http.get_json(url, params=params, headers={"Accept": "application/json"}, check=check_eurostat_rows)
-        reason = check_eurostat_rows(body)
-        if reason:
-            raise SourceError(shown, reason, None)
+        try:
+            body = http.get_json(url, params=params, headers={"Accept": "application/json"}, check=check_eurostat_rows)
+        except SourceError as exc:
+            hint = (
+                "; narrow the filters (fewer products, partners or periods)"
+                if exc.status == 413 or "EXTRACTION_TOO_BIG" in exc.reason
+                else ""
+            )
+            raise SourceError(f"Eurostat: {exc.reason}{hint}", url=shown, status=exc.status) from None
         return parse_comext(body), shown
 
 

@@ -38,17 +38,22 @@ import pandas as pd
 from claimcheck.sources._iso import to_iso3
 from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
 
-#: IMTS / DOT indicator codes to tidy measure names and valuation basis.
+#: IMTS / DOT indicator codes to tidy measure names. The names say the valuation, as the transcribed
+#: DOTS snapshot does (``exports_fob``, ``imports_cif``), so refreshed and transcribed rows line up.
 INDICATORS = {
-    "XG_FOB_USD": ("exports", "FOB"),
-    "MG_CIF_USD": ("imports", "CIF"),
-    "MG_FOB_USD": ("imports_fob", "FOB"),
-    "TBG_USD": ("trade_balance", None),
+    "XG_FOB_USD": "exports_fob",
+    "MG_CIF_USD": "imports_cif",
+    "MG_FOB_USD": "imports_fob",
+    "TBG_USD": "trade_balance",
     # Legacy DOT names of the same indicators.
-    "TXG_FOB_USD": ("exports", "FOB"),
-    "TMG_CIF_USD": ("imports", "CIF"),
-    "TMG_FOB_USD": ("imports_fob", "FOB"),
+    "TXG_FOB_USD": "exports_fob",
+    "TMG_CIF_USD": "imports_cif",
+    "TMG_FOB_USD": "imports_fob",
 }
+
+#: ``basis`` of trade rows: each series is as its reporting country reports it (mirror flows differ).
+IMTS_BASIS = "reporter-reported (IMF IMTS)"
+DOT_BASIS = "reporter-reported (IMF DOT)"
 
 #: IMF aggregate codes to the tidy (World Bank style) codes.
 AGGREGATES = {"G001": "WLD", "W00": "WLD", "G998": "EUU", "B0": "EUU"}
@@ -81,11 +86,16 @@ def _area(code: str) -> str:
     return AGGREGATES.get(code) or to_iso3(code)
 
 
-def _measure(indicator: str) -> tuple[str, str | None, str]:
-    """Measure name, basis and unit for an indicator code."""
-    measure, basis = INDICATORS.get(indicator, (indicator.lower(), None))
-    unit = "USD" if indicator.endswith("_USD") else ""
-    return measure, basis, unit
+def _measure(indicator: str) -> tuple[str, str]:
+    """Measure name and unit for an indicator code (``USD`` for ``*_USD`` codes, else ``unspecified``)."""
+    measure = INDICATORS.get(indicator, indicator.lower())
+    unit = "USD" if indicator.endswith("_USD") else "unspecified"
+    return measure, unit
+
+
+def _basis(indicator: str, basis: str) -> str | None:
+    """``basis`` for a trade indicator's rows; ``None`` for other indicators."""
+    return basis if indicator in INDICATORS else None
 
 
 def _number(text: Any) -> float | None:
@@ -107,6 +117,13 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 # --- errors ---------------------------------------------------------------------------------------
 
 
+def _as_text(body: str | bytes | None) -> str:
+    """A body as text (UTF-8, as the IMF sends it)."""
+    if isinstance(body, bytes):
+        return body.decode("utf-8", errors="replace")
+    return body or ""
+
+
 def _local(tag: str) -> str:
     """An XML tag without its namespace."""
     return tag.rsplit("}", 1)[-1]
@@ -118,9 +135,7 @@ def check_imf_text(text: str | bytes | None, status: int | None = None) -> str |
     Recognises the empty 204 answer of api.imf.org, the legacy .NET ``<string>`` error, an SDMX
     ``Error`` message, and a JSON error object (``{"message": ..., "code": ...}``).
     """
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    text = (text or "").lstrip("\ufeff").strip()
+    text = _as_text(text).lstrip("\ufeff").strip()
     if not text:
         shown = f"HTTP {status}" if status is not None else "an empty body"
         return (
@@ -180,6 +195,8 @@ def parse_sdmx_xml(text: str | bytes) -> pd.DataFrame:
     reason = check_imf_text(text)
     if reason:
         raise ValueError(reason)
+    if not _as_text(text).lstrip("\ufeff \r\n\t").startswith("<"):
+        raise ValueError("not an SDMX-ML message: the body is not XML")
     root = ET.fromstring(text)
     rows = []
     for series in root.iter():
@@ -187,7 +204,8 @@ def parse_sdmx_xml(text: str | bytes) -> pd.DataFrame:
             continue
         key = {_local(k): v for k, v in series.attrib.items()}
         indicator = key.get("INDICATOR", "")
-        measure, basis, unit = _measure(indicator)
+        measure, unit = _measure(indicator)
+        basis = _basis(indicator, IMTS_BASIS)
         for obs in series:
             if _local(obs.tag) != "Obs":
                 continue
@@ -217,12 +235,14 @@ def parse_sdmx_json(body: dict[str, Any]) -> pd.DataFrame:
 
     Dimensions map to the tidy shape by id: ``COUNTRY`` → entity, ``COUNTERPART_COUNTRY`` → partner
     (empty when the dataflow has none), ``INDICATOR`` → measure (trade codes get their tidy names),
-    ``TIME_PERIOD`` → period. The unit is ``USD`` for ``*_USD`` indicators, else the series' ``UNIT``
-    attribute when the message carries one (``PT`` = percent), else empty.
+    ``TIME_PERIOD`` → period. The unit is ``USD`` for ``*_USD`` indicators, else the indicator's ``UNIT``
+    attribute when the message carries one (``PT`` = percent), else ``unspecified``.
     """
     reason = check_imf_json(body)
     if reason:
         raise ValueError(reason)
+    if not isinstance(body.get("data"), dict) or not body["data"].get("structures"):
+        raise ValueError("not an SDMX-JSON data message: no 'data.structures'")
     data = body["data"]
     structure = data["structures"][0]
     series_dims = structure["dimensions"].get("series", [])
@@ -234,8 +254,10 @@ def parse_sdmx_json(body: dict[str, Any]) -> pd.DataFrame:
             positions = [int(p) for p in series_key.split(":")] if series_key else []
             key = {dim["id"]: _code_of(dim["values"][pos]) for dim, pos in zip(series_dims, positions)}
             indicator = key.get("INDICATOR", "")
-            measure, basis, unit = _measure(indicator)
-            unit = unit or unit_codes.get(indicator, "")
+            measure, unit = _measure(indicator)
+            if unit == "unspecified":
+                unit = unit_codes.get(indicator, unit)
+            basis = _basis(indicator, IMTS_BASIS)
             for obs_key, observation in (series.get("observations") or {}).items():
                 obs_positions = [int(p) for p in obs_key.split(":")]
                 obs = {dim["id"]: _code_of(dim["values"][pos]) for dim, pos in zip(obs_dims, obs_positions)}
@@ -297,11 +319,15 @@ def parse_compactdata(body: dict[str, Any]) -> pd.DataFrame:
     reason = check_imf_json(body)
     if reason:
         raise ValueError(reason)
-    dataset = (body.get("CompactData") or {}).get("DataSet") or {}
+    if not isinstance(body.get("CompactData"), dict):
+        raise ValueError("not a legacy CompactData message: no 'CompactData' object")
+    dataset = body["CompactData"].get("DataSet") or {}
     rows = []
     for series in _as_list(dataset.get("Series")):
         multiplier = 10 ** int(series.get("@UNIT_MULT") or 0)
-        measure, basis, unit = _measure(series.get("@INDICATOR", ""))
+        indicator = series.get("@INDICATOR", "")
+        measure, unit = _measure(indicator)
+        basis = _basis(indicator, DOT_BASIS)
         for obs in _as_list(series.get("Obs")):
             value = _number(obs.get("@OBS_VALUE"))
             if value is None:
@@ -348,10 +374,13 @@ class IMF(Source):
             ),
             query={"keys": ["CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"], "start": "2021-01", "end": "2022-12"},
         ),
-        # Seeded by hand from a transcribed DOTS workbook (method: transcribed; data end in 2020). A
-        # refresh replaces it with IMTS annual series for China -> Belgium and world and Belgium ->
-        # China and world, 1997 to the latest year, in plain USD, partner G001 as WLD. It does not
-        # cover the Belgium-Luxembourg rows before 1997 that the transcription holds.
+        # The stored snapshot of this name is transcribed from DOTS workbooks (method: transcribed,
+        # 1960-2020, USD). A refresh replaces the whole file with IMTS annual series from 1997 to the
+        # latest year: China -> Belgium and world, Belgium -> China and world, exports_fob and
+        # imports_cif in plain USD, world (G001) as WLD, basis "reporter-reported (IMF IMTS)".
+        # It drops the Belgium-Luxembourg (BLX, 1960-1996) rows of the transcription, which the
+        # 1980s claims use (IMTS's code for that old reporter is not known here): restore them with
+        # `git checkout -- data/reference/imf/dots_china_belgium_annual.*` after such a refresh.
         "dots_china_belgium_annual": SnapshotSpec(
             name="dots_china_belgium_annual",
             dataset="DOTS (now IMTS) annual",
@@ -362,43 +391,52 @@ class IMF(Source):
             query={
                 "keys": ["CHN.XG_FOB_USD+MG_CIF_USD.BEL+G001.A", "BEL.XG_FOB_USD+MG_CIF_USD.CHN+G001.A"],
                 "start": "1997",
-                "end": "2024",
+                "end": None,  # up to the latest year published
             },
         ),
     }
 
     @classmethod
-    def data_url(cls, key: str, start: str, end: str) -> str:
+    def data_url(cls, key: str, start: str, end: str | None) -> str:
         """The SDMX 3.0 data URL for one series key and period range (latest dataflow version ``+``).
 
-        The time filter is ``c[TIME_PERIOD]=ge:<first day>+le:<last day>`` as the IMF's own recorded
-        request wrote it, with a literal ``+`` (the SDMX 3.0 "and" of two conditions).
+        The time filter is ``c[TIME_PERIOD]=ge:<first day>+le:<last day>`` as the request recorded
+        from OpenBB wrote it, with a literal ``+`` (the SDMX 3.0 "and" of two conditions); with no
+        ``end`` only the ``ge:`` condition is sent.
         """
         first = f"{start}-01-01" if len(start) == 4 else f"{start}-01"
-        last = f"{end}-12-31" if len(end) == 4 else f"{end}-{_month_end(end):02d}"
+        condition = f"ge:{first}"
+        if end:
+            last = f"{end}-12-31" if len(end) == 4 else f"{end}-{_month_end(end):02d}"
+            condition += f"+le:{last}"
         query = (
-            f"c%5BTIME_PERIOD%5D=ge:{first}+le:{last}"
+            f"c%5BTIME_PERIOD%5D={condition}"
             "&dimensionAtObservation=TIME_PERIOD&detail=full&includeHistory=false"
         )
         return f"{cls.base_url()}/data/dataflow/{cls.dataflow}/+/{quote(key, safe='+.')}?{query}"
 
     def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
-        """Fetch each key of ``spec`` as SDMX-ML and return the tidy rows and the URLs (space-separated)."""
+        """Fetch each key of ``spec`` as SDMX-ML; return the tidy rows and the URLs (space-separated).
+
+        An empty answer (HTTP 204), an error body or a message without observations raises
+        ``SourceError`` saying which.
+        """
         from claimcheck.http import SourceError
 
         frames, urls = [], []
         for key in spec.query["keys"]:
             url = self.data_url(key, spec.query["start"], spec.query["end"])
             urls.append(url)
-            response = http.get(url, headers={"Accept": "application/xml"})
+            try:
+                response = http.get(url, headers={"Accept": "application/xml"}, allow_empty=True)
+            except SourceError as exc:
+                raise SourceError(f"IMF: {exc.reason}", url=url, status=exc.status) from None
             reason = check_imf_text(response.content, response.status_code)
-            if reason is None and response.status_code >= 400:
-                reason = f"HTTP {response.status_code}: {response.text[:200]}"
             if reason:
-                raise SourceError(url, reason, response.status_code)
+                raise SourceError(reason, url=url, status=response.status_code)
             frame = parse_sdmx_xml(response.content)
             if frame.empty:
-                raise SourceError(url, "no rows: the IMF message holds no observations for this key", None)
+                raise SourceError(f"no rows: the IMF message holds no observations for {key}", url=url)
             frames.append(frame)
         frame = pd.concat(frames, ignore_index=True)
         frame = frame.sort_values(["entity", "partner", "measure", "period"], kind="stable")

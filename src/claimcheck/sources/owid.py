@@ -1,0 +1,218 @@
+"""Our World in Data grapher charts: the CSV download of a chart and its metadata JSON.
+
+Wire formats (real downloads of 2025-11 in ``shared/api-samples/owid``):
+
+* ``/grapher/<slug>.csv?v=1&csvType=full&useColumnShortNames=false``: header
+  ``Entity,Code,Year,<value column>...`` (``Day`` instead of ``Year`` for daily charts), LF line
+  endings, no trailing newline. ``Code`` is ISO-3 for countries, ``OWID_WRL`` for the world, and
+  **empty for some regions** (Africa, even though its chart filter says ``OWID_AFR``). A value
+  column is named by the indicator's display name, or by its short name when it has none
+  (``consumption_based_energy``), whatever ``useColumnShortNames`` says.
+* ``/grapher/<slug>.metadata.json``: ``chart`` (``title``, ``citation``, ``originalChartUrl``),
+  ``columns`` keyed like the CSV header (``unit``, ``shortUnit``, ``lastUpdated``, ``nextUpdate``,
+  ``citationShort``, ``citationLong``, ``owidVariableId``, ``shortName``), ``dateDownloaded``.
+
+Tidy mapping: ``entity`` is ``Code`` (``OWID_WRL`` as ``WLD``), or the entity's name when ``Code``
+is empty; ``entity_name`` is ``Entity``; ``partner`` is empty; ``period`` is the year (``YYYY``) or
+the day (``YYYY-MM-DD``); ``measure`` is the CSV column name; ``unit`` comes from the metadata
+(``unit``, else ``shortUnit``, else ``unspecified``: some indicators have an empty unit, e.g.
+``consumption_based_energy``, whose chart subtitle alone says terawatt-hours). Empty cells give no row.
+
+Values may be **text categories**: ``net-zero-targets`` holds statuses such as "In law" or
+"Proposed / in discussion" rather than numbers. A cell that reads as a number becomes a float; any
+other cell stays text, and its ``unit`` is ``category`` (whatever the metadata says), so code that
+needs numbers can select ``unit != "category"``. The ``value`` column then has dtype object.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+
+OPTIONAL_COLUMNS = ["entity_name"]
+OWID_CODES = {"OWID_WRL": "WLD"}
+QUERY = "v=1&csvType=full&useColumnShortNames=false"
+
+
+def check_grapher_csv(text: str) -> str | None:
+    """Why ``text`` is not a grapher CSV download, or ``None`` when its header looks like one."""
+    text = (text or "").lstrip("\ufeff")
+    if not text.strip():
+        return "OWID sent an empty body instead of a CSV"
+    first = text.splitlines()[0]
+    if first.lstrip().startswith("<"):
+        return "OWID sent an HTML page instead of a CSV (unknown chart, or a blocked download)"
+    header = first.split(",")
+    if header[:2] != ["Entity", "Code"] or len(header) < 4 or header[2] not in {"Year", "Day"}:
+        return f"not a grapher CSV header: {first[:120]!r}"
+    return None
+
+
+def check_grapher_metadata(body: Any) -> str | None:
+    """Why ``body`` is not grapher metadata JSON, or ``None``."""
+    if not isinstance(body, dict):
+        return f"expected a JSON object of chart metadata, got {type(body).__name__}"
+    if not isinstance(body.get("columns"), dict):
+        return "OWID metadata has no 'columns' object"
+    return None
+
+
+def parse_metadata(body: dict[str, Any]) -> dict[str, Any]:
+    """The parts of grapher metadata used for provenance and units.
+
+    Returns ``title``, ``citation``, ``original_url``, ``date_downloaded``, ``last_updated`` (the
+    latest ``lastUpdated`` of any column, or ``None``) and ``columns``: per CSV column name its
+    ``unit``, ``short_unit``, ``last_updated``, ``next_update``, ``citation`` (``citationShort``),
+    ``citation_long``, ``variable_id`` and ``short_name`` (``None`` where absent or empty).
+    """
+    reason = check_grapher_metadata(body)
+    if reason:
+        raise ValueError(reason)
+    chart = body.get("chart") or {}
+
+    def text(value: Any) -> Any:
+        return value if value not in ("", None) else None
+
+    columns = {
+        name: {
+            "unit": text(column.get("unit")),
+            "short_unit": text(column.get("shortUnit")),
+            "last_updated": text(column.get("lastUpdated")),
+            "next_update": text(column.get("nextUpdate")),
+            "citation": text(column.get("citationShort")),
+            "citation_long": text(column.get("citationLong")),
+            "variable_id": column.get("owidVariableId"),
+            "short_name": text(column.get("shortName")),
+        }
+        for name, column in body["columns"].items()
+    }
+    updated = [c["last_updated"] for c in columns.values() if c["last_updated"]]
+    return {
+        "title": text(chart.get("title")),
+        "citation": text(chart.get("citation")),
+        "original_url": text(chart.get("originalChartUrl")),
+        "date_downloaded": text(body.get("dateDownloaded")),
+        "last_updated": max(updated) if updated else None,
+        "columns": columns,
+    }
+
+
+def _cell(text: str) -> Any:
+    """A CSV cell as a float when it reads as a finite number, else the text itself."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return value if math.isfinite(value) else text
+
+
+def parse_grapher_csv(text: str, metadata: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The tidy frame of a grapher CSV download (mapping in the module docstring).
+
+    ``metadata`` is the result of :func:`parse_metadata`, for units; without it units are
+    ``unspecified`` (``category`` for text cells).
+    """
+    reason = check_grapher_csv(text)
+    if reason:
+        raise ValueError(reason)
+    raw = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype=str, keep_default_na=False)
+    time_column = raw.columns[2]
+    value_columns = list(raw.columns[3:])
+    columns_meta = (metadata or {}).get("columns", {})
+    rows = []
+    for record in raw.to_dict("records"):
+        code = record["Code"].strip()
+        entity = OWID_CODES.get(code, code) or record["Entity"]
+        period = record[time_column].strip()
+        for column in value_columns:
+            cell = record[column].strip()
+            if cell == "":
+                continue
+            value = _cell(cell)
+            meta = columns_meta.get(column, {})
+            if isinstance(value, float):
+                unit = meta.get("unit") or meta.get("short_unit") or "unspecified"
+            else:
+                unit = "category"
+            rows.append(
+                {
+                    "entity": entity,
+                    "partner": "",
+                    "period": period,
+                    "measure": column,
+                    "value": value,
+                    "unit": unit,
+                    "entity_name": record["Entity"],
+                }
+            )
+    frame = pd.DataFrame(rows, columns=TIDY_COLUMNS + OPTIONAL_COLUMNS)
+    if frame["value"].map(lambda v: isinstance(v, float)).all():
+        frame["value"] = frame["value"].astype(float)
+    else:
+        frame["value"] = frame["value"].astype(object)
+    return frame.sort_values(["entity", "measure", "period"], kind="stable").reset_index(drop=True)
+
+
+class OWID(Source):
+    """Our World in Data grapher downloads: chart CSV plus its metadata JSON."""
+
+    name: ClassVar[str] = "owid"
+    title: ClassVar[str] = "Our World in Data (grapher chart downloads)"
+    default_url: ClassVar[str] = "https://ourworldindata.org"
+    licence: ClassVar[str] = (
+        "CC BY 4.0 for OWID's own work; third-party data keep their source's licence "
+        "(cite per the chart's citation; https://ourworldindata.org/faqs#reuse)"
+    )
+    used_for: ClassVar[str] = (
+        "countries' net-zero target status and year (e.g. China's carbon-neutrality target for 2060)"
+    )
+    snapshots: ClassVar[dict[str, SnapshotSpec]] = {
+        "net_zero_targets": SnapshotSpec(
+            name="net_zero_targets",
+            dataset="grapher/net-zero-targets",
+            description=(
+                "Net-zero emissions targets by country (status categories and target year, as the chart "
+                "gives them), full CSV with metadata"
+            ),
+            query={"slug": "net-zero-targets"},
+        )
+    }
+
+    @classmethod
+    def urls(cls, slug: str) -> tuple[str, str]:
+        """The CSV and metadata URLs of a chart."""
+        base = f"{cls.base_url()}/grapher/{slug}"
+        return f"{base}.csv?{QUERY}", f"{base}.metadata.json?{QUERY}"
+
+    def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
+        """Download the chart's CSV and metadata; return tidy rows (metadata in ``frame.attrs``) and the CSV URL.
+
+        ``frame.attrs["metadata"]`` holds :func:`parse_metadata`'s result (citation, lastUpdated,
+        units) for the snapshot's provenance.
+        """
+        from claimcheck.http import SourceError
+
+        csv_url, metadata_url = self.urls(spec.query["slug"])
+        try:
+            metadata = parse_metadata(http.get_json(metadata_url, check=check_grapher_metadata))
+            response = http.get(csv_url, headers={"Accept": "text/csv"})
+        except SourceError as exc:
+            raise SourceError(f"OWID: {exc.reason}", url=exc.url, status=exc.status) from None
+        text = response.content.decode("utf-8-sig", errors="replace")
+        reason = check_grapher_csv(text)
+        if reason:
+            raise SourceError(reason, url=csv_url, status=response.status_code)
+        frame = parse_grapher_csv(text, metadata)
+        if frame.empty:
+            raise SourceError("no rows: the chart CSV has a header but no values", url=csv_url)
+        frame.attrs["metadata"] = json.loads(json.dumps(metadata))
+        return frame, csv_url
+
+
+SOURCE = OWID

@@ -1,0 +1,331 @@
+"""Wikidata Query Service: dated and categorical facts (when relations began, which country a city is in).
+
+Wire format: SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/)::
+
+    {"head": {"vars": ["entity", "entityLabel", "year"]},
+     "results": {"bindings": [{"entity": {"type": "uri", "value": "http://www.wikidata.org/entity/Q3731207"},
+                               "entityLabel": {"type": "literal", "xml:lang": "en", "value": "Ercole Patti"},
+                               "year": {"type": "literal", "datatype": "...XMLSchema#integer", "value": "1903"}}]}}
+
+Every value is a string; typed literals carry a ``datatype`` and text literals may carry ``xml:lang``.
+A variable that an ``OPTIONAL`` left unbound is simply absent from that binding (seen in the real
+recording ``sparql_select_optional_values.json``, 2017). Dates come as ``xsd:dateTime``
+(``2013-01-01T00:00:00Z``); Wikidata writes a date known only to the year as 1 January of it, so a
+date's precision is not in the JSON.
+
+How a result becomes tidy rows (:func:`sparql_tidy`): one row per binding and per measure variable
+that is bound. ``entity`` is the QID of the entity variable (``entity_name`` its ``<var>Label``),
+``partner`` the QID of an optional partner variable (``partner_name`` its label), ``measure`` is the
+variable's name, and ``value``/``unit``/``period`` depend on the value's type:
+
+=====================  ================================  =================  ======================
+value type             ``value``                         ``unit``           ``period``
+=====================  ================================  =================  ======================
+``xsd:dateTime``       ISO date text ``YYYY-MM-DD``      ``date``           the date itself
+integer, decimal       the number (float)                ``unspecified``    ``as_of``
+Wikidata item (uri)    the item's number (55.0 for Q55)  ``wikidata-item``  ``as_of``
+``xsd:boolean``        1.0 or 0.0                        ``boolean``        ``as_of``
+other uri              the URI text                      ``uri``            ``as_of``
+other literal          the text                          ``text``           ``as_of``
+=====================  ================================  =================  ======================
+
+``as_of`` is the date the query ran (``fetch`` passes the retrieval date): a fact such as "Tilburg is
+in the Netherlands" holds as of that day. An item's QID and label are easier to read in ``partner``
+and ``partner_name``, which is why the snapshots here name the item variable as the partner too; the
+numeric ``value`` keeps the row numeric, which the snapshot store requires for every unit but
+``date``. Rows with unit ``uri`` or ``text`` would not pass that check, so snapshot queries here only
+report dates, numbers and items.
+
+As of 2025 the service refuses requests without a descriptive User-Agent (HTTP 403); the shared HTTP
+client sends one. Malformed queries are HTTP 400 with a Java stack trace as ``text/plain``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from typing import Any, ClassVar
+
+import pandas as pd
+import requests
+
+from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ENTITY_PREFIX = "http://www.wikidata.org/entity/"
+INTEGER_TYPES = {
+    f"{XSD}{t}"
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
+    )
+}
+FLOAT_TYPES = {f"{XSD}decimal", f"{XSD}double", f"{XSD}float"}
+DATE_TYPES = {f"{XSD}dateTime", f"{XSD}date"}
+_DATE = re.compile(r"^(-?\d{4,})-(\d{2})-(\d{2})")
+
+OPTIONAL_COLUMNS = ["entity_name", "partner_name", "basis"]
+
+
+def check_sparql(body: Any) -> str | None:
+    """Why ``body`` is not a SPARQL 1.1 JSON result set, or ``None`` when it is one."""
+    if not isinstance(body, dict):
+        return f"expected a SPARQL JSON object from Wikidata, got {type(body).__name__}"
+    head, results = body.get("head"), body.get("results")
+    if not isinstance(head, dict) or not isinstance(head.get("vars", []), list):
+        return "not a SPARQL JSON result: no 'head.vars'"
+    if "boolean" in body:
+        return None
+    if not isinstance(results, dict) or not isinstance(results.get("bindings"), list):
+        return "not a SPARQL JSON result: no 'results.bindings' list"
+    return None
+
+
+def check_sparql_rows(body: Any) -> str | None:
+    """Like :func:`check_sparql`, and a result with no bindings is an error too (for a refresh)."""
+    reason = check_sparql(body)
+    if reason:
+        return reason
+    if not body.get("results", {}).get("bindings"):
+        return "no rows: the SPARQL query matched nothing"
+    return None
+
+
+def qid(uri: str) -> str:
+    """``http://www.wikidata.org/entity/Q31`` → ``Q31``; any other URI comes back unchanged."""
+    return uri[len(ENTITY_PREFIX):] if uri.startswith(ENTITY_PREFIX) else uri
+
+
+def term_value(term: dict[str, Any]) -> Any:
+    """The Python value of one RDF term of a binding.
+
+    ``uri`` → the URI text; ``bnode`` → ``_:<id>``; integer types → ``int``; decimal/double/float →
+    ``float``; ``xsd:boolean`` → ``bool``; ``xsd:dateTime``/``xsd:date`` → ``datetime.date`` (the
+    text itself when the year is outside 1–9999); anything else → the text.
+    """
+    kind, text = term.get("type"), term.get("value", "")
+    if kind == "uri":
+        return text
+    if kind == "bnode":
+        return f"_:{text}"
+    datatype = term.get("datatype", "")
+    if datatype in INTEGER_TYPES:
+        return int(text)
+    if datatype in FLOAT_TYPES:
+        return float(text)
+    if datatype == f"{XSD}boolean":
+        return text.strip().lower() in {"true", "1"}
+    if datatype in DATE_TYPES:
+        match = _DATE.match(text)
+        if match and 1 <= int(match[1]) <= 9999:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        return text
+    return text
+
+
+def parse_sparql_json(body: dict[str, Any]) -> pd.DataFrame:
+    """A SPARQL JSON result as a frame: one row per binding, one column per variable in ``head.vars``
+    order, values converted by :func:`term_value`, unbound variables as ``None``.
+    """
+    reason = check_sparql(body)
+    if reason:
+        raise ValueError(reason)
+    variables = list(body["head"].get("vars", []))
+    rows = []
+    for binding in body.get("results", {}).get("bindings", []):
+        rows.append({var: term_value(binding[var]) if var in binding else None for var in variables})
+        for extra in binding:
+            if extra not in variables:
+                raise ValueError(f"binding has variable {extra!r} that head.vars does not list")
+    return pd.DataFrame(rows, columns=variables)
+
+
+def _tidy_value(term: dict[str, Any]) -> tuple[Any, str]:
+    """``value`` and ``unit`` of a measure term, per the table in the module docstring."""
+    value = term_value(term)
+    if term.get("type") == "uri":
+        code = qid(value)
+        if re.fullmatch(r"Q\d+", code):
+            return float(code[1:]), "wikidata-item"
+        return value, "uri"
+    if isinstance(value, date):
+        return value.isoformat(), "date"
+    if term.get("datatype") in DATE_TYPES:
+        match = _DATE.match(value)
+        return (f"{match[1]}-{match[2]}-{match[3]}" if match else value), "date"
+    if isinstance(value, bool):
+        return float(value), "boolean"
+    if isinstance(value, (int, float)):
+        return float(value), "unspecified"  # wdt: values drop a quantity's unit
+    return value, "text"
+
+
+def sparql_tidy(
+    body: dict[str, Any],
+    entity: str,
+    measures: list[str],
+    partner: str | None = None,
+    basis: str | None = None,
+    as_of: str = "",
+) -> pd.DataFrame:
+    """Tidy rows of a SPARQL JSON result (mapping in the module docstring).
+
+    ``entity`` names the variable holding the entity (a Wikidata item or any value), ``measures`` the
+    variables that become rows, ``partner`` an optional variable for the partner column, ``basis`` an
+    optional variable whose text goes in the ``basis`` column (which reading of the question a row
+    answers), ``as_of`` the period of rows that are not dates. Labels come from ``<var>Label`` when
+    the query asked the label service for them.
+    """
+    reason = check_sparql(body)
+    if reason:
+        raise ValueError(reason)
+    rows = []
+    for binding in body["results"]["bindings"]:
+        if entity not in binding:
+            continue
+        entity_term = binding[entity]
+        entity_code = qid(entity_term["value"]) if entity_term.get("type") == "uri" else str(term_value(entity_term))
+        partner_term = binding.get(partner) if partner else None
+        for measure in measures:
+            if measure not in binding:
+                continue
+            value, unit = _tidy_value(binding[measure])
+            rows.append(
+                {
+                    "entity": entity_code,
+                    "partner": qid(partner_term["value"]) if partner_term else "",
+                    "period": value if unit == "date" else as_of,
+                    "measure": measure,
+                    "value": value,
+                    "unit": unit,
+                    "entity_name": binding.get(f"{entity}Label", {}).get("value"),
+                    "partner_name": binding.get(f"{partner}Label", {}).get("value") if partner else None,
+                    "basis": binding.get(basis, {}).get("value") if basis else None,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=TIDY_COLUMNS + OPTIONAL_COLUMNS)
+    frame = frame.astype({"value": object})
+    sort = ["entity", "partner", "measure", "basis"]
+    return frame.sort_values(sort, kind="stable", key=lambda s: s.astype(str)).reset_index(drop=True)
+
+
+# Belgium is Q31 and the People's Republic of China Q148. The question: when did their relations
+# start? Two readings, both asked for, each row labelled by ?kind:
+#   1. the "diplomatic relation" (P530) statements on Belgium naming China and on China naming
+#      Belgium (deprecated statements left out), with their "start time" qualifier (P580) if any;
+#   2. any item that is an instance of "bilateral relation" (Q15221623) whose countries (P17)
+#      include both, with its "inception" (P571) and "start time" (P580) if any.
+# A reading with no date still comes back from the endpoint (the OPTIONALs) but gives no tidy row;
+# when no reading has a date the refresh fails with "none had a value" rather than storing nothing.
+BELGIUM_CHINA_RELATIONS = """\
+SELECT ?item ?itemLabel ?partner ?partnerLabel ?kind ?start ?inception WHERE {
+  {
+    VALUES (?item ?partner) { (wd:Q31 wd:Q148) (wd:Q148 wd:Q31) }
+    ?item p:P530 ?statement .
+    ?statement ps:P530 ?partner .
+    FILTER NOT EXISTS { ?statement wikibase:rank wikibase:DeprecatedRank . }
+    OPTIONAL { ?statement pq:P580 ?start . }
+    BIND("diplomatic relation (P530) start time" AS ?kind)
+  } UNION {
+    ?item wdt:P31 wd:Q15221623 ;
+          wdt:P17 wd:Q31 , wd:Q148 .
+    OPTIONAL { ?item wdt:P571 ?inception . }
+    OPTIONAL { ?item wdt:P580 ?start . }
+    BIND("bilateral relation item (Q15221623)" AS ?kind)
+  }
+  SERVICE wikibase:label { bd:serviceParam wikibase:language "en". }
+}
+ORDER BY ?kind ?item
+"""
+
+# The cities the article names as rail-freight links. For each English name, every item with that
+# exact English label that has a population (P1082, which keeps out family names, ships and the
+# like) and its country (P17, best-ranked values only, via wdt:). Looking the cities up by label
+# rather than by QID keeps the query readable and self-checking: a name that matches nothing fails
+# the refresh with that name.
+CITY_NAMES = ["Tilburg", "Lyon", "Duisburg"]
+CITY_COUNTRIES = """\
+SELECT DISTINCT ?name ?city ?cityLabel ?country ?countryLabel WHERE {
+  VALUES ?name { %s }
+  ?city rdfs:label ?name ;
+        wdt:P17 ?country ;
+        wdt:P1082 ?population .
+  SERVICE wikibase:label { bd:serviceParam wikibase:language "en". }
+}
+ORDER BY ?name ?city ?country
+""" % " ".join(f'"{name}"@en' for name in CITY_NAMES)
+
+
+class Wikidata(Source):
+    """Wikidata through its SPARQL endpoint (results as SPARQL 1.1 JSON)."""
+
+    name: ClassVar[str] = "wikidata"
+    title: ClassVar[str] = "Wikidata Query Service (SPARQL)"
+    default_url: ClassVar[str] = "https://query.wikidata.org/sparql"
+    licence: ClassVar[str] = "CC0 1.0 (Wikidata structured data, https://www.wikidata.org/wiki/Wikidata:Licensing)"
+    used_for: ClassVar[str] = (
+        "dated and categorical facts: when Belgium-China diplomatic relations began, "
+        "and which country each rail-freight city the article names is in"
+    )
+    snapshots: ClassVar[dict[str, SnapshotSpec]] = {
+        "belgium_china_relations": SnapshotSpec(
+            name="belgium_china_relations",
+            dataset="Wikidata P530 diplomatic relation / Q15221623 bilateral relation",
+            description=(
+                "Start date of Belgium (Q31) - People's Republic of China (Q148) relations: the P530 "
+                "statements' start time (P580) and the bilateral-relation item's inception (P571)"
+            ),
+            query={
+                "sparql": BELGIUM_CHINA_RELATIONS,
+                "entity": "item",
+                "partner": "partner",
+                "measures": ["start", "inception"],
+                "basis": "kind",
+            },
+        ),
+        "city_countries": SnapshotSpec(
+            name="city_countries",
+            dataset="Wikidata P17 country",
+            description="Country (P17) of the cities Tilburg, Lyon and Duisburg, looked up by English label",
+            query={
+                "sparql": CITY_COUNTRIES,
+                "entity": "city",
+                "partner": "country",
+                "measures": ["country"],
+                "expect": {"name": CITY_NAMES},
+            },
+        ),
+    }
+
+    def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
+        """Run the snapshot's SPARQL query and return the tidy rows and the request URL."""
+        from claimcheck.http import SourceError
+
+        url = self.base_url()
+        params = {"query": spec.query["sparql"], "format": "json"}
+        shown = requests.Request("GET", url, params=params).prepare().url or url
+        try:
+            body = http.get_json(
+                url, params=params, headers={"Accept": "application/sparql-results+json"}, check=check_sparql_rows
+            )
+        except SourceError as exc:
+            raise SourceError(f"Wikidata: {exc.reason}", url=shown, status=exc.status) from None
+        for var, wanted in (spec.query.get("expect") or {}).items():
+            found = {b[var]["value"] for b in body["results"]["bindings"] if var in b}
+            missing = [w for w in wanted if w not in found]
+            if missing:
+                raise SourceError(f"no result for {var} {', '.join(missing)}", url=shown)
+        frame = sparql_tidy(
+            body,
+            entity=spec.query["entity"],
+            measures=list(spec.query["measures"]),
+            partner=spec.query.get("partner"),
+            basis=spec.query.get("basis"),
+            as_of=datetime.now(timezone.utc).date().isoformat(),
+        )
+        if frame.empty:
+            raise SourceError("no rows: the query matched items but none had a value to report", url=shown)
+        return frame, shown
+
+
+SOURCE = Wikidata

@@ -1,0 +1,145 @@
+"""Our World in Data source: grapher CSV and metadata parsers on the real downloads, fetch against a replay."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+import pytest
+from conftest import Reply
+
+from claimcheck.http import HttpClient, SourceError
+from claimcheck.sources import get_source
+from claimcheck.sources.base import TIDY_COLUMNS
+from claimcheck.sources.owid import (
+    OWID,
+    check_grapher_csv,
+    check_grapher_metadata,
+    parse_grapher_csv,
+    parse_metadata,
+)
+
+OIL = "oil-production-by-country"
+ENERGY = "production-vs-consumption-energy"
+
+
+@pytest.fixture
+def samples(api_samples):
+    return api_samples / "owid"
+
+
+def csv_text(samples, slug):
+    return (samples / f"{slug}.csv").read_text(encoding="utf-8")
+
+
+def metadata(samples, slug):
+    return parse_metadata(json.loads((samples / f"{slug}.metadata.json").read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def replay(replay_server, monkeypatch):
+    monkeypatch.setenv("CLAIMCHECK_OWID_URL", replay_server.url)
+    return replay_server
+
+
+def client():
+    return HttpClient(max_retries=0, sleep=lambda seconds: None)
+
+
+def test_oil_production_rows_with_units_from_the_metadata(samples):
+    frame = parse_grapher_csv(csv_text(samples, OIL), metadata(samples, OIL))
+    assert list(frame.columns[: len(TIDY_COLUMNS)]) == TIDY_COLUMNS
+    assert len(frame) == 750
+    world = frame[frame.entity == "WLD"].set_index("period")
+    assert world.loc["2024", "value"] == 52831.05 and world.loc["2024", "unit"] == "terawatt-hours"
+    assert world.loc["2024", "measure"] == "Oil production (TWh)"
+    assert frame.value.dtype == float
+
+
+def test_a_region_with_an_empty_code_is_named_by_its_entity(samples):
+    frame = parse_grapher_csv(csv_text(samples, OIL))
+    africa = frame[frame.entity_name == "Africa"]
+    assert len(africa) == 125 and set(africa.entity) == {"Africa"}
+    assert set(africa.period.str.len()) == {4}
+
+
+def test_two_value_columns_with_short_names_and_empty_units(samples):
+    frame = parse_grapher_csv(csv_text(samples, ENERGY), metadata(samples, ENERGY))
+    belgium = frame[(frame.entity == "BEL") & (frame.period == "1995")].set_index("measure")
+    assert belgium.loc["consumption_based_energy", "value"] == 421.604385
+    assert belgium.loc["production_based_energy", "value"] == 422.716404
+    china = frame[(frame.entity == "CHN") & (frame.period == "2020")].set_index("measure")
+    assert china.loc["production_based_energy", "value"] == 42689.87976
+    assert set(frame.unit) == {"unspecified"}  # the metadata gives an empty unit
+    assert sorted(frame[frame.entity == "BEL"].period.unique())[::25] == ["1995", "2020"]
+
+
+def test_metadata_gives_citation_and_last_update_for_provenance(samples):
+    meta = metadata(samples, OIL)
+    assert meta["last_updated"] == "2025-06-27"
+    assert meta["citation"].startswith("Energy Institute - Statistical Review of World Energy (2025)")
+    column = meta["columns"]["Oil production (TWh)"]
+    assert column["variable_id"] == 1077533 and column["short_unit"] == "TWh"
+    assert metadata(samples, ENERGY)["columns"]["consumption_based_energy"]["unit"] is None
+
+
+def test_text_categories_are_kept_as_text(samples):
+    # Derived from the real oil CSV: its first three data lines, with the value column renamed to a
+    # status and the values replaced by category names like those of the net-zero-targets chart.
+    lines = csv_text(samples, OIL).splitlines()[:4]
+    lines[0] = "Entity,Code,Year,Net-zero target status"
+    lines[1:] = [",".join(line.split(",")[:3] + [status]) for line, status in zip(lines[1:], ["In law", "", "2060"])]
+    frame = parse_grapher_csv("\n".join(lines))
+    assert frame[["period", "value", "unit"]].values.tolist() == [
+        ["1900", "In law", "category"],
+        ["1902", 2060.0, "unspecified"],
+    ]
+    assert frame.value.dtype == object
+
+
+def test_an_html_page_is_not_a_grapher_csv(api_samples):
+    # A real HTML error page (the World Bank's 400 page), standing in for any HTML answer.
+    page = (api_samples / "worldbank" / "error_http400_invalid_source.html").read_text(encoding="utf-8-sig")
+    assert check_grapher_csv(page) == "OWID sent an HTML page instead of a CSV (unknown chart, or a blocked download)"
+    with pytest.raises(ValueError, match="HTML page"):
+        parse_grapher_csv(page)
+
+
+def test_metadata_without_columns_is_refused(samples):
+    # Derived from the real metadata with its columns removed.
+    body = json.loads((samples / f"{OIL}.metadata.json").read_text())
+    del body["columns"]
+    assert check_grapher_metadata(body) == "OWID metadata has no 'columns' object"
+
+
+def test_the_declared_snapshot_is_the_net_zero_targets_chart():
+    spec = get_source("owid").snapshots["net_zero_targets"]
+    csv_url, metadata_url = OWID.urls(spec.query["slug"])
+    assert csv_url.endswith("/grapher/net-zero-targets.csv?v=1&csvType=full&useColumnShortNames=false")
+    assert "/grapher/net-zero-targets.metadata.json?" in metadata_url
+
+
+def test_fetch_downloads_csv_and_metadata_and_keeps_the_metadata(samples, replay):
+    replay.script("/grapher/net-zero-targets.csv", Reply.file(samples / f"{ENERGY}.csv", content_type="text/csv"))
+    replay.script("/grapher/net-zero-targets.metadata.json", Reply.file(samples / f"{ENERGY}.metadata.json"))
+    frame, url = OWID().fetch(OWID.snapshots["net_zero_targets"], client())
+    (request,) = replay.requests_to("/grapher/net-zero-targets.csv")
+    assert parse_qs(request.query) == {"v": ["1"], "csvType": ["full"], "useColumnShortNames": ["false"]}
+    assert url == replay.url + "/grapher/net-zero-targets.csv?" + request.query
+    assert len(frame) == 2226
+    citation = "Calculated by Viktoras Kulionis, based on the EXIOBASE v3.8.2 database"
+    assert frame.attrs["metadata"]["citation"] == citation
+
+
+def test_fetch_refuses_an_html_answer(samples, api_samples, replay):
+    page = api_samples / "worldbank" / "error_http400_invalid_source.html"
+    replay.script("/grapher/net-zero-targets.csv", Reply.file(page, content_type="text/html"))
+    replay.script("/grapher/net-zero-targets.metadata.json", Reply.file(samples / f"{OIL}.metadata.json"))
+    with pytest.raises(SourceError, match="HTML page instead of a CSV"):
+        OWID().fetch(OWID.snapshots["net_zero_targets"], client())
+
+
+def test_fetch_reports_a_missing_chart(replay):
+    with pytest.raises(SourceError) as caught:  # the replay server answers unscripted paths with 404
+        OWID().fetch(OWID.snapshots["net_zero_targets"], client())
+    assert caught.value.status == 404 and str(caught.value).startswith("OWID: ")
