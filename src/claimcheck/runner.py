@@ -3,14 +3,31 @@
 Kernel start dominates a notebook run, so the batch runs one notebook per family of checks (never
 one per claim) and keeps papermill imported in long-lived worker processes instead of spawning
 the ``papermill`` command for each notebook.
+
+``claimcheck run`` is safe to schedule:
+
+- it holds ``build/.lock`` (``fcntl.flock``) for the whole run; a second run exits with status 75
+  (``EX_TEMPFAIL``) naming the holder. The kernel drops the lock when its holder dies, so a crashed
+  run leaves no stale lock: the file stays, holding the last holder's PID, and is simply reused;
+- it writes into a new run folder ``build/.runs/<run-id>/<article>/`` and, once an article's
+  notebooks, tables and pages are complete, switches ``build/<article>`` (a symlink) to it with one
+  atomic ``rename``. A failed notebook leaves that article's previous outputs in place; the failed
+  run's folder stays for inspection until pruned (the last ``KEEP_RUNS`` run folders are kept);
+- each published run appends one line to the history (``claimcheck.history``), and the pages
+  show what changed since the previous run.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
+import socket
 import sys
 import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +37,10 @@ from claimcheck.articles import list_articles, load_article
 
 SCORECARD = "scorecard"  # the notebook whose verdict file becomes verdicts.csv / verdicts.json
 VERDICTS_DIR = "verdicts"  # where each check notebook drops its verdicts as JSON
+LOCK_FILE = ".lock"  # under the build folder; held with flock for the whole run
+RUNS_DIR = ".runs"  # under the build folder: one folder per run; build/<article> links into the live one
+KEEP_RUNS = 3  # run folders kept besides the live ones (older ones are deleted after a run)
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try again later
 
 
 @dataclass(frozen=True)
@@ -127,29 +148,189 @@ def write_verdict_tables(out_dir: Path, rows: list[dict]) -> None:
                                            encoding="utf-8")
 
 
+# ------------------------------------------------------------------------------------ scheduled runs
+
+
+class BuildLocked(RuntimeError):
+    """Another ``claimcheck run`` holds the build lock."""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@contextmanager
+def build_lock(build_dir: Path):
+    """Hold ``<build>/.lock`` (an exclusive ``flock``) or raise ``BuildLocked`` naming the holder at once.
+
+    The lock belongs to the open file, so the kernel releases it when the process ends, however it
+    ends: there is no stale lock to clean up. The file is never deleted (deleting a locked file lets
+    a third run lock a new file while the second waits on the old one); it records the last holder.
+    """
+    build_dir.mkdir(parents=True, exist_ok=True)
+    path = build_dir / LOCK_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip() or "unknown holder"
+        os.close(fd)
+        raise BuildLocked(f"another claimcheck run is writing {build_dir} ({holder}; lock {path}); "
+                          "this run stopped without touching it") from None
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {_now()}\n".encode(), 0)
+        yield path
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def new_run_folder(build_dir: Path) -> tuple[str, Path]:
+    """A fresh ``<build>/.runs/<run-id>/`` (UTC timestamp, suffixed when two runs start in one second)."""
+    root = build_dir / RUNS_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1000):
+        run_id = stamp if n == 0 else f"{stamp}-{n}"
+        try:
+            (root / run_id).mkdir()
+            return run_id, root / run_id
+        except FileExistsError:
+            continue
+    raise RuntimeError(f"cannot create a run folder under {root}")
+
+
+def switch_into_place(build_dir: Path, run_dir: Path, article_id: str) -> Path:
+    """Point ``<build>/<article>`` at ``<run_dir>/<article>`` with one atomic rename of a symlink.
+
+    A real folder left by an older layout is first moved aside into ``.runs/<run-id>-previous/``.
+    """
+    public = build_dir / article_id
+    if public.exists() and not public.is_symlink():
+        aside = run_dir.parent / f"{run_dir.name}-previous"
+        aside.mkdir(exist_ok=True)
+        os.rename(public, aside / article_id)
+    temporary = build_dir / f".{article_id}.switch"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(Path(RUNS_DIR) / run_dir.name / article_id, temporary, target_is_directory=True)
+    os.replace(temporary, public)
+    return public
+
+
+def live_runs(build_dir: Path) -> set[str]:
+    """The run folders some ``<build>/<article>`` link points into."""
+    live = set()
+    for entry in build_dir.iterdir() if build_dir.is_dir() else []:
+        if entry.is_symlink():
+            parts = Path(os.readlink(entry)).parts
+            if len(parts) >= 2 and parts[0] == RUNS_DIR:
+                live.add(parts[1])
+    return live
+
+
+def prune_runs(build_dir: Path, keep: int = KEEP_RUNS) -> list[Path]:
+    """Delete run folders older than the newest ``keep``, never one that is live; the folders removed."""
+    root = build_dir / RUNS_DIR
+    if not root.is_dir():
+        return []
+    live = live_runs(build_dir)
+    folders = sorted(p for p in root.iterdir() if p.is_dir())
+    removed = []
+    for folder in folders[: max(0, len(folders) - keep)]:
+        if folder.name not in live:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _write_run_file(out_dir: Path, facts: dict) -> None:
+    from claimcheck.site import RUN_FILE
+
+    (out_dir / RUN_FILE).write_text(json.dumps(facts, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                                    encoding="utf-8")
+
+
 def run_command(args) -> int:
-    """``claimcheck run``: execute the notebooks, write the verdict tables, exit non-zero on failure."""
+    """``claimcheck run``: execute the notebooks into a new run folder, publish it, record it in the history.
+
+    Exit status: 0 when every notebook ran and no verdict is ``error``; 1 otherwise (the articles
+    whose notebooks all ran are still published); ``EXIT_LOCKED`` when another run holds the lock.
+    """
     article_ids = list_articles() if args.all else [load_article(args.article).id]
+    build_dir = paths.build_dir()
+    try:
+        with build_lock(build_dir):
+            return _run_locked(args, article_ids, build_dir)
+    except BuildLocked as exc:
+        print(f"claimcheck: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+
+
+def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
+    from claimcheck import history, site
+
+    started_at = _now()
+    run_id, run_dir = new_run_folder(build_dir)
     jobs = []
     for article_id in article_ids:
-        out_dir = paths.build_dir() / article_id
+        out_dir = run_dir / article_id
+        public = build_dir / article_id
+        if args.notebook and public.is_dir():  # a partial run starts from the published outputs
+            shutil.copytree(public, out_dir, symlinks=True)
         (out_dir / VERDICTS_DIR).mkdir(parents=True, exist_ok=True)
         jobs += [Job(article_id, nb, args.mode, str(out_dir), args.start_timeout, args.cell_timeout, not args.no_html)
                  for nb in notebooks_for(article_id, args.notebook)]
     started = time.monotonic()
     outcomes = run_jobs(jobs, args.workers)
     failed = [o for o in outcomes if not o.ok]
-    errors = []
+    failed_articles = {o.job.article for o in failed}
+
+    records = history.load()
+    snapshots = history.snapshot_versions()
+    finished_at = _now()
+    ready, rows_by_article, errors = [], {}, []
     for article_id in article_ids:
-        out_dir = paths.build_dir() / article_id
+        if article_id in failed_articles:
+            continue
+        out_dir = run_dir / article_id
         rows = collect_verdicts(out_dir)
         if rows:
             write_verdict_tables(out_dir, rows)
-        errors += [f"{article_id}/{r['claim_id']}: {r['sentence']}" for r in rows if r["verdict"] == "error"]
+        previous, changes = history.changes_since_last(article_id, rows, records)
+        _write_run_file(out_dir, {
+            "run": run_id, "started": started_at, "finished": finished_at, "mode": args.mode,
+            "snapshots": snapshots, "previous_run": previous["run"] if previous else None,
+            "changes": [c.as_dict() for c in changes],
+        })
+        rows_by_article[article_id] = rows
+        errors += [f"{article_id}/{r['claim_id']}: {r.get('sentence', '')}" for r in rows if r["verdict"] == "error"]
+        ready.append(article_id)
+
+    site_error = ""
+    try:
+        site.build_site(run_dir, ready)
+    except Exception as exc:  # no half-built site goes live
+        site_error = f"{type(exc).__name__}: {exc}"
+        ready = []
+    for article_id in ready:
+        switch_into_place(build_dir, run_dir, article_id)
+    if ready:
+        history.append(history.make_record(run_id, started_at, finished_at, args.mode,
+                                           {a: rows_by_article[a] for a in ready}, snapshots))
+        site.write_index(build_dir)
+    prune_runs(build_dir)
+
     print(f"{len(outcomes) - len(failed)}/{len(outcomes)} notebooks ran in {time.monotonic() - started:.1f}s; "
-          f"outputs in {paths.build_dir()}")
+          f"outputs in {build_dir}")
     for outcome in failed:
         print(f"FAILED notebook {outcome.job.article}/{outcome.job.notebook}: {outcome.error}", file=sys.stderr)
+    if site_error:
+        print(f"FAILED site: {site_error}", file=sys.stderr)
+    kept = sorted(set(article_ids) - set(ready))
+    for article_id in kept:
+        print(f"NOT PUBLISHED {article_id}: the previous outputs stay in {build_dir / article_id}; "
+              f"this run's are in {run_dir / article_id}", file=sys.stderr)
     for line in errors:
         print(f"ERROR verdict {line}", file=sys.stderr)
-    return 1 if failed or errors else 0
+    return 1 if failed or errors or site_error else 0

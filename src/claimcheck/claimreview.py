@@ -1,0 +1,99 @@
+"""schema.org ``ClaimReview`` JSON-LD for an article's verdicts (``build/<article>/claimreview.jsonld``).
+
+One ``ClaimReview`` per verdict row, in a ``@graph``. The rating scale runs from 1 (worst) to 5
+(best); only verdicts that judge the claim get a number (``RATINGS``). The others carry
+``alternateName`` and ``name`` and no ``ratingValue``: giving a forecast or a missing snapshot a
+number would read as a judgement we did not make.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from claimcheck.articles import Article
+
+BEST_RATING = 5
+WORST_RATING = 1
+RATINGS = {"supported": 5, "misleading": 3, "contradicted": 1}  # verdicts without a number: see module doc
+ORGANIZATION = {"@type": "Organization", "name": "claimcheck"}
+CONTEXT = "https://schema.org"
+
+
+def verdict_label(verdict: str) -> str:
+    """A readable label of a verdict name: ``no-data-offline`` → ``No data offline``."""
+    return verdict.replace("-", " ").capitalize() if verdict else "No verdict"
+
+
+def claim_anchor(claim_id: str) -> str:
+    """The fragment of a claim on the article page."""
+    return f"claim-{claim_id}"
+
+
+def _appearance(article: Article) -> dict[str, Any]:
+    meta = article.metadata
+    work: dict[str, Any] = {"@type": "CreativeWork", "name": meta.title, "datePublished": meta.date.isoformat()}
+    if meta.url:
+        work["url"] = meta.url
+    if meta.publication:
+        work["publisher"] = {"@type": "Organization", "name": meta.publication}
+    return work
+
+
+def rating(row: dict[str, Any]) -> dict[str, Any]:
+    """The ``Rating`` of one verdict row."""
+    verdict = str(row.get("verdict") or "")
+    value: dict[str, Any] = {
+        "@type": "Rating",
+        "bestRating": BEST_RATING,
+        "worstRating": WORST_RATING,
+        "alternateName": verdict,
+        "name": verdict_label(verdict),
+    }
+    if verdict in RATINGS:
+        value["ratingValue"] = RATINGS[verdict]
+    if row.get("sentence"):
+        value["ratingExplanation"] = str(row["sentence"])
+    return value
+
+
+def claim_reviews(article: Article, rows: list[dict[str, Any]], run_date: str, page: str = "index.html") -> dict:
+    """The JSON-LD document: ``{"@context", "@graph": [ClaimReview, ...]}``, one per row, by claim id."""
+    quotes = {c.id: c.quote for c in article.claims}
+    author = {"@type": "Person", "name": article.metadata.author}
+    reviews = []
+    for row in sorted(rows, key=lambda r: r["claim_id"]):
+        claim_id = row["claim_id"]
+        reviews.append({
+            "@type": "ClaimReview",
+            "@id": f"{page}#{claim_anchor(claim_id)}",
+            "url": f"{page}#{claim_anchor(claim_id)}",
+            "identifier": claim_id,
+            "claimReviewed": quotes.get(claim_id, str(row.get("statement") or claim_id)),
+            "itemReviewed": {
+                "@type": "Claim",
+                "author": author,
+                "datePublished": article.metadata.date.isoformat(),
+                "appearance": _appearance(article),
+            },
+            "reviewRating": rating(row),
+            "datePublished": run_date,
+            "author": ORGANIZATION,
+        })
+    return {"@context": CONTEXT, "@graph": reviews}
+
+
+def write_claimreview(folder: Path, article: Article, rows: list[dict[str, Any]], run_date: str) -> Path:
+    """Write ``claimreview.jsonld`` in ``folder`` (sorted keys, so a rerun gives the same bytes)."""
+    path = Path(folder) / "claimreview.jsonld"
+    document = claim_reviews(article, rows, run_date)
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def script_tag(document: dict[str, Any]) -> str:
+    """The document as an inline ``<script type="application/ld+json">``; ``<``, ``>`` and ``&`` escaped."""
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True)
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return f'<script type="application/ld+json">{text}</script>'
