@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from claimcheck.http import HttpClient, SourceError
+from claimcheck.http import HttpClient, SourceError, redact
 from claimcheck.sources import get_source
 from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec
 from claimcheck.sources.comtrade import (
@@ -130,6 +130,7 @@ def test_fetch_without_key_uses_the_public_preview_and_sends_no_key(samples, rep
     assert query["partnerCode"] == ["32,280,276"] and query["includeDesc"] == ["TRUE"]
     assert KEY_HEADER not in request.headers
     assert url.startswith(replay.url + "/public/v1/preview/C/A/HS?")
+    assert frame.attrs["request_urls"] == [url] and redact(url) == url
 
 
 def test_fetch_with_key_sends_it_in_the_header_and_never_in_the_url(samples, replay, monkeypatch):
@@ -169,8 +170,10 @@ def test_fetch_of_the_declared_snapshot_sends_two_yearly_requests_and_refuses_an
     assert query["motCode"] == ["0"] and query["customsCode"] == ["C00"]
 
 
-def test_fetch_refuses_duplicate_rows_across_requests(samples, replay):
+def test_fetch_refuses_duplicate_rows_across_requests_naming_the_whole_query(samples, replay):
     # The same real body served for both years gives the same rows twice.
     replay.script("/public/v1/preview/C/M/HS", Reply.file(samples / DATA))
-    with pytest.raises(SourceError, match="duplicate"):
+    with pytest.raises(SourceError, match="duplicate") as caught:
         Comtrade().fetch(Comtrade.snapshots["china_belgium_monthly"], client())
+    query = parse_qs(caught.value.url.split("?", 1)[1])
+    assert query["period"] == [",".join(monthly_periods("2021-01", "2022-12"))]

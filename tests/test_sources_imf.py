@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import Reply
 
-from claimcheck.http import HttpClient, SourceError
+from claimcheck.http import HttpClient, SourceError, redact
 from claimcheck.sources import get_source
 from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec
 from claimcheck.sources.imf import (
@@ -169,13 +169,25 @@ def test_fetch_reports_the_legacy_500_body(samples, replay):
     assert "There is an issue while retrieving the data" in str(caught.value)
 
 
-def test_fetch_of_the_annual_snapshot_asks_for_both_reporters(samples, replay):
-    replay.script(DATA_PATH + "CHN.XG_FOB_USD+MG_CIF_USD.BEL+G001.A", Reply.file(samples / IMTS_XML))
-    replay.script(DATA_PATH + "BEL.XG_FOB_USD+MG_CIF_USD.CHN+G001.A", Reply(204, b""))
-    with pytest.raises(SourceError, match="HTTP 204"):
-        IMF().fetch(IMF.snapshots["dots_china_belgium_annual"], client())
-    assert replay.requests[0].query.startswith("c%5BTIME_PERIOD%5D=ge:1997-01-01&")  # no upper bound
-    assert [r.path for r in replay.requests] == [
-        DATA_PATH + "CHN.XG_FOB_USD+MG_CIF_USD.BEL+G001.A",
-        DATA_PATH + "BEL.XG_FOB_USD+MG_CIF_USD.CHN+G001.A",
-    ]
+def test_fetch_of_the_annual_snapshot_asks_for_both_reporters_in_one_request(samples, replay):
+    path = DATA_PATH + "CHN+BEL.XG_FOB_USD+MG_CIF_USD.BEL+CHN+G001.A"
+    replay.script(path, Reply.file(samples / IMTS_XML, content_type="application/xml"))
+    frame, url = IMF().fetch(IMF.snapshots["dots_china_belgium_annual"], client())
+    (request,) = replay.requests
+    assert request.path == path
+    assert request.query.startswith("c%5BTIME_PERIOD%5D=ge:1997-01-01&")  # no upper bound: up to the latest year
+    assert frame.attrs["request_urls"] == [url]
+    assert redact(url) == url  # the snapshot store keeps it as it is
+
+
+def test_a_refresh_through_the_snapshot_store_keeps_values_and_url(samples, replay, data_copy):
+    # The real IMTS body (USA) stands in for the monthly China-Belgium answer: this checks the path
+    # from fetch to a stored, checksummed snapshot, not the China-Belgium figures.
+    from claimcheck import snapshots
+
+    path = DATA_PATH + "CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"
+    replay.script(path, Reply.file(samples / IMTS_XML, content_type="application/xml"))
+    stored = snapshots.refresh("imf", "imts_china_belgium_monthly", http=client())
+    assert stored.frame.set_index(["partner", "period"]).loc[("WLD", "2023"), "value"] == 2019551635133.0
+    assert stored.provenance.url == replay.url + path + "?" + replay.requests[0].query
+    assert stored.provenance.method == "api"

@@ -245,8 +245,9 @@ class Comtrade(Source):
     def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
         """Fetch every period of ``spec`` (one request per twelve periods) and return the tidy rows.
 
-        The returned string lists each request URL, separated by a space; none carries the key,
-        which travels only in the ``Ocp-Apim-Subscription-Key`` header.
+        The returned URL is the whole query as one URL (``period`` lists every period); the requests
+        actually sent, which differ only in ``period``, are in ``frame.attrs["request_urls"]``. No URL
+        carries the key, which travels only in the ``Ocp-Apim-Subscription-Key`` header.
         """
         from claimcheck.http import SourceError, redact
 
@@ -255,9 +256,11 @@ class Comtrade(Source):
         if key:
             headers[KEY_HEADER] = key
         url = self.endpoint(spec.query, keyed=bool(key))
+        periods = self.periods(spec.query)
+        whole = redact(requests.Request("GET", url, params=self.request_params(spec.query, periods)).prepare().url)
         frames, urls = [], []
-        for periods in _chunks(self.periods(spec.query), MAX_PERIODS_PER_REQUEST):
-            params = self.request_params(spec.query, periods)
+        for chunk in _chunks(periods, MAX_PERIODS_PER_REQUEST):
+            params = self.request_params(spec.query, chunk)
             shown = redact(requests.Request("GET", url, params=params).prepare().url) or url
             urls.append(shown)
             try:
@@ -272,10 +275,11 @@ class Comtrade(Source):
             raise SourceError(
                 f"{int(duplicated.sum())} duplicate reporter/partner/period/flow rows: the answer holds "
                 "breakdowns (mode of transport, customs procedure) instead of totals",
-                url=urls[0],
+                url=whole,
             )
-        frame = frame.sort_values(["entity", "partner", "measure", "period"], kind="stable")
-        return frame.reset_index(drop=True), " ".join(urls)
+        frame = frame.sort_values(["entity", "partner", "measure", "period"], kind="stable").reset_index(drop=True)
+        frame.attrs["request_urls"] = urls
+        return frame, whole or url
 
 
 def _explain(reason: str, status: int | None, keyed: bool) -> str:

@@ -388,8 +388,10 @@ class IMF(Source):
                 "China <-> Belgium goods trade and each one's trade with the world, annual, USD "
                 "(exports FOB, imports CIF), as each country reports it"
             ),
+            # One key for both reporters: China and Belgium each against the other and the world
+            # (a country is never its own counterpart, so CHN->CHN and BEL->BEL match nothing).
             query={
-                "keys": ["CHN.XG_FOB_USD+MG_CIF_USD.BEL+G001.A", "BEL.XG_FOB_USD+MG_CIF_USD.CHN+G001.A"],
+                "keys": ["CHN+BEL.XG_FOB_USD+MG_CIF_USD.BEL+CHN+G001.A"],
                 "start": "1997",
                 "end": None,  # up to the latest year published
             },
@@ -416,7 +418,10 @@ class IMF(Source):
         return f"{cls.base_url()}/data/dataflow/{cls.dataflow}/+/{quote(key, safe='+.')}?{query}"
 
     def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
-        """Fetch each key of ``spec`` as SDMX-ML; return the tidy rows and the URLs (space-separated).
+        """Fetch each key of ``spec`` as SDMX-ML; return the tidy rows and the request URL.
+
+        The declared snapshots have one key each, so one URL; with several keys the URL of the first
+        is returned and every request URL is in ``frame.attrs["request_urls"]``.
 
         An empty answer (HTTP 204), an error body or a message without observations raises
         ``SourceError`` saying which.
@@ -439,8 +444,9 @@ class IMF(Source):
                 raise SourceError(f"no rows: the IMF message holds no observations for {key}", url=url)
             frames.append(frame)
         frame = pd.concat(frames, ignore_index=True)
-        frame = frame.sort_values(["entity", "partner", "measure", "period"], kind="stable")
-        return frame.reset_index(drop=True), " ".join(urls)
+        frame = frame.sort_values(["entity", "partner", "measure", "period"], kind="stable").reset_index(drop=True)
+        frame.attrs["request_urls"] = urls
+        return frame, urls[0]
 
 
 def _month_end(year_month: str) -> int:
