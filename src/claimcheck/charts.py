@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib
+from io import BytesIO
 
-matplotlib.use("Agg")  # headless in batch runs; JupyterLab's inline backend still shows the figure
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
-from claimcheck.render import VERDICT_COLOURS  # noqa: E402
+from claimcheck.render import VERDICT_COLOURS
 
 _SCALES = [(1e12, "tn"), (1e9, "bn"), (1e6, "m")]
 
@@ -66,7 +65,9 @@ def annual_series(frame: pd.DataFrame, title: str, marks: dict[str, int] | None 
     factor, word = _scale(list(yearly.values))
     fig, ax = plt.subplots(figsize=(8, 3.6))
     for reporter, series in yearly.groupby(level=0):
-        ax.plot(series.index.get_level_values(1), series.values / factor, label=f"reported by {reporter}")
+        series = series.droplevel(0)
+        series = series.reindex(range(series.index.min(), series.index.max() + 1))  # gaps stay gaps
+        ax.plot(series.index, series.values / factor, marker=".", label=f"reported by {reporter}")
     for label, year in (marks or {}).items():
         ax.axvline(year, color="#999", linestyle=":", linewidth=1)
         ax.annotate(label, (year, ax.get_ylim()[1]), fontsize=8, rotation=90, va="top", ha="right")
@@ -76,3 +77,11 @@ def annual_series(frame: pd.DataFrame, title: str, marks: dict[str, int] | None 
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def png(figure) -> bytes:
+    """The figure as PNG bytes, closed afterwards (the same image in JupyterLab, papermill and HTML)."""
+    buffer = BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    plt.close(figure)
+    return buffer.getvalue()

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from html import escape
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, Image, Markdown, display
 
 from claimcheck import charts
+from claimcheck.compare import display_value
 from claimcheck.compute import select_rows
 from claimcheck.notebook import Context
 from claimcheck.render import VERDICT_COLOURS
@@ -24,8 +24,12 @@ def badge(verdict: str) -> str:
             f'title="{escape(VERDICT_MEANINGS.get(verdict, ""), quote=True)}">{escape(verdict)}</span>')
 
 
+_TABLE_STYLE = ("<style>table.claimcheck td, table.claimcheck th "
+                "{text-align: left !important; vertical-align: top !important}</style>")
+
+
 def _html_table(frame: pd.DataFrame) -> HTML:
-    return HTML(frame.to_html(index=False, escape=True, na_rep="", border=0, classes="claimcheck"))
+    return HTML(_TABLE_STYLE + frame.to_html(index=False, escape=True, na_rep="", border=0, classes="claimcheck"))
 
 
 def summary(verdicts: list[Verdict]) -> None:
@@ -40,7 +44,7 @@ def evidence_table(verdict: Verdict) -> pd.DataFrame:
     """Every evidence of every reading, the deciding one first among its peers."""
     rows = []
     for e in verdict.evidence:
-        value = "" if e.value is None else (f"{e.value:,.6g}" if isinstance(e.value, float) else str(e.value))
+        value = "" if e.value is None else display_value(e.value, e.unit)
         rows.append({
             "reading": e.reading or verdict.reading,
             "role": e.role,
@@ -103,8 +107,7 @@ def _show_charts(ctx: Context, verdict: Verdict, claim) -> None:
     if claimed is not None and isinstance(claimed.value, (int, float)):
         figures.append(charts.claim_against_references(verdict, float(claimed.value), claimed.unit))
     for figure in filter(None, figures):
-        display(figure)
-        plt.close(figure)
+        display(Image(data=charts.png(figure), format="png"))
 
 
 def show_all(ctx: Context, verdicts: list[Verdict]) -> None:

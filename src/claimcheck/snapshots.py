@@ -81,7 +81,7 @@ def load_snapshot(source: str, name: str) -> Snapshot:
     csv_path, meta_path = snapshot_paths(source, name)
     if not csv_path.exists() and not meta_path.exists():
         raise SnapshotMissing(
-            f"no offline snapshot {source}/{name} in {csv_path.parent}; fetch it with `{refresh_hint(source, name)}`"
+            f"no offline snapshot {source}/{name}; fetch it with `{refresh_hint(source, name)}`"
         )
     restore = f"restore it with `git checkout -- {csv_path} {meta_path}` or refetch with `{refresh_hint(source, name)}`"
     for path in (csv_path, meta_path):
