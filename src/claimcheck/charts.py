@@ -53,7 +53,7 @@ def rank_leaders(evidence):
     colours = ["#d95f02" if code == evidence.extra.get("entity") else "#9ecae1" for code, _, _ in top]
     ax.barh(names, [value / factor for *_, value in top], color=colours)
     ax.invert_yaxis()
-    ax.set_xlabel(f"{evidence.unit} {word}".strip())
+    ax.set_xlabel(f"{evidence.extra.get('unit') or ''} {word}".strip())  # the ranked values' unit
     ax.set_title(evidence.label, fontsize=10)
     fig.tight_layout()
     return fig
