@@ -46,7 +46,14 @@ def world_bank_replay(replay_server, data_copy, monkeypatch):
 
 
 def serve_recorded_pages(server, api_samples) -> None:
-    """Page 1 = the recorded JPN-USA body (it announces 2 pages); page 2 = the recorded all-countries page 1."""
+    """Page 1 = the recorded JPN-USA body (it announces 2 pages); page 2 = the recorded all-countries page 1.
+
+    The recordings hold only Japan and the Arab World, so the stored snapshot is first cut down to
+    those two series (from the seeded file): a refresh may not drop series the store already has.
+    """
+    stored = load_snapshot("worldbank", "gdp_current_usd")
+    write_snapshot("worldbank", "gdp_current_usd", stored.frame[stored.frame["entity"].isin(["JPN", "ARB"])],
+                   stored.meta)
     samples = api_samples / "worldbank"
     server.script(PAGE.format(1), Reply.file(samples / "indicator_JPN-USA_NY.GDP.MKTP.CD_2018-2019_per_page2.json"))
     server.script(PAGE.format(2), Reply.file(samples / "indicator_all_NY.GDP.MKTP.CD_page1.json"))
@@ -292,3 +299,13 @@ def test_the_seed_script_reproduces_the_committed_files_byte_for_byte(tmp_path):
     for path in made:  # the committed files came from an earlier run, so equality means reruns are identical
         committed = REPO / "data" / path.relative_to(tmp_path)
         assert path.read_bytes() == committed.read_bytes(), f"{committed} differs from a fresh seed"
+
+
+def test_a_refresh_that_would_drop_stored_series_is_refused_and_keeps_the_snapshot(world_bank_replay, api_samples):
+    samples = api_samples / "worldbank"
+    world_bank_replay.script(PAGE.format(1), Reply.file(samples / "indicator_JPN-USA_NY.GDP.MKTP.CD_2018-2019_per_page2.json"))
+    world_bank_replay.script(PAGE.format(2), Reply.file(samples / "indicator_all_NY.GDP.MKTP.CD_page1.json"))
+    before = snapshot_bytes()
+    with pytest.raises(SnapshotInvalid, match=r"lack 260 series the stored snapshot has .*ABW//NY.GDP.MKTP.CD"):
+        refresh("worldbank", "gdp_current_usd", http=fast_client())
+    assert snapshot_bytes() == before

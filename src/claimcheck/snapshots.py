@@ -114,7 +114,7 @@ def load_snapshot(source: str, name: str) -> Snapshot:
 
 def _parse_csv(data: bytes) -> pd.DataFrame:
     frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
-    is_date = frame["unit"] == "date" if "unit" in frame else pd.Series(False, index=frame.index)
+    is_date = frame["unit"].isin(TEXT_UNITS) if "unit" in frame else pd.Series(False, index=frame.index)
     if "value" in frame:
         if is_date.any():
             values = [v if d else float(v) for v, d in zip(frame["value"], is_date)]
@@ -154,6 +154,18 @@ def describe_origin(origin: Any) -> str | None:
 # --------------------------------------------------------------------------------------------- write
 
 
+TEXT_UNITS = {"date", "category"}  # units whose values are text (ISO dates, OWID categories), not numbers
+SERIES_COLUMNS = ["entity", "partner", "measure"]
+
+
+def lost_series(old: pd.DataFrame, new: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """The (entity, partner, measure) series the stored snapshot has and a fresh fetch lacks."""
+    def series(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
+        return set(frame[SERIES_COLUMNS].astype(str).itertuples(index=False, name=None))
+
+    return sorted(series(old) - series(new))
+
+
 def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
     """Raise SnapshotInvalid unless ``frame`` is a non-empty tidy table without gaps or duplicate keys."""
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
@@ -167,9 +179,11 @@ def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
             blank |= frame[column].astype(str).str.strip() == ""
         if blank.any():
             raise SnapshotInvalid(f"{where}: {int(blank.sum())} row(s) with an empty {column!r}")
-    bad = [v for v, u in zip(frame["value"], frame["unit"]) if u != "date" and not _is_number(v)]
+    bad = [v for v, u in zip(frame["value"], frame["unit"]) if u not in TEXT_UNITS and not _is_number(v)]
     if bad:
-        raise SnapshotInvalid(f"{where}: non-numeric value(s) such as {bad[0]!r} in rows whose unit is not 'date'")
+        raise SnapshotInvalid(
+            f"{where}: non-numeric value(s) such as {bad[0]!r} in rows whose unit is not one of {sorted(TEXT_UNITS)}"
+        )
     duplicated = frame.duplicated(KEY_COLUMNS)
     if duplicated.any():
         first = frame.loc[duplicated, KEY_COLUMNS].iloc[0].to_dict()
@@ -282,6 +296,7 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
     finally:
         if own_client:
             http.close()
+    _refuse_lost_series(source_name, snapshot_name, frame)
     meta = {
         "dataset": spec.dataset,
         "description": spec.description,
@@ -294,6 +309,24 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
     write_snapshot(source_name, snapshot_name, frame, meta)
     _refreshed.add((source_name, snapshot_name))
     return load_snapshot(source_name, snapshot_name)
+
+
+def _refuse_lost_series(source: str, name: str, frame: pd.DataFrame) -> None:
+    """A refresh may revise values and add series, never silently drop one the stored snapshot has.
+
+    (The seeded IMF DOTS file, for instance, holds Belgium-Luxembourg 1960-1996, which IMTS does not serve.)
+    """
+    try:
+        stored = load_snapshot(source, name).frame
+    except (SnapshotMissing, SnapshotInvalid):
+        return
+    lost = lost_series(stored, frame)
+    if lost:
+        examples = "; ".join("/".join(item) for item in lost[:3])
+        raise SnapshotInvalid(
+            f"{source}/{name}: the fetched data lack {len(lost)} series the stored snapshot has "
+            f"(e.g. {examples}); the stored snapshot is kept. Declare a separate snapshot for the new data."
+        )
 
 
 def get_snapshot(source: str, name: str, mode: Mode = "offline", http: HttpClient | None = None) -> Snapshot:
