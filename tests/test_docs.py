@@ -1,0 +1,54 @@
+"""The README keeps up with the code: every command, source, verdict name and registry field is documented."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck import paths
+from claimcheck.claims import OPS, UNITS, Claim, Claimed, Comparator, Compute, Kind
+from claimcheck.cli import build_parser
+from claimcheck.sources import SOURCE_MODULES
+from claimcheck.verdicts import VERDICTS
+
+README = (paths.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def subcommands() -> list[str]:
+    (action,) = [a for a in build_parser()._actions if a.dest == "command"]
+    return sorted(action.choices)
+
+
+@pytest.mark.parametrize("command", subcommands())
+def test_every_cli_command_is_documented(command):
+    assert f"`claimcheck {command}" in README
+
+
+@pytest.mark.parametrize("source", sorted(SOURCE_MODULES) + ["documents"])
+def test_every_source_is_documented(source):
+    assert f"`{source}`" in README
+
+
+@pytest.mark.parametrize("verdict", VERDICTS)
+def test_every_verdict_name_is_documented(verdict):
+    assert f"| `{verdict}` |" in README
+
+
+@pytest.mark.parametrize("field", sorted(Claim.model_fields) + sorted(Claimed.model_fields))
+def test_every_claims_field_is_documented(field):
+    assert f"`{field}`" in README
+
+
+@pytest.mark.parametrize("word", sorted(c.value for c in Comparator) + sorted(k.value for k in Kind)
+                         + sorted(UNITS) + sorted(OPS))
+def test_every_comparator_kind_unit_and_op_is_documented(word):
+    assert f"`{word}`" in README
+
+
+@pytest.mark.parametrize("field", sorted(set(Compute.model_fields) - {"op"}))
+def test_every_compute_option_is_documented(field):
+    assert f"`{field}`" in README
+
+
+def test_the_ci_script_runs_the_readme_test_command():
+    ci = (paths.PROJECT_ROOT / ".ci" / "run").read_text()
+    assert "make test" in README and "make test" in ci
