@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from claimcheck.articles import Article
 
@@ -34,7 +35,7 @@ def claim_anchor(claim_id: str) -> str:
 def _appearance(article: Article) -> dict[str, Any]:
     meta = article.metadata
     work: dict[str, Any] = {"@type": "CreativeWork", "name": meta.title, "datePublished": meta.date.isoformat()}
-    if meta.url:
+    if meta.url and urlsplit(meta.url).scheme in ("http", "https"):
         work["url"] = meta.url
     if meta.publication:
         work["publisher"] = {"@type": "Organization", "name": meta.publication}

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections import Counter
 from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
@@ -491,3 +493,66 @@ def build_site(build_dir: Path, article_ids: Iterable[str]) -> list[Path]:
         written += build_article(folder, load_article(article_id))
     written.append(write_index(build_dir))
     return written
+
+
+# ------------------------------------------------------------------------------------------- checks
+
+EXTERNAL_RESOURCE = re.compile(
+    r"""<script[^>]*\ssrc\s*=\s*["']?(?:https?:)?//"""
+    r"""|<link[^>]*\shref\s*=\s*["']?(?:https?:)?//"""
+    r"""|<(?:img|iframe|embed|source|audio|video)[^>]*\ssrc\s*=\s*["']?(?:https?:)?//"""
+    r"""|@import\s+(?:url\()?\s*["']?(?:https?:)?//"""
+    r"""|url\(\s*["']?(?:https?:)?//"""
+    r"""|import\(\s*["'](?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append((tag, value))
+
+
+def site_pages(root: Path) -> list[Path]:
+    """Every ``.html`` page a reader can reach under ``root`` (through the article links, not ``.runs``)."""
+    pages = []
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        pages += [Path(folder) / f for f in sorted(files) if f.endswith(".html")]
+    return pages
+
+
+def check_site(root: Path) -> list[str]:
+    """Problems of the pages under ``root``, one plain line each: a resource loaded from another host
+    (the pages must work offline), a link with another scheme (``javascript:``), or a relative link
+    whose target file does not exist. Anchors are not checked; ``data:`` images are inline."""
+    problems = []
+    for page in site_pages(Path(root)):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        for match in EXTERNAL_RESOURCE.finditer(text):
+            problems.append(f"{page}: loads from the network: {match.group(0)[:80]!r}")
+        collector = _LinkCollector()
+        collector.feed(text)
+        for tag, link in collector.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https", "mailto") or parts.netloc:
+                if tag != "a":
+                    problems.append(f"{page}: <{tag}> loads from another host: {link}")
+                continue
+            if parts.scheme == "data" and tag != "a":  # inline content (a notebook's chart): no network
+                continue
+            if parts.scheme:
+                problems.append(f"{page}: <{tag}> link with scheme {parts.scheme!r}: {link[:60]}")
+                continue
+            if not parts.path:  # an anchor on the same page
+                continue
+            target = os.path.normpath(os.path.join(page.parent, parts.path))
+            if not os.path.exists(target):
+                problems.append(f"{page}: <{tag}> link to a missing file: {link}")
+    return problems

@@ -1,0 +1,208 @@
+"""The rendered site: article page, verdict table, index; offline pages, escaped data, working links."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from claimcheck import site
+from claimcheck.articles import load_article
+from claimcheck.publish import render_notebook_html
+from claimcheck.render import VERDICT_COLOURS
+from claimcheck.verdicts import VERDICT_MEANINGS, VERDICTS
+
+SEED = "china-belgium-ties-2023-02-26"
+NO_NETWORK = re.compile(r'<script[^>]*src="http|<link[^>]*href="http|@import url\(http', re.IGNORECASE)
+
+
+def fake_rows(article_id: str = SEED) -> list[dict]:
+    """One verdict row per claim, the verdicts taken in turn, with the keys of ``Verdict.row()``."""
+    rows = []
+    for i, claim in enumerate(load_article(article_id).claims):
+        verdict = VERDICTS[i % len(VERDICTS)]
+        rows.append({
+            "claim_id": claim.id, "verdict": verdict, "reading": "as stated", "claimed": f"> ${i}.5 bn",
+            "claimed_value": f"{i}.5e9", "reference": f"${i}.7 bn", "reference_value": f"{i}.7e9",
+            "difference_abs": "2e8", "difference_rel": "0.05", "rule": "exceeds: reference > claimed",
+            "source": f"Source {i} [reference/imf/dots_china_belgium_annual.csv]",
+            "sentence": f"Sentence about claim {i}.", "reason": "",
+            "decided_by": f"Source {i}",
+            "evidence": [{"label": f"Source {i}", "provenance": [{"source": "documents", "url": f"https://example.org/doc{i}",
+                                                                 "snapshot": "reference/documents/documents.yaml"}]}],
+        })
+    return rows
+
+
+def fake_build(build: Path, article_id: str = SEED, rows: list[dict] | None = None, run: dict | None = None,
+               notebooks=("claims", "trade", "dates", "documented", "economy", "climate", "scorecard")) -> Path:
+    """An article folder as the batch leaves it: notebooks and their HTML, verdict tables, run.json."""
+    folder = build / article_id
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in notebooks:
+        for suffix in (".ipynb", ".html", ".code.html"):
+            (folder / f"{name}{suffix}").write_text("<html></html>" if suffix != ".ipynb" else "{}", encoding="utf-8")
+    rows = fake_rows(article_id) if rows is None else rows
+    (folder / "verdicts.json").write_text(json.dumps(rows), encoding="utf-8")
+    (folder / "verdicts.csv").write_text("claim_id\n", encoding="utf-8")
+    if run is not None:
+        (folder / site.RUN_FILE).write_text(json.dumps(run), encoding="utf-8")
+    return folder
+
+
+RUN = {
+    "run": "20260301T061700Z", "started": "2026-03-01T06:17:00Z", "finished": "2026-03-01T06:17:30Z",
+    "mode": "refresh", "previous_run": "20260222T061700Z",
+    "snapshots": {"imf/dots_china_belgium_annual": {"sha256": "ab" * 32, "date": "2026-02-28", "method": "api"}},
+    "changes": [{"claim_id": "trade-2022-jan-aug-total", "what": "changed", "old_verdict": "supported",
+                 "new_verdict": "contradicted", "old_reference": "$28.9 bn", "new_reference": "$27.1 bn"}],
+}
+
+
+@pytest.fixture
+def built(tmp_path) -> Path:
+    fake_build(tmp_path, run=RUN)
+    site.build_site(tmp_path, [SEED])
+    return tmp_path
+
+
+def page(built: Path, name: str) -> str:
+    return (built / SEED / name).read_text(encoding="utf-8")
+
+
+def test_the_article_page_marks_every_claim_in_its_verdicts_colour(built):
+    html = page(built, "index.html")
+    for row in fake_rows():
+        colour = VERDICT_COLOURS[row["verdict"]]
+        assert re.search(rf'<a href="#claim-{row["claim_id"]}"><mark class="claim {row["verdict"]}"[^>]*'
+                         rf'style="background:{colour}"', html), row["claim_id"]
+
+
+def test_selecting_a_claim_shows_its_claimed_value_reference_sentence_sources_and_notebook(built):
+    html = page(built, "index.html")
+    assert ".claim-detail:target{display:block}" in html  # selection works without any script
+    article = load_article(SEED)
+    for i, claim in enumerate(article.claims):
+        panel = re.search(rf'<section class="claim-detail" id="claim-{claim.id}">(.*?)</section>', html, re.S)
+        assert panel, claim.id
+        body = panel.group(1)
+        assert f"&gt; ${i}.5 bn" in body and f"${i}.7 bn" in body and f"Sentence about claim {i}." in body
+        assert f'href="https://example.org/doc{i}"' in body
+        family = claim.family if claim.family != "other" else "scorecard"
+        assert f'href="{family}.html"' in body and f'href="{family}.code.html"' in body
+
+
+def test_the_verdict_table_has_one_sortable_row_per_claim_a_legend_counts_and_data_versions(built):
+    html = page(built, site.VERDICTS_PAGE)
+    rows = fake_rows()
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert body.count("<tr>") == len(rows)
+    assert '<table class="sortable" id="verdicts">' in html and "addEventListener('click'" in html
+    for name in VERDICTS:
+        assert VERDICT_MEANINGS[name].replace("'", "&#x27;") in html
+    tally = {name: sum(r["verdict"] == name for r in rows) for name in VERDICTS}
+    counts = html.split('<p class="counts">', 1)[1].split("</p>", 1)[0]
+    for name, n in tally.items():
+        assert f"{name}: {n}</span>" in counts
+    footer = html.split("<footer>", 1)[1]
+    assert "ab" * 32 in footer and "2026-03-01T06:17:30Z" in footer and "imf/dots_china_belgium_annual" in footer
+
+
+def test_the_verdict_table_does_not_overwrite_the_scorecard_notebook_page(built):
+    assert page(built, "scorecard.html") == "<html></html>"
+    assert site.VERDICTS_PAGE != "scorecard.html"
+
+
+def test_both_pages_show_what_changed_since_the_last_run(built):
+    for name in ("index.html", site.VERDICTS_PAGE):
+        html = page(built, name)
+        section = html.split('<section class="changes">', 1)[1].split("</section>", 1)[0]
+        assert "20260222T061700Z" in section and "trade-2022-jan-aug-total" in section
+        assert "supported → contradicted" in section and "$28.9 bn → $27.1 bn" in section
+
+
+def test_without_a_previous_run_there_is_no_changes_section(tmp_path):
+    fake_build(tmp_path, run={**RUN, "previous_run": None, "changes": []})
+    site.build_site(tmp_path, [SEED])
+    assert '<section class="changes">' not in page(tmp_path, "index.html")
+
+
+def test_the_index_lists_each_article_with_author_date_counts_and_links(built):
+    html = (built / "index.html").read_text(encoding="utf-8")
+    meta = load_article(SEED).metadata
+    assert meta.title in html and meta.author in html and meta.date.isoformat() in html
+    assert f'href="{SEED}/index.html"' in html and f'href="{SEED}/verdicts.html"' in html
+    assert "supported: " in html
+
+
+def test_an_article_without_verdicts_still_gets_its_pages(tmp_path):
+    fake_build(tmp_path, rows=[], notebooks=("claims",))
+    site.build_site(tmp_path, [SEED])
+    html = page(tmp_path, "index.html")
+    assert 'class="claim claim"' in html and "no verdict: 25" in html
+    assert "No verdicts in this build yet" in page(tmp_path, site.VERDICTS_PAGE)
+    assert site.check_site(tmp_path) == []
+
+
+def test_every_link_of_the_site_resolves_to_a_file(built):
+    assert site.check_site(built) == []
+    checked = 0
+    for html_page in site.site_pages(built):
+        for link in re.findall(r'(?:href|src)="([^"]*)"', html_page.read_text(encoding="utf-8")):
+            if link.startswith(("#", "http://", "https://")):
+                continue
+            target = (html_page.parent / link.split("#", 1)[0])
+            assert target.exists(), f"{html_page}: {link}"
+            checked += 1
+    assert checked > 30
+
+
+def test_the_link_check_reports_a_missing_file_and_a_resource_from_another_host(tmp_path):
+    (tmp_path / "a.html").write_text('<a href="gone.html#x">x</a><script src="https://cdn.example/x.js"></script>'
+                                     '<style>@import url(https://fonts.example/f.css);</style><a href="#top">t</a>')
+    problems = site.check_site(tmp_path)
+    assert any("missing file: gone.html#x" in p for p in problems)
+    assert any("loads from another host" in p for p in problems)
+    assert any("@import" in p for p in problems)
+
+
+def test_no_generated_page_requests_anything_from_the_network(built):
+    for html_page in site.site_pages(built):
+        assert not NO_NETWORK.search(html_page.read_text(encoding="utf-8")), html_page
+
+
+def test_notebook_html_loads_nothing_from_a_cdn_and_the_readers_version_has_no_code(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Title $x^2$"),
+                      nbformat.v4.new_code_cell("secret_code_marker = 1", outputs=[
+                          nbformat.v4.new_output("stream", name="stdout", text="printed output\n")])]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(notebook, path)
+    readers, full = render_notebook_html(path)
+    for html_page in (readers, full):
+        text = html_page.read_text(encoding="utf-8")
+        assert not NO_NETWORK.search(text) and "cdnjs" not in text and "cdn.jsdelivr" not in text
+        assert not site.EXTERNAL_RESOURCE.search(text)
+        assert "printed output" in text
+    assert "secret_code_marker" not in readers.read_text(encoding="utf-8")
+    assert "secret_code_marker" in full.read_text(encoding="utf-8")
+
+
+def test_the_article_page_embeds_its_claimreview_as_inert_json_ld(built):
+    html = page(built, "index.html")
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert len(json.loads(block)["@graph"]) == len(fake_rows())
+
+
+def test_only_http_urls_become_links(tmp_path):
+    rows = fake_rows()
+    rows[0]["evidence"] = [{"label": "bad", "provenance": [{"url": "javascript:alert(1)"}]},
+                           {"label": "data", "provenance": [{"url": "data:text/html,x"}]}]
+    fake_build(tmp_path, rows=rows)
+    site.build_site(tmp_path, [SEED])
+    for html_page in site.site_pages(tmp_path):
+        text = html_page.read_text(encoding="utf-8")
+        assert 'href="javascript:' not in text and 'href="data:' not in text
