@@ -41,6 +41,16 @@ def test_each_notebook_keeps_its_logic_in_the_package(path):
         assert reach_around not in code
 
 
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem != "claims"], ids=lambda p: p.stem)
+def test_each_check_notebook_runs_with_its_defaults_as_in_jupyterlab(path, tmp_path):
+    out = tmp_path / path.name
+    papermill.execute_notebook(str(path), str(out), progress_bar=False, cwd=str(paths.notebooks_dir()))
+    outputs = [o for c in nbformat.read(out, 4).cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert any("supported" in o.get("data", {}).get("text/html", "") or "no-data-offline" in
+               o.get("data", {}).get("text/html", "") for o in outputs)
+
+
 def test_the_claims_notebook_runs_with_its_defaults(tmp_path):
     out = tmp_path / "claims.ipynb"
     papermill.execute_notebook(str(paths.notebooks_dir() / "claims.ipynb"), str(out), progress_bar=False,
