@@ -1,7 +1,8 @@
 """Safety: a secret in the environment never reaches an output; data in pages is inert, escaped text.
 
 The batch test runs the real ``claimcheck run`` once for this module on the seed article, into a
-temporary build folder, with a fake ``COMTRADE_API_KEY`` set.
+temporary build folder, with a fake ``COMTRADE_API_KEY`` set. It runs three notebooks (the claims
+list, trade, whose source takes the key, and the scorecard); tests/test_batch.py runs them all.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ SEED = "china-belgium-ties-2023-02-26"
 FAKE_KEY = "cc-fake-comtrade-key-7f3a9b21d4e8c650"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
+NOTEBOOKS = ("--notebook", "claims", "--notebook", "trade", "--notebook", "scorecard")
 NO_NETWORK = re.compile(r'<script[^>]*src="http|<link[^>]*href="http|@import url\(http', re.IGNORECASE)
 
 
@@ -36,7 +38,7 @@ def real_build(tmp_path_factory) -> Path:
     env = {**os.environ, "CLAIMCHECK_BUILD": str(build), "COMTRADE_API_KEY": FAKE_KEY}
     env.pop("CLAIMCHECK_HISTORY", None)
     with (build / "cron.log").open("ab") as log:
-        done = subprocess.run([sys.executable, "-m", "claimcheck", "run", "--article", SEED],
+        done = subprocess.run([sys.executable, "-m", "claimcheck", "run", "--article", SEED, *NOTEBOOKS],
                               env=env, stdout=log, stderr=subprocess.STDOUT, timeout=600)
     log_text = (build / "cron.log").read_text(encoding="utf-8", errors="replace")
     assert done.returncode == 0, log_text[-3000:]
@@ -64,7 +66,7 @@ def test_the_api_key_appears_in_no_output_file(real_build):
 def test_the_real_site_loads_nothing_from_the_network_and_all_its_links_resolve(real_build):
     pages = site.site_pages(real_build)
     names = {p.name for p in pages}
-    assert {"index.html", "verdicts.html", "scorecard.html", "claims.html", "claims.code.html"} <= names
+    assert {"index.html", "verdicts.html", "scorecard.html", "trade.html", "claims.code.html"} <= names
     for page in pages:
         assert not NO_NETWORK.search(page.read_text(encoding="utf-8")), page
     assert site.check_site(real_build) == []
