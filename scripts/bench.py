@@ -28,11 +28,9 @@ from claimcheck.runner import Job, notebooks_for, parameters_for, run_jobs
 BIN = Path(sys.executable).parent
 IMPORTS = """
 from IPython.display import HTML, Markdown, display
-import matplotlib.pyplot as plt
-import pandas as pd
-from claimcheck import notebook, render, tables, charts
-from claimcheck.verdicts import judge_all
-"""
+from claimcheck import notebook, render, report, tables
+from claimcheck.coverage import find_uncovered
+"""  # what the notebooks import, all of them together
 
 
 def timed(action) -> float:

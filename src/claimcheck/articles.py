@@ -11,11 +11,11 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from claimcheck import paths
 from claimcheck.claims import Claim, ClaimsError, NotClaim, load_claims
+from claimcheck.yamltext import load_yaml
 
 
 class Metadata(BaseModel):
@@ -53,7 +53,7 @@ class Article:
     def metadata(self) -> Metadata:
         path = self.folder / "metadata.yaml"
         try:
-            return Metadata.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+            return Metadata.model_validate(load_yaml(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
             raise ArticleError(f"{path}: missing; every article needs metadata.yaml") from None
         except ValidationError as exc:

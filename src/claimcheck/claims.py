@@ -14,6 +14,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from claimcheck.periods import parse_period
+from claimcheck.yamltext import load_yaml
 
 
 class Strict(BaseModel):
@@ -239,7 +240,7 @@ def load_claims(path: Path, article_text: str, article_id: str | None = None) ->
     path = Path(path)
     where = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ClaimsError([f"{where}: not valid YAML: {exc}"]) from None
     try:

@@ -16,16 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from claimcheck import paths
 from claimcheck.http import HttpClient
 from claimcheck.snapshots import SnapshotInvalid, SnapshotMissing, describe_origin
 from claimcheck.sources.base import Provenance
-
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it: 10x faster
+from claimcheck.yamltext import load_yaml
 
 
 def registry_paths() -> tuple[Path, Path]:
@@ -106,7 +103,7 @@ def load_documents() -> dict[str, Document]:
     if not sidecar.exists():
         raise SnapshotInvalid(f"the documents registry has no sidecar {sidecar}; {restore}")
     data = registry.read_bytes()
-    meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
     digest = hashlib.sha256(data).hexdigest()
     if digest != meta.get("sha256"):
         raise SnapshotInvalid(
@@ -115,7 +112,7 @@ def load_documents() -> dict[str, Document]:
             f"scripts/seed_snapshots.py for a copy of the shared registry); otherwise {restore}"
         )
     documents: dict[str, Document] = {}
-    for entry in yaml.load(data.decode("utf-8"), Loader=_YAML_LOADER) or []:
+    for entry in load_yaml(data.decode("utf-8")) or []:
         document = Document.model_validate(entry)
         if document.id in documents:
             raise SnapshotInvalid(f"{registry}: duplicate document id {document.id!r}")

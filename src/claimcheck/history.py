@@ -22,6 +22,7 @@ from typing import Any, Iterable
 import yaml
 
 from claimcheck import paths
+from claimcheck.yamltext import load_yaml
 
 HISTORY_FILE = "history.jsonl"
 TRACKED = ("verdict", "reference", "reference_value")  # what a history entry keeps of each verdict row
@@ -41,7 +42,7 @@ def snapshot_versions() -> dict[str, dict[str, Any]]:
     root = paths.reference_dir()
     for sidecar in sorted(root.glob("*/*.meta.yaml")) if root.is_dir() else []:
         try:
-            meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+            meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             meta = {"problem": f"unreadable sidecar: {type(exc).__name__}"}
         name = f"{sidecar.parent.name}/{sidecar.name.removesuffix('.meta.yaml')}"

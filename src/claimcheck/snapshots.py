@@ -26,6 +26,7 @@ from claimcheck import paths
 from claimcheck.http import HttpClient, SourceError, redact
 from claimcheck.sources import SOURCE_MODULES, get_source
 from claimcheck.sources.base import TIDY_COLUMNS, Provenance
+from claimcheck.yamltext import load_yaml
 
 OPTIONAL_COLUMNS = ["entity_name", "partner_name", "aggregate", "basis"]
 KEY_COLUMNS = ["entity", "partner", "period", "measure"]
@@ -88,7 +89,7 @@ def load_snapshot(source: str, name: str) -> Snapshot:
         if not path.exists():
             raise SnapshotInvalid(f"snapshot {source}/{name} is incomplete: {path} is missing; {restore}")
     try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+        meta = load_yaml(meta_path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SnapshotInvalid(f"sidecar {meta_path} is not valid YAML ({exc}); {restore}") from exc
     if not isinstance(meta, dict) or not {"sha256", "rows", "columns", "method"} <= meta.keys():
@@ -373,7 +374,7 @@ def _documents_row() -> dict[str, Any]:
     from claimcheck.documents import load_documents, registry_paths  # documents imports this module
 
     _, sidecar = registry_paths()
-    meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
     try:
         status = f"ok ({len(load_documents())} documents)"
     except (SnapshotInvalid, SnapshotMissing, ValueError) as exc:
@@ -418,7 +419,7 @@ def _table_row(source: str, snapshot: str, declared: dict, problem: str | None) 
         snap = load_snapshot(source, snapshot)
         meta, status = snap.meta, "ok"
     except (SnapshotInvalid, SnapshotMissing) as exc:
-        meta, status = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}, _short_status(exc)
+        meta, status = load_yaml(meta_path.read_text(encoding="utf-8")) or {}, _short_status(exc)
     date = meta.get("retrieved_at") or meta.get("transcribed_at") or ""
     title = meta.get("title") or meta.get("description") or (spec.description if spec else "")
     if problem and status == "ok":
