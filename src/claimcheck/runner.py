@@ -200,10 +200,14 @@ def build_lock(build_dir: Path):
 
 
 def new_run_folder(build_dir: Path) -> tuple[str, Path]:
-    """A fresh ``<build>/.runs/<run-id>/`` (UTC timestamp, suffixed when two runs start in one second)."""
+    """A fresh ``<build>/.runs/<run-id>/``: a UTC timestamp to the microsecond, so names sort in run order.
+
+    (Whole seconds are not enough: a pruned name would be reused by a later run in the same second
+    and sort before the runs it follows.)
+    """
     root = build_dir / RUNS_DIR
     root.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     for n in range(1000):
         run_id = stamp if n == 0 else f"{stamp}-{n}"
         try:
