@@ -21,11 +21,14 @@ def _scale(values: list[float]) -> tuple[float, str]:
 
 
 def claim_against_references(verdict, claimed_value: float | None, unit: str | None):
-    """Dots: the claimed value and every numeric reference of the same unit; None when nothing to draw."""
+    """Bars: the claimed value and every numeric reference of the same unit.
+
+    None when there are fewer than two references: one figure beside the claim reads better as text.
+    """
     points = [(f"{e.label} ({e.reading})" if e.reading else e.label, float(e.value))
               for e in verdict.evidence
               if e.ok and isinstance(e.value, (int, float)) and e.unit == unit and not e.extra.get("top")]
-    if claimed_value is None or not points:
+    if claimed_value is None or len(points) < 2:
         return None
     factor, word = _scale([claimed_value, *[v for _, v in points]])
     fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * (len(points) + 1)))

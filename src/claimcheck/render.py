@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+import pandas as pd
+
 from claimcheck.articles import Article
 
 # Verdict colours, also used by the site's legend.
@@ -17,6 +19,15 @@ VERDICT_COLOURS = {
     "error": "#ff9d9d",
     "claim": "#fff3a8",
 }
+
+
+_TABLE_STYLE = ("<style>table.claimcheck td, table.claimcheck th "
+                "{text-align: left !important; vertical-align: top !important}</style>")
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """A plain, escaped, left-aligned HTML table without the index."""
+    return _TABLE_STYLE + frame.to_html(index=False, escape=True, na_rep="", border=0, classes="claimcheck")
 
 
 def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, list[str]]]:

@@ -14,7 +14,7 @@ from claimcheck import charts
 from claimcheck.compare import display_value
 from claimcheck.compute import select_rows
 from claimcheck.notebook import Context
-from claimcheck.render import VERDICT_COLOURS
+from claimcheck.render import VERDICT_COLOURS, table_html
 from claimcheck.verdicts import VERDICT_MEANINGS, Verdict, verdicts_frame
 
 
@@ -24,12 +24,8 @@ def badge(verdict: str) -> str:
             f'title="{escape(VERDICT_MEANINGS.get(verdict, ""), quote=True)}">{escape(verdict)}</span>')
 
 
-_TABLE_STYLE = ("<style>table.claimcheck td, table.claimcheck th "
-                "{text-align: left !important; vertical-align: top !important}</style>")
-
-
 def _html_table(frame: pd.DataFrame) -> HTML:
-    return HTML(_TABLE_STYLE + frame.to_html(index=False, escape=True, na_rep="", border=0, classes="claimcheck"))
+    return HTML(table_html(frame))
 
 
 def summary(verdicts: list[Verdict]) -> None:
