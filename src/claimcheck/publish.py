@@ -8,6 +8,7 @@ mermaid diagrams as their code (the notebooks use neither); the page styles are 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -36,12 +37,18 @@ def offline_exporter(**options) -> HTMLExporter:
     )
 
 
+@lru_cache(maxsize=1)
+def _exporters() -> tuple[HTMLExporter, HTMLExporter]:
+    """The readers' and the full exporter, built once per process (their templates compile slowly)."""
+    readers = offline_exporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    return readers, offline_exporter()
+
+
 def render_notebook_html(executed: Path) -> tuple[Path, Path]:
     """Write ``<nb>.html`` (readers' version, no code cells) and ``<nb>.code.html`` (full) beside ``executed``."""
     executed = Path(executed)
     notebook = nbformat.read(executed, as_version=4)
-    readers = offline_exporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    full = offline_exporter()
+    readers, full = _exporters()
     readers_path = executed.with_suffix(".html")
     full_path = executed.with_suffix(".code.html")
     readers_path.write_text(readers.from_notebook_node(notebook)[0], encoding="utf-8")
