@@ -79,6 +79,27 @@ def parameters_for(job: Job) -> dict:
     return params
 
 
+def _ipc_kernel_manager():
+    """A kernel manager whose kernel talks over Unix sockets in Jupyter's runtime folder, not TCP.
+
+    Local only, so nothing listens on a port, and ipykernel has no reason to warn about
+    unencrypted TCP for every notebook of the batch.
+    """
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            Path(jupyter_runtime_dir()).mkdir(parents=True, exist_ok=True)
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(Path(jupyter_runtime_dir()) / f"claimcheck-{uuid.uuid4().hex[:12]}"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 def _warm_up(html: bool) -> None:
     """Worker initializer: pay the import of papermill (and nbconvert, when rendering) once per worker."""
     # jsonschema imports rfc3987_syntax when it is installed, which compiles a grammar at import
@@ -114,6 +135,7 @@ def execute(job: Job) -> Outcome:
             execution_timeout=job.cell_timeout,
             progress_bar=False,
             cwd=str(paths.notebooks_dir()),
+            kernel_manager_class=_ipc_kernel_manager(),
         )
         if job.html:
             from claimcheck.publish import render_notebook_html
