@@ -309,3 +309,9 @@ def test_a_refresh_that_would_drop_stored_series_is_refused_and_keeps_the_snapsh
     with pytest.raises(SnapshotInvalid, match=r"lack 260 series the stored snapshot has .*ABW//NY.GDP.MKTP.CD"):
         refresh("worldbank", "gdp_current_usd", http=fast_client())
     assert snapshot_bytes() == before
+
+
+def test_refresh_mode_reads_a_transcription_its_source_cannot_fetch_without_asking_the_network(data_copy):
+    snap = get_snapshot("imf", "dots_china_belgium_annual", mode="refresh")
+    assert snap.meta["method"] == "transcribed"
+    assert set(snap.frame["entity"]) >= {"BLX", "CHN", "BEL"}

@@ -135,7 +135,8 @@ def test_periods_are_normalised_to_year_or_year_month(text, period):
 def test_declared_snapshots_include_the_transcribed_dots_one():
     snapshots = get_source("imf").snapshots
     assert snapshots["imts_china_belgium_monthly"].query["keys"] == ["CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"]
-    assert snapshots["dots_china_belgium_annual"].dataset == "DOTS (now IMTS) annual"
+    assert snapshots["imts_china_belgium_annual"].dataset == "IMF.STA/IMTS (annual)"
+    assert "dots_china_belgium_annual" not in snapshots  # the transcription is never overwritten
 
 
 def test_fetch_replays_the_recorded_request_and_reads_plain_dollars(samples, replay):
@@ -172,7 +173,7 @@ def test_fetch_reports_the_legacy_500_body(samples, replay):
 def test_fetch_of_the_annual_snapshot_asks_for_both_reporters_in_one_request(samples, replay):
     path = DATA_PATH + "CHN+BEL.XG_FOB_USD+MG_CIF_USD.BEL+CHN+G001.A"
     replay.script(path, Reply.file(samples / IMTS_XML, content_type="application/xml"))
-    frame, url = IMF().fetch(IMF.snapshots["dots_china_belgium_annual"], client())
+    frame, url = IMF().fetch(IMF.snapshots["imts_china_belgium_annual"], client())
     (request,) = replay.requests
     assert request.path == path
     assert request.query.startswith("c%5BTIME_PERIOD%5D=ge:1997-01-01&")  # no upper bound: up to the latest year

@@ -332,7 +332,7 @@ def _refuse_lost_series(source: str, name: str, frame: pd.DataFrame) -> None:
 
 def get_snapshot(source: str, name: str, mode: Mode = "offline", http: HttpClient | None = None) -> Snapshot:
     """A snapshot by mode: ``offline`` only reads disk; ``refresh`` fetches once per process; ``auto`` fetches if missing."""
-    if mode == "offline":
+    if mode == "offline" or not _declares(source, name):  # a transcription has nothing to refresh from
         return load_snapshot(source, name)
     if mode == "refresh":
         if (source, name) not in _refreshed:
@@ -344,6 +344,14 @@ def get_snapshot(source: str, name: str, mode: Mode = "offline", http: HttpClien
         except SnapshotMissing:
             return refresh(source, name, http)
     raise ValueError(f"unknown mode {mode!r}; use offline, refresh or auto")
+
+
+def _declares(source: str, name: str) -> bool:
+    """Whether ``source`` can fetch snapshot ``name`` (transcribed-only snapshots it cannot)."""
+    try:
+        return name in get_source(source).snapshots
+    except KeyError:
+        return False
 
 
 def forget_refreshes() -> None:

@@ -374,16 +374,14 @@ class IMF(Source):
             ),
             query={"keys": ["CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"], "start": "2021-01", "end": "2022-12"},
         ),
-        # The stored snapshot of this name is transcribed from DOTS workbooks (method: transcribed,
-        # 1960-2020, USD). A refresh replaces the whole file with IMTS annual series from 1997 to the
-        # latest year: China -> Belgium and world, Belgium -> China and world, exports_fob and
-        # imports_cif in plain USD, world (G001) as WLD, basis "reporter-reported (IMF IMTS)".
-        # It drops the Belgium-Luxembourg (BLX, 1960-1996) rows of the transcription, which the
-        # 1980s claims use (IMTS's code for that old reporter is not known here): restore them with
-        # `git checkout -- data/reference/imf/dots_china_belgium_annual.*` after such a refresh.
-        "dots_china_belgium_annual": SnapshotSpec(
-            name="dots_china_belgium_annual",
-            dataset="DOTS (now IMTS) annual",
+        # IMTS annual series from 1997 to the latest year: China -> Belgium and world, Belgium ->
+        # China and world, exports_fob and imports_cif in plain USD, world (G001) as WLD, basis
+        # "reporter-reported (IMF IMTS)". Kept apart from the transcribed `dots_china_belgium_annual`
+        # (1960-2020), whose Belgium-Luxembourg rows (1960-1996) IMTS does not serve under a code
+        # known here: a refresh never overwrites that transcription.
+        "imts_china_belgium_annual": SnapshotSpec(
+            name="imts_china_belgium_annual",
+            dataset="IMF.STA/IMTS (annual)",
             description=(
                 "China <-> Belgium goods trade and each one's trade with the world, annual, USD "
                 "(exports FOB, imports CIF), as each country reports it"
