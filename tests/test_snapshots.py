@@ -315,3 +315,24 @@ def test_refresh_mode_reads_a_transcription_its_source_cannot_fetch_without_aski
     snap = get_snapshot("imf", "dots_china_belgium_annual", mode="refresh")
     assert snap.meta["method"] == "transcribed"
     assert set(snap.frame["entity"]) >= {"BLX", "CHN", "BEL"}
+
+
+def test_cli_refresh_all_refreshes_what_it_can_names_each_failure_and_keeps_the_rest(
+    world_bank_replay, api_samples, data_copy, monkeypatch, capsys
+):
+    from claimcheck.sources import SOURCE_MODULES
+
+    for source in set(SOURCE_MODULES) - {"worldbank"}:  # unscripted paths: the replay server answers 404
+        monkeypatch.setenv(f"CLAIMCHECK_{source.upper()}_URL", world_bank_replay.url)
+    serve_recorded_pages(world_bank_replay, api_samples)
+    others = {p: p.read_bytes() for p in (data_copy / "reference").rglob("*") if p.is_file() and "worldbank" not in p.parts}
+
+    assert cli.main(["refresh", "--all"]) == 1
+
+    out = capsys.readouterr().out
+    assert "worldbank/gdp_current_usd: refreshed" in out
+    lines = out.splitlines()
+    for source in ("comtrade", "imf", "eurostat", "wikidata", "owid"):
+        assert any(line.startswith(f"{source}/") and "FAILED" in line for line in lines), source
+    assert load_snapshot("worldbank", "gdp_current_usd").meta["method"] == "api"
+    assert {p: p.read_bytes() for p in others} == others
