@@ -2,7 +2,8 @@
 
 - batch:      ``python -m claimcheck run --article A --no-html`` (parallel workers, papermill imported once each)
 - sequential: ``papermill nb.ipynb out.ipynb -p article A`` for each notebook, one after another
-- floor:      a bare notebook with the same imports, run alone, times the notebooks, divided by the workers
+- floor:      a bare notebook with the same imports, run alone the way the batch runs each notebook
+              (same kernel manager and shutdown), times the notebooks, divided by the workers
 - bare notebooks through the workers: the same bare notebooks run by the batch's own worker pool,
               which shows how much of the gap to the floor is the machine (two kernels starting at
               once on two cores) rather than the notebooks' own work
@@ -26,7 +27,7 @@ import nbformat
 
 from claimcheck import paths
 from claimcheck.articles import list_articles
-from claimcheck.runner import Job, notebooks_for, parameters_for, run_jobs
+from claimcheck.runner import Job, execute, notebooks_for, parameters_for, run_jobs
 
 BIN = Path(sys.executable).parent
 IMPORTS = """
@@ -71,32 +72,26 @@ def bare_notebook(path: Path) -> Path:
     return path
 
 
-def floor(count: int, workers: int, scratch: Path) -> float:
-    """One bare notebook's time, alone, times ``count`` over ``workers`` (the ideal the target is set against)."""
-    source = bare_notebook(scratch / "bare.ipynb")
-
-    import papermill
-
-    papermill.execute_notebook(str(source), str(scratch / "warm.ipynb"), progress_bar=False)  # warm caches
-    single = statistics.median(
-        timed(lambda: papermill.execute_notebook(str(source), str(scratch / "out.ipynb"), progress_bar=False))
-        for _ in range(3)
-    )
-    return single * count / workers
-
-
-def parallel_floor(article: str, count: int, workers: int, scratch: Path) -> float:
-    """``count`` bare notebooks run through the batch's own workers: the floor as the machine can reach it."""
+def bare_jobs(article: str, count: int, scratch: Path) -> list[Job]:
+    """``count`` bare notebooks in a scratch notebooks folder (``CLAIMCHECK_NOTEBOOKS`` points there)."""
     folder = scratch / "bare-notebooks"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
         bare_notebook(folder / f"bare{i}.ipynb")
     os.environ["CLAIMCHECK_NOTEBOOKS"] = str(folder)
-    try:
-        jobs = [Job(article, f"bare{i}", "offline", str(scratch), 60, 600, False) for i in range(count)]
-        return timed(lambda: run_jobs(jobs, workers, progress=open(os.devnull, "w")))
-    finally:
-        del os.environ["CLAIMCHECK_NOTEBOOKS"]
+    return [Job(article, f"bare{i}", "offline", str(scratch), 60, 600, False) for i in range(count)]
+
+
+def floor(jobs: list[Job], workers: int) -> float:
+    """One bare notebook alone, run as the batch runs each notebook, times the notebooks over the workers."""
+    execute(jobs[0])  # warm the caches
+    single = statistics.median(timed(lambda: execute(jobs[0])) for _ in range(3))
+    return single * len(jobs) / workers
+
+
+def parallel_floor(jobs: list[Job], workers: int) -> float:
+    """The same bare notebooks run through the batch's own workers: the floor as the machine can reach it."""
+    return timed(lambda: run_jobs(jobs, workers, progress=open(os.devnull, "w")))
 
 
 def main() -> int:
@@ -113,9 +108,9 @@ def main() -> int:
                  progress=open(os.devnull, "w"))  # warm the disk cache and compiled bytecode
         t_batch = statistics.median(batch(args.article, workers, scratch / f"b{i}") for i in range(args.repeat))
         t_seq = statistics.median(sequential(args.article, notebooks, scratch) for _ in range(args.repeat))
-        t_floor = floor(len(notebooks), workers, scratch)
-        t_parallel = statistics.median(parallel_floor(args.article, len(notebooks), workers, scratch / f"p{i}")
-                                       for i in range(args.repeat))
+        jobs = bare_jobs(args.article, len(notebooks), scratch / "bare")
+        t_floor = floor(jobs, workers)
+        t_parallel = statistics.median(parallel_floor(jobs, workers) for _ in range(args.repeat))
     print(f"article {args.article}: {len(notebooks)} notebooks, {workers} workers, median of {args.repeat}")
     print(f"  batch (claimcheck run --no-html)   {t_batch:6.2f} s")
     print(f"  sequential papermill command loop  {t_seq:6.2f} s")
