@@ -9,17 +9,12 @@ import pytest
 from claimcheck import evidence
 from claimcheck.claims import DatasetEvidence, DocumentEvidence, InternalEvidence
 from claimcheck.evidence import DERIVED, ERROR, MISSING, OK, Loader, resolve
+from claimcheck.snapshots import SnapshotInvalid, SnapshotMissing
 from claimcheck.sources.base import Provenance
 
 COLUMNS = ["entity", "partner", "period", "measure", "value", "unit"]
 
 
-class SnapshotMissing(Exception):
-    """Stands in for claimcheck.snapshots.SnapshotMissing (matched by name)."""
-
-
-class SnapshotInvalid(Exception):
-    """Stands in for claimcheck.snapshots.SnapshotInvalid."""
 
 
 def trade_frame():

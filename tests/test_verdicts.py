@@ -8,6 +8,7 @@ import pytest
 
 from claimcheck import evidence
 from claimcheck.claims import Claim
+from claimcheck.snapshots import SnapshotInvalid, SnapshotMissing
 from claimcheck.sources.base import Provenance
 from claimcheck.verdicts import (
     CONTRADICTED, ERROR_VERDICT, MISLEADING, NO_DATA_OFFLINE, NOT_CHECKABLE, ROW_COLUMNS, SUPPORTED, UNVERIFIABLE,
@@ -16,9 +17,6 @@ from claimcheck.verdicts import (
 
 COLUMNS = ["entity", "partner", "period", "measure", "value", "unit", "aggregate", "entity_name"]
 
-
-class SnapshotMissing(Exception):
-    """Stands in for claimcheck.snapshots.SnapshotMissing (matched by name)."""
 
 
 class SourceError(Exception):

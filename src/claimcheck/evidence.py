@@ -28,8 +28,6 @@ Status = Literal["ok", "missing", "error"]
 
 DERIVED = "derived, not stated by the source"
 
-_MISSING_EXCEPTIONS = {"SnapshotMissing"}  # by name: snapshots.py is written in parallel
-
 
 def get_snapshot(source: str, name: str, mode: str = "offline") -> Any:
     """``claimcheck.snapshots.get_snapshot`` (imported when first needed)."""
@@ -120,7 +118,9 @@ class Loader:
 
 
 def _is_missing(exc: BaseException) -> bool:
-    return any(cls.__name__ in _MISSING_EXCEPTIONS for cls in type(exc).__mro__)
+    from claimcheck.snapshots import SnapshotMissing
+
+    return isinstance(exc, SnapshotMissing)
 
 
 def _exc_text(exc: BaseException) -> str:

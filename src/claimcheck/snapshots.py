@@ -412,7 +412,7 @@ def _declared_snapshots(source: str) -> tuple[dict, str | None]:
         return {}, None
     try:
         return dict(get_source(source).snapshots), None
-    except Exception as exc:  # a source module still being written must not hide the others
+    except Exception as exc:  # one broken source module must not hide the others
         return {}, f"source module unavailable ({type(exc).__name__}: {exc})"
 
 
