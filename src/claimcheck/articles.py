@@ -6,7 +6,7 @@ Adding an article is adding such a folder; no code changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -43,7 +43,6 @@ class Article:
 
     id: str
     folder: Path
-    _claims: tuple[list[Claim], list[NotClaim]] | None = field(default=None, repr=False)
 
     @cached_property
     def text(self) -> str:
@@ -64,18 +63,17 @@ class Article:
     def claims_path(self) -> Path:
         return self.folder / "claims.yaml"
 
-    def _load(self) -> tuple[list[Claim], list[NotClaim]]:
-        if self._claims is None:
-            self._claims = load_claims(self.claims_path, self.text, self.id)
-        return self._claims
+    @cached_property
+    def _registry(self) -> tuple[list[Claim], list[NotClaim]]:
+        return load_claims(self.claims_path, self.text, self.id)
 
     @property
     def claims(self) -> list[Claim]:
-        return self._load()[0]
+        return self._registry[0]
 
     @property
     def not_claims(self) -> list[NotClaim]:
-        return self._load()[1]
+        return self._registry[1]
 
     def claim(self, claim_id: str) -> Claim:
         for claim in self.claims:

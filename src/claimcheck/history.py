@@ -19,10 +19,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from claimcheck import paths
-from claimcheck.yamltext import load_yaml
+from claimcheck.snapshots import stored_versions
 
 HISTORY_FILE = "history.jsonl"
 TRACKED = ("verdict", "reference", "reference_value")  # what a history entry keeps of each verdict row
@@ -34,25 +32,6 @@ def history_path() -> Path:
 
 
 # ------------------------------------------------------------------------------------------ records
-
-
-def snapshot_versions() -> dict[str, dict[str, Any]]:
-    """``{"source/snapshot": {sha256, date, method}}`` from every sidecar under ``data/reference``, sorted."""
-    versions = {}
-    root = paths.reference_dir()
-    for sidecar in sorted(root.glob("*/*.meta.yaml")) if root.is_dir() else []:
-        try:
-            meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            meta = {"problem": f"unreadable sidecar: {type(exc).__name__}"}
-        name = f"{sidecar.parent.name}/{sidecar.name.removesuffix('.meta.yaml')}"
-        versions[name] = {
-            "sha256": meta.get("sha256"),
-            "date": str(meta.get("retrieved_at") or meta.get("transcribed_at") or ""),
-            "method": meta.get("method", ""),
-            **({"problem": meta["problem"]} if "problem" in meta else {}),
-        }
-    return versions
 
 
 def claims_of(rows: Iterable[dict]) -> dict[str, dict[str, str]]:
@@ -72,7 +51,7 @@ def make_record(run_id: str, started: str, finished: str, mode: str,
         "started": started,
         "finished": finished,
         "mode": mode,
-        "snapshots": snapshot_versions() if snapshots is None else snapshots,
+        "snapshots": stored_versions() if snapshots is None else snapshots,
         "articles": {article: {"claims": claims_of(rows)} for article, rows in sorted(articles.items())},
     }
 

@@ -7,7 +7,6 @@ so an unknown name would otherwise pass silently. ``start`` rejects it instead.
 from __future__ import annotations
 
 import json
-import types
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -55,7 +54,6 @@ def _given(namespace: dict[str, Any]) -> dict[str, Any]:
         if not name.startswith("_")
         and name not in _IPYTHON_NAMES
         and isinstance(value, _LITERALS)
-        and not isinstance(value, (types.ModuleType, type))
     }
 
 

@@ -27,10 +27,12 @@ import socket
 import sys
 import threading
 import time
+from collections import Counter
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import datetime, timezone
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 
@@ -81,6 +83,7 @@ def parameters_for(job: Job) -> dict:
     return params
 
 
+@lru_cache(maxsize=1)
 def _ipc_kernel_manager():
     """A kernel manager whose kernel talks over Unix sockets in Jupyter's runtime folder, not TCP.
 
@@ -113,11 +116,11 @@ def _warm_up(html: bool) -> None:
         import nbconvert  # noqa: F401
 
 
-def _expected_cost(job: Job) -> int:
+def _expected_cost(job: Job, claims_per_family: dict[tuple[str, str], int]) -> int:
     """Rough cost of a notebook, for longest-first scheduling: the claims it displays in detail."""
     if job.notebook in {"claims", SCORECARD}:
         return 3  # a table and the highlighted article, whatever the number of claims
-    return sum(1 for c in load_article(job.article).claims if c.family == job.notebook)
+    return claims_per_family.get((job.article, job.notebook), 0)
 
 
 def execute(job: Job) -> Outcome:
@@ -160,7 +163,9 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr) -
     html = any(job.html for job in jobs)
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up, initargs=(html,)) as pool:
         # longest first, so no worker is left alone with a long notebook at the end
-        futures = [pool.submit(execute, job) for job in sorted(jobs, key=_expected_cost, reverse=True)]
+        per_family = Counter((a, c.family) for a in {j.article for j in jobs} for c in load_article(a).claims)
+        ordered = sorted(jobs, key=lambda job: _expected_cost(job, per_family), reverse=True)
+        futures = [pool.submit(execute, job) for job in ordered]
         for done, future in enumerate(as_completed(futures), start=1):
             outcome = future.result()
             outcomes.append(outcome)
@@ -337,12 +342,13 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
     outcomes = run_jobs(jobs, args.workers)
     publishing.join()
     from claimcheck import history, site
+    from claimcheck.snapshots import stored_versions
 
     failed = [o for o in outcomes if not o.ok]
     failed_articles = {o.job.article for o in failed}
 
     records = history.load()
-    snapshots = history.snapshot_versions()
+    snapshots = stored_versions()
     finished_at = _now()
     ready, rows_by_article, errors = [], {}, []
     for article_id in article_ids:

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from claimcheck import claimreview, history
 from claimcheck.articles import Article, load_article
 from claimcheck.render import VERDICT_COLOURS, highlight_article
+from claimcheck.snapshots import stored_versions
 from claimcheck.verdicts import VERDICT_MEANINGS, VERDICTS
 
 ARTICLE_PAGE = "index.html"
@@ -420,7 +421,7 @@ def verdicts_page(article: Article, rows: list[dict[str, Any]], folder: Path, ru
         f"<p>Click a column heading to sort; click a claim to see it in the article.</p>{table}"
         f"<h2>Legend</h2>{_legend_html()}</main>\n"
         f"<footer>{_run_footer(run)}<h2>Data versions</h2>"
-        f"{_versions_html(snapshots if snapshots is not None else history.snapshot_versions())}</footer>"
+        f"{_versions_html(snapshots if snapshots is not None else stored_versions())}</footer>"
     )
     return _page(f"Verdicts: {article.metadata.title}", body, [SORT_SCRIPT])
 

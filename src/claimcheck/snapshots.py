@@ -388,8 +388,36 @@ def _documents_row() -> dict[str, Any]:
     except (SnapshotInvalid, SnapshotMissing, ValueError) as exc:
         status = _short_status(exc)
     return {"source": DOCUMENTS_FOLDER, "snapshot": "documents", "method": meta.get("method", ""),
-            "date": str(meta.get("transcribed_at", "")), "rows": meta.get("rows", 0), "refreshable": "no",
+            "date": sidecar_date(meta), "rows": meta.get("rows", 0), "refreshable": "no",
             "status": status, "title": meta.get("title", "")}  # fmt: skip
+
+
+def sidecar_date(meta: dict[str, Any]) -> str:
+    """When a snapshot's data were taken: retrieved (API) or transcribed."""
+    return str(meta.get("retrieved_at") or meta.get("transcribed_at") or "")
+
+
+def stored_versions() -> dict[str, dict[str, Any]]:
+    """``{"source/snapshot": {sha256, date, method}}`` from every sidecar under the reference folder, sorted.
+
+    Read from the sidecars alone (no checksum pass over the data): this records which versions a
+    run saw, and loading each snapshot already verified the ones it used.
+    """
+    versions = {}
+    root = paths.reference_dir()
+    for sidecar in sorted(root.glob("*/*.meta.yaml")) if root.is_dir() else []:
+        try:
+            meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            meta = {"problem": f"unreadable sidecar: {type(exc).__name__}"}
+        name = f"{sidecar.parent.name}/{sidecar.name.removesuffix('.meta.yaml')}"
+        versions[name] = {
+            "sha256": meta.get("sha256"),
+            "date": sidecar_date(meta),
+            "method": meta.get("method", ""),
+            **({"problem": meta["problem"]} if "problem" in meta else {}),
+        }
+    return versions
 
 
 def _short_status(exc: Exception) -> str:
@@ -428,11 +456,10 @@ def _table_row(source: str, snapshot: str, declared: dict, problem: str | None) 
         meta, status = snap.meta, "ok"
     except (SnapshotInvalid, SnapshotMissing) as exc:
         meta, status = load_yaml(meta_path.read_text(encoding="utf-8")) or {}, _short_status(exc)
-    date = meta.get("retrieved_at") or meta.get("transcribed_at") or ""
     title = meta.get("title") or meta.get("description") or (spec.description if spec else "")
     if problem and status == "ok":
         status = problem
-    return {**row, "method": meta.get("method", ""), "date": str(date), "rows": meta.get("rows", 0),
+    return {**row, "method": meta.get("method", ""), "date": sidecar_date(meta), "rows": meta.get("rows", 0),
             "status": status, "title": title}  # fmt: skip
 
 
