@@ -86,6 +86,19 @@ def _area(code: str) -> str:
     return AGGREGATES.get(code) or to_iso3(code)
 
 
+def _row(key: dict[str, str], period: str, measure: str, value: float, unit: str, basis: str) -> dict[str, Any]:
+    """One tidy row from an SDMX series key (either message format) and one observation."""
+    return {
+        "entity": _area(key.get("COUNTRY", key.get("REF_AREA", ""))),
+        "partner": _area(key.get("COUNTERPART_COUNTRY", key.get("COUNTERPART_AREA", ""))),  # "" when none
+        "period": normalise_period(period),
+        "measure": measure,
+        "value": value,
+        "unit": unit,
+        "basis": basis,
+    }
+
+
 def _measure(indicator: str) -> tuple[str, str]:
     """Measure name and unit for an indicator code (``USD`` for ``*_USD`` codes, else ``unspecified``)."""
     measure = INDICATORS.get(indicator, indicator.lower())
@@ -213,17 +226,7 @@ def parse_sdmx_xml(text: str | bytes) -> pd.DataFrame:
             value = _number(attrs.get("OBS_VALUE"))
             if value is None:
                 continue
-            rows.append(
-                {
-                    "entity": _area(key.get("COUNTRY", key.get("REF_AREA", ""))),
-                    "partner": _area(key.get("COUNTERPART_COUNTRY", key.get("COUNTERPART_AREA", ""))),
-                    "period": normalise_period(attrs.get("TIME_PERIOD", "")),
-                    "measure": measure,
-                    "value": value,
-                    "unit": unit,
-                    "basis": basis,
-                }
-            )
+            rows.append(_row(key, attrs.get("TIME_PERIOD", ""), measure, value, unit, basis))
     return _frame(rows)
 
 
@@ -264,17 +267,7 @@ def parse_sdmx_json(body: dict[str, Any]) -> pd.DataFrame:
                 value = _number(observation[0] if isinstance(observation, list) else observation)
                 if value is None:
                     continue
-                rows.append(
-                    {
-                        "entity": _area(key.get("COUNTRY", key.get("REF_AREA", ""))),
-                        "partner": _area(key["COUNTERPART_COUNTRY"]) if "COUNTERPART_COUNTRY" in key else "",
-                        "period": normalise_period(obs.get("TIME_PERIOD", "")),
-                        "measure": measure,
-                        "value": value,
-                        "unit": unit,
-                        "basis": basis,
-                    }
-                )
+                rows.append(_row(key, obs.get("TIME_PERIOD", ""), measure, value, unit, basis))
     return _frame(rows)
 
 
