@@ -16,12 +16,13 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import requests
-
 from claimcheck import __version__
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +34,16 @@ SECRET_PARAMS = frozenset(
 )
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-RETRY_EXCEPTIONS = (
-    requests.exceptions.ConnectionError,  # includes ConnectTimeout and a read timeout while streaming
-    requests.exceptions.Timeout,  # ReadTimeout while waiting for the headers
-    requests.exceptions.ChunkedEncodingError,  # body shorter than its Content-Length, or a cut chunk
-)
+
+
+def _retry_exceptions() -> tuple[type[Exception], ...]:
+    import requests
+
+    return (
+        requests.exceptions.ConnectionError,  # includes ConnectTimeout and a read timeout while streaming
+        requests.exceptions.Timeout,  # ReadTimeout while waiting for the headers
+        requests.exceptions.ChunkedEncodingError,  # body shorter than its Content-Length, or a cut chunk
+    )
 
 
 def redact(url: str | None) -> str | None:
@@ -107,6 +113,10 @@ class HttpClient:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ):
+        # requests is imported here, not with the module: offline checks never need the HTTP stack
+        # and would pay its import (about 0.1 s) in every notebook kernel.
+        import requests
+
         self.timeout = timeout
         self.max_retries = max_retries
         self.backoff = backoff
@@ -134,12 +144,14 @@ class HttpClient:
         allow_empty: bool = False,
     ) -> requests.Response:
         """GET ``url``; retry transient failures; raise ``SourceError`` on final failure, non-2xx or an empty body."""
+        import requests
+
         full_url = requests.Request("GET", url, params=params).prepare().url
         for attempt in range(self.max_retries + 1):
             last = attempt == self.max_retries
             try:
                 response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
-            except RETRY_EXCEPTIONS as exc:
+            except _retry_exceptions() as exc:
                 reason = f"{_describe(exc)} after {attempt + 1} attempt(s)"
                 if last:
                     # from None: the requests exception text repeats the unredacted URL.
@@ -205,6 +217,8 @@ class HttpClient:
 
 
 def _describe(exc: Exception) -> str:
+    import requests
+
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return "read timeout"
     if isinstance(exc, requests.exceptions.ConnectTimeout):

@@ -15,6 +15,8 @@ from typing import Any
 from claimcheck.articles import Article, load_article
 from claimcheck.claims import Claim
 
+SCORECARD = "scorecard"  # the notebook whose verdict file becomes verdicts.csv / verdicts.json
+VERDICTS_DIR = "verdicts"  # under output_dir: where each check notebook drops its verdicts as JSON
 _LITERALS = (str, int, float, bool, list, dict, tuple, type(None))
 _IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython", "open"}
 
@@ -87,7 +89,6 @@ def start(namespace: dict[str, Any], family: str | None = None, **defaults: Any)
 
 def check(ctx: Context) -> list:
     """Judge the selected claims in one call and, in a batch, save them for the verdict tables."""
-    from claimcheck.runner import VERDICTS_DIR, SCORECARD
     from claimcheck.verdicts import judge_all
 
     verdicts = judge_all(ctx.article, [c.id for c in ctx.claims], mode=ctx.mode, overrides=ctx.overrides,

@@ -38,9 +38,8 @@ from pathlib import Path
 
 from claimcheck import paths
 from claimcheck.articles import list_articles, load_article
+from claimcheck.notebook import SCORECARD, VERDICTS_DIR
 
-SCORECARD = "scorecard"  # the notebook whose verdict file becomes verdicts.csv / verdicts.json
-VERDICTS_DIR = "verdicts"  # where each check notebook drops its verdicts as JSON
 LOCK_FILE = ".lock"  # under the build folder; held with flock for the whole run
 RUNS_DIR = ".runs"  # under the build folder: one folder per run; build/<article> links into the live one
 KEEP_RUNS = 3  # run folders kept besides the live ones (older ones are deleted after a run)
@@ -88,7 +87,8 @@ def _ipc_kernel_manager():
     """A kernel manager whose kernel talks over Unix sockets in Jupyter's runtime folder, not TCP.
 
     Local only, so nothing listens on a port, and ipykernel has no reason to warn about
-    unencrypted TCP for every notebook of the batch.
+    unencrypted TCP for every notebook of the batch. It remembers the clients it hands out, so
+    that a kernel started ahead (which nbclient does not own, so does not close) can be closed.
     """
     import uuid
 
@@ -101,12 +101,62 @@ def _ipc_kernel_manager():
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("ip", str(Path(jupyter_runtime_dir()) / f"claimcheck-{uuid.uuid4().hex[:12]}"))
             super().__init__(**kwargs)
+            self.handed_out = []
+
+        def client(self, **kwargs):
+            self.handed_out.append(super().client(**kwargs))
+            return self.handed_out[-1]
 
     return IPCKernelManager
 
 
+# A worker's kernel started ahead for its next notebook: it boots while the worker imports
+# papermill or runs the current notebook, instead of in front of the next one.
+_spare = None
+
+
+def _start_kernel():
+    from jupyter_core.utils import run_sync
+
+    manager = _ipc_kernel_manager()(kernel_name="python3")
+    run_sync(manager.start_kernel)(cwd=str(paths.notebooks_dir()))  # returns once launched, not booted
+    return manager
+
+
+def _stop_kernel(manager) -> None:
+    from jupyter_core.utils import run_sync
+
+    for client in manager.handed_out:
+        client.stop_channels()
+    if run_sync(manager.is_alive)():
+        run_sync(manager.shutdown_kernel)(now=True)  # every output is saved by now
+
+
+def _take_spare():
+    """This worker's kernel started ahead, if it is still alive (else the notebook starts its own)."""
+    global _spare
+    from jupyter_core.utils import run_sync
+
+    manager, _spare = _spare, None
+    if manager is not None and not run_sync(manager.is_alive)():
+        _stop_kernel(manager)
+        return None
+    return manager
+
+
+def _discard_spare() -> None:
+    manager = _take_spare()
+    if manager is not None:
+        _stop_kernel(manager)
+
+
 def _warm_up(html: bool) -> None:
-    """Worker initializer: pay the import of papermill (and nbconvert, when rendering) once per worker."""
+    """Worker initializer: start the first kernel, and meanwhile import papermill (and nbconvert)."""
+    global _spare
+    from multiprocessing.util import Finalize
+
+    _spare = _start_kernel()
+    Finalize(None, _discard_spare, exitpriority=10)  # workers leave by os._exit: atexit never runs
     # jsonschema imports rfc3987_syntax when it is installed, which compiles a grammar at import
     # (1.3 s measured here, 2026-11) only to validate IRI formats; nbformat's schemas use none.
     sys.modules.setdefault("rfc3987_syntax", None)
@@ -123,29 +173,42 @@ def _expected_cost(job: Job, claims_per_family: dict[tuple[str, str], int]) -> i
     return claims_per_family.get((job.article, job.notebook), 0)
 
 
-def execute(job: Job) -> Outcome:
-    """Run one notebook (and render it to HTML); never raises, the outcome says what happened."""
+def execute(job: Job, start_next: bool = False) -> Outcome:
+    """Run one notebook (and render it to HTML); never raises, the outcome says what happened.
+
+    In a batch worker the notebook runs in the kernel started ahead for it, if any; with
+    ``start_next`` the worker starts the kernel of its next notebook at once, to boot meanwhile.
+    """
+    global _spare
     import papermill
 
     started = time.monotonic()
+    kernel = _take_spare()
+    if start_next:
+        _spare = _start_kernel()
     source = paths.notebooks_dir() / f"{job.notebook}.ipynb"
     target = Path(job.out_dir) / f"{job.notebook}.ipynb"
     try:
-        papermill.execute_notebook(
-            str(source),
-            str(target),
-            parameters=parameters_for(job),
-            kernel_name="python3",
-            start_timeout=job.start_timeout,
-            execution_timeout=job.cell_timeout,
-            progress_bar=False,
-            request_save_on_cell_execute=False,  # one write at the end, not one per cell
-            cwd=str(paths.notebooks_dir()),
-            kernel_manager_class=_ipc_kernel_manager(),
-            # every output is saved by now: stop the kernel at once instead of waiting up to
-            # jupyter_client's graceful-shutdown timeout (2.5 s stalls measured here)
-            shutdown_kernel="immediate",
-        )
+        try:
+            papermill.execute_notebook(
+                str(source),
+                str(target),
+                parameters=parameters_for(job),
+                kernel_name="python3",
+                start_timeout=job.start_timeout,
+                execution_timeout=job.cell_timeout,
+                progress_bar=False,
+                request_save_on_cell_execute=False,  # one write at the end, not one per cell
+                cwd=str(paths.notebooks_dir()),
+                km=kernel,  # None: nbclient starts a kernel of this class, and stops it
+                kernel_manager_class=_ipc_kernel_manager(),
+                # every output is saved by now: stop the kernel at once instead of waiting up to
+                # jupyter_client's graceful-shutdown timeout (2.5 s stalls measured here)
+                shutdown_kernel="immediate",
+            )
+        finally:
+            if kernel is not None:
+                _stop_kernel(kernel)
         if job.html:
             from claimcheck.publish import render_notebook_html
 
@@ -165,7 +228,8 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr) -
         # longest first, so no worker is left alone with a long notebook at the end
         per_family = Counter((a, c.family) for a in {j.article for j in jobs} for c in load_article(a).claims)
         ordered = sorted(jobs, key=lambda job: _expected_cost(job, per_family), reverse=True)
-        futures = [pool.submit(execute, job) for job in ordered]
+        # a worker starts its next kernel ahead unless the jobs left can all go to kernels already started
+        futures = [pool.submit(execute, job, i + workers < len(ordered)) for i, job in enumerate(ordered)]
         for done, future in enumerate(as_completed(futures), start=1):
             outcome = future.result()
             outcomes.append(outcome)

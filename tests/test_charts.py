@@ -1,0 +1,72 @@
+"""Charts: scale choice, readable labels, PNG output."""
+
+from types import SimpleNamespace
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.cbook import is_math_text
+
+from claimcheck import charts
+
+
+def yearly(values: dict[int, float], reporter: str = "Belgium") -> pd.DataFrame:
+    return pd.DataFrame({"entity_name": reporter, "period": [str(y) for y in values], "value": list(values.values())})
+
+
+def tick_labels(figure) -> list[str]:
+    figure.canvas.draw()
+    return [t.get_text() for t in figure.axes[0].get_yticklabels() if t.get_text()]
+
+
+def test_series_over_decades_is_on_a_log_scale_with_plain_labels():
+    figure = charts.annual_series(yearly({1980 + i: 1e8 * 2**i for i in range(10)}), "t", {"1980": 1980})
+    axes = figure.axes[0]
+    assert axes.get_yscale() == "log"
+    assert "log scale" in axes.get_ylabel()
+    labels = tick_labels(figure)
+    assert labels and not any("$" in label or "e" in label for label in labels), labels
+    plt.close(figure)
+
+
+def test_series_within_a_decade_stays_linear():
+    figure = charts.annual_series(yearly({2015 + i: 20e9 + i * 1e9 for i in range(8)}), "t")
+    assert figure.axes[0].get_yscale() == "linear"
+    assert figure.axes[0].get_ylabel() == "USD bn"
+    plt.close(figure)
+
+
+def test_gaps_stay_gaps():
+    figure = charts.annual_series(yearly({2000: 1e9, 2001: 2e9, 2005: 3e9}), "t")
+    line = figure.axes[0].get_lines()[0]
+    assert list(line.get_xdata()) == [2000, 2001, 2002, 2003, 2004, 2005]
+    assert pd.isna(line.get_ydata()[2])
+    plt.close(figure)
+
+
+def test_png_is_an_image_and_closes_the_figure():
+    figure = charts.annual_series(yearly({2000 + i: 1e9 * (i + 1) for i in range(6)}), "t")
+    data = charts.png(figure)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert not plt.fignum_exists(figure.number)
+
+
+def evidence(label: str, value: float, unit: str = "USD") -> SimpleNamespace:
+    return SimpleNamespace(label=label, reading="", value=value, unit=unit, ok=True, extra={})
+
+
+def test_dollar_signs_in_labels_are_drawn_as_text_not_mathtext():
+    verdict = SimpleNamespace(claim_id="c", verdict="supported", evidence=[
+        evidence("MOFCOM: US$9.2 tn since 2013 (stated Apr 2021) plus US$1.8 tn in 2021 (derived sum)", 11e12),
+        evidence("MOFCOM, Mar 2023: US$2.07 tn in 2022", 2.07e12),
+    ])
+    figure = charts.claim_against_references(verdict, 11e12, "USD")
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert labels[0] == "claimed"
+    assert all(not is_math_text(label) for label in labels), labels
+    assert labels[1].endswith("…") and len(labels[1].replace("\\$", "$")) == 60
+    plt.close(figure)
+
+
+def test_one_reference_beside_the_claim_reads_better_as_text():
+    verdict = SimpleNamespace(claim_id="c", verdict="supported", evidence=[evidence("GFDC", 0.48, "share")])
+    assert charts.claim_against_references(verdict, 0.48, "share") is None

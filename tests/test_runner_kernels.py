@@ -1,0 +1,88 @@
+"""Kernels started ahead: a notebook runs in the kernel booted for it, and no kernel outlives the batch."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from claimcheck import runner
+from claimcheck.runner import Job, execute, run_jobs
+
+
+def kernel_pids() -> set[int]:
+    """Every running ipykernel on this machine."""
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"ipykernel_launcher" in (entry / "cmdline").read_bytes():
+                pids.add(int(entry.name))
+        except OSError:  # the process ended meanwhile
+            continue
+    return pids
+
+
+@pytest.fixture
+def pid_notebooks(tmp_path, monkeypatch) -> Path:
+    """A notebooks folder whose notebooks write their kernel's PID to ``<output_dir>/<name>.pid``."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name in ("one", "two", "three"):
+        notebook = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell('article = ""\nmode = "offline"\noutput_dir = ""')
+        params.metadata["tags"] = ["parameters"]
+        write = f"import os, pathlib\npathlib.Path(output_dir, '{name}.pid').write_text(str(os.getpid()))"
+        notebook.cells = [params, nbformat.v4.new_code_cell(write)]
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(notebook, folder / f"{name}.ipynb")
+    monkeypatch.setenv("CLAIMCHECK_NOTEBOOKS", str(folder))
+    monkeypatch.setattr(runner, "_spare", None)
+    return folder
+
+
+def job(name: str, out: Path) -> Job:
+    return Job("china-belgium-ties-2023-02-26", name, "offline", str(out), 60, 60, False)
+
+
+def test_a_notebook_runs_in_the_kernel_started_ahead_and_stops_it(pid_notebooks, tmp_path):
+    runner._spare = runner._start_kernel()
+    ahead = runner._spare.provisioner.pid
+    outcome = execute(job("one", tmp_path))
+    assert outcome.ok, outcome.error
+    assert int((tmp_path / "one.pid").read_text()) == ahead
+    assert runner._spare is None
+    assert ahead not in kernel_pids()
+
+
+def test_a_dead_kernel_started_ahead_is_replaced(pid_notebooks, tmp_path):
+    runner._spare = runner._start_kernel()
+    dead = runner._spare.provisioner.pid
+    os.kill(dead, 9)
+    os.waitpid(dead, 0)
+    outcome = execute(job("one", tmp_path))
+    assert outcome.ok, outcome.error
+    assert int((tmp_path / "one.pid").read_text()) != dead
+
+
+def test_start_next_leaves_a_kernel_for_the_next_notebook(pid_notebooks, tmp_path):
+    try:
+        assert execute(job("one", tmp_path), start_next=True).ok
+        ahead = runner._spare.provisioner.pid
+        assert ahead in kernel_pids()
+        assert execute(job("two", tmp_path)).ok
+        assert int((tmp_path / "two.pid").read_text()) == ahead
+    finally:
+        runner._discard_spare()
+
+
+def test_no_kernel_outlives_a_batch(pid_notebooks, tmp_path):
+    before = kernel_pids()
+    outcomes = run_jobs([job(name, tmp_path) for name in ("one", "two", "three")], workers=2,
+                        progress=open(os.devnull, "w"))
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    pids = {name: int((tmp_path / f"{name}.pid").read_text()) for name in ("one", "two", "three")}
+    assert len(set(pids.values())) == 3, json.dumps(pids)  # a fresh kernel for every notebook
+    assert kernel_pids() <= before
