@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -73,13 +74,22 @@ def bare_notebook(path: Path) -> Path:
 
 
 def bare_jobs(article: str, count: int, scratch: Path) -> list[Job]:
-    """``count`` bare notebooks in a scratch notebooks folder (``CLAIMCHECK_NOTEBOOKS`` points there)."""
+    """``count`` bare notebooks in a scratch notebooks folder (run them inside ``bare_notebooks``)."""
     folder = scratch / "bare-notebooks"
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
         bare_notebook(folder / f"bare{i}.ipynb")
-    os.environ["CLAIMCHECK_NOTEBOOKS"] = str(folder)
     return [Job(article, f"bare{i}", "offline", str(scratch), 60, 600, False) for i in range(count)]
+
+
+@contextmanager
+def bare_notebooks(scratch: Path):
+    """Point ``CLAIMCHECK_NOTEBOOKS`` at the bare notebooks for a while, not for the other measurements."""
+    os.environ["CLAIMCHECK_NOTEBOOKS"] = str(scratch / "bare-notebooks")
+    try:
+        yield
+    finally:
+        del os.environ["CLAIMCHECK_NOTEBOOKS"]
 
 
 def floor(jobs: list[Job], workers: int) -> float:
@@ -98,19 +108,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--article", default=(list_articles() or [""])[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each measurement; the median is kept")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is kept")
     args = parser.parse_args()
     notebooks = notebooks_for(args.article)
     workers = min(args.workers, len(notebooks))
+    times: dict[str, list[float]] = {"batch": [], "sequential": [], "floor": [], "parallel": []}
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         run_jobs([Job(args.article, notebooks[0], "offline", str(scratch), 60, 600, False)], 1,
                  progress=open(os.devnull, "w"))  # warm the disk cache and compiled bytecode
-        t_batch = statistics.median(batch(args.article, workers, scratch / f"b{i}") for i in range(args.repeat))
-        t_seq = statistics.median(sequential(args.article, notebooks, scratch) for _ in range(args.repeat))
         jobs = bare_jobs(args.article, len(notebooks), scratch / "bare")
-        t_floor = floor(jobs, workers)
-        t_parallel = statistics.median(parallel_floor(jobs, workers) for _ in range(args.repeat))
+        # one round of every measurement at a time, so that a slower spell of the machine
+        # weighs on all of them rather than on whichever ran then
+        for i in range(args.repeat):
+            times["batch"].append(batch(args.article, workers, scratch / f"b{i}"))
+            times["sequential"].append(sequential(args.article, notebooks, scratch))
+            with bare_notebooks(scratch / "bare"):
+                times["floor"].append(floor(jobs, workers))
+                times["parallel"].append(parallel_floor(jobs, workers))
+    t_batch, t_seq, t_floor, t_parallel = (statistics.median(times[k]) for k in times)
     print(f"article {args.article}: {len(notebooks)} notebooks, {workers} workers, median of {args.repeat}")
     print(f"  batch (claimcheck run --no-html)   {t_batch:6.2f} s")
     print(f"  sequential papermill command loop  {t_seq:6.2f} s")

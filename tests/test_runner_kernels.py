@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -86,3 +87,20 @@ def test_no_kernel_outlives_a_batch(pid_notebooks, tmp_path):
     pids = {name: int((tmp_path / f"{name}.pid").read_text()) for name in ("one", "two", "three")}
     assert len(set(pids.values())) == 3, json.dumps(pids)  # a fresh kernel for every notebook
     assert kernel_pids() <= before
+
+
+def test_work_meanwhile_starts_only_once_every_worker_is_forked(pid_notebooks, tmp_path):
+    seen = []
+    outcomes = run_jobs([job(name, tmp_path) for name in ("one", "two", "three")], workers=2,
+                        progress=open(os.devnull, "w"),
+                        meanwhile=lambda: seen.append(len(multiprocessing.active_children())))
+    assert all(o.ok for o in outcomes)
+    assert seen == [2]
+
+
+def test_the_claims_notebook_goes_last_and_dataset_families_go_first():
+    article = "china-belgium-ties-2023-02-26"
+    jobs = [Job(article, name, "offline", "", 60, 60, False) for name in runner.notebooks_for(article)]
+    costs = {j.notebook: c for j, c in runner._expected_costs(jobs).items()}
+    assert min(costs, key=costs.get) == "claims"
+    assert costs["trade"] > costs["dates"]  # same number of claims; trade reads datasets

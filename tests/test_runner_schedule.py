@@ -33,8 +33,10 @@ class FakeBatch:
                  "reference_value": "", "difference_abs": "", "difference_rel": "", "rule": "", "source": "s",
                  "sentence": "ok"} for c in load_article(SEED).claims]
 
-    def __call__(self, jobs, workers=None, progress=None):
+    def __call__(self, jobs, workers=None, progress=None, meanwhile=None):
         self.calls.append(list(jobs))
+        if meanwhile:
+            meanwhile()
         outcomes = []
         for job in jobs:
             out = Path(job.out_dir)

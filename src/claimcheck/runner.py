@@ -28,6 +28,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime, timezone
@@ -43,6 +44,7 @@ from claimcheck.notebook import SCORECARD, VERDICTS_DIR
 LOCK_FILE = ".lock"  # under the build folder; held with flock for the whole run
 RUNS_DIR = ".runs"  # under the build folder: one folder per run; build/<article> links into the live one
 KEEP_RUNS = 3  # run folders kept besides the live ones (older ones are deleted after a run)
+PUBLISHING = ("claimcheck.history", "claimcheck.site")  # what the run needs after the notebooks
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try again later
 
 
@@ -166,11 +168,23 @@ def _warm_up(html: bool) -> None:
         import nbconvert  # noqa: F401
 
 
-def _expected_cost(job: Job, claims_per_family: dict[tuple[str, str], int]) -> int:
-    """Rough cost of a notebook, for longest-first scheduling: the claims it displays in detail."""
-    if job.notebook in {"claims", SCORECARD}:
-        return 3  # a table and the highlighted article, whatever the number of claims
-    return claims_per_family.get((job.article, job.notebook), 0)
+def _expected_costs(jobs: list[Job]) -> dict[Job, int]:
+    """Rough cost of each notebook beyond its kernel, for longest-first scheduling.
+
+    A family notebook resolves its claims' evidence, a dataset costing more (a snapshot to read,
+    often a chart); the scorecard judges every claim but shows each in one line; the claims
+    notebook judges nothing, so it comes last.
+    """
+    costs = {}
+    for article_id in {job.article for job in jobs}:
+        claims = load_article(article_id).claims
+        per_family = Counter()
+        for claim in claims:
+            per_family[claim.family] += sum(3 if e.kind == "dataset" else 1 for e in claim.evidence)
+        for job in (j for j in jobs if j.article == article_id):
+            costs[job] = (0 if job.notebook == "claims" else len(claims) if job.notebook == SCORECARD
+                          else per_family[job.notebook])
+    return costs
 
 
 def execute(job: Job, start_next: bool = False) -> Outcome:
@@ -219,23 +233,35 @@ def execute(job: Job, start_next: bool = False) -> Outcome:
     return Outcome(job, True, time.monotonic() - started)
 
 
-def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr) -> list[Outcome]:
-    """Execute ``jobs`` in parallel worker processes, reporting progress as each one finishes."""
+def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr,
+             meanwhile: Callable[[], object] | None = None) -> list[Outcome]:
+    """Execute ``jobs`` in parallel worker processes, reporting progress as each one finishes.
+
+    ``meanwhile`` runs in a thread of this process while the notebooks run. It starts only once
+    every worker is forked: a fork copies a lock held by another thread (an import's, say) with
+    no thread left to release it.
+    """
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     outcomes = []
     html = any(job.html for job in jobs)
+    costs = _expected_costs(jobs)
+    # longest first, so no worker is left alone with a long notebook at the end
+    ordered = sorted(jobs, key=costs.__getitem__, reverse=True)
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up, initargs=(html,)) as pool:
-        # longest first, so no worker is left alone with a long notebook at the end
-        per_family = Counter((a, c.family) for a in {j.article for j in jobs} for c in load_article(a).claims)
-        ordered = sorted(jobs, key=lambda job: _expected_cost(job, per_family), reverse=True)
-        # a worker starts its next kernel ahead unless the jobs left can all go to kernels already started
+        # the first submit forks every worker. A worker starts its next kernel ahead unless the
+        # jobs left can all go to kernels already started.
         futures = [pool.submit(execute, job, i + workers < len(ordered)) for i, job in enumerate(ordered)]
+        side = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
+        if side:
+            side.start()
         for done, future in enumerate(as_completed(futures), start=1):
             outcome = future.result()
             outcomes.append(outcome)
             state = "ok" if outcome.ok else f"FAILED ({outcome.error})"
             print(f"[{done}/{len(jobs)}] {outcome.job.article}/{outcome.job.notebook}: {state} "
                   f"in {outcome.seconds:.1f}s", file=progress, flush=True)
+        if side:
+            side.join()
     return sorted(outcomes, key=lambda o: (o.job.article, o.job.notebook))
 
 
@@ -382,15 +408,7 @@ def run_command(args) -> int:
         return EXIT_LOCKED
 
 
-def _import_in_background(*modules: str) -> threading.Thread:
-    """Import modules needed only after the notebooks, while the parent would otherwise just wait."""
-    thread = threading.Thread(target=lambda: [import_module(m) for m in modules], daemon=True)
-    thread.start()
-    return thread
-
-
 def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
-    publishing = _import_in_background("claimcheck.history", "claimcheck.site")
     started_at = _now()
     run_id, run_dir = new_run_folder(build_dir)
     jobs = []
@@ -403,8 +421,8 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
         jobs += [Job(article_id, nb, args.mode, str(out_dir), args.start_timeout, args.cell_timeout, not args.no_html)
                  for nb in notebooks_for(article_id, args.notebook)]
     started = time.monotonic()
-    outcomes = run_jobs(jobs, args.workers)
-    publishing.join()
+    # the publishing modules import (pandas and all, 0.4 s) while the notebooks run
+    outcomes = run_jobs(jobs, args.workers, meanwhile=lambda: [import_module(m) for m in PUBLISHING])
     from claimcheck import history, site
     from claimcheck.snapshots import stored_versions
 
