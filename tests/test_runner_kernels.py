@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import multiprocessing
 import os
@@ -89,13 +90,13 @@ def test_no_kernel_outlives_a_batch(pid_notebooks, tmp_path):
     assert kernel_pids() <= before
 
 
-def test_work_meanwhile_starts_only_once_every_worker_is_forked(pid_notebooks, tmp_path):
-    seen = []
-    outcomes = run_jobs([job(name, tmp_path) for name in ("one", "two", "three")], workers=2,
-                        progress=open(os.devnull, "w"),
-                        meanwhile=lambda: seen.append(len(multiprocessing.active_children())))
+def test_work_meanwhile_waits_for_a_worker_to_run_out_of_notebooks(pid_notebooks, tmp_path):
+    progress, seen = io.StringIO(), []
+    outcomes = run_jobs([job(name, tmp_path) for name in ("one", "two", "three")], workers=2, progress=progress,
+                        meanwhile=lambda: seen.append((len(multiprocessing.active_children()),
+                                                       progress.getvalue().count("\n"))))
     assert all(o.ok for o in outcomes)
-    assert seen == [2]
+    assert seen == [(2, 2)]  # both workers forked; two notebooks done, so one worker is idle
 
 
 def test_the_claims_notebook_goes_last_and_dataset_families_go_first():

@@ -237,9 +237,10 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr,
              meanwhile: Callable[[], object] | None = None) -> list[Outcome]:
     """Execute ``jobs`` in parallel worker processes, reporting progress as each one finishes.
 
-    ``meanwhile`` runs in a thread of this process while the notebooks run. It starts only once
-    every worker is forked: a fork copies a lock held by another thread (an import's, say) with
-    no thread left to release it.
+    ``meanwhile`` runs in a thread of this process once a worker has no notebook left, so that it
+    takes the core that worker frees rather than one a kernel needs; and never before the workers
+    are forked, since a fork copies a lock held by another thread (an import's, say) with no
+    thread left to release it.
     """
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     outcomes = []
@@ -251,17 +252,18 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr,
         # the first submit forks every worker. A worker starts its next kernel ahead unless the
         # jobs left can all go to kernels already started.
         futures = [pool.submit(execute, job, i + workers < len(ordered)) for i, job in enumerate(ordered)]
-        side = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
-        if side:
-            side.start()
+        side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)
         for done, future in enumerate(as_completed(futures), start=1):
             outcome = future.result()
             outcomes.append(outcome)
             state = "ok" if outcome.ok else f"FAILED ({outcome.error})"
             print(f"[{done}/{len(jobs)}] {outcome.job.article}/{outcome.job.notebook}: {state} "
                   f"in {outcome.seconds:.1f}s", file=progress, flush=True)
-        if side:
-            side.join()
+            if side.ident is None and len(jobs) - done < workers:
+                side.start()
+        if side.ident is None:  # no job at all
+            side.start()
+        side.join()
     return sorted(outcomes, key=lambda o: (o.job.article, o.job.notebook))
 
 
