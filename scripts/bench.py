@@ -108,33 +108,40 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--article", default=(list_articles() or [""])[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is kept")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of every measurement; medians are kept")
     args = parser.parse_args()
     notebooks = notebooks_for(args.article)
     workers = min(args.workers, len(notebooks))
-    times: dict[str, list[float]] = {"batch": [], "sequential": [], "floor": [], "parallel": []}
+    times: dict[str, list[float]] = {"floor": [], "batch": [], "parallel": [], "sequential": []}
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         run_jobs([Job(args.article, notebooks[0], "offline", str(scratch), 60, 600, False)], 1,
                  progress=open(os.devnull, "w"))  # warm the disk cache and compiled bytecode
         jobs = bare_jobs(args.article, len(notebooks), scratch / "bare")
-        # one round of every measurement at a time, so that a slower spell of the machine
-        # weighs on all of them rather than on whichever ran then
+        # The machine's speed drifts by a third over minutes here, so each round measures everything
+        # once, the batch right after the floor, and each ratio is taken within a round (paired)
+        # before the median across rounds.
         for i in range(args.repeat):
-            times["batch"].append(batch(args.article, workers, scratch / f"b{i}"))
-            times["sequential"].append(sequential(args.article, notebooks, scratch))
             with bare_notebooks(scratch / "bare"):
                 times["floor"].append(floor(jobs, workers))
+            times["batch"].append(batch(args.article, workers, scratch / f"b{i}"))
+            with bare_notebooks(scratch / "bare"):
                 times["parallel"].append(parallel_floor(jobs, workers))
-    t_batch, t_seq, t_floor, t_parallel = (statistics.median(times[k]) for k in times)
-    print(f"article {args.article}: {len(notebooks)} notebooks, {workers} workers, median of {args.repeat}")
+            times["sequential"].append(sequential(args.article, notebooks, scratch))
+    t_floor, t_batch, t_parallel, t_seq = (statistics.median(times[k]) for k in times)
+
+    def ratio(top: str, bottom: str) -> str:
+        ratios = sorted(a / b for a, b in zip(times[top], times[bottom]))
+        return f"{statistics.median(ratios):.2f}x (rounds: {ratios[0]:.2f}-{ratios[-1]:.2f})"
+
+    print(f"article {args.article}: {len(notebooks)} notebooks, {workers} workers, median of {args.repeat} rounds")
     print(f"  batch (claimcheck run --no-html)   {t_batch:6.2f} s")
     print(f"  sequential papermill command loop  {t_seq:6.2f} s")
     print(f"  floor (bare notebook x {len(notebooks)} / {workers})     {t_floor:6.2f} s")
     print(f"  bare notebooks through the workers {t_parallel:6.2f} s")
-    print(f"  speed-up over the loop: {t_seq / t_batch:.2f}x (target >= 2.0)")
-    print(f"  batch / floor:          {t_batch / t_floor:.2f}x (target <= 1.3)")
-    print(f"  batch / bare notebooks through the workers: {t_batch / t_parallel:.2f}x")
+    print(f"  speed-up over the loop: {ratio('sequential', 'batch')} (target >= 2.0)")
+    print(f"  batch / floor:          {ratio('batch', 'floor')} (target <= 1.3)")
+    print(f"  batch / bare notebooks through the workers: {ratio('batch', 'parallel')}")
     return 0
 
 

@@ -6,7 +6,17 @@ import pandas as pd
 import pytest
 
 from claimcheck.claims import Compute
-from claimcheck.compute import ComputeError, ComputeMissing, compute, inputs_frame, scaled_unit, select_rows
+from claimcheck.compute import (
+    ComputeError,
+    ComputeMissing,
+    _aggregate_mask,
+    compute,
+    inputs_frame,
+    rows_within,
+    scaled_unit,
+    select_rows,
+)
+from claimcheck.periods import parse_period
 
 
 def tidy(rows):
@@ -233,3 +243,18 @@ def test_scale_multiplies_the_result_and_drops_the_multiplier_from_the_unit():
     assert result.value == pytest.approx(1.5005e9)
     assert result.unit == "USD"
     assert scaled_unit("USD", 1e6) == "USD"
+
+
+# ------------------------------------------------------------------------------------ row filters
+
+
+def test_rows_within_keeps_the_periods_inside_and_drops_unreadable_ones():
+    frame = pd.DataFrame({"period": ["2021-01", "2021-12", "2022-01", 2021, "2021", "unstated", None, float("nan")],
+                          "value": range(8)})
+    kept = rows_within(frame, parse_period("2021"))
+    assert kept["value"].tolist() == [0, 1, 3, 4]
+
+
+def test_aggregates_are_flagged_however_the_flag_is_written():
+    rows = pd.DataFrame({"aggregate": [True, "true", " TRUE ", "1", "yes", False, "false", "0", None, float("nan")]})
+    assert _aggregate_mask(rows).tolist() == [True] * 5 + [False] * 5

@@ -97,8 +97,9 @@ def rows_within(frame: pd.DataFrame, period: Period | None) -> pd.DataFrame:
     """Rows whose period lies within ``period`` (all rows when ``period`` is None)."""
     if period is None or frame.empty:
         return frame
-    mask = [p is not None and p in period for p in (row_period(t) for t in frame["period"])]
-    return frame[mask]
+    cells = frame["period"]  # each distinct period is parsed once: a few dozen, not every row
+    inside = [text for text in cells.unique() if (p := row_period(text)) is not None and p in period]
+    return frame[cells.isin(inside)]
 
 
 def _numeric(rows: pd.DataFrame, what: str) -> pd.Series:
@@ -121,7 +122,7 @@ def _single_unit(rows: pd.DataFrame, what: str) -> str | None:
 def _aggregate_mask(rows: pd.DataFrame) -> pd.Series:
     if "aggregate" not in rows.columns:
         return pd.Series(False, index=rows.index)
-    return rows["aggregate"].map(lambda v: v is True or str(v).strip().lower() in {"true", "1", "yes"})
+    return rows["aggregate"].astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
 
 
 def _group_columns(rows: pd.DataFrame) -> list[str]:

@@ -2,7 +2,9 @@
 
 Kernel start dominates a notebook run, so the batch runs one notebook per family of checks (never
 one per claim) and keeps papermill imported in long-lived worker processes instead of spawning
-the ``papermill`` command for each notebook.
+the ``papermill`` command for each notebook. Each worker starts the kernel of its next notebook
+while the current one runs, so a kernel boots in the gaps of another's work rather than in front
+of its own notebook.
 
 ``claimcheck run`` is safe to schedule:
 
