@@ -29,14 +29,15 @@ def kernel_pids() -> set[int]:
 
 @pytest.fixture
 def pid_notebooks(tmp_path, monkeypatch) -> Path:
-    """A notebooks folder whose notebooks write their kernel's PID to ``<output_dir>/<name>.pid``."""
+    """A notebooks folder whose notebooks write their kernel's PID and IPython history file to ``<output_dir>``."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
     for name in ("one", "two", "three"):
         notebook = nbformat.v4.new_notebook()
         params = nbformat.v4.new_code_cell('article = ""\nmode = "offline"\noutput_dir = ""')
         params.metadata["tags"] = ["parameters"]
-        write = f"import os, pathlib\npathlib.Path(output_dir, '{name}.pid').write_text(str(os.getpid()))"
+        write = (f"import os, pathlib\npathlib.Path(output_dir, '{name}.pid').write_text(str(os.getpid()))\n"
+                 f"pathlib.Path(output_dir, '{name}.history').write_text(str(get_ipython().history_manager.hist_file))")
         notebook.cells = [params, nbformat.v4.new_code_cell(write)]
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(notebook, folder / f"{name}.ipynb")
@@ -55,6 +56,7 @@ def test_a_notebook_runs_in_the_kernel_started_ahead_and_stops_it(pid_notebooks,
     outcome = execute(job("one", tmp_path))
     assert outcome.ok, outcome.error
     assert int((tmp_path / "one.pid").read_text()) == ahead
+    assert (tmp_path / "one.history").read_text() == ":memory:"  # like nbclient's own kernels
     assert runner._spare is None
     assert ahead not in kernel_pids()
 

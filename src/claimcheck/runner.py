@@ -123,7 +123,9 @@ def _start_kernel():
     from jupyter_core.utils import run_sync
 
     manager = _ipc_kernel_manager()(kernel_name="python3")
-    run_sync(manager.start_kernel)(cwd=str(paths.notebooks_dir()))  # returns once launched, not booted
+    # as nbclient starts its kernels: history in memory, not written to the user's IPython profile
+    run_sync(manager.start_kernel)(cwd=str(paths.notebooks_dir()),  # returns once launched, not booted
+                                   extra_arguments=["--HistoryManager.hist_file=:memory:"])
     return manager
 
 
