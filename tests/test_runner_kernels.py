@@ -6,6 +6,7 @@ import io
 import json
 import multiprocessing
 import os
+import time
 from pathlib import Path
 
 import nbformat
@@ -61,14 +62,19 @@ def test_a_notebook_runs_in_the_kernel_started_ahead_and_stops_it(pid_notebooks,
     assert ahead not in kernel_pids()
 
 
-def test_a_dead_kernel_started_ahead_is_replaced(pid_notebooks, tmp_path):
+def test_a_dead_kernel_started_ahead_is_replaced_and_its_files_removed(pid_notebooks, tmp_path):
     runner._spare = runner._start_kernel()
+    sockets = Path(runner._spare.ip)  # IPC transport: <runtime dir>/claimcheck-<id>-<port>
+    deadline = time.monotonic() + 30
+    while len(list(sockets.parent.glob(f"{sockets.name}-*"))) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the kernel has bound its five sockets
     dead = runner._spare.provisioner.pid
     os.kill(dead, 9)
     os.waitpid(dead, 0)
     outcome = execute(job("one", tmp_path))
     assert outcome.ok, outcome.error
     assert int((tmp_path / "one.pid").read_text()) != dead
+    assert not list(sockets.parent.glob(f"{sockets.name}-*"))
 
 
 def test_start_next_leaves_a_kernel_for_the_next_notebook(pid_notebooks, tmp_path):

@@ -135,7 +135,9 @@ def _stop_kernel(manager) -> None:
     for client in manager.handed_out:
         client.stop_channels()
     if run_sync(manager.is_alive)():
-        run_sync(manager.shutdown_kernel)(now=True)  # every output is saved by now
+        run_sync(manager.shutdown_kernel)(now=True)  # every output is saved by now; removes its files
+    else:  # died: its connection file and IPC sockets are still there
+        run_sync(manager.cleanup_resources)()
 
 
 def _take_spare():
