@@ -113,3 +113,13 @@ def test_the_claims_notebook_goes_last_and_dataset_families_go_first():
     costs = {j.notebook: c for j, c in runner._expected_costs(jobs).items()}
     assert min(costs, key=costs.get) == "claims"
     assert costs["trade"] > costs["dates"]  # same number of claims; trade reads datasets
+
+
+def test_a_kernel_that_cannot_start_ahead_costs_nothing_but_speed(pid_notebooks, tmp_path, monkeypatch):
+    def broken():
+        raise RuntimeError("no such kernel")
+
+    monkeypatch.setattr(runner, "_start_kernel", broken)
+    outcome = execute(job("one", tmp_path), start_next=True)
+    assert outcome.ok, outcome.error
+    assert runner._spare is None

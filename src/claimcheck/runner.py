@@ -129,6 +129,15 @@ def _start_kernel():
     return manager
 
 
+def _start_ahead():
+    """A kernel for this worker's next notebook, or None if it fails to start: that notebook then
+    starts its own kernel, and reports the failure as its outcome if it persists."""
+    try:
+        return _start_kernel()
+    except Exception:
+        return None
+
+
 def _stop_kernel(manager) -> None:
     from jupyter_core.utils import run_sync
 
@@ -163,7 +172,7 @@ def _warm_up(html: bool) -> None:
     global _spare
     from multiprocessing.util import Finalize
 
-    _spare = _start_kernel()
+    _spare = _start_ahead()
     Finalize(None, _discard_spare, exitpriority=10)  # workers leave by os._exit: atexit never runs
     # jsonschema imports rfc3987_syntax when it is installed, which compiles a grammar at import
     # (1.3 s measured here, 2026-11) only to validate IRI formats; nbformat's schemas use none.
@@ -205,7 +214,7 @@ def execute(job: Job, start_next: bool = False) -> Outcome:
     started = time.monotonic()
     kernel = _take_spare()
     if start_next:
-        _spare = _start_kernel()
+        _spare = _start_ahead()
     source = paths.notebooks_dir() / f"{job.notebook}.ipynb"
     target = Path(job.out_dir) / f"{job.notebook}.ipynb"
     try:
