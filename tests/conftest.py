@@ -200,6 +200,15 @@ def replay_server():
         yield server
 
 
+@pytest.fixture
+def http():
+    """An HTTP client that neither retries nor sleeps, so a fault shows on the first request."""
+    from claimcheck.http import HttpClient
+
+    with HttpClient(max_retries=0, sleep=lambda seconds: None) as client:
+        yield client
+
+
 # ------------------------------------------------------------------------------------ data and samples
 
 

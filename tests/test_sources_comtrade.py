@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from claimcheck.http import HttpClient, SourceError, redact
+from claimcheck.http import SourceError, redact
 from claimcheck.sources import get_source
 from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec
 from claimcheck.sources.comtrade import (
@@ -60,10 +60,6 @@ def replay(replay_server, monkeypatch):
     monkeypatch.setenv("CLAIMCHECK_COMTRADE_URL", replay_server.url)
     monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
     return replay_server
-
-
-def client():
-    return HttpClient(max_retries=0, sleep=lambda seconds: None)
 
 
 def test_the_recorded_china_germany_2010_values_become_tidy_rows(samples):
@@ -120,9 +116,9 @@ def test_the_declared_snapshot_asks_for_china_belgium_monthly_totals():
     assert params["flowCode"] == "M,X" and params["cmdCode"] == "TOTAL"
 
 
-def test_fetch_without_key_uses_the_public_preview_and_sends_no_key(samples, replay):
+def test_fetch_without_key_uses_the_public_preview_and_sends_no_key(samples, replay, http):
     replay.script("/public/v1/preview/C/A/HS", Reply.file(samples / DATA))
-    frame, url = Comtrade().fetch(RECORDED_SPEC, client())
+    frame, url = Comtrade().fetch(RECORDED_SPEC, http)
     assert len(frame) == 4
     (request,) = replay.requests_to("/public/v1/preview/C/A/HS")
     query = parse_qs(request.query)
@@ -133,10 +129,10 @@ def test_fetch_without_key_uses_the_public_preview_and_sends_no_key(samples, rep
     assert frame.attrs["request_urls"] == [url] and redact(url) == url
 
 
-def test_fetch_with_key_sends_it_in_the_header_and_never_in_the_url(samples, replay, monkeypatch):
+def test_fetch_with_key_sends_it_in_the_header_and_never_in_the_url(samples, replay, monkeypatch, http):
     monkeypatch.setenv("COMTRADE_API_KEY", "fake-key-123")
     replay.script("/data/v1/get/C/A/HS", Reply.file(samples / DATA))
-    frame, url = Comtrade().fetch(RECORDED_SPEC, client())
+    frame, url = Comtrade().fetch(RECORDED_SPEC, http)
     (request,) = replay.requests_to("/data/v1/get/C/A/HS")
     assert request.headers[KEY_HEADER] == "fake-key-123"
     assert "fake-key-123" not in request.query
@@ -144,11 +140,11 @@ def test_fetch_with_key_sends_it_in_the_header_and_never_in_the_url(samples, rep
     assert frame.loc[(frame.partner == "DEU") & (frame.measure == "imports"), "value"].item() == 74251272075.0
 
 
-def test_a_refused_key_raises_a_readable_error_without_the_key(samples, replay, monkeypatch):
+def test_a_refused_key_raises_a_readable_error_without_the_key(samples, replay, monkeypatch, http):
     monkeypatch.setenv("COMTRADE_API_KEY", "fake-key-123")
     replay.script("/data/v1/get/C/A/HS", Reply.file(samples / UNAUTHORISED, status=401))
     with pytest.raises(SourceError) as caught:
-        Comtrade().fetch(RECORDED_SPEC, client())
+        Comtrade().fetch(RECORDED_SPEC, http)
     error = caught.value
     assert error.status == 401
     assert "Access denied due to missing subscription key" in str(error)
@@ -156,11 +152,11 @@ def test_a_refused_key_raises_a_readable_error_without_the_key(samples, replay, 
     assert "fake-key-123" not in str(error) and "fake-key-123" not in (error.url or "")
 
 
-def test_fetch_of_the_declared_snapshot_sends_two_yearly_requests_and_refuses_an_empty_year(samples, replay):
+def test_fetch_of_the_declared_snapshot_sends_two_yearly_requests_and_refuses_an_empty_year(samples, replay, http):
     # The first year gets the real data body, the second the real empty one.
     replay.script("/public/v1/preview/C/M/HS", Reply.file(samples / DATA), Reply.file(samples / EMPTY))
     with pytest.raises(SourceError, match="no rows"):
-        Comtrade().fetch(Comtrade.snapshots["china_belgium_monthly"], client())
+        Comtrade().fetch(Comtrade.snapshots["china_belgium_monthly"], http)
     requests = replay.requests_to("/public/v1/preview/C/M/HS")
     periods = [parse_qs(r.query)["period"][0] for r in requests]
     assert periods == [",".join(monthly_periods(f"{y}-01", f"{y}-12")) for y in (2021, 2022)]
@@ -170,10 +166,10 @@ def test_fetch_of_the_declared_snapshot_sends_two_yearly_requests_and_refuses_an
     assert query["motCode"] == ["0"] and query["customsCode"] == ["C00"]
 
 
-def test_fetch_refuses_duplicate_rows_across_requests_naming_the_whole_query(samples, replay):
+def test_fetch_refuses_duplicate_rows_across_requests_naming_the_whole_query(samples, replay, http):
     # The same real body served for both years gives the same rows twice.
     replay.script("/public/v1/preview/C/M/HS", Reply.file(samples / DATA))
     with pytest.raises(SourceError, match="duplicate") as caught:
-        Comtrade().fetch(Comtrade.snapshots["china_belgium_monthly"], client())
+        Comtrade().fetch(Comtrade.snapshots["china_belgium_monthly"], http)
     query = parse_qs(caught.value.url.split("?", 1)[1])
     assert query["period"] == [",".join(monthly_periods("2021-01", "2022-12"))]

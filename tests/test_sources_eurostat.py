@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 import pytest
 from conftest import Reply
 
-from claimcheck.http import HttpClient, SourceError
+from claimcheck.http import SourceError
 from claimcheck.sources import get_source
 from claimcheck.sources.base import TIDY_COLUMNS
 from claimcheck.sources.eurostat import (
@@ -39,10 +39,6 @@ def load(samples, name):
 def replay(replay_server, monkeypatch):
     monkeypatch.setenv("CLAIMCHECK_EUROSTAT_URL", replay_server.url + API_PATH)
     return replay_server
-
-
-def client():
-    return HttpClient(max_retries=0, sleep=lambda seconds: None)
 
 
 def test_the_recorded_eu_imports_from_the_us_in_january_2024(samples):
@@ -113,10 +109,10 @@ def test_the_declared_snapshot_asks_for_belgium_china_monthly_values():
     assert ("flow", "1") in params and ("flow", "2") in params
 
 
-def test_fetch_sends_the_filters_and_parses_the_replayed_body(samples, replay):
+def test_fetch_sends_the_filters_and_parses_the_replayed_body(samples, replay, http):
     path = API_PATH + "/data/DS-045409"
     replay.script(path, Reply.file(samples / DATA))
-    frame, url = Eurostat().fetch(Eurostat.snapshots["belgium_china_monthly"], client())
+    frame, url = Eurostat().fetch(Eurostat.snapshots["belgium_china_monthly"], http)
     (request,) = replay.requests_to(path)
     query = parse_qs(request.query)
     assert query["reporter"] == ["BE"] and query["partner"] == ["CN"] and query["product"] == ["TOTAL"]
@@ -126,15 +122,15 @@ def test_fetch_sends_the_filters_and_parses_the_replayed_body(samples, replay):
     assert frame.value.tolist() == [28417786122.0, 27944902670.0]
 
 
-def test_fetch_turns_a_413_into_an_error_that_says_what_to_do(samples, replay):
+def test_fetch_turns_a_413_into_an_error_that_says_what_to_do(samples, replay, http):
     replay.script(API_PATH + "/data/DS-045409", Reply.file(samples / TOO_BIG, status=413))
     with pytest.raises(SourceError) as caught:
-        Eurostat().fetch(Eurostat.snapshots["belgium_china_monthly"], client())
+        Eurostat().fetch(Eurostat.snapshots["belgium_china_monthly"], http)
     assert caught.value.status == 413
     assert "EXTRACTION_TOO_BIG" in str(caught.value) and "narrow the filters" in str(caught.value)
 
 
-def test_fetch_turns_a_404_into_an_error_naming_the_dataset(samples, replay):
+def test_fetch_turns_a_404_into_an_error_naming_the_dataset(samples, replay, http):
     replay.script(API_PATH + "/data/DS-045409", Reply.file(samples / NOT_FOUND, status=404))
     with pytest.raises(SourceError, match="ERR_NOT_FOUND_4: DS-999999"):
-        Eurostat().fetch(Eurostat.snapshots["belgium_china_monthly"], client())
+        Eurostat().fetch(Eurostat.snapshots["belgium_china_monthly"], http)

@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import Reply
 
-from claimcheck.http import HttpClient, SourceError, redact
+from claimcheck.http import SourceError, redact
 from claimcheck.sources import get_source
 from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec
 from claimcheck.sources.imf import (
@@ -45,10 +45,6 @@ def samples(api_samples):
 def replay(replay_server, monkeypatch):
     monkeypatch.setenv("CLAIMCHECK_IMF_URL", replay_server.url + "/external/sdmx/3.0")
     return replay_server
-
-
-def client():
-    return HttpClient(max_retries=0, sleep=lambda seconds: None)
 
 
 def test_imts_xml_values_are_plain_dollars_despite_scale_6(samples):
@@ -139,10 +135,10 @@ def test_declared_snapshots_include_the_transcribed_dots_one():
     assert "dots_china_belgium_annual" not in snapshots  # the transcription is never overwritten
 
 
-def test_fetch_replays_the_recorded_request_and_reads_plain_dollars(samples, replay):
+def test_fetch_replays_the_recorded_request_and_reads_plain_dollars(samples, replay, http):
     path = DATA_PATH + "USA.XG_FOB_USD.G001+G998.A"
     replay.script(path, Reply.file(samples / IMTS_XML, content_type="application/xml"))
-    frame, url = IMF().fetch(RECORDED_SPEC, client())
+    frame, url = IMF().fetch(RECORDED_SPEC, http)
     (request,) = replay.requests_to(path)
     assert request.headers["Accept"] == "application/xml"
     assert request.query.startswith("c%5BTIME_PERIOD%5D=ge:2023-01-01+le:2025-12-31&")
@@ -151,29 +147,29 @@ def test_fetch_replays_the_recorded_request_and_reads_plain_dollars(samples, rep
     assert frame.set_index(["partner", "period"]).loc[("WLD", "2023"), "value"] == 2019551635133.0
 
 
-def test_fetch_of_the_monthly_snapshot_turns_the_empty_204_into_an_error(replay):
+def test_fetch_of_the_monthly_snapshot_turns_the_empty_204_into_an_error(replay, http):
     path = DATA_PATH + "CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"
     replay.script(path, Reply(204, b""))
     with pytest.raises(SourceError) as caught:
-        IMF().fetch(IMF.snapshots["imts_china_belgium_monthly"], client())
+        IMF().fetch(IMF.snapshots["imts_china_belgium_monthly"], http)
     assert "empty response (HTTP 204)" in str(caught.value)
     (request,) = replay.requests_to(path)
     assert "ge:2021-01-01+le:2022-12-31" in request.query
 
 
-def test_fetch_reports_the_legacy_500_body(samples, replay):
+def test_fetch_reports_the_legacy_500_body(samples, replay, http):
     path = DATA_PATH + "USA.XG_FOB_USD.G001+G998.A"
     replay.script(path, Reply.file(samples / LEGACY_ERROR, status=500, content_type="application/xml"))
     with pytest.raises(SourceError) as caught:
-        IMF().fetch(RECORDED_SPEC, client())
+        IMF().fetch(RECORDED_SPEC, http)
     assert caught.value.status == 500
     assert "There is an issue while retrieving the data" in str(caught.value)
 
 
-def test_fetch_of_the_annual_snapshot_asks_for_both_reporters_in_one_request(samples, replay):
+def test_fetch_of_the_annual_snapshot_asks_for_both_reporters_in_one_request(samples, replay, http):
     path = DATA_PATH + "CHN+BEL.XG_FOB_USD+MG_CIF_USD.BEL+CHN+G001.A"
     replay.script(path, Reply.file(samples / IMTS_XML, content_type="application/xml"))
-    frame, url = IMF().fetch(IMF.snapshots["imts_china_belgium_annual"], client())
+    frame, url = IMF().fetch(IMF.snapshots["imts_china_belgium_annual"], http)
     (request,) = replay.requests
     assert request.path == path
     assert request.query.startswith("c%5BTIME_PERIOD%5D=ge:1997-01-01&")  # no upper bound: up to the latest year
@@ -181,14 +177,14 @@ def test_fetch_of_the_annual_snapshot_asks_for_both_reporters_in_one_request(sam
     assert redact(url) == url  # the snapshot store keeps it as it is
 
 
-def test_a_refresh_through_the_snapshot_store_keeps_values_and_url(samples, replay, data_copy):
+def test_a_refresh_through_the_snapshot_store_keeps_values_and_url(samples, replay, data_copy, http):
     # The real IMTS body (USA) stands in for the monthly China-Belgium answer: this checks the path
     # from fetch to a stored, checksummed snapshot, not the China-Belgium figures.
     from claimcheck import snapshots
 
     path = DATA_PATH + "CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"
     replay.script(path, Reply.file(samples / IMTS_XML, content_type="application/xml"))
-    stored = snapshots.refresh("imf", "imts_china_belgium_monthly", http=client())
+    stored = snapshots.refresh("imf", "imts_china_belgium_monthly", http=http)
     assert stored.frame.set_index(["partner", "period"]).loc[("WLD", "2023"), "value"] == 2019551635133.0
     assert stored.provenance.url == replay.url + path + "?" + replay.requests[0].query
     assert stored.provenance.method == "api"

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 import pytest
 from conftest import Reply
 
-from claimcheck.http import HttpClient, SourceError
+from claimcheck.http import SourceError
 from claimcheck.sources import get_source
 from claimcheck.sources.base import TIDY_COLUMNS
 from claimcheck.sources.owid import (
@@ -40,10 +40,6 @@ def metadata(samples, slug):
 def replay(replay_server, monkeypatch):
     monkeypatch.setenv("CLAIMCHECK_OWID_URL", replay_server.url)
     return replay_server
-
-
-def client():
-    return HttpClient(max_retries=0, sleep=lambda seconds: None)
 
 
 def test_oil_production_rows_with_units_from_the_metadata(samples):
@@ -119,10 +115,10 @@ def test_the_declared_snapshot_is_the_net_zero_targets_chart():
     assert "/grapher/net-zero-targets.metadata.json?" in metadata_url
 
 
-def test_fetch_downloads_csv_and_metadata_and_keeps_the_metadata(samples, replay):
+def test_fetch_downloads_csv_and_metadata_and_keeps_the_metadata(samples, replay, http):
     replay.script("/grapher/net-zero-targets.csv", Reply.file(samples / f"{ENERGY}.csv", content_type="text/csv"))
     replay.script("/grapher/net-zero-targets.metadata.json", Reply.file(samples / f"{ENERGY}.metadata.json"))
-    frame, url = OWID().fetch(OWID.snapshots["net_zero_targets"], client())
+    frame, url = OWID().fetch(OWID.snapshots["net_zero_targets"], http)
     (request,) = replay.requests_to("/grapher/net-zero-targets.csv")
     assert parse_qs(request.query) == {"v": ["1"], "csvType": ["full"], "useColumnShortNames": ["false"]}
     assert url == replay.url + "/grapher/net-zero-targets.csv?" + request.query
@@ -131,15 +127,15 @@ def test_fetch_downloads_csv_and_metadata_and_keeps_the_metadata(samples, replay
     assert frame.attrs["metadata"]["citation"] == citation
 
 
-def test_fetch_refuses_an_html_answer(samples, api_samples, replay):
+def test_fetch_refuses_an_html_answer(samples, api_samples, replay, http):
     page = api_samples / "worldbank" / "error_http400_invalid_source.html"
     replay.script("/grapher/net-zero-targets.csv", Reply.file(page, content_type="text/html"))
     replay.script("/grapher/net-zero-targets.metadata.json", Reply.file(samples / f"{OIL}.metadata.json"))
     with pytest.raises(SourceError, match="HTML page instead of a CSV"):
-        OWID().fetch(OWID.snapshots["net_zero_targets"], client())
+        OWID().fetch(OWID.snapshots["net_zero_targets"], http)
 
 
-def test_fetch_reports_a_missing_chart(replay):
+def test_fetch_reports_a_missing_chart(replay, http):
     with pytest.raises(SourceError) as caught:  # the replay server answers unscripted paths with 404
-        OWID().fetch(OWID.snapshots["net_zero_targets"], client())
+        OWID().fetch(OWID.snapshots["net_zero_targets"], http)
     assert caught.value.status == 404 and str(caught.value).startswith("OWID: ")

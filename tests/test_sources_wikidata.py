@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 import pytest
 from conftest import Reply
 
-from claimcheck.http import HttpClient, SourceError
+from claimcheck.http import SourceError
 from claimcheck.sources import get_source
 from claimcheck.snapshots import validate_frame
 from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec
@@ -41,10 +41,6 @@ def load(samples, name):
 def replay(replay_server, monkeypatch):
     monkeypatch.setenv("CLAIMCHECK_WIKIDATA_URL", replay_server.url + "/sparql")
     return replay_server
-
-
-def client():
-    return HttpClient(max_retries=0, sleep=lambda seconds: None)
 
 
 def test_typed_integer_literals_become_ints_and_labels_keep_their_text(samples):
@@ -117,7 +113,7 @@ def test_the_cities_query_asks_for_the_country_of_three_cities():
         assert needle in CITY_COUNTRIES
 
 
-def test_fetch_sends_the_query_as_json_request_and_maps_the_replayed_result(samples, replay):
+def test_fetch_sends_the_query_as_json_request_and_maps_the_replayed_result(samples, replay, http):
     spec = SnapshotSpec(
         name="films",
         dataset="test",
@@ -126,7 +122,7 @@ def test_fetch_sends_the_query_as_json_request_and_maps_the_replayed_result(samp
                "partner": "countryOfOrigin", "measures": ["countryOfOrigin", "publicationDate"]},
     )
     replay.script("/sparql", Reply.file(samples / OPTIONAL, content_type="application/sparql-results+json"))
-    frame, url = Wikidata().fetch(spec, client())
+    frame, url = Wikidata().fetch(spec, http)
     (request,) = replay.requests_to("/sparql")
     query = parse_qs(request.query)
     assert query["query"] == ["SELECT * WHERE { ?s ?p ?o } LIMIT 1"] and query["format"] == ["json"]
@@ -141,23 +137,23 @@ def test_fetch_sends_the_query_as_json_request_and_maps_the_replayed_result(samp
     validate_frame(frame, "wikidata fetch")  # what a refresh stores must pass the snapshot store
 
 
-def test_fetch_of_relations_refuses_a_result_without_its_variables(samples, replay):
+def test_fetch_of_relations_refuses_a_result_without_its_variables(samples, replay, http):
     replay.script("/sparql", Reply.file(samples / MULTI))
     with pytest.raises(SourceError, match="none had a value"):
-        Wikidata().fetch(Wikidata.snapshots["belgium_china_relations"], client())
+        Wikidata().fetch(Wikidata.snapshots["belgium_china_relations"], http)
     (request,) = replay.requests_to("/sparql")
     assert parse_qs(request.query)["query"] == [BELGIUM_CHINA_RELATIONS]
 
 
-def test_fetch_of_cities_names_the_cities_it_did_not_find(samples, replay):
+def test_fetch_of_cities_names_the_cities_it_did_not_find(samples, replay, http):
     replay.script("/sparql", Reply.file(samples / MULTI))
     with pytest.raises(SourceError, match="no result for name Tilburg, Lyon, Duisburg"):
-        Wikidata().fetch(Wikidata.snapshots["city_countries"], client())
+        Wikidata().fetch(Wikidata.snapshots["city_countries"], http)
 
 
-def test_fetch_of_an_empty_result_says_no_rows(samples, replay):
+def test_fetch_of_an_empty_result_says_no_rows(samples, replay, http):
     body = load(samples, MULTI)
     body["results"]["bindings"] = []  # derived from the real result
     replay.script("/sparql", Reply(200, json.dumps(body).encode(), {"Content-Type": "application/json"}))
     with pytest.raises(SourceError, match="no rows"):
-        Wikidata().fetch(Wikidata.snapshots["city_countries"], client())
+        Wikidata().fetch(Wikidata.snapshots["city_countries"], http)
