@@ -27,14 +27,17 @@ from pathlib import Path
 import nbformat
 
 from claimcheck import paths
-from claimcheck.articles import list_articles
-from claimcheck.runner import Job, execute, notebooks_for, parameters_for, run_jobs
+from claimcheck.registry.articles import list_articles
+from claimcheck.batch.runner import Job, execute, notebooks_for, parameters_for, run_jobs
 
 BIN = Path(sys.executable).parent
 IMPORTS = """
 from IPython.display import HTML, Markdown, display
-from claimcheck import notebook, render, report, tables
-from claimcheck.coverage import find_uncovered
+from claimcheck.show import notebook
+from claimcheck.show import render
+from claimcheck.show import report
+from claimcheck.show import tables
+from claimcheck.registry.coverage import find_uncovered
 """  # what the notebooks import, all of them together
 
 

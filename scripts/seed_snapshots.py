@@ -17,9 +17,9 @@ import pandas as pd
 import yaml
 
 from claimcheck import paths
-from claimcheck.documents import registry_paths
-from claimcheck.snapshots import load_snapshot, render_meta, write_snapshot
-from claimcheck.sources.worldbank import AGGREGATE_CODES
+from claimcheck.reference.documents import registry_paths
+from claimcheck.reference.snapshots import load_snapshot, render_meta, write_snapshot
+from claimcheck.reference.sources.worldbank import AGGREGATE_CODES
 
 # The day these copies were transcribed into the project (fixed, so reruns are byte-identical).
 TRANSCRIBED_AT = "2026-11-28"

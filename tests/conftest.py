@@ -203,7 +203,7 @@ def replay_server():
 @pytest.fixture
 def http():
     """An HTTP client that neither retries nor sleeps, so a fault shows on the first request."""
-    from claimcheck.http import HttpClient
+    from claimcheck.reference.http import HttpClient
 
     with HttpClient(max_retries=0, sleep=lambda seconds: None) as client:
         yield client
@@ -232,7 +232,7 @@ def data_copy(tmp_path, monkeypatch) -> Path:
     target = tmp_path / "data"
     shutil.copytree(REPO / "data", target)
     monkeypatch.setenv("CLAIMCHECK_DATA", str(target))
-    from claimcheck import snapshots
+    from claimcheck.reference import snapshots
 
     snapshots.forget_refreshes()
     yield target

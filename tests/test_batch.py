@@ -11,11 +11,11 @@ import nbformat
 import pytest
 
 from claimcheck import paths
-from claimcheck.articles import load_article
+from claimcheck.registry.articles import load_article
 from claimcheck.cli import main
-from claimcheck.runner import notebooks_for
-from claimcheck.sources import SOURCE_MODULES
-from claimcheck.verdicts import VERDICTS
+from claimcheck.batch.runner import notebooks_for
+from claimcheck.reference.sources import SOURCE_MODULES
+from claimcheck.judge.verdicts import VERDICTS
 
 SEED = "china-belgium-ties-2023-02-26"
 

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.cbook import is_math_text
 
-from claimcheck import charts
+from claimcheck.show import charts
 
 
 def yearly(values: dict[int, float], reporter: str = "Belgium") -> pd.DataFrame:

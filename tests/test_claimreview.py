@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck import claimreview, site
-from claimcheck.articles import load_article
-from claimcheck.verdicts import VERDICTS
+from claimcheck.publish import claimreview
+from claimcheck.publish import site
+from claimcheck.registry.articles import load_article
+from claimcheck.judge.verdicts import VERDICTS
 
 SEED = "china-belgium-ties-2023-02-26"
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from claimcheck.articles import load_article
-from claimcheck.claims import ClaimsError, Kind, load_claims
+from claimcheck.registry.articles import load_article
+from claimcheck.registry.claims import ClaimsError, Kind, load_claims
 
 SEED = "china-belgium-ties-2023-02-26"
 TEXT = "Trade exceeded $28.7 billion in 2022, up 14.3 per cent."

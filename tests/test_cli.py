@@ -40,7 +40,7 @@ def test_articles_lists_the_seed_article(capsys):
 
 
 def test_claims_as_csv_has_one_row_per_claim(capsys):
-    from claimcheck.articles import load_article
+    from claimcheck.registry.articles import load_article
 
     assert main(["claims", "--article", SEED, "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))

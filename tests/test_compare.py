@@ -2,8 +2,8 @@
 
 import pytest
 
-from claimcheck.claims import Claimed, Comparator
-from claimcheck.compare import (
+from claimcheck.registry.claims import Claimed, Comparator
+from claimcheck.judge.compare import (
     COMPARATORS, DEFAULT_ABOUT_TOLERANCE, CompareError, compare, display_value, format_value, infer_precision,
 )
 

@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from claimcheck.claims import Compute
-from claimcheck.compute import (
+from claimcheck.registry.claims import Compute
+from claimcheck.judge.compute import (
     ComputeError,
     ComputeMissing,
     _aggregate_mask,
@@ -16,7 +16,7 @@ from claimcheck.compute import (
     scaled_unit,
     select_rows,
 )
-from claimcheck.periods import parse_period
+from claimcheck.registry.periods import parse_period
 
 
 def tidy(rows):

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 from conftest import shared_dir
 
-from claimcheck.sources import comtrade, eurostat, imf, owid, wikidata
-from claimcheck.sources.base import TIDY_COLUMNS
+from claimcheck.reference.sources import comtrade, eurostat, imf, owid, wikidata
+from claimcheck.reference.sources.base import TIDY_COLUMNS
 
 SAMPLES = shared_dir() / "api-samples"
 PERIOD = re.compile(r"^\d{4}(-\d{2}){0,2}$")
@@ -194,7 +194,7 @@ STORED = [(s, n, p) for (s, n, p) in CASES if p in TIDY_PARSERS and EXPECTED[(s,
 
 @pytest.mark.parametrize("source, name, parser", STORED, ids=[f"{s}/{n}/{p}" for s, n, p in STORED])
 def test_tidy_frames_pass_the_snapshot_store_validation(source, name, parser):
-    from claimcheck.snapshots import render_csv, validate_frame
+    from claimcheck.reference.snapshots import render_csv, validate_frame
 
     reader, parse = PARSERS[source][parser]
     frame = parse(reader(sample(source, name)))

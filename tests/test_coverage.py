@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 from claimcheck import paths
-from claimcheck.articles import load_article
+from claimcheck.registry.articles import load_article
 from claimcheck.cli import main
-from claimcheck.coverage import find_numbers, find_uncovered
+from claimcheck.registry.coverage import find_numbers, find_uncovered
 
 SEED = "china-belgium-ties-2023-02-26"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from claimcheck import paths
-from claimcheck.claims import OPS, UNITS, Claim, Claimed, Comparator, Compute, Kind
+from claimcheck.registry.claims import OPS, UNITS, Claim, Claimed, Comparator, Compute, Kind
 from claimcheck.cli import build_parser
-from claimcheck.sources import SOURCE_MODULES
-from claimcheck.verdicts import VERDICTS
+from claimcheck.reference.sources import SOURCE_MODULES
+from claimcheck.judge.verdicts import VERDICTS
 
 README = (paths.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -6,10 +6,10 @@ import html
 
 import pytest
 
-from claimcheck.documents import check_quote_live, load_documents, normalise_text, registry_paths
-from claimcheck.http import HttpClient, SourceError
-from claimcheck.snapshots import SnapshotInvalid
-from claimcheck.sources.base import TIDY_COLUMNS
+from claimcheck.reference.documents import check_quote_live, load_documents, normalise_text, registry_paths
+from claimcheck.reference.http import HttpClient, SourceError
+from claimcheck.reference.snapshots import SnapshotInvalid
+from claimcheck.reference.sources.base import TIDY_COLUMNS
 from conftest import Reply, shared_dir
 
 

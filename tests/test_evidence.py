@@ -6,11 +6,11 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from claimcheck import evidence
-from claimcheck.claims import DatasetEvidence, DocumentEvidence, InternalEvidence
-from claimcheck.evidence import DERIVED, ERROR, MISSING, OK, Loader, resolve
-from claimcheck.snapshots import SnapshotInvalid, SnapshotMissing
-from claimcheck.sources.base import Provenance
+from claimcheck.judge import evidence
+from claimcheck.registry.claims import DatasetEvidence, DocumentEvidence, InternalEvidence
+from claimcheck.judge.evidence import DERIVED, ERROR, MISSING, OK, Loader, resolve
+from claimcheck.reference.snapshots import SnapshotInvalid, SnapshotMissing
+from claimcheck.reference.sources.base import Provenance
 
 COLUMNS = ["entity", "partner", "period", "measure", "value", "unit"]
 

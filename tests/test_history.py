@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from claimcheck import history
+from claimcheck.publish import history
 from claimcheck.cli import main
 
 

@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from claimcheck.http import USER_AGENT, HttpClient, SourceError, redact, retry_after_seconds
-from claimcheck.sources.worldbank import error_message
+from claimcheck.reference.http import USER_AGENT, HttpClient, SourceError, redact, retry_after_seconds
+from claimcheck.reference.sources.worldbank import error_message
 from conftest import NetworkBlocked, Reply
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.http import HttpClient
-from claimcheck.sources import all_sources
-from claimcheck.sources.base import TIDY_COLUMNS
+from claimcheck.reference.http import HttpClient
+from claimcheck.reference.sources import all_sources
+from claimcheck.reference.sources.base import TIDY_COLUMNS
 
 DECLARED = [(source, spec) for source in all_sources() for spec in source.snapshots.values()]
 

@@ -6,11 +6,11 @@ import shutil
 import textwrap
 
 from claimcheck import paths
-from claimcheck.articles import list_articles, load_article
+from claimcheck.registry.articles import list_articles, load_article
 from claimcheck.cli import main
-from claimcheck.coverage import find_uncovered
-from claimcheck.runner import notebooks_for
-from claimcheck.verdicts import judge_all
+from claimcheck.registry.coverage import find_uncovered
+from claimcheck.batch.runner import notebooks_for
+from claimcheck.judge.verdicts import judge_all
 
 TEXT = "The United States was the world's largest economy in 2021, and it will stay so in 2030.\n"
 CLAIMS = """

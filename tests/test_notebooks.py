@@ -9,7 +9,7 @@ import papermill
 import pytest
 
 from claimcheck import paths
-from claimcheck.notebook import ParameterError, start
+from claimcheck.show.notebook import ParameterError, start
 
 SEED = "china-belgium-ties-2023-02-26"
 NOTEBOOKS = sorted(paths.notebooks_dir().glob("*.ipynb"))

@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from claimcheck import runner
-from claimcheck.runner import Job, execute, run_jobs
+from claimcheck.batch import runner
+from claimcheck.batch.runner import Job, execute, run_jobs
 
 
 def kernel_pids() -> set[int]:

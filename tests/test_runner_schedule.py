@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck import history, runner, site
-from claimcheck.articles import load_article
+from claimcheck.publish import history
+from claimcheck.batch import runner
+from claimcheck.publish import site
+from claimcheck.registry.articles import load_article
 from claimcheck.cli import main
 
 SEED = "china-belgium-ties-2023-02-26"

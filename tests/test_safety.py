@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck import site
+from claimcheck.publish import site
 
 SEED = "china-belgium-ties-2023-02-26"
 FAKE_KEY = "cc-fake-comtrade-key-7f3a9b21d4e8c650"

@@ -9,11 +9,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from claimcheck import site
-from claimcheck.articles import load_article
-from claimcheck.publish import render_notebook_html
-from claimcheck.render import VERDICT_COLOURS
-from claimcheck.verdicts import VERDICT_MEANINGS, VERDICTS
+from claimcheck.publish import site
+from claimcheck.registry.articles import load_article
+from claimcheck.publish.notebook_html import render_notebook_html
+from claimcheck.show.render import VERDICT_COLOURS
+from claimcheck.judge.verdicts import VERDICT_MEANINGS, VERDICTS
 
 SEED = "china-belgium-ties-2023-02-26"
 NO_NETWORK = re.compile(r'<script[^>]*src="http|<link[^>]*href="http|@import url\(http', re.IGNORECASE)

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from claimcheck import cli
-from claimcheck.http import HttpClient, SourceError
-from claimcheck.snapshots import (
+from claimcheck.reference.http import HttpClient, SourceError
+from claimcheck.reference.snapshots import (
     SnapshotInvalid,
     SnapshotMissing,
     get_snapshot,
@@ -320,7 +320,7 @@ def test_refresh_mode_reads_a_transcription_its_source_cannot_fetch_without_aski
 def test_cli_refresh_all_refreshes_what_it_can_names_each_failure_and_keeps_the_rest(
     world_bank_replay, api_samples, data_copy, monkeypatch, capsys
 ):
-    from claimcheck.sources import SOURCE_MODULES
+    from claimcheck.reference.sources import SOURCE_MODULES
 
     for source in set(SOURCE_MODULES) - {"worldbank"}:  # unscripted paths: the replay server answers 404
         monkeypatch.setenv(f"CLAIMCHECK_{source.upper()}_URL", world_bank_replay.url)

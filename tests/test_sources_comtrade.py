@@ -7,10 +7,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from claimcheck.http import SourceError, redact
-from claimcheck.sources import get_source
-from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec
-from claimcheck.sources.comtrade import (
+from claimcheck.reference.http import SourceError, redact
+from claimcheck.reference.sources import get_source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec
+from claimcheck.reference.sources.comtrade import (
     KEY_HEADER,
     Comtrade,
     check_comtrade,

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs
 import pytest
 from conftest import Reply
 
-from claimcheck.http import SourceError
-from claimcheck.sources import get_source
-from claimcheck.sources.base import TIDY_COLUMNS
-from claimcheck.sources.eurostat import (
+from claimcheck.reference.http import SourceError
+from claimcheck.reference.sources import get_source
+from claimcheck.reference.sources.base import TIDY_COLUMNS
+from claimcheck.reference.sources.eurostat import (
     Eurostat,
     check_eurostat,
     check_eurostat_rows,

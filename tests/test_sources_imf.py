@@ -8,10 +8,10 @@ import json
 import pytest
 from conftest import Reply
 
-from claimcheck.http import SourceError, redact
-from claimcheck.sources import get_source
-from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec
-from claimcheck.sources.imf import (
+from claimcheck.reference.http import SourceError, redact
+from claimcheck.reference.sources import get_source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec
+from claimcheck.reference.sources.imf import (
     IMF,
     check_imf_json,
     check_imf_text,
@@ -180,7 +180,7 @@ def test_fetch_of_the_annual_snapshot_asks_for_both_reporters_in_one_request(sam
 def test_a_refresh_through_the_snapshot_store_keeps_values_and_url(samples, replay, data_copy, http):
     # The real IMTS body (USA) stands in for the monthly China-Belgium answer: this checks the path
     # from fetch to a stored, checksummed snapshot, not the China-Belgium figures.
-    from claimcheck import snapshots
+    from claimcheck.reference import snapshots
 
     path = DATA_PATH + "CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"
     replay.script(path, Reply.file(samples / IMTS_XML, content_type="application/xml"))

@@ -8,10 +8,10 @@ from urllib.parse import parse_qs
 import pytest
 from conftest import Reply
 
-from claimcheck.http import SourceError
-from claimcheck.sources import get_source
-from claimcheck.sources.base import TIDY_COLUMNS
-from claimcheck.sources.owid import (
+from claimcheck.reference.http import SourceError
+from claimcheck.reference.sources import get_source
+from claimcheck.reference.sources.base import TIDY_COLUMNS
+from claimcheck.reference.sources.owid import (
     OWID,
     check_grapher_csv,
     check_grapher_metadata,

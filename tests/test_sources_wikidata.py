@@ -10,11 +10,11 @@ from urllib.parse import parse_qs
 import pytest
 from conftest import Reply
 
-from claimcheck.http import SourceError
-from claimcheck.sources import get_source
-from claimcheck.snapshots import validate_frame
-from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec
-from claimcheck.sources.wikidata import (
+from claimcheck.reference.http import SourceError
+from claimcheck.reference.sources import get_source
+from claimcheck.reference.snapshots import validate_frame
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec
+from claimcheck.reference.sources.wikidata import (
     BELGIUM_CHINA_RELATIONS,
     CITY_COUNTRIES,
     Wikidata,

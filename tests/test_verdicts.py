@@ -6,11 +6,11 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from claimcheck import evidence
-from claimcheck.claims import Claim
-from claimcheck.snapshots import SnapshotInvalid, SnapshotMissing
-from claimcheck.sources.base import Provenance
-from claimcheck.verdicts import (
+from claimcheck.judge import evidence
+from claimcheck.registry.claims import Claim
+from claimcheck.reference.snapshots import SnapshotInvalid, SnapshotMissing
+from claimcheck.reference.sources.base import Provenance
+from claimcheck.judge.verdicts import (
     CONTRADICTED, ERROR_VERDICT, MISLEADING, NO_DATA_OFFLINE, NOT_CHECKABLE, ROW_COLUMNS, SUPPORTED, UNVERIFIABLE,
     VERDICTS, VerdictName, judge, judge_all, verdicts_frame,
 )
@@ -20,7 +20,7 @@ COLUMNS = ["entity", "partner", "period", "measure", "value", "unit", "aggregate
 
 
 class SourceError(Exception):
-    """Stands in for claimcheck.http.SourceError."""
+    """Stands in for claimcheck.reference.http.SourceError."""
 
 
 def trade_rows(reporter, value_per_month):

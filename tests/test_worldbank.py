@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from claimcheck.http import HttpClient, SourceError
-from claimcheck.snapshots import load_snapshot
-from claimcheck.sources import get_source
-from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec
-from claimcheck.sources.worldbank import AGGREGATE_CODES, GDP_CURRENT_USD, error_message, parse_indicator_page
+from claimcheck.reference.http import HttpClient, SourceError
+from claimcheck.reference.snapshots import load_snapshot
+from claimcheck.reference.sources import get_source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec
+from claimcheck.reference.sources.worldbank import AGGREGATE_CODES, GDP_CURRENT_USD, error_message, parse_indicator_page
 from conftest import Reply
 
 INDICATOR_PATH = "/v2/country/all/indicator/NY.GDP.MKTP.CD"

@@ -9,7 +9,7 @@ from claimcheck import __version__
 
 
 def _cmd_articles(args: argparse.Namespace) -> int:
-    from claimcheck.articles import list_articles, load_article
+    from claimcheck.registry.articles import list_articles, load_article
 
     for article_id in list_articles():
         meta = load_article(article_id).metadata
@@ -18,16 +18,16 @@ def _cmd_articles(args: argparse.Namespace) -> int:
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
-    from claimcheck.articles import load_article
-    from claimcheck.tables import claims_table, write_table
+    from claimcheck.registry.articles import load_article
+    from claimcheck.show.tables import claims_table, write_table
 
     write_table(claims_table(load_article(args.article)), args.format, sys.stdout)
     return 0
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
-    from claimcheck.articles import load_article
-    from claimcheck.coverage import find_uncovered
+    from claimcheck.registry.articles import load_article
+    from claimcheck.registry.coverage import find_uncovered
 
     article = load_article(args.article)
     uncovered = find_uncovered(article)
@@ -41,26 +41,26 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def _cmd_sources(args: argparse.Namespace) -> int:
-    from claimcheck.snapshots import sources_table
+    from claimcheck.reference.snapshots import sources_table
 
     print(sources_table().to_string(index=False))
     return 0
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from claimcheck.snapshots import refresh_command
+    from claimcheck.reference.snapshots import refresh_command
 
     return refresh_command(source=args.source, snapshot=args.snapshot, everything=args.all)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from claimcheck.runner import run_command
+    from claimcheck.batch.runner import run_command
 
     return run_command(args)
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from claimcheck.history import diff_command
+    from claimcheck.publish.history import diff_command
 
     return diff_command(args)
 
@@ -140,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``claimcheck`` and ``python -m claimcheck``."""
     args = build_parser().parse_args(argv)
-    from claimcheck.articles import ArticleError
-    from claimcheck.claims import ClaimsError
+    from claimcheck.registry.articles import ArticleError
+    from claimcheck.registry.claims import ClaimsError
 
     try:
         return args.func(args)

@@ -1,12 +1,12 @@
-"""Reference sources, one module each, all with the interface of ``claimcheck.sources.base.Source``."""
+"""Reference sources, one module each, all with the interface of ``claimcheck.reference.sources.base.Source``."""
 
 from __future__ import annotations
 
 from importlib import import_module
 
-from claimcheck.sources.base import TIDY_COLUMNS, Provenance, SnapshotSpec, Source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, Provenance, SnapshotSpec, Source
 
-# name -> module under claimcheck.sources; each module defines exactly one Source subclass as ``SOURCE``.
+# name -> module under claimcheck.reference.sources; each module defines exactly one Source subclass as ``SOURCE``.
 SOURCE_MODULES = {
     "worldbank": "worldbank",
     "comtrade": "comtrade",
@@ -21,7 +21,7 @@ def get_source(name: str) -> Source:
     """The source called ``name``; a clear error lists the known names."""
     if name not in SOURCE_MODULES:
         raise KeyError(f"unknown source {name!r}; known: {', '.join(sorted(SOURCE_MODULES))}")
-    return import_module(f"claimcheck.sources.{SOURCE_MODULES[name]}").SOURCE()
+    return import_module(f"claimcheck.reference.sources.{SOURCE_MODULES[name]}").SOURCE()
 
 
 def all_sources() -> list[Source]:

@@ -6,7 +6,7 @@ from html import escape
 
 import pandas as pd
 
-from claimcheck.articles import Article
+from claimcheck.registry.articles import Article
 
 # Verdict colours, also used by the site's legend.
 VERDICT_COLOURS = {

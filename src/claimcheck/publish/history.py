@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from claimcheck import paths
-from claimcheck.snapshots import stored_versions
+from claimcheck.reference.snapshots import stored_versions
 
 HISTORY_FILE = "history.jsonl"
 TRACKED = ("verdict", "reference", "reference_value")  # what a history entry keeps of each verdict row
@@ -187,7 +187,7 @@ def diff_command(args) -> int:
 
     Exit status 0 (also when something changed; the report is the output), 2 for an unknown article.
     """
-    from claimcheck.articles import ArticleError
+    from claimcheck.registry.articles import ArticleError
 
     records = load()
     if args.article:

@@ -19,10 +19,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from claimcheck import paths
-from claimcheck.http import HttpClient
-from claimcheck.snapshots import SnapshotInvalid, SnapshotMissing, describe_origin
-from claimcheck.sources.base import Provenance
-from claimcheck.yamltext import load_yaml
+from claimcheck.reference.http import HttpClient
+from claimcheck.reference.snapshots import SnapshotInvalid, SnapshotMissing, describe_origin
+from claimcheck.reference.sources.base import Provenance
+from claimcheck.registry.yamltext import load_yaml
 
 
 def registry_paths() -> tuple[Path, Path]:

@@ -21,8 +21,8 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from claimcheck.claims import Compute
-from claimcheck.periods import Period, parse_period
+from claimcheck.registry.claims import Compute
+from claimcheck.registry.periods import Period, parse_period
 
 DAYS_PER_YEAR = 365.2425  # mean Gregorian year, for ``years_between``
 TOP_N = 5  # how many leaders ``rank`` returns for display

@@ -15,7 +15,7 @@ of its own notebook.
   notebooks, tables and pages are complete, switches ``build/<article>`` (a symlink) to it with one
   atomic ``rename``. A failed notebook leaves that article's previous outputs in place; the failed
   run's folder stays for inspection until pruned (the last ``KEEP_RUNS`` run folders are kept);
-- each published run appends one line to the history (``claimcheck.history``), and the pages
+- each published run appends one line to the history (``claimcheck.publish.history``), and the pages
   show what changed since the previous run.
 """
 
@@ -40,13 +40,13 @@ from importlib import import_module
 from pathlib import Path
 
 from claimcheck import paths
-from claimcheck.articles import list_articles, load_article
-from claimcheck.notebook import SCORECARD, VERDICTS_DIR
+from claimcheck.registry.articles import list_articles, load_article
+from claimcheck.show.notebook import SCORECARD, VERDICTS_DIR
 
 LOCK_FILE = ".lock"  # under the build folder; held with flock for the whole run
 RUNS_DIR = ".runs"  # under the build folder: one folder per run; build/<article> links into the live one
 KEEP_RUNS = 3  # run folders kept besides the live ones (older ones are deleted after a run)
-PUBLISHING = ("claimcheck.history", "claimcheck.site")  # what the run needs after the notebooks
+PUBLISHING = ("claimcheck.publish.history", "claimcheck.publish.site")  # what the run needs after the notebooks
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try again later
 
 
@@ -239,7 +239,7 @@ def execute(job: Job, start_next: bool = False) -> Outcome:
             if kernel is not None:
                 _stop_kernel(kernel)
         if job.html:
-            from claimcheck.publish import render_notebook_html
+            from claimcheck.publish.notebook_html import render_notebook_html
 
             render_notebook_html(target)
     except Exception as exc:  # a failing notebook must not stop the batch
@@ -294,7 +294,7 @@ def write_verdict_tables(out_dir: Path, rows: list[dict]) -> None:
     """``verdicts.csv`` and ``verdicts.json``: one row per claim, byte-identical for the same data."""
     import pandas as pd
 
-    from claimcheck.verdicts import ROW_COLUMNS
+    from claimcheck.judge.verdicts import ROW_COLUMNS
 
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS)  # the flat columns; evidence stays in the JSON
     frame.to_csv(out_dir / "verdicts.csv", index=False, lineterminator="\n")
@@ -403,7 +403,7 @@ def prune_runs(build_dir: Path, keep: int = KEEP_RUNS) -> list[Path]:
 
 
 def _write_run_file(out_dir: Path, facts: dict) -> None:
-    from claimcheck.site import RUN_FILE
+    from claimcheck.publish.site import RUN_FILE
 
     (out_dir / RUN_FILE).write_text(json.dumps(facts, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                     encoding="utf-8")
@@ -440,8 +440,9 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
     started = time.monotonic()
     # the publishing modules import (pandas and all, 0.4 s) while the notebooks run
     outcomes = run_jobs(jobs, args.workers, meanwhile=lambda: [import_module(m) for m in PUBLISHING])
-    from claimcheck import history, site
-    from claimcheck.snapshots import stored_versions
+    from claimcheck.publish import history
+    from claimcheck.publish import site
+    from claimcheck.reference.snapshots import stored_versions
 
     failed = [o for o in outcomes if not o.ok]
     failed_articles = {o.job.article for o in failed}

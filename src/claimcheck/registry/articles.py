@@ -14,8 +14,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from claimcheck import paths
-from claimcheck.claims import Claim, ClaimsError, NotClaim, load_claims
-from claimcheck.yamltext import load_yaml
+from claimcheck.registry.claims import Claim, ClaimsError, NotClaim, load_claims
+from claimcheck.registry.yamltext import load_yaml
 
 
 class Metadata(BaseModel):

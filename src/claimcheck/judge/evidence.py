@@ -17,8 +17,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from claimcheck.claims import DatasetEvidence, DocumentEvidence, Evidence, InternalEvidence
-from claimcheck.compute import ComputeError, ComputeMissing, compute, inputs_frame, select_rows
+from claimcheck.registry.claims import DatasetEvidence, DocumentEvidence, Evidence, InternalEvidence
+from claimcheck.judge.compute import ComputeError, ComputeMissing, compute, inputs_frame, select_rows
 
 OK = "ok"
 MISSING = "missing"
@@ -30,15 +30,15 @@ DERIVED = "derived, not stated by the source"
 
 
 def get_snapshot(source: str, name: str, mode: str = "offline") -> Any:
-    """``claimcheck.snapshots.get_snapshot`` (imported when first needed)."""
-    from claimcheck.snapshots import get_snapshot as _get_snapshot
+    """``claimcheck.reference.snapshots.get_snapshot`` (imported when first needed)."""
+    from claimcheck.reference.snapshots import get_snapshot as _get_snapshot
 
     return _get_snapshot(source, name, mode=mode)
 
 
 def load_documents() -> dict[str, Any]:
-    """``claimcheck.documents.load_documents`` (imported when first needed)."""
-    from claimcheck.documents import load_documents as _load_documents
+    """``claimcheck.reference.documents.load_documents`` (imported when first needed)."""
+    from claimcheck.reference.documents import load_documents as _load_documents
 
     return _load_documents()
 
@@ -118,7 +118,7 @@ class Loader:
 
 
 def _is_missing(exc: BaseException) -> bool:
-    from claimcheck.snapshots import SnapshotMissing
+    from claimcheck.reference.snapshots import SnapshotMissing
 
     return isinstance(exc, SnapshotMissing)
 

@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from claimcheck.periods import parse_period
-from claimcheck.yamltext import load_yaml
+from claimcheck.registry.periods import parse_period
+from claimcheck.registry.yamltext import load_yaml
 
 
 class Strict(BaseModel):
@@ -75,7 +75,7 @@ PeriodText = Annotated[str, AfterValidator(_check_period)]
 
 
 class Compute(Strict):
-    """A computation over the rows an evidence selects (see ``claimcheck.compute``)."""
+    """A computation over the rows an evidence selects (see ``claimcheck.judge.compute``)."""
 
     op: str = "value"
     period: PeriodText | None = None  # the period summed or read ("2022-01/2022-08")

@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 import requests
 
-from claimcheck.http import HttpClient, SourceError
-from claimcheck.sources.base import SnapshotSpec, Source
+from claimcheck.reference.http import HttpClient, SourceError
+from claimcheck.reference.sources.base import SnapshotSpec, Source
 
 log = logging.getLogger(__name__)
 

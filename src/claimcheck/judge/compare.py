@@ -23,8 +23,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, NamedTuple
 
-from claimcheck.claims import Claimed, Comparator
-from claimcheck.periods import Period, parse_period
+from claimcheck.registry.claims import Claimed, Comparator
+from claimcheck.registry.periods import Period, parse_period
 
 DEFAULT_ABOUT_TOLERANCE = 0.05
 _EPS = 1e-9  # relative slack for floating-point noise at interval edges

@@ -49,7 +49,7 @@ from typing import Any, ClassVar
 import pandas as pd
 import requests
 
-from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ENTITY_PREFIX = "http://www.wikidata.org/entity/"
@@ -299,7 +299,7 @@ class Wikidata(Source):
 
     def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
         """Run the snapshot's SPARQL query and return the tidy rows and the request URL."""
-        from claimcheck.http import SourceError
+        from claimcheck.reference.http import SourceError
 
         url = self.base_url()
         params = {"query": spec.query["sparql"], "format": "json"}

@@ -23,10 +23,10 @@ import pandas as pd
 import yaml
 
 from claimcheck import paths
-from claimcheck.http import HttpClient, SourceError, redact
-from claimcheck.sources import SOURCE_MODULES, get_source
-from claimcheck.sources.base import TIDY_COLUMNS, Provenance
-from claimcheck.yamltext import load_yaml
+from claimcheck.reference.http import HttpClient, SourceError, redact
+from claimcheck.reference.sources import SOURCE_MODULES, get_source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, Provenance
+from claimcheck.registry.yamltext import load_yaml
 
 OPTIONAL_COLUMNS = ["entity_name", "partner_name", "aggregate", "basis"]
 KEY_COLUMNS = ["entity", "partner", "period", "measure"]
@@ -379,7 +379,7 @@ def sources_table() -> pd.DataFrame:
 
 
 def _documents_row() -> dict[str, Any]:
-    from claimcheck.documents import load_documents, registry_paths  # documents imports this module
+    from claimcheck.reference.documents import load_documents, registry_paths  # documents imports this module
 
     _, sidecar = registry_paths()
     meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}

@@ -7,8 +7,8 @@ from typing import TextIO
 
 import pandas as pd
 
-from claimcheck.articles import Article
-from claimcheck.claims import Claim
+from claimcheck.registry.articles import Article
+from claimcheck.registry.claims import Claim
 
 
 def describe_claimed(claim: Claim) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claimcheck.articles import Article
+from claimcheck.registry.articles import Article
 
 _UNITS = r"(?:\s?(?:%|per\s?cent|percent|million|billion|trillion|bn|mn|m\b|k\b))?"
 _NUMERAL = rf"(?:[$€£¥]\s?)?\d+(?:,\d{{3}})*(?:\.\d+)?(?:s\b|st\b|nd\b|rd\b|th\b|:\d\d)?{_UNITS}"

@@ -35,8 +35,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from claimcheck.sources._iso import to_iso3
-from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+from claimcheck.reference.sources._iso import to_iso3
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
 
 #: IMTS / DOT indicator codes to tidy measure names. The names say the valuation, as the transcribed
 #: DOTS snapshot does (``exports_fob``, ``imports_cif``), so refreshed and transcribed rows line up.
@@ -417,7 +417,7 @@ class IMF(Source):
         An empty answer (HTTP 204), an error body or a message without observations raises
         ``SourceError`` saying which.
         """
-        from claimcheck.http import SourceError
+        from claimcheck.reference.http import SourceError
 
         frames, urls = [], []
         for key in spec.query["keys"]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from claimcheck.articles import Article
+from claimcheck.registry.articles import Article
 
 BEST_RATING = 5
 WORST_RATING = 1

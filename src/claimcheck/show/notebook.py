@@ -12,8 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from claimcheck.articles import Article, load_article
-from claimcheck.claims import Claim
+from claimcheck.registry.articles import Article, load_article
+from claimcheck.registry.claims import Claim
 
 SCORECARD = "scorecard"  # the notebook whose verdict file becomes verdicts.csv / verdicts.json
 VERDICTS_DIR = "verdicts"  # under output_dir: where each check notebook drops its verdicts as JSON
@@ -39,7 +39,7 @@ class Context:
     @cached_property
     def loader(self):
         """Snapshots and documents loaded once for the whole notebook."""
-        from claimcheck.evidence import Loader
+        from claimcheck.judge.evidence import Loader
 
         return Loader(self.mode)
 
@@ -89,7 +89,7 @@ def start(namespace: dict[str, Any], family: str | None = None, **defaults: Any)
 
 def check(ctx: Context) -> list:
     """Judge the selected claims in one call and, in a batch, save them for the verdict tables."""
-    from claimcheck.verdicts import judge_all
+    from claimcheck.judge.verdicts import judge_all
 
     verdicts = judge_all(ctx.article, [c.id for c in ctx.claims], mode=ctx.mode, overrides=ctx.overrides,
                          loader=ctx.loader)

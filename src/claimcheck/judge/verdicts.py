@@ -26,9 +26,9 @@ from typing import Any, Iterable
 import pandas as pd
 from pydantic import ValidationError
 
-from claimcheck.claims import Claim, Claimed, Comparator
-from claimcheck.compare import CompareError, Comparison, compare, display_value, format_value, ordinal
-from claimcheck.evidence import ERROR, MISSING, OK, EvidenceResult, Loader, resolve, with_reading
+from claimcheck.registry.claims import Claim, Claimed, Comparator
+from claimcheck.judge.compare import CompareError, Comparison, compare, display_value, format_value, ordinal
+from claimcheck.judge.evidence import ERROR, MISSING, OK, EvidenceResult, Loader, resolve, with_reading
 
 
 class VerdictName(str, Enum):

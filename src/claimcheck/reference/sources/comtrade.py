@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 import pandas as pd
 import requests
 
-from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
 
 #: Environment variable holding the optional subscription key (never a notebook parameter).
 KEY_ENV = "COMTRADE_API_KEY"
@@ -249,7 +249,7 @@ class Comtrade(Source):
         actually sent, which differ only in ``period``, are in ``frame.attrs["request_urls"]``. No URL
         carries the key, which travels only in the ``Ocp-Apim-Subscription-Key`` header.
         """
-        from claimcheck.http import SourceError, redact
+        from claimcheck.reference.http import SourceError, redact
 
         key = self.api_key()
         headers = {"Accept": "application/json"}

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
 
 OPTIONAL_COLUMNS = ["entity_name"]
 OWID_CODES = {"OWID_WRL": "WLD"}
@@ -196,7 +196,7 @@ class OWID(Source):
         ``frame.attrs["metadata"]`` holds :func:`parse_metadata`'s result (citation, lastUpdated,
         units) for the snapshot's provenance.
         """
-        from claimcheck.http import SourceError
+        from claimcheck.reference.http import SourceError
 
         csv_url, metadata_url = self.urls(spec.query["slug"])
         try:

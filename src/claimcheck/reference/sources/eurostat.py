@@ -30,8 +30,8 @@ from typing import Any, ClassVar
 import pandas as pd
 import requests
 
-from claimcheck.sources._iso import to_iso3
-from claimcheck.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+from claimcheck.reference.sources._iso import to_iso3
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
 
 #: Comext flow codes to tidy measure names and the valuation basis of their values.
 FLOWS = {"1": ("imports", "CIF"), "2": ("exports", "FOB")}
@@ -232,7 +232,7 @@ class Eurostat(Source):
 
     def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
         """Fetch ``spec`` as JSON-stat and return the tidy rows and the request URL."""
-        from claimcheck.http import SourceError
+        from claimcheck.reference.http import SourceError
 
         url, params = self.request(spec.query)
         shown = requests.Request("GET", url, params=params).prepare().url or url

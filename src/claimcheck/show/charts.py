@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from claimcheck.render import VERDICT_COLOURS
+from claimcheck.show.render import VERDICT_COLOURS
 
 _SCALES = [(1e12, "tn"), (1e9, "bn"), (1e6, "m")]
 

@@ -10,12 +10,12 @@ from html import escape
 import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
-from claimcheck import charts
-from claimcheck.compare import display_value
-from claimcheck.compute import select_rows
-from claimcheck.notebook import Context
-from claimcheck.render import VERDICT_COLOURS, table_html
-from claimcheck.verdicts import VERDICT_MEANINGS, Verdict, verdicts_frame
+from claimcheck.show import charts
+from claimcheck.judge.compare import display_value
+from claimcheck.judge.compute import select_rows
+from claimcheck.show.notebook import Context
+from claimcheck.show.render import VERDICT_COLOURS, table_html
+from claimcheck.judge.verdicts import VERDICT_MEANINGS, Verdict, verdicts_frame
 
 
 def badge(verdict: str) -> str:

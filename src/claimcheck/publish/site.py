@@ -8,7 +8,7 @@
 - ``<article>/verdicts.html``, the verdict table (named after ``verdicts.csv``; ``scorecard.html`` is
   the rendered scorecard *notebook*): counts per verdict, a legend, one sortable row per claim, the
   claims changed since the previous run, and the run's date and data versions;
-- ``<article>/claimreview.jsonld`` (see ``claimcheck.claimreview``);
+- ``<article>/claimreview.jsonld`` (see ``claimcheck.publish.claimreview``);
 - ``index.html`` over every article built so far.
 
 Every text that comes from data passes through ``html.escape``; links are written only for
@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from claimcheck import claimreview, history
-from claimcheck.articles import Article, load_article
-from claimcheck.render import VERDICT_COLOURS, highlight_article
-from claimcheck.snapshots import stored_versions
-from claimcheck.verdicts import VERDICT_MEANINGS, VERDICTS
+from claimcheck.publish import claimreview
+from claimcheck.publish import history
+from claimcheck.registry.articles import Article, load_article
+from claimcheck.show.render import VERDICT_COLOURS, highlight_article
+from claimcheck.reference.snapshots import stored_versions
+from claimcheck.judge.verdicts import VERDICT_MEANINGS, VERDICTS
 
 ARTICLE_PAGE = "index.html"
 VERDICTS_PAGE = "verdicts.html"
@@ -469,7 +470,7 @@ def build_article(folder: Path, article: Article) -> list[Path]:
 
 def write_index(build_dir: Path) -> Path:
     """``index.html`` over every article folder of ``build_dir`` that has an article page."""
-    from claimcheck.articles import ArticleError, list_articles
+    from claimcheck.registry.articles import ArticleError, list_articles
 
     entries = []
     for article_id in list_articles():
