@@ -6,7 +6,10 @@ import io
 import json
 import multiprocessing
 import os
+import subprocess
+import sys
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
@@ -16,14 +19,24 @@ from claimcheck.batch import runner
 from claimcheck.batch.runner import Job, execute, run_jobs
 
 
-def kernel_pids() -> set[int]:
-    """Every running ipykernel on this machine."""
+BATCH_TAG = "CLAIMCHECK_TEST_BATCH"  # an environment variable every process of one test's batch inherits
+
+
+def kernel_pids(tag: str | None = None) -> set[int]:
+    """Running ipykernels; with ``tag``, only those started with ``BATCH_TAG=<tag>`` in their environment.
+
+    The machine is shared: other users' kernels (a JupyterLab, another test suite) come and go at
+    any time, so a test counts only the processes its own batch started, found by the tag they
+    inherit however they were reparented.
+    """
     pids = set()
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and b"ipykernel_launcher" in (entry / "cmdline").read_bytes():
+            if not entry.name.isdigit() or b"ipykernel_launcher" not in (entry / "cmdline").read_bytes():
+                continue
+            if tag is None or f"{BATCH_TAG}={tag}".encode() in (entry / "environ").read_bytes().split(b"\0"):
                 pids.add(int(entry.name))
-        except OSError:  # the process ended meanwhile
+        except OSError:  # the process ended meanwhile, or is not ours to read
             continue
     return pids
 
@@ -77,25 +90,41 @@ def test_a_dead_kernel_started_ahead_is_replaced_and_its_files_removed(pid_noteb
     assert not list(sockets.parent.glob(f"{sockets.name}-*"))
 
 
-def test_start_next_leaves_a_kernel_for_the_next_notebook(pid_notebooks, tmp_path):
+def test_start_next_leaves_a_kernel_for_the_next_notebook(pid_notebooks, tmp_path, monkeypatch):
+    tag = uuid.uuid4().hex
+    monkeypatch.setenv(BATCH_TAG, tag)
     try:
         assert execute(job("one", tmp_path), start_next=True).ok
         ahead = runner._spare.provisioner.pid
-        assert ahead in kernel_pids()
+        assert ahead in kernel_pids(tag)  # the tag finds a batch's kernels
         assert execute(job("two", tmp_path)).ok
         assert int((tmp_path / "two.pid").read_text()) == ahead
     finally:
         runner._discard_spare()
 
 
-def test_no_kernel_outlives_a_batch(pid_notebooks, tmp_path):
-    before = kernel_pids()
-    outcomes = run_jobs([job(name, tmp_path) for name in ("one", "two", "three")], workers=2,
-                        progress=open(os.devnull, "w"))
-    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
-    pids = {name: int((tmp_path / f"{name}.pid").read_text()) for name in ("one", "two", "three")}
-    assert len(set(pids.values())) == 3, json.dumps(pids)  # a fresh kernel for every notebook
-    assert kernel_pids() <= before
+def test_no_kernel_outlives_a_batch(pid_notebooks, tmp_path, monkeypatch):
+    tag = uuid.uuid4().hex
+    monkeypatch.setenv(BATCH_TAG, tag)
+    foreign = []
+
+    def someone_elses_kernel():  # started while the batch runs, by another user of the machine
+        env = {k: v for k, v in os.environ.items() if k != BATCH_TAG}
+        foreign.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "ipykernel_launcher"],
+                                        env=env))
+
+    try:
+        outcomes = run_jobs([job(name, tmp_path) for name in ("one", "two", "three")], workers=2,
+                            progress=open(os.devnull, "w"), meanwhile=someone_elses_kernel)
+        assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+        pids = {name: int((tmp_path / f"{name}.pid").read_text()) for name in ("one", "two", "three")}
+        assert len(set(pids.values())) == 3, json.dumps(pids)  # a fresh kernel for every notebook
+        assert foreign[0].pid in kernel_pids() and foreign[0].pid not in kernel_pids(tag)
+        assert not kernel_pids(tag)
+    finally:
+        for process in foreign:
+            process.kill()
+            process.wait()
 
 
 def test_work_meanwhile_waits_for_a_worker_to_run_out_of_notebooks(pid_notebooks, tmp_path):
