@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from browser import browser  # noqa: F401 (the headless Chromium fixture, shared by the page tests)
+
 REPO = Path(__file__).resolve().parents[1]
 
 

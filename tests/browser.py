@@ -1,0 +1,97 @@
+"""Debian's headless Chromium for tests: the DOM of a file:// page after its scripts ran, and whether any did.
+
+A test puts ``hostile("title")`` (or ``HOSTILE_IMG``-style payloads) into data, renders its pages, and
+asks ``browser.scripts_ran(page)``: each payload that executes writes its label into a marker element
+of the DOM, so an empty list means no script from data ran. The ``browser`` fixture (re-exported by
+conftest.py) skips, saying why, only when ``/usr/bin/chromium`` is missing and cannot be installed
+(``.ci/run`` installs it with apt-get).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+MARKER_ID = "cc-script-ran"
+_RAN = re.compile(r'data-cc-ran="([^"]*)"')
+
+
+def _mark(label: str) -> str:
+    """JavaScript that records ``label`` on <html data-cc-ran> and in a marker element, so the DOM dump shows it."""
+    return (
+        "(function(){var h=document.documentElement;"
+        f"h.setAttribute('data-cc-ran',(h.getAttribute('data-cc-ran')||'')+'{label};');"
+        f"var m=document.createElement('i');m.id='{MARKER_ID}';m.textContent='{label}';"
+        "(document.body||h).appendChild(m);})()"
+    )
+
+
+def hostile(label: str) -> str:
+    """A text holding three script payloads, reported as ``label:script``, ``label:img`` and ``label:svg`` if they run."""
+    return (
+        f"{label} <script>{_mark(label + ':script')}</script>"
+        f"<img src=x onerror=\"{_mark(label + ':img')}\">"
+        f"<svg onload=\"{_mark(label + ':svg')}\"></svg> \"quoted\" & 'apostrophe' </textarea></title>--> ]]>"
+    )
+
+
+class Browser:
+    """Runs ``chromium --headless --dump-dom`` with a fresh profile folder for every page."""
+
+    def __init__(self, executable: Path = CHROMIUM, timeout: float = 60.0) -> None:
+        self.executable = executable
+        self.timeout = timeout
+
+    def dump_dom(self, page: Path) -> str:
+        """The serialised DOM of ``page`` (a file) after it loaded and its scripts ran."""
+        with tempfile.TemporaryDirectory(prefix="cc-chromium-") as profile:
+            done = subprocess.run(
+                [str(self.executable), *FLAGS, f"--user-data-dir={profile}", "--dump-dom",
+                 Path(page).resolve().as_uri()],
+                capture_output=True, text=True, timeout=self.timeout,
+            )
+        if done.returncode != 0 or "<html" not in done.stdout.lower():
+            raise RuntimeError(f"chromium could not load {page} (exit {done.returncode}): {done.stderr[-2000:]}")
+        return done.stdout
+
+    def scripts_ran(self, page: Path) -> list[str]:
+        """The labels (``title:script``…) of every ``hostile`` payload that executed in ``page`` (empty: none ran)."""
+        dom = self.dump_dom(page)
+        labels = [label for found in _RAN.findall(dom) for label in found.split(";") if label]
+        labels += re.findall(rf'id="{MARKER_ID}"[^>]*>([^<]*)<', dom)
+        return sorted(set(labels))
+
+
+def chromium_or_reason() -> tuple[Path | None, str]:
+    """The Chromium executable, or None and why it is unavailable."""
+    if CHROMIUM.exists():
+        return CHROMIUM, ""
+    found = shutil.which("chromium")
+    if found:
+        return Path(found), ""
+    return None, f"{CHROMIUM} is not installed and could not be (run .ci/run as root, or: apt-get install -y chromium)"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    """A headless Chromium; skips with the reason only when Chromium is not installed."""
+    executable, reason = chromium_or_reason()
+    if executable is None:
+        pytest.skip(reason)
+    return Browser(executable)
