@@ -21,9 +21,9 @@ from claimcheck.reference.snapshots import (
     refresh,
     render_csv,
     snapshot_paths,
-    sources_table,
     write_snapshot,
 )
+from claimcheck.reference.commands import sources_table
 from conftest import REPO, Reply, shared_dir
 
 WB_PATH = "/v2/country/all/indicator/NY.GDP.MKTP.CD"
@@ -263,7 +263,19 @@ def test_cli_refresh_failure_exits_1_and_keeps_the_snapshot(world_bank_replay, a
 
 def test_cli_refresh_of_an_undeclared_snapshot_says_it_cannot(data_copy, capsys):
     assert cli.main(["refresh", "--source", "worldbank", "--snapshot", "no_such"]) == 1
-    assert "no refreshable snapshot 'no_such'" in capsys.readouterr().out
+    assert "the worldbank catalogue has no snapshot 'no_such'" in capsys.readouterr().out
+
+
+def test_cli_refresh_of_a_misspelt_snapshot_suggests_the_nearest(data_copy, capsys):
+    assert cli.main(["refresh", "--source", "worldbank", "--snapshot", "gdp_curent_usd"]) == 1
+    assert "did you mean 'gdp_current_usd'?" in capsys.readouterr().out
+
+
+def test_cli_refresh_of_a_transcription_without_a_query_says_it_cannot(data_copy, capsys):
+    before = snapshot_paths("imf", "dots_china_belgium_annual")[0].read_bytes()
+    assert cli.main(["refresh", "--source", "imf", "--snapshot", "dots_china_belgium_annual"]) == 1
+    assert "is a transcription with no query" in capsys.readouterr().out
+    assert snapshot_paths("imf", "dots_china_belgium_annual")[0].read_bytes() == before
 
 
 def test_cli_refresh_of_an_unknown_source_lists_the_known_ones(data_copy, capsys):

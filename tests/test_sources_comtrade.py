@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from claimcheck.reference import catalogue
 from claimcheck.reference.http import SourceError, redact
 from claimcheck.reference.sources import get_source
 from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec
@@ -104,13 +105,13 @@ def test_a_non_empty_error_string_is_an_error(samples):
 
 
 def test_monthly_periods_are_split_into_requests_of_at_most_twelve():
-    periods = Comtrade.periods(Comtrade.snapshots["china_belgium_monthly"].query)
+    periods = Comtrade.periods(catalogue.entry("comtrade", "china_belgium_monthly").query)
     assert periods == monthly_periods("2021-01", "2022-12")
     assert len(periods) == 24 and periods[0] == "202101" and periods[-1] == "202212"
 
 
 def test_the_declared_snapshot_asks_for_china_belgium_monthly_totals():
-    spec = get_source("comtrade").snapshots["china_belgium_monthly"]
+    spec = catalogue.entry("comtrade", "china_belgium_monthly")
     params = Comtrade.request_params(spec.query, ["202101"])
     assert params["reporterCode"] == "156" and params["partnerCode"] == "56"
     assert params["flowCode"] == "M,X" and params["cmdCode"] == "TOTAL"
@@ -156,7 +157,7 @@ def test_fetch_of_the_declared_snapshot_sends_two_yearly_requests_and_refuses_an
     # The first year gets the real data body, the second the real empty one.
     replay.script("/public/v1/preview/C/M/HS", Reply.file(samples / DATA), Reply.file(samples / EMPTY))
     with pytest.raises(SourceError, match="no rows"):
-        Comtrade().fetch(Comtrade.snapshots["china_belgium_monthly"], http)
+        Comtrade().fetch(catalogue.entry("comtrade", "china_belgium_monthly"), http)
     requests = replay.requests_to("/public/v1/preview/C/M/HS")
     periods = [parse_qs(r.query)["period"][0] for r in requests]
     assert periods == [",".join(monthly_periods(f"{y}-01", f"{y}-12")) for y in (2021, 2022)]
@@ -170,6 +171,6 @@ def test_fetch_refuses_duplicate_rows_across_requests_naming_the_whole_query(sam
     # The same real body served for both years gives the same rows twice.
     replay.script("/public/v1/preview/C/M/HS", Reply.file(samples / DATA))
     with pytest.raises(SourceError, match="duplicate") as caught:
-        Comtrade().fetch(Comtrade.snapshots["china_belgium_monthly"], http)
+        Comtrade().fetch(catalogue.entry("comtrade", "china_belgium_monthly"), http)
     query = parse_qs(caught.value.url.split("?", 1)[1])
     assert query["period"] == [",".join(monthly_periods("2021-01", "2022-12"))]

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 import pytest
 from conftest import Reply
 
+from claimcheck.reference import catalogue
 from claimcheck.reference.http import SourceError
 from claimcheck.reference.sources import get_source
 from claimcheck.reference.sources.base import TIDY_COLUMNS
@@ -103,7 +104,7 @@ def test_a_dataset_without_values_is_an_error_for_a_refresh(samples):
 
 
 def test_the_declared_snapshot_asks_for_belgium_china_monthly_values():
-    url, params = Eurostat.request(get_source("eurostat").snapshots["belgium_china_monthly"].query)
+    url, params = Eurostat.request(catalogue.entry("eurostat", "belgium_china_monthly").query)
     assert url.endswith("/data/DS-045409")
     assert ("reporter", "BE") in params and ("partner", "CN") in params
     assert ("flow", "1") in params and ("flow", "2") in params
@@ -112,7 +113,7 @@ def test_the_declared_snapshot_asks_for_belgium_china_monthly_values():
 def test_fetch_sends_the_filters_and_parses_the_replayed_body(samples, replay, http):
     path = API_PATH + "/data/DS-045409"
     replay.script(path, Reply.file(samples / DATA))
-    frame, url = Eurostat().fetch(Eurostat.snapshots["belgium_china_monthly"], http)
+    frame, url = Eurostat().fetch(catalogue.entry("eurostat", "belgium_china_monthly"), http)
     (request,) = replay.requests_to(path)
     query = parse_qs(request.query)
     assert query["reporter"] == ["BE"] and query["partner"] == ["CN"] and query["product"] == ["TOTAL"]
@@ -125,7 +126,7 @@ def test_fetch_sends_the_filters_and_parses_the_replayed_body(samples, replay, h
 def test_fetch_turns_a_413_into_an_error_that_says_what_to_do(samples, replay, http):
     replay.script(API_PATH + "/data/DS-045409", Reply.file(samples / TOO_BIG, status=413))
     with pytest.raises(SourceError) as caught:
-        Eurostat().fetch(Eurostat.snapshots["belgium_china_monthly"], http)
+        Eurostat().fetch(catalogue.entry("eurostat", "belgium_china_monthly"), http)
     assert caught.value.status == 413
     assert "EXTRACTION_TOO_BIG" in str(caught.value) and "narrow the filters" in str(caught.value)
 
@@ -133,4 +134,4 @@ def test_fetch_turns_a_413_into_an_error_that_says_what_to_do(samples, replay, h
 def test_fetch_turns_a_404_into_an_error_naming_the_dataset(samples, replay, http):
     replay.script(API_PATH + "/data/DS-045409", Reply.file(samples / NOT_FOUND, status=404))
     with pytest.raises(SourceError, match="ERR_NOT_FOUND_4: DS-999999"):
-        Eurostat().fetch(Eurostat.snapshots["belgium_china_monthly"], http)
+        Eurostat().fetch(catalogue.entry("eurostat", "belgium_china_monthly"), http)

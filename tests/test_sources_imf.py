@@ -8,6 +8,7 @@ import json
 import pytest
 from conftest import Reply
 
+from claimcheck.reference import catalogue
 from claimcheck.reference.http import SourceError, redact
 from claimcheck.reference.sources import get_source
 from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec
@@ -31,7 +32,7 @@ RECORDED_SPEC = SnapshotSpec(
     name="recorded",
     dataset="IMF.STA/IMTS",
     description="the query of the recorded response",
-    query={"keys": ["USA.XG_FOB_USD.G001+G998.A"], "start": "2023", "end": "2025"},
+    query={"key": "USA.XG_FOB_USD.G001+G998.A", "start": "2023", "end": "2025"},
 )
 DATA_PATH = "/external/sdmx/3.0/data/dataflow/IMF.STA/IMTS/+/"
 
@@ -128,11 +129,11 @@ def test_periods_are_normalised_to_year_or_year_month(text, period):
     assert normalise_period(text) == period
 
 
-def test_declared_snapshots_include_the_transcribed_dots_one():
-    snapshots = get_source("imf").snapshots
-    assert snapshots["imts_china_belgium_monthly"].query["keys"] == ["CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"]
-    assert snapshots["imts_china_belgium_annual"].dataset == "IMF.STA/IMTS (annual)"
-    assert "dots_china_belgium_annual" not in snapshots  # the transcription is never overwritten
+def test_the_catalogue_declares_the_transcribed_dots_entry_without_a_query():
+    assert catalogue.entry("imf", "imts_china_belgium_monthly").query["key"] == "CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"
+    assert catalogue.entry("imf", "imts_china_belgium_annual").dataset == "IMF.STA/IMTS"
+    dots = catalogue.entry("imf", "dots_china_belgium_annual")
+    assert not dots.refreshable  # the transcription is never overwritten
 
 
 def test_fetch_replays_the_recorded_request_and_reads_plain_dollars(samples, replay, http):
@@ -151,7 +152,7 @@ def test_fetch_of_the_monthly_snapshot_turns_the_empty_204_into_an_error(replay,
     path = DATA_PATH + "CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"
     replay.script(path, Reply(204, b""))
     with pytest.raises(SourceError) as caught:
-        IMF().fetch(IMF.snapshots["imts_china_belgium_monthly"], http)
+        IMF().fetch(catalogue.entry("imf", "imts_china_belgium_monthly"), http)
     assert "empty response (HTTP 204)" in str(caught.value)
     (request,) = replay.requests_to(path)
     assert "ge:2021-01-01+le:2022-12-31" in request.query
@@ -169,7 +170,7 @@ def test_fetch_reports_the_legacy_500_body(samples, replay, http):
 def test_fetch_of_the_annual_snapshot_asks_for_both_reporters_in_one_request(samples, replay, http):
     path = DATA_PATH + "CHN+BEL.XG_FOB_USD+MG_CIF_USD.BEL+CHN+G001.A"
     replay.script(path, Reply.file(samples / IMTS_XML, content_type="application/xml"))
-    frame, url = IMF().fetch(IMF.snapshots["imts_china_belgium_annual"], http)
+    frame, url = IMF().fetch(catalogue.entry("imf", "imts_china_belgium_annual"), http)
     (request,) = replay.requests
     assert request.path == path
     assert request.query.startswith("c%5BTIME_PERIOD%5D=ge:1997-01-01&")  # no upper bound: up to the latest year

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 import pytest
 from conftest import Reply
 
+from claimcheck.reference import catalogue
 from claimcheck.reference.http import SourceError
 from claimcheck.reference.sources import get_source
 from claimcheck.reference.sources.base import TIDY_COLUMNS
@@ -109,7 +110,7 @@ def test_metadata_without_columns_is_refused(samples):
 
 
 def test_the_declared_snapshot_is_the_net_zero_targets_chart():
-    spec = get_source("owid").snapshots["net_zero_targets"]
+    spec = catalogue.entry("owid", "net_zero_targets")
     csv_url, metadata_url = OWID.urls(spec.query["slug"])
     assert csv_url.endswith("/grapher/net-zero-targets.csv?v=1&csvType=full&useColumnShortNames=false")
     assert "/grapher/net-zero-targets.metadata.json?" in metadata_url
@@ -118,7 +119,7 @@ def test_the_declared_snapshot_is_the_net_zero_targets_chart():
 def test_fetch_downloads_csv_and_metadata_and_keeps_the_metadata(samples, replay, http):
     replay.script("/grapher/net-zero-targets.csv", Reply.file(samples / f"{ENERGY}.csv", content_type="text/csv"))
     replay.script("/grapher/net-zero-targets.metadata.json", Reply.file(samples / f"{ENERGY}.metadata.json"))
-    frame, url = OWID().fetch(OWID.snapshots["net_zero_targets"], http)
+    frame, url = OWID().fetch(catalogue.entry("owid", "net_zero_targets"), http)
     (request,) = replay.requests_to("/grapher/net-zero-targets.csv")
     assert parse_qs(request.query) == {"v": ["1"], "csvType": ["full"], "useColumnShortNames": ["false"]}
     assert url == replay.url + "/grapher/net-zero-targets.csv?" + request.query
@@ -132,10 +133,10 @@ def test_fetch_refuses_an_html_answer(samples, api_samples, replay, http):
     replay.script("/grapher/net-zero-targets.csv", Reply.file(page, content_type="text/html"))
     replay.script("/grapher/net-zero-targets.metadata.json", Reply.file(samples / f"{OIL}.metadata.json"))
     with pytest.raises(SourceError, match="HTML page instead of a CSV"):
-        OWID().fetch(OWID.snapshots["net_zero_targets"], http)
+        OWID().fetch(catalogue.entry("owid", "net_zero_targets"), http)
 
 
 def test_fetch_reports_a_missing_chart(replay, http):
     with pytest.raises(SourceError) as caught:  # the replay server answers unscripted paths with 404
-        OWID().fetch(OWID.snapshots["net_zero_targets"], http)
+        OWID().fetch(catalogue.entry("owid", "net_zero_targets"), http)
     assert caught.value.status == 404 and str(caught.value).startswith("OWID: ")

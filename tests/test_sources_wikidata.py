@@ -10,13 +10,12 @@ from urllib.parse import parse_qs
 import pytest
 from conftest import Reply
 
+from claimcheck.reference import catalogue
 from claimcheck.reference.http import SourceError
 from claimcheck.reference.sources import get_source
 from claimcheck.reference.snapshots import validate_frame
 from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec
 from claimcheck.reference.sources.wikidata import (
-    BELGIUM_CHINA_RELATIONS,
-    CITY_COUNTRIES,
     Wikidata,
     check_sparql,
     check_sparql_rows,
@@ -102,10 +101,14 @@ def test_no_bindings_is_an_error_for_a_refresh(samples):
     assert check_sparql_rows(body) == "no rows: the SPARQL query matched nothing"
 
 
+BELGIUM_CHINA_RELATIONS = catalogue.entry("wikidata", "belgium_china_relations").query["sparql_text"]
+CITY_COUNTRIES = catalogue.entry("wikidata", "city_countries").query["sparql_text"]
+
+
 def test_the_relations_query_asks_for_belgium_china_start_dates():
     for needle in ("wd:Q31", "wd:Q148", "p:P530", "pq:P580", "wdt:P571", "wd:Q15221623", "DeprecatedRank"):
         assert needle in BELGIUM_CHINA_RELATIONS
-    assert get_source("wikidata").snapshots["belgium_china_relations"].query["sparql"] == BELGIUM_CHINA_RELATIONS
+    assert catalogue.entry("wikidata", "belgium_china_relations").query["sparql"] == "wikidata/belgium_china_relations.rq"
 
 
 def test_the_cities_query_asks_for_the_country_of_three_cities():
@@ -118,8 +121,8 @@ def test_fetch_sends_the_query_as_json_request_and_maps_the_replayed_result(samp
         name="films",
         dataset="test",
         description="the recorded film result mapped like city_countries",
-        query={"sparql": "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "entity": "director",
-               "partner": "countryOfOrigin", "measures": ["countryOfOrigin", "publicationDate"]},
+        query={"sparql_text": "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "columns": {"entity": "director",
+               "partner": "countryOfOrigin", "measures": ["countryOfOrigin", "publicationDate"]}},
     )
     replay.script("/sparql", Reply.file(samples / OPTIONAL, content_type="application/sparql-results+json"))
     frame, url = Wikidata().fetch(spec, http)
@@ -140,7 +143,7 @@ def test_fetch_sends_the_query_as_json_request_and_maps_the_replayed_result(samp
 def test_fetch_of_relations_refuses_a_result_without_its_variables(samples, replay, http):
     replay.script("/sparql", Reply.file(samples / MULTI))
     with pytest.raises(SourceError, match="none had a value"):
-        Wikidata().fetch(Wikidata.snapshots["belgium_china_relations"], http)
+        Wikidata().fetch(catalogue.entry("wikidata", "belgium_china_relations"), http)
     (request,) = replay.requests_to("/sparql")
     assert parse_qs(request.query)["query"] == [BELGIUM_CHINA_RELATIONS]
 
@@ -148,7 +151,7 @@ def test_fetch_of_relations_refuses_a_result_without_its_variables(samples, repl
 def test_fetch_of_cities_names_the_cities_it_did_not_find(samples, replay, http):
     replay.script("/sparql", Reply.file(samples / MULTI))
     with pytest.raises(SourceError, match="no result for name Tilburg, Lyon, Duisburg"):
-        Wikidata().fetch(Wikidata.snapshots["city_countries"], http)
+        Wikidata().fetch(catalogue.entry("wikidata", "city_countries"), http)
 
 
 def test_fetch_of_an_empty_result_says_no_rows(samples, replay, http):
@@ -156,4 +159,4 @@ def test_fetch_of_an_empty_result_says_no_rows(samples, replay, http):
     body["results"]["bindings"] = []  # derived from the real result
     replay.script("/sparql", Reply(200, json.dumps(body).encode(), {"Content-Type": "application/json"}))
     with pytest.raises(SourceError, match="no rows"):
-        Wikidata().fetch(Wikidata.snapshots["city_countries"], http)
+        Wikidata().fetch(catalogue.entry("wikidata", "city_countries"), http)

@@ -6,11 +6,12 @@ import json
 
 import pytest
 
+from claimcheck.reference import catalogue
 from claimcheck.reference.http import HttpClient, SourceError
 from claimcheck.reference.snapshots import load_snapshot
 from claimcheck.reference.sources import get_source
 from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec
-from claimcheck.reference.sources.worldbank import AGGREGATE_CODES, GDP_CURRENT_USD, error_message, parse_indicator_page
+from claimcheck.reference.sources.worldbank import AGGREGATE_CODES, error_message, parse_indicator_page
 from conftest import Reply
 
 INDICATOR_PATH = "/v2/country/all/indicator/NY.GDP.MKTP.CD"
@@ -89,7 +90,7 @@ def test_the_seeded_snapshot_holds_the_rows_the_shared_readme_quotes():
 @pytest.mark.network
 def test_live_world_bank_api_returns_gdp_for_china_and_the_united_states():
     spec = SnapshotSpec("live", "NY.GDP.MKTP.CD", "live check",
-                        {**GDP_CURRENT_USD.query, "countries": "CHN;USA", "date": "2021:2022"})  # fmt: skip
+                        {**catalogue.entry("worldbank", "gdp_current_usd").query, "countries": "CHN;USA", "date": "2021:2022"})  # fmt: skip
     with HttpClient() as http:
         frame, url = get_source("worldbank").fetch(spec, http)
     assert url.startswith("https://api.worldbank.org/v2/country/CHN;USA/indicator/NY.GDP.MKTP.CD")

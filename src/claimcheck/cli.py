@@ -41,14 +41,14 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def _cmd_sources(args: argparse.Namespace) -> int:
-    from claimcheck.reference.snapshots import sources_table
+    from claimcheck.reference.commands import sources_table
 
     print(sources_table().to_string(index=False))
     return 0
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from claimcheck.reference.snapshots import refresh_command
+    from claimcheck.reference.commands import refresh_command
 
     return refresh_command(source=args.source, snapshot=args.snapshot, everything=args.all)
 

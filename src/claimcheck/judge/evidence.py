@@ -155,7 +155,7 @@ def _select_text(select: dict[str, str | list[str]]) -> str:
 
 
 def default_label(spec: Evidence, documents: dict[str, Any] | None = None) -> str:
-    """A label for an evidence without one: ``imf dots_china_belgium (entity=CHN)``, a document's publisher."""
+    """A label for an evidence without one: ``imf trade_annual (entity=XYZ)``, a document's publisher."""
     if spec.label:
         return spec.label
     if isinstance(spec, DatasetEvidence):

@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from claimcheck import paths
 from claimcheck.reference.http import HttpClient
-from claimcheck.reference.snapshots import SnapshotInvalid, SnapshotMissing, describe_origin
-from claimcheck.reference.sources.base import Provenance
+from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
+from claimcheck.reference.sources.base import Provenance, describe_origin
 from claimcheck.registry.yamltext import load_yaml
 
 

@@ -23,9 +23,11 @@ import pandas as pd
 import yaml
 
 from claimcheck import paths
-from claimcheck.reference.http import HttpClient, SourceError, redact
-from claimcheck.reference.sources import SOURCE_MODULES, get_source
-from claimcheck.reference.sources.base import TIDY_COLUMNS, Provenance
+from claimcheck.reference import catalogue
+from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
+from claimcheck.reference.http import HttpClient, redact
+from claimcheck.reference.sources import get_source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, Provenance, describe_origin
 from claimcheck.registry.yamltext import load_yaml
 
 OPTIONAL_COLUMNS = ["entity_name", "partner_name", "aggregate", "basis"]
@@ -39,20 +41,10 @@ META_ORDER = [
     "licence", "licence_url", "sha256", "rows", "columns",
 ]  # fmt: skip
 
-DOCUMENTS_FOLDER = "documents"  # the documents registry lives beside the snapshots, in its own format
-
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 Mode = Literal["offline", "refresh", "auto"]
-
-
-class SnapshotMissing(LookupError):
-    """No stored snapshot of that name; the message says how to fetch it."""
-
-
-class SnapshotInvalid(ValueError):
-    """A snapshot that fails validation or its checksum; the message says what to do."""
 
 
 @dataclass
@@ -139,17 +131,6 @@ def _provenance(source: str, name: str, meta: dict[str, Any]) -> Provenance:
         snapshot=f"reference/{source}/{name}.csv",
         sha256=meta["sha256"],
     )
-
-
-def describe_origin(origin: Any) -> str | None:
-    """One line from a sidecar's ``transcribed_from`` mapping: ``repo @ commit: path, path``."""
-    if not origin:
-        return None
-    if not isinstance(origin, dict):
-        return str(origin)
-    files = ", ".join(f["path"] if isinstance(f, dict) else str(f) for f in origin.get("files", []))
-    head = " @ ".join(str(origin[k]) for k in ("repository", "commit") if origin.get(k))
-    return ": ".join(part for part in (head or origin.get("description", ""), files) if part)
 
 
 # --------------------------------------------------------------------------------------------- write
@@ -281,15 +262,16 @@ _refreshed: set[tuple[str, str]] = set()
 
 
 def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None) -> Snapshot:
-    """Fetch a declared snapshot live, validate it and replace the stored one; raise on any failure."""
-    source = get_source(source_name)
-    spec = source.snapshots.get(snapshot_name)
-    if spec is None:
-        declared = ", ".join(sorted(source.snapshots)) or "none"
+    """Fetch a catalogue entry live, validate it and replace the stored snapshot; raise on any failure."""
+    try:
+        spec = catalogue.entry(source_name, snapshot_name)
+    except catalogue.CatalogueError as exc:
+        raise SnapshotMissing(str(exc)) from None
+    if not spec.refreshable:
         raise SnapshotMissing(
-            f"{source_name} declares no refreshable snapshot {snapshot_name!r} (declared: {declared}); "
-            "a transcribed snapshot without an API query cannot be refreshed"
+            f"{source_name}/{snapshot_name} is a transcription with no query in {spec.file}; it cannot be refreshed"
         )
+    source = get_source(source_name)
     own_client = http is None
     http = http or HttpClient()
     try:
@@ -298,14 +280,17 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
         if own_client:
             http.close()
     _refuse_lost_series(source_name, snapshot_name, frame)
+    query = {k: v for k, v in spec.query.items() if not k.endswith("_text")}  # file names, not their text
     meta = {
         "dataset": spec.dataset,
-        "description": spec.description,
-        "query": dict(spec.query) or None,
+        "title": spec.title,
+        "description": spec.used_for,
+        "query": query,
         "url": redact(url),
         "method": "api",
         "retrieved_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "licence": source.licence,
+        "licence": spec.licence,
+        "licence_url": spec.licence_url,
     }
     write_snapshot(source_name, snapshot_name, frame, meta)
     _refreshed.add((source_name, snapshot_name))
@@ -315,7 +300,7 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
 def _refuse_lost_series(source: str, name: str, frame: pd.DataFrame) -> None:
     """A refresh may revise values and add series, never silently drop one the stored snapshot has.
 
-    (The seeded IMF DOTS file, for instance, holds Belgium-Luxembourg 1960-1996, which IMTS does not serve.)
+    (A transcription may hold series, such as retired country codes, that the API no longer serves.)
     """
     try:
         stored = load_snapshot(source, name).frame
@@ -347,10 +332,10 @@ def get_snapshot(source: str, name: str, mode: Mode = "offline", http: HttpClien
 
 
 def _declares(source: str, name: str) -> bool:
-    """Whether ``source`` can fetch snapshot ``name`` (transcribed-only snapshots it cannot)."""
+    """Whether the catalogue has a query for ``source/name`` (a transcription it cannot fetch)."""
     try:
-        return name in get_source(source).snapshots
-    except KeyError:
+        return catalogue.entry(source, name).refreshable
+    except catalogue.CatalogueError:
         return False
 
 
@@ -359,37 +344,7 @@ def forget_refreshes() -> None:
     _refreshed.clear()
 
 
-# ----------------------------------------------------------------------------------------------- CLI
-
-
-def sources_table() -> pd.DataFrame:
-    """Every snapshot on disk or declared by a source: method, date, rows, whether refreshable, status, title."""
-    rows = []
-    names = sorted(set(SOURCE_MODULES) | _folders_on_disk())
-    for source_name in names:
-        if source_name == DOCUMENTS_FOLDER:
-            rows.append(_documents_row())
-            continue
-        declared, problem = _declared_snapshots(source_name)
-        stored = _stored_snapshots(source_name)
-        for snapshot in sorted(set(declared) | stored):
-            rows.append(_table_row(source_name, snapshot, declared, problem))
-    columns = ["source", "snapshot", "method", "date", "rows", "refreshable", "status", "title"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _documents_row() -> dict[str, Any]:
-    from claimcheck.reference.documents import load_documents, registry_paths  # documents imports this module
-
-    _, sidecar = registry_paths()
-    meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
-    try:
-        status = f"ok ({len(load_documents())} documents)"
-    except (SnapshotInvalid, SnapshotMissing, ValueError) as exc:
-        status = _short_status(exc)
-    return {"source": DOCUMENTS_FOLDER, "snapshot": "documents", "method": meta.get("method", ""),
-            "date": sidecar_date(meta), "rows": meta.get("rows", 0), "refreshable": "no",
-            "status": status, "title": meta.get("title", "")}  # fmt: skip
+# ------------------------------------------------------------------------------------------ versions
 
 
 def sidecar_date(meta: dict[str, Any]) -> str:
@@ -418,86 +373,3 @@ def stored_versions() -> dict[str, dict[str, Any]]:
             **({"problem": meta["problem"]} if "problem" in meta else {}),
         }
     return versions
-
-
-def _short_status(exc: Exception) -> str:
-    text = str(exc).split(";")[0]
-    return "invalid: " + (text if len(text) <= 90 else text[:89] + "…")
-
-
-def _folders_on_disk() -> set[str]:
-    root = paths.reference_dir()
-    return {p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*.meta.yaml"))} if root.exists() else set()
-
-
-def _stored_snapshots(source: str) -> set[str]:
-    folder = paths.reference_dir() / source
-    return {p.name.removesuffix(".meta.yaml") for p in folder.glob("*.meta.yaml")} if folder.exists() else set()
-
-
-def _declared_snapshots(source: str) -> tuple[dict, str | None]:
-    if source not in SOURCE_MODULES:
-        return {}, None
-    try:
-        return dict(get_source(source).snapshots), None
-    except Exception as exc:  # one broken source module must not hide the others
-        return {}, f"source module unavailable ({type(exc).__name__}: {exc})"
-
-
-def _table_row(source: str, snapshot: str, declared: dict, problem: str | None) -> dict[str, Any]:
-    spec = declared.get(snapshot)
-    row = {"source": source, "snapshot": snapshot, "refreshable": "yes" if spec else "no"}
-    _, meta_path = snapshot_paths(source, snapshot)
-    if not meta_path.exists():
-        return {**row, "method": "missing offline", "date": "", "rows": 0, "status": "missing offline",
-                "title": spec.description if spec else ""}  # fmt: skip
-    try:
-        snap = load_snapshot(source, snapshot)
-        meta, status = snap.meta, "ok"
-    except (SnapshotInvalid, SnapshotMissing) as exc:
-        meta, status = load_yaml(meta_path.read_text(encoding="utf-8")) or {}, _short_status(exc)
-    title = meta.get("title") or meta.get("description") or (spec.description if spec else "")
-    if problem and status == "ok":
-        status = problem
-    return {**row, "method": meta.get("method", ""), "date": sidecar_date(meta), "rows": meta.get("rows", 0),
-            "status": status, "title": title}  # fmt: skip
-
-
-def refresh_command(source: str | None, snapshot: str | None, everything: bool) -> int:
-    """``claimcheck refresh``: refresh the chosen snapshots, print one line each; 1 if any failed."""
-    if everything and snapshot:
-        print("refresh: --snapshot needs --source, not --all")
-        return 1
-    if not everything and source not in SOURCE_MODULES:
-        print(f"refresh: unknown source {source!r}; known: {', '.join(sorted(SOURCE_MODULES))}")
-        return 1
-    failed = 0
-    with HttpClient() as http:
-        for name in sorted(SOURCE_MODULES) if everything else [source]:
-            declared, problem = _declared_snapshots(name)
-            if problem:
-                failed += 1
-                print(f"{name}: FAILED, {problem}")
-                continue
-            if snapshot and snapshot not in declared:
-                failed += 1
-                known = ", ".join(sorted(declared)) or "none"
-                print(f"{name}: no refreshable snapshot {snapshot!r} (declared: {known}); "
-                      "a transcribed snapshot without an API query cannot be refreshed")  # fmt: skip
-                continue
-            for snapshot_name in [snapshot] if snapshot else sorted(declared):
-                failed += not _refresh_and_report(name, snapshot_name, http)
-    return 1 if failed else 0
-
-
-def _refresh_and_report(source: str, snapshot: str, http: HttpClient) -> bool:
-    try:
-        snap = refresh(source, snapshot, http)
-    except (SourceError, SnapshotInvalid, SnapshotMissing, NotImplementedError) as exc:
-        print(f"{source}/{snapshot}: FAILED, kept the stored snapshot: {exc}")
-        return False
-    except Exception as exc:  # a bug in one source must not stop the others; say it is unexpected
-        print(f"{source}/{snapshot}: FAILED (unexpected {type(exc).__name__}), kept the stored snapshot: {exc}")
-        return False
-    print(f"{source}/{snapshot}: refreshed, {snap.meta['rows']} rows, retrieved {snap.meta['retrieved_at']}")
-    return True

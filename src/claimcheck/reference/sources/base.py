@@ -31,25 +31,71 @@ class Provenance:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
+def describe_origin(origin: Any) -> str | None:
+    """One line from a sidecar's ``transcribed_from`` mapping: ``repo @ commit: path, path``."""
+    if not origin:
+        return None
+    if not isinstance(origin, dict):
+        return str(origin)
+    files = ", ".join(f["path"] if isinstance(f, dict) else str(f) for f in origin.get("files", []))
+    head = " @ ".join(str(origin[k]) for k in ("repository", "commit") if origin.get(k))
+    return ": ".join(part for part in (head or origin.get("description", ""), files) if part)
+
+
+
 @dataclass(frozen=True)
 class SnapshotSpec:
-    """A named query that a source can refresh into a snapshot."""
+    """One catalogue entry: a named snapshot, and the query (in its source's own terms) that refreshes it.
+
+    Entries come from ``data/reference/catalogue/<source>.yaml`` (see ``claimcheck.reference.catalogue``);
+    an entry without a query is a transcription that no API serves, so it cannot be refreshed.
+    """
 
     name: str
     dataset: str
-    description: str
+    description: str  # the entry's title
     query: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+    unit: str = ""
+    licence: str = ""
+    licence_url: str | None = None
+    used_for: str = ""  # what the snapshot is for, in the catalogue's words
+    file: str = ""  # the catalogue file that declares it
+
+    @property
+    def title(self) -> str:
+        return self.description
+
+    @property
+    def refreshable(self) -> bool:
+        return bool(self.query)
 
 
 class Source:
-    """One provider. Subclasses set the class attributes and implement ``fetch``."""
+    """One API client. Subclasses set the class attributes and implement ``fetch`` for any query of their kind.
+
+    Which queries exist is data (the catalogue), never code: a source knows how to ask its API, not what.
+    """
 
     name: ClassVar[str]
     title: ClassVar[str]
     default_url: ClassVar[str]
-    licence: ClassVar[str]
-    used_for: ClassVar[str]
-    snapshots: ClassVar[dict[str, SnapshotSpec]] = {}
+    #: Query keys an entry must give, and the ones it may give (anything else is a catalogue error).
+    required: ClassVar[tuple[str, ...]] = ()
+    optional: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def check_query(cls, query: dict[str, Any]) -> list[str]:
+        """Problems with a catalogue query, each ``"<key>: <what is wrong>"``; empty when it is usable."""
+        problems = [f"{key}: required" for key in cls.required if query.get(key) in (None, "", [])]
+        known = set(cls.required) | set(cls.optional)
+        problems += [f"{key}: unknown query key (known: {', '.join(sorted(known))})" for key in query if key not in known]
+        return problems
+
+    @classmethod
+    def dataset_of(cls, query: dict[str, Any]) -> str:
+        """A short name of what a query asks for, recorded as the snapshot's ``dataset``."""
+        return cls.name
 
     @classmethod
     def base_url(cls) -> str:

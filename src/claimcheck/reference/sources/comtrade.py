@@ -174,39 +174,21 @@ class Comtrade(Source):
     name: ClassVar[str] = "comtrade"
     title: ClassVar[str] = "UN Comtrade (United Nations International Trade Statistics Database)"
     default_url: ClassVar[str] = "https://comtradeapi.un.org"
-    licence: ClassVar[str] = (
-        "UN Comtrade terms of use: free for non-commercial use with attribution "
-        "(https://comtradeplus.un.org/TradeFlow; 'Source: UN Comtrade')"
-    )
-    used_for: ClassVar[str] = (
-        "China-reported monthly goods trade with Belgium (imports CIF, exports FOB, USD): "
-        "sums over months and year-on-year changes of bilateral trade"
-    )
-    snapshots: ClassVar[dict[str, SnapshotSpec]] = {
-        "china_belgium_monthly": SnapshotSpec(
-            name="china_belgium_monthly",
-            dataset="C/M/HS (goods, monthly, HS) TOTAL",
-            description=(
-                "China (156) reported goods imports from and exports to Belgium (56), all commodities, "
-                "monthly 2021-01 to 2022-12, primaryValue in USD"
-            ),
-            query={
-                "typeCode": "C",
-                "freqCode": "M",
-                "clCode": "HS",
-                "reporterCode": "156",
-                "partnerCode": "56",
-                "flowCode": "M,X",
-                "cmdCode": "TOTAL",
-                "start": "2021-01",
-                "end": "2022-12",
-                # Totals only: all modes of transport, no second partner, all customs procedures.
-                "motCode": "0",
-                "partner2Code": "0",
-                "customsCode": "C00",
-            },
-        )
-    }
+    required: ClassVar[tuple[str, ...]] = (
+        "typeCode", "freqCode", "clCode", "reporterCode", "partnerCode", "flowCode", "cmdCode",
+    )  # fmt: skip
+    optional: ClassVar[tuple[str, ...]] = ("start", "end", "period", "motCode", "partner2Code", "customsCode")
+
+    @classmethod
+    def check_query(cls, query: dict[str, Any]) -> list[str]:
+        problems = super().check_query(query)
+        if not query.get("period") and not query.get("start"):
+            problems.append("start: required (with end), unless period lists the periods")
+        return problems
+
+    @classmethod
+    def dataset_of(cls, query: dict[str, Any]) -> str:
+        return f"{query['typeCode']}/{query['freqCode']}/{query['clCode']} {query['cmdCode']}"
 
     @classmethod
     def api_key(cls) -> str | None:

@@ -183,46 +183,26 @@ class Eurostat(Source):
     name: ClassVar[str] = "eurostat"
     title: ClassVar[str] = "Eurostat Comext: EU trade since 1988 by HS2-4-6 and CN8 (DS-045409)"
     default_url: ClassVar[str] = "https://ec.europa.eu/eurostat/api/comext/dissemination/statistics/1.0"
-    licence: ClassVar[str] = (
-        "Eurostat copyright notice: free reuse with acknowledgement of the source, CC BY 4.0 "
-        "(https://ec.europa.eu/eurostat/about-us/policies/copyright)"
-    )
-    used_for: ClassVar[str] = (
-        "Belgium-reported monthly goods trade with China in euros (imports CIF, exports FOB): "
-        "the EU side of the China-Belgium trade figures"
-    )
-    snapshots: ClassVar[dict[str, SnapshotSpec]] = {
-        "belgium_china_monthly": SnapshotSpec(
-            name="belgium_china_monthly",
-            dataset="DS-045409",
-            description=(
-                "Belgium (reporter BE) imports from and exports to China (partner CN), all products (TOTAL), "
-                "monthly 2021-01 to 2022-12, VALUE_IN_EUROS"
-            ),
-            query={
-                "dataset": "DS-045409",
-                "reporter": ["BE"],
-                "partner": ["CN"],
-                "product": ["TOTAL"],
-                "flow": ["1", "2"],
-                "indicators": ["VALUE_IN_EUROS"],
-                "freq": ["M"],
-                "start": "2021-01",
-                "end": "2022-12",
-            },
-        )
-    }
+    required: ClassVar[tuple[str, ...]] = ("dataset",)
+    optional: ClassVar[tuple[str, ...]] = ("filters", "start", "end")
 
-    #: Query keys that are dimension filters (sent once per value, e.g. ``flow=1&flow=2``).
-    dimensions: ClassVar[tuple[str, ...]] = ("freq", "reporter", "partner", "product", "flow", "indicators")
+    @classmethod
+    def check_query(cls, query: dict[str, Any]) -> list[str]:
+        problems = super().check_query(query)
+        if "filters" in query and not isinstance(query["filters"], dict):
+            problems.append("filters: a mapping of dimension to code or list of codes")
+        return problems
+
+    @classmethod
+    def dataset_of(cls, query: dict[str, Any]) -> str:
+        return str(query["dataset"])
 
     @classmethod
     def request(cls, query: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]:
-        """URL and query-string pairs for a snapshot query."""
+        """URL and query-string pairs for a catalogue query: each filter sent once per code (``flow=1&flow=2``)."""
         params: list[tuple[str, str]] = []
-        for dim in cls.dimensions:
-            values = query.get(dim) or []
-            params.extend((dim, str(v)) for v in (values if isinstance(values, list) else [values]))
+        for dim, values in (query.get("filters") or {}).items():
+            params.extend((str(dim), str(v)) for v in (values if isinstance(values, list) else [values]))
         if query.get("start"):
             params.append(("sinceTimePeriod", str(query["start"])))
         if query.get("end"):

@@ -348,49 +348,16 @@ class IMF(Source):
     name: ClassVar[str] = "imf"
     title: ClassVar[str] = "IMF International Trade in Goods by partner country (IMTS, formerly DOTS)"
     default_url: ClassVar[str] = "https://api.imf.org/external/sdmx/3.0"
-    licence: ClassVar[str] = (
-        "IMF Copyright and Usage terms (https://www.imf.org/en/About/copyright-and-terms); "
-        "statistical data may be subject to special terms; cite the IMF as the source"
-    )
-    used_for: ClassVar[str] = (
-        "China's and Belgium's goods trade with each other and with the world (USD, exports FOB, "
-        "imports CIF): annual series since 1997 and monthly 2021-2022, a second reading of the Comtrade figures"
-    )
-    dataflow: ClassVar[str] = "IMF.STA/IMTS"
-    snapshots: ClassVar[dict[str, SnapshotSpec]] = {
-        "imts_china_belgium_monthly": SnapshotSpec(
-            name="imts_china_belgium_monthly",
-            dataset="IMF.STA/IMTS (monthly)",
-            description=(
-                "China's goods exports to (FOB) and imports from (CIF) Belgium as China reports them, "
-                "monthly 2021-01 to 2022-12, USD"
-            ),
-            query={"keys": ["CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"], "start": "2021-01", "end": "2022-12"},
-        ),
-        # IMTS annual series from 1997 to the latest year: China -> Belgium and world, Belgium ->
-        # China and world, exports_fob and imports_cif in plain USD, world (G001) as WLD, basis
-        # "reporter-reported (IMF IMTS)". Kept apart from the transcribed `dots_china_belgium_annual`
-        # (1960-2020), whose Belgium-Luxembourg rows (1960-1996) IMTS does not serve under a code
-        # known here: a refresh never overwrites that transcription.
-        "imts_china_belgium_annual": SnapshotSpec(
-            name="imts_china_belgium_annual",
-            dataset="IMF.STA/IMTS (annual)",
-            description=(
-                "China <-> Belgium goods trade and each one's trade with the world, annual, USD "
-                "(exports FOB, imports CIF), as each country reports it"
-            ),
-            # One key for both reporters: China and Belgium each against the other and the world
-            # (a country is never its own counterpart, so CHN->CHN and BEL->BEL match nothing).
-            query={
-                "keys": ["CHN+BEL.XG_FOB_USD+MG_CIF_USD.BEL+CHN+G001.A"],
-                "start": "1997",
-                "end": None,  # up to the latest year published
-            },
-        ),
-    }
+    dataflow: ClassVar[str] = "IMF.STA/IMTS"  # the default when a query names none
+    required: ClassVar[tuple[str, ...]] = ("key", "start")
+    optional: ClassVar[tuple[str, ...]] = ("dataflow", "end")
 
     @classmethod
-    def data_url(cls, key: str, start: str, end: str | None) -> str:
+    def dataset_of(cls, query: dict[str, Any]) -> str:
+        return str(query.get("dataflow") or cls.dataflow)
+
+    @classmethod
+    def data_url(cls, key: str, start: str, end: str | None, dataflow: str | None = None) -> str:
         """The SDMX 3.0 data URL for one series key and period range (latest dataflow version ``+``).
 
         The time filter is ``c[TIME_PERIOD]=ge:<first day>+le:<last day>`` as the request recorded
@@ -406,13 +373,14 @@ class IMF(Source):
             f"c%5BTIME_PERIOD%5D={condition}"
             "&dimensionAtObservation=TIME_PERIOD&detail=full&includeHistory=false"
         )
-        return f"{cls.base_url()}/data/dataflow/{cls.dataflow}/+/{quote(key, safe='+.')}?{query}"
+        flow = dataflow or cls.dataflow
+        return f"{cls.base_url()}/data/dataflow/{flow}/+/{quote(key, safe='+.')}?{query}"
 
     def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
         """Fetch each key of ``spec`` as SDMX-ML; return the tidy rows and the request URL.
 
-        The declared snapshots have one key each, so one URL; with several keys the URL of the first
-        is returned and every request URL is in ``frame.attrs["request_urls"]``.
+        ``key`` is one series key or a list of them; with several keys the URL of the first is
+        returned and every request URL is in ``frame.attrs["request_urls"]``.
 
         An empty answer (HTTP 204), an error body or a message without observations raises
         ``SourceError`` saying which.
@@ -420,8 +388,10 @@ class IMF(Source):
         from claimcheck.reference.http import SourceError
 
         frames, urls = [], []
-        for key in spec.query["keys"]:
-            url = self.data_url(key, spec.query["start"], spec.query["end"])
+        query = spec.query
+        keys = query["key"] if isinstance(query["key"], list) else [query["key"]]
+        for key in keys:
+            url = self.data_url(str(key), str(query["start"]), _text(query.get("end")), query.get("dataflow"))
             urls.append(url)
             try:
                 response = http.get(url, headers={"Accept": "application/xml"}, allow_empty=True)
@@ -438,6 +408,10 @@ class IMF(Source):
         frame = frame.sort_values(["entity", "partner", "measure", "period"], kind="stable").reset_index(drop=True)
         frame.attrs["request_urls"] = urls
         return frame, urls[0]
+
+
+def _text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
 
 
 def _month_end(year_month: str) -> int:

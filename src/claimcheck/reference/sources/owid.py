@@ -165,24 +165,12 @@ class OWID(Source):
     name: ClassVar[str] = "owid"
     title: ClassVar[str] = "Our World in Data (grapher chart downloads)"
     default_url: ClassVar[str] = "https://ourworldindata.org"
-    licence: ClassVar[str] = (
-        "CC BY 4.0 for OWID's own work; third-party data keep their source's licence "
-        "(cite per the chart's citation; https://ourworldindata.org/faqs#reuse)"
-    )
-    used_for: ClassVar[str] = (
-        "countries' net-zero target status and year (e.g. China's carbon-neutrality target for 2060)"
-    )
-    snapshots: ClassVar[dict[str, SnapshotSpec]] = {
-        "net_zero_targets": SnapshotSpec(
-            name="net_zero_targets",
-            dataset="grapher/net-zero-targets",
-            description=(
-                "Net-zero emissions targets by country (status categories and target year, as the chart "
-                "gives them), full CSV with metadata"
-            ),
-            query={"slug": "net-zero-targets"},
-        )
-    }
+    required: ClassVar[tuple[str, ...]] = ("slug",)
+    optional: ClassVar[tuple[str, ...]] = ("column",)
+
+    @classmethod
+    def dataset_of(cls, query: dict[str, Any]) -> str:
+        return f"grapher/{query['slug']}"
 
     @classmethod
     def urls(cls, slug: str) -> tuple[str, str]:

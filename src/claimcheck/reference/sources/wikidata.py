@@ -209,100 +209,40 @@ def sparql_tidy(
     return frame.sort_values(sort, kind="stable", key=lambda s: s.astype(str)).reset_index(drop=True)
 
 
-# Belgium is Q31 and the People's Republic of China Q148. The question: when did their relations
-# start? Two readings, both asked for, each row labelled by ?kind:
-#   1. the "diplomatic relation" (P530) statements on Belgium naming China and on China naming
-#      Belgium (deprecated statements left out), with their "start time" qualifier (P580) if any;
-#   2. any item that is an instance of "bilateral relation" (Q15221623) whose countries (P17)
-#      include both, with its "inception" (P571) and "start time" (P580) if any.
-# A reading with no date still comes back from the endpoint (the OPTIONALs) but gives no tidy row;
-# when no reading has a date the refresh fails with "none had a value" rather than storing nothing.
-BELGIUM_CHINA_RELATIONS = """\
-SELECT ?item ?itemLabel ?partner ?partnerLabel ?kind ?start ?inception WHERE {
-  {
-    VALUES (?item ?partner) { (wd:Q31 wd:Q148) (wd:Q148 wd:Q31) }
-    ?item p:P530 ?statement .
-    ?statement ps:P530 ?partner .
-    FILTER NOT EXISTS { ?statement wikibase:rank wikibase:DeprecatedRank . }
-    OPTIONAL { ?statement pq:P580 ?start . }
-    BIND("diplomatic relation (P530) start time" AS ?kind)
-  } UNION {
-    ?item wdt:P31 wd:Q15221623 ;
-          wdt:P17 wd:Q31 , wd:Q148 .
-    OPTIONAL { ?item wdt:P571 ?inception . }
-    OPTIONAL { ?item wdt:P580 ?start . }
-    BIND("bilateral relation item (Q15221623)" AS ?kind)
-  }
-  SERVICE wikibase:label { bd:serviceParam wikibase:language "en". }
-}
-ORDER BY ?kind ?item
-"""
-
-# The cities the article names as rail-freight links. For each English name, every item with that
-# exact English label that has a population (P1082, which keeps out family names, ships and the
-# like) and its country (P17, best-ranked values only, via wdt:). Looking the cities up by label
-# rather than by QID keeps the query readable and self-checking: a name that matches nothing fails
-# the refresh with that name.
-CITY_NAMES = ["Tilburg", "Lyon", "Duisburg"]
-CITY_COUNTRIES = """\
-SELECT DISTINCT ?name ?city ?cityLabel ?country ?countryLabel WHERE {
-  VALUES ?name { %s }
-  ?city rdfs:label ?name ;
-        wdt:P17 ?country ;
-        wdt:P1082 ?population .
-  SERVICE wikibase:label { bd:serviceParam wikibase:language "en". }
-}
-ORDER BY ?name ?city ?country
-""" % " ".join(f'"{name}"@en' for name in CITY_NAMES)
-
-
 class Wikidata(Source):
     """Wikidata through its SPARQL endpoint (results as SPARQL 1.1 JSON)."""
 
     name: ClassVar[str] = "wikidata"
     title: ClassVar[str] = "Wikidata Query Service (SPARQL)"
     default_url: ClassVar[str] = "https://query.wikidata.org/sparql"
-    licence: ClassVar[str] = "CC0 1.0 (Wikidata structured data, https://www.wikidata.org/wiki/Wikidata:Licensing)"
-    used_for: ClassVar[str] = (
-        "dated and categorical facts: when Belgium-China diplomatic relations began, "
-        "and which country each rail-freight city the article names is in"
-    )
-    snapshots: ClassVar[dict[str, SnapshotSpec]] = {
-        "belgium_china_relations": SnapshotSpec(
-            name="belgium_china_relations",
-            dataset="Wikidata P530 diplomatic relation / Q15221623 bilateral relation",
-            description=(
-                "Start date of Belgium (Q31) - People's Republic of China (Q148) relations: the P530 "
-                "statements' start time (P580) and the bilateral-relation item's inception (P571)"
-            ),
-            query={
-                "sparql": BELGIUM_CHINA_RELATIONS,
-                "entity": "item",
-                "partner": "partner",
-                "measures": ["start", "inception"],
-                "basis": "kind",
-            },
-        ),
-        "city_countries": SnapshotSpec(
-            name="city_countries",
-            dataset="Wikidata P17 country",
-            description="Country (P17) of the cities Tilburg, Lyon and Duisburg, looked up by English label",
-            query={
-                "sparql": CITY_COUNTRIES,
-                "entity": "city",
-                "partner": "country",
-                "measures": ["country"],
-                "expect": {"name": CITY_NAMES},
-            },
-        ),
-    }
+    required: ClassVar[tuple[str, ...]] = ("sparql", "columns")
+    optional: ClassVar[tuple[str, ...]] = ("expect",)
+
+    @classmethod
+    def check_query(cls, query: dict[str, Any]) -> list[str]:
+        problems = super().check_query(query)
+        columns = query.get("columns")
+        if columns is not None:
+            if not isinstance(columns, dict):
+                return problems + ["columns: a mapping with entity, measures and optionally partner, basis"]
+            if not columns.get("entity"):
+                problems.append("columns.entity: required (the variable holding the entity)")
+            if not isinstance(columns.get("measures"), list) or not columns["measures"]:
+                problems.append("columns.measures: required (a list of variables that become rows)")
+            problems += [f"columns.{k}: unknown (known: basis, entity, measures, partner)"
+                         for k in columns if k not in {"entity", "measures", "partner", "basis"}]  # fmt: skip
+        return problems
+
+    @classmethod
+    def dataset_of(cls, query: dict[str, Any]) -> str:
+        return f"SPARQL {query['sparql']}"
 
     def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
-        """Run the snapshot's SPARQL query and return the tidy rows and the request URL."""
+        """Run the entry's SPARQL file (text in ``sparql_text``) and return the tidy rows and the request URL."""
         from claimcheck.reference.http import SourceError
 
         url = self.base_url()
-        params = {"query": spec.query["sparql"], "format": "json"}
+        params = {"query": spec.query["sparql_text"], "format": "json"}
         shown = requests.Request("GET", url, params=params).prepare().url or url
         try:
             body = http.get_json(
@@ -315,12 +255,13 @@ class Wikidata(Source):
             missing = [w for w in wanted if w not in found]
             if missing:
                 raise SourceError(f"no result for {var} {', '.join(missing)}", url=shown)
+        columns = spec.query["columns"]
         frame = sparql_tidy(
             body,
-            entity=spec.query["entity"],
-            measures=list(spec.query["measures"]),
-            partner=spec.query.get("partner"),
-            basis=spec.query.get("basis"),
+            entity=columns["entity"],
+            measures=list(columns["measures"]),
+            partner=columns.get("partner"),
+            basis=columns.get("basis"),
             as_of=datetime.now(timezone.utc).date().isoformat(),
         )
         if frame.empty:

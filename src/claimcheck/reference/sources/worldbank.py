@@ -28,14 +28,6 @@ AGGREGATE_CODES = frozenset(
     "OSS PRE PSS PST SAS SSA SSF SST TEA TEC TLA TMN TSA TSS UMC WLD".split()
 )
 
-GDP_CURRENT_USD = SnapshotSpec(
-    name="gdp_current_usd",
-    dataset="NY.GDP.MKTP.CD",
-    description="GDP (current US$), every economy and aggregate, all years",
-    query={"countries": "all", "indicator": "NY.GDP.MKTP.CD", "unit": "USD", "per_page": 1000},
-)
-
-
 def error_message(body: Any) -> str | None:
     """The error an Indicators API body carries by its shape, or None for a data body.
 
@@ -93,13 +85,13 @@ class WorldBank(Source):
     name = "worldbank"
     title = "World Bank World Development Indicators"
     default_url = "https://api.worldbank.org/v2"
-    # The API's data are CC BY 4.0 (World Bank terms of use for datasets,
-    # https://www.worldbank.org/en/about/legal/terms-of-use-for-datasets). The seeded transcribed copy
-    # (datasets/gdp) records its own licence, ODC-PDDL-1.0, in its sidecar.
-    licence = "CC BY 4.0"
-    licence_url = "https://www.worldbank.org/en/about/legal/terms-of-use-for-datasets"
-    used_for = "GDP in current US$: 'the world's second-largest economy' and size comparisons"
-    snapshots = {GDP_CURRENT_USD.name: GDP_CURRENT_USD}
+    required = ("indicator",)
+    optional = ("countries", "date", "per_page", "unit")
+
+    @classmethod
+    def dataset_of(cls, query: dict[str, Any]) -> str:
+        indicator = query["indicator"]
+        return ";".join(indicator) if isinstance(indicator, list) else str(indicator)
 
     def fetch(self, spec: SnapshotSpec, http: HttpClient) -> tuple[pd.DataFrame, str]:
         """Every page of the spec's indicator query; return the tidy frame and the first page's URL."""

@@ -1,0 +1,103 @@
+"""The catalogue: every snapshot declared as data, validated with one-line errors naming file, entry and field."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from claimcheck import paths
+from claimcheck.reference import catalogue
+from claimcheck.reference.catalogue import CatalogueError
+from conftest import REPO
+
+
+def test_the_committed_catalogue_declares_every_stored_snapshot_and_each_entry_is_complete():
+    cat = catalogue.load_catalogue()
+    stored = {(p.parent.name, p.name.removesuffix(".meta.yaml")) for p in paths.reference_dir().glob("*/*.meta.yaml")}
+    stored.discard(("documents", "documents"))
+    assert stored <= {(e.source, e.name) for e in cat.entries()}
+    for entry in cat.entries():
+        assert entry.title and entry.unit and entry.licence and entry.used_for and entry.dataset, entry.name
+        assert entry.file.endswith(f"{entry.source}.yaml")
+
+
+def test_no_query_is_left_in_the_code():
+    """Nothing under src/ names a country, pair or indicator: the queries are all in the catalogue."""
+    found = subprocess.run(
+        ["grep", "-rniE", r"belgi|china|chinese|\bCHN\b|\bBEL\b|\bBLX\b", "src/claimcheck"],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    assert found.stdout == ""
+
+
+def test_the_wikidata_entries_read_their_sparql_files():
+    entry = catalogue.entry("wikidata", "city_countries")
+    assert entry.query["sparql"] == "wikidata/city_countries.rq"
+    assert entry.query["sparql_text"].lstrip().startswith("#") and "SELECT" in entry.query["sparql_text"]
+    assert entry.query["columns"] == {"entity": "city", "partner": "country", "measures": ["country"]}
+
+
+def write(data, name, text):
+    folder = data / "reference" / "catalogue"
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
+GOOD = """
+source: worldbank
+licence: CC BY 4.0
+snapshots:
+  population:
+    title: Population, total
+    unit: people
+    for: population claims
+    query: {indicator: SP.POP.TOTL, countries: all}
+"""
+
+
+def test_a_new_entry_is_one_yaml_block(data_copy):
+    write(data_copy, "worldbank.yaml", GOOD)
+    entry = catalogue.entry("worldbank", "population")
+    assert (entry.dataset, entry.unit, entry.licence, entry.refreshable) == ("SP.POP.TOTL", "people", "CC BY 4.0", True)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("indicator: SP.POP.TOTL", "indicatr: SP.POP.TOTL"), "entry population, field query.indicator: required"),
+        (("countries: all", "countries: all, pages: 3"), "entry population, field query.pages: unknown query key"),
+        (("unit: people", "unit: ''"), "entry population, field unit: required"),
+        (("title: Population, total", "titel: Population, total"), "entry population, field titel: unknown field (did you mean 'title'?)"),
+        (("source: worldbank", "source: wordbank"), "field source: must be 'worldbank'"),
+        (("licence: CC BY 4.0", "licence: ''"), "entry population, field licence: required"),
+        (("population:", "Population:"), "entry Population: the name must be lower-case"),
+        (("{indicator", "{{indicator"), "not valid YAML"),
+    ],
+)
+def test_a_bad_entry_is_one_line_naming_file_entry_and_field(data_copy, change, message):
+    path = write(data_copy, "worldbank.yaml", GOOD.replace(*change))
+    with pytest.raises(CatalogueError) as caught:
+        catalogue.load_catalogue()
+    text = str(caught.value)
+    assert "\n" not in text and text.startswith(str(path)) and message in text
+
+
+def test_a_file_for_a_source_without_a_client_is_refused_with_the_nearest(data_copy):
+    write(data_copy, "wrldbank.yaml", GOOD.replace("source: worldbank", "source: wrldbank"))
+    with pytest.raises(CatalogueError, match=r"no source client 'wrldbank' \(did you mean 'worldbank'\?\)"):
+        catalogue.load_catalogue()
+
+
+def test_an_unknown_entry_suggests_the_nearest_name():
+    with pytest.raises(CatalogueError, match=r"no snapshot 'gdp_current' \(did you mean 'gdp_current_usd'\?\)"):
+        catalogue.entry("worldbank", "gdp_current")
+    with pytest.raises(CatalogueError, match=r"no catalogue source 'worldbnk' \(did you mean 'worldbank'\?\)"):
+        catalogue.entry("worldbnk", "gdp_current_usd")
+
+
+def test_a_missing_sparql_file_is_named(data_copy):
+    path = data_copy / "reference" / "catalogue" / "wikidata" / "city_countries.rq"
+    path.unlink()
+    with pytest.raises(CatalogueError, match=r"entry city_countries, field query.sparql: cannot read .*city_countries.rq"):
+        catalogue.load_catalogue()
