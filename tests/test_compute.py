@@ -4,6 +4,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 
 from claimcheck.registry.claims import Compute
 from claimcheck.judge.compute import (
@@ -127,9 +128,9 @@ def test_growth_compares_with_the_base_period():
     assert compute(Compute(op="growth", period="2021", base_period="2020"), rows).value == pytest.approx(36.3)
 
 
-def test_growth_without_base_period_is_an_error():
-    with pytest.raises(ComputeError, match="base_period"):
-        compute(Compute(op="growth", period="2021"), tidy([("a", None, "2021", "x", 1.0, "USD")]))
+def test_growth_without_base_period_is_refused_when_the_registry_loads():
+    with pytest.raises(ValidationError, match="op growth needs 'base_period'"):
+        Compute(op="growth", period="2021")
 
 
 def test_cagr_is_the_compound_annual_rate_between_start_years():
@@ -154,8 +155,14 @@ def test_share_is_the_entity_part_of_all_rows_without_aggregates():
     assert compute(Compute(op="share", entity="CHN", period="2021"), rows).value == pytest.approx(30.0)
 
 
-def test_share_of_an_absent_entity_is_missing():
+def test_share_of_an_entity_the_data_never_hold_is_an_error_not_a_gap():
     rows = tidy([("USA", None, "2021", "gdp", 70.0, "USD")])
+    with pytest.raises(ComputeError, match="'CHN' matches no row"):
+        compute(Compute(op="share", entity="CHN", period="2021"), rows)
+
+
+def test_share_of_an_entity_without_a_row_in_the_period_is_missing():
+    rows = tidy([("USA", None, "2021", "gdp", 70.0, "USD"), ("CHN", None, "2020", "gdp", 10.0, "USD")])
     with pytest.raises(ComputeMissing, match="CHN"):
         compute(Compute(op="share", entity="CHN", period="2021"), rows)
 
@@ -184,9 +191,15 @@ def test_rank_with_aggregates_included_counts_them():
     assert result.value == 3.0
 
 
-def test_rank_of_an_absent_entity_is_missing():
-    with pytest.raises(ComputeMissing, match="BEL"):
+def test_rank_of_an_entity_the_data_never_hold_is_an_error_not_a_gap():
+    with pytest.raises(ComputeError, match="'BEL' matches no row"):
         compute(Compute(op="rank", entity="BEL", period="2021"), gdp_rows())
+
+
+def test_rank_of_an_entity_without_a_row_in_the_period_is_missing():
+    rows = pd.concat([gdp_rows(), tidy([("BEL", None, "2020", "gdp", 0.5e12, "USD")])])
+    with pytest.raises(ComputeMissing, match="BEL"):
+        compute(Compute(op="rank", entity="BEL", period="2021"), rows)
 
 
 # ------------------------------------------------------------------------------ dates and internal

@@ -210,7 +210,7 @@ def test_a_rank_claim_says_where_the_entity_ranks_among_how_many():
     verdict = judge(claim, ARTICLE)
     assert verdict.verdict == SUPPORTED and verdict.reference == "2nd of 3"
     assert verdict.sentence == (
-        "According to World Bank GDP (current US$), China ranks 2nd of 3, "
+        "According to World Bank GDP (current US$), China ranks 2nd of 3 (aggregates excluded), "
         "which bears out the article's “2nd (2021)”."
     )
 

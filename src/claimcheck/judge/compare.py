@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Callable, NamedTuple
 
 from claimcheck.registry.claims import Claimed, Comparator
+from claimcheck.judge.compute import NEVER
 from claimcheck.registry.periods import Period, parse_period
 
 DEFAULT_ABOUT_TOLERANCE = 0.05
@@ -82,6 +83,10 @@ def format_value(value: Reference, unit: str | None, like: float | None = None) 
         return value
     if unit == "rank":
         return ordinal(value)
+    if unit == "places":
+        return f"{'+' if value > 0 else ''}{_plain(value)} places"
+    if unit == "times":
+        return f"{_plain(value)} times"
     if unit == "percent":
         return f"{_plain(value)}%"
     if unit == "percentage_points":
@@ -202,11 +207,27 @@ def rounded(claimed: Claimed, reference: Reference) -> Comparison:
     )
 
 
+def _span(period: Period) -> str:
+    """``2020–2023`` for a span of whole years, else the ISO dates; a single period as written."""
+    if period.start.year == period.end.year and period.text and "/" not in period.text and " " not in period.text:
+        return period.text
+    if (period.start.month, period.start.day, period.end.month, period.end.day) == (1, 1, 12, 31):
+        return f"{period.start.year}–{period.end.year}"
+    return f"{period.start.isoformat()}–{period.end.isoformat()}"
+
+
 def equals(claimed: Claimed, reference: Reference) -> Comparison:
-    """Exactly equal (numbers to floating-point noise); for dates the reference falls in the claimed period."""
+    """Exactly equal (numbers to floating-point noise); for dates the reference falls in the claimed period.
+
+    A window such as "the early 2020s" is stated in the rule with its years (2020–2023).
+    """
     if claimed.unit in {"date", "decade"}:
-        outer, inner = _period(claimed.value, "claimed"), _period(reference, "reference")
-        return Comparison(inner in outer, f"equals: reference date falls within {claimed.value}")
+        outer = _period(claimed.value, "claimed")
+        where = str(claimed.value) if _span(outer) == str(claimed.value) else f"{claimed.value} ({_span(outer)})"
+        if reference == NEVER:
+            return Comparison(False, f"equals: reference date falls within {where}; no earlier period qualifies")
+        inner = _period(reference, "reference")
+        return Comparison(inner in outer, f"equals: reference date falls within {where}")
     return Comparison(_close(_number(reference, "reference"), _number(claimed.value, "claimed")), f"equals: reference = {_c(claimed)}")
 
 

@@ -14,6 +14,7 @@ Two failures are kept apart, because they lead to different verdicts:
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -26,6 +27,7 @@ from claimcheck.registry.periods import Period, parse_period
 
 DAYS_PER_YEAR = 365.2425  # mean Gregorian year, for ``years_between``
 TOP_N = 5  # how many leaders ``rank`` returns for display
+NEVER = "never"  # first_since when no earlier period met the condition ("the first time on record")
 
 
 class ComputeMissing(LookupError):
@@ -248,8 +250,12 @@ def _op_value(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
 
 def _op_sum(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     period = parse_period(spec.period) if spec.period else None
+    if spec.entities:
+        _known_entities(rows, spec.entities)
+        rows = _entity_rows(rows, spec.entities, period)
     total = _sum(rows, period, spec.require_complete)
-    return Result(total.value, total.unit, total.rows, total.text)
+    text = f"{total.text} over {len(spec.entities)} entities" if spec.entities else total.text
+    return Result(total.value, total.unit, total.rows, text)
 
 
 def _change(spec: Compute, rows: pd.DataFrame, base: Period, op: str) -> Result:
@@ -292,26 +298,38 @@ def _without_aggregates(rows: pd.DataFrame, spec: Compute) -> pd.DataFrame:
 
 
 def _op_share(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
-    if not spec.entity:
-        raise ComputeError("share needs 'entity'")
+    wanted = spec.entities or ([spec.entity] if spec.entity else [])
+    if not wanted:
+        raise ComputeError("share needs 'entity' or 'entities'")
+    _known_entities(rows, wanted + ([spec.total] if spec.total else []))
     period = parse_period(spec.period) if spec.period else None
-    pool = _without_aggregates(rows, spec)
-    part_rows = pool[pool["entity"].astype(str) == spec.entity]
-    if rows_within(part_rows, period).empty:
-        raise ComputeMissing(f"no rows for {spec.entity} in {period.text if period else 'the data'}", [spec.entity])
+    where = period.text if period else "the data"
+    part_rows = _entity_rows(rows, wanted, period)
     part = _sum(part_rows, period, spec.require_complete)
-    whole = _sum(pool, period, spec.require_complete)
+    names = _names(rows, wanted)
+    if spec.total:  # the total is a row of its own (e.g. the world aggregate), not a sum of the rows
+        total_rows = rows[rows["entity"].astype(str) == spec.total]
+        if rows_within(total_rows, period).empty:
+            raise ComputeMissing(f"no rows for {spec.total} in {where}", [spec.total])
+        whole = _sum(total_rows, period, spec.require_complete)
+        of = f"the {entity_name(rows, spec.total)} total"
+        used = pd.concat([part.rows, whole.rows])
+    else:
+        whole = _sum(_without_aggregates(rows, spec), period, spec.require_complete)
+        of = f"the total of {whole.rows['entity'].nunique()} entities"
+        used = whole.rows
     if whole.value == 0:
         raise ComputeError("share: the total is zero")
-    return Result(
-        100.0 * part.value / whole.value, "percent", whole.rows,
-        f"share of {spec.entity} in the total of {whole.rows['entity'].nunique()} entities ({whole.text})",
-    )
+    if part.unit != whole.unit:
+        raise ComputeError(f"share: units differ ({part.unit} vs {whole.unit})")
+    return Result(100.0 * part.value / whole.value, "percent", used, f"share of {names} in {of} ({whole.text})",
+                  {"entity": ",".join(wanted), "entity_name": names})
 
 
 def _op_rank(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     if not spec.entity:
         raise ComputeError("rank needs 'entity'")
+    _known_entities(rows, [spec.entity])
     period = parse_period(spec.period) if spec.period else None
     pool = rows_within(_without_aggregates(rows, spec), period)
     values = pd.to_numeric(pool["value"], errors="coerce")
@@ -330,11 +348,14 @@ def _op_rank(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     ordered = pool.sort_values(["value", "entity"], ascending=[False, True], kind="mergesort")
     name_col = "entity_name" if "entity_name" in ordered.columns else "entity"
     top = [(str(e), str(n), float(v)) for e, n, v in ordered[["entity", name_col, "value"]].head(TOP_N).itertuples(index=False)]
-    note = " (aggregates excluded)" if spec.exclude_aggregates and "aggregate" in rows.columns else ""
+    excluded = spec.exclude_aggregates and bool(_aggregate_mask(rows_within(rows, period)).any())
+    note = " (aggregates excluded)" if excluded else ""
+    name = entity_name(rows, spec.entity)
     return Result(
         float(rank), "rank", ordered.head(max(TOP_N, rank)),
-        f"rank of {spec.entity} by {_measures_text(pool)} among {len(pool)} entities in {where}{note}",
-        {"entity": spec.entity, "n": len(pool), "top": top, "own_value": own, "unit": _single_unit(pool, "rank")},
+        f"rank of {name} by {_measures_text(pool)} among {len(pool)} entities in {where}{note}",
+        {"entity": spec.entity, "entity_name": name, "n": len(pool), "top": top, "own_value": own, "note": note,
+         "unit": _single_unit(pool, "rank")},
     )
 
 
@@ -386,6 +407,262 @@ def _op_implied_base(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     )
 
 
+
+# ------------------------------------------------------------------------------- series over time
+
+
+def entity_name(rows: pd.DataFrame, code: str) -> str:
+    """The readable name of an entity code (its ``entity_name`` cell), else the code itself."""
+    if "entity_name" in rows.columns:
+        names = rows.loc[rows["entity"].astype(str) == code, "entity_name"].dropna()
+        if not names.empty and str(names.iloc[0]).strip():
+            return str(names.iloc[0])
+    return code
+
+
+def _names(rows: pd.DataFrame, codes: list[str]) -> str:
+    if len(codes) > 3:
+        return f"{len(codes)} entities"
+    return " + ".join(entity_name(rows, c) for c in codes)
+
+
+def _known_entities(rows: pd.DataFrame, codes: list[str]) -> None:
+    """An entity that the data do not hold in any period is a typo, not a gap: say so, with the nearest codes."""
+    have = set(rows["entity"].astype(str).unique())
+    unknown = [c for c in codes if c not in have]
+    if unknown and have:
+        hints = []
+        for code in unknown:
+            near = difflib.get_close_matches(code, sorted(have), n=3, cutoff=0.5)
+            hints.append(f"{code!r}" + (f" (nearest: {', '.join(near)})" if near else ""))
+        raise ComputeError(f"entity {', '.join(hints)} matches no row of the selected data")
+
+
+def _entity_rows(rows: pd.DataFrame, codes: list[str], period: Period | None) -> pd.DataFrame:
+    """Rows of the given entities; an entity with no row in ``period`` makes the data incomplete."""
+    picked = rows[rows["entity"].astype(str).isin(codes)]
+    inside = rows_within(picked, period)
+    absent = [c for c in codes if c not in set(inside["entity"].astype(str))]
+    if absent:
+        where = period.text if period else "the data"
+        raise ComputeMissing(f"no rows for {', '.join(absent)} in {where}", absent)
+    return picked
+
+
+def _side(rows: pd.DataFrame, entity: str | None, measure: str | None) -> pd.DataFrame:
+    """The rows of one series: one entity and/or one measure of the selected rows."""
+    out = rows
+    if entity:
+        _known_entities(rows, [entity])
+        out = out[out["entity"].astype(str) == entity]
+    if measure:
+        have = set(rows["measure"].astype(str).unique())
+        if measure not in have:
+            near = difflib.get_close_matches(measure, sorted(have), n=3, cutoff=0.5)
+            raise ComputeError(f"measure {measure!r} matches no row of the selected data"
+                               + (f" (nearest: {', '.join(near)})" if near else ""))
+        out = out[out["measure"].astype(str) == measure]
+    return out
+
+
+def _side_name(rows: pd.DataFrame, entity: str | None, measure: str | None) -> str:
+    parts = [entity_name(rows, entity)] if entity else []
+    if measure:
+        parts.append(measure)
+    return " ".join(parts) or _measures_text(rows)
+
+
+def _series(rows: pd.DataFrame, what: str) -> dict[str, float]:
+    """One value per period, in period order; two rows for a period mean the select is too wide."""
+    if rows.empty:
+        return {}
+    counts = rows["period"].astype(str).value_counts()
+    if (counts > 1).any():
+        raise ComputeError(f"{what}: {int(counts.iloc[0])} rows for period {counts.index[0]}; narrow the select "
+                           "(one entity and one measure)")
+    values = _numeric(rows, what)
+    pairs = [(str(p), v) for p, v in zip(rows["period"], values)]
+    parsed = [(row_period(p), p, v) for p, v in pairs]
+    parsed = [t for t in parsed if t[0] is not None]
+    return {p: v for _, p, v in sorted(parsed, key=lambda t: t[0])}
+
+
+def _upto(series: dict[str, float], since: Period | None, until: Period | None) -> dict[str, float]:
+    out = {}
+    for text, value in series.items():
+        period = row_period(text)
+        if since is not None and period.end < since.start:
+            continue
+        if until is not None and period.start > until.end:
+            continue
+        out[text] = value
+    return out
+
+
+def _span_periods(rows: pd.DataFrame, span: Period) -> list[str]:
+    kinds = {_granularity(t) for t in rows["period"]} - {"other"}
+    return span.months() if kinds == {"month"} else [str(y) for y in range(span.start.year, span.end.year + 1)]
+
+
+def _op_period_rank(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
+    period = parse_period(spec.period)
+    since = parse_period(spec.since) if spec.since else None
+    name = _side_name(rows, spec.entity, spec.measure)
+    series = _upto(_series(_side(rows, spec.entity, spec.measure), "period_rank"), since, period)
+    if period.text not in series:
+        raise ComputeMissing(f"no value of {name} for {period.text}", [period.text])
+    own = series[period.text]
+    rank = 1 + sum(1 for v in series.values() if v > own)
+    ordered = sorted(series.items(), key=lambda kv: -kv[1])
+    first = next(iter(series))
+    scope = f"since {spec.since}" if since else f"on record ({first}–{period.text})"
+    return Result(
+        float(rank), "rank", rows.iloc[0:0],
+        f"rank of {period.text} among {len(series)} periods of {name} {scope}",
+        {"entity": spec.entity or "", "entity_name": f"{period.text}", "n": len(series), "own_value": own,
+         "top": [(p, p, v) for p, v in ordered[:TOP_N]], "subject": f"{period.text} ({name})"},
+    )
+
+
+def _op_throughout(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
+    span = parse_period(spec.period)
+    inner = spec.model_copy(update={"op": spec.each, "each": None})
+    series, used, missing = [], [], []
+    last: Result | None = None
+    for text in _span_periods(rows, span):
+        try:
+            last = OPERATIONS[spec.each](inner.model_copy(update={"period": text}), rows, ctx)
+        except ComputeMissing:
+            missing.append(text)
+            continue
+        series.append((text, last.value))
+        used.append(last.rows)
+    if missing:
+        raise ComputeMissing(f"throughout {span.text}: no data for {', '.join(missing)}", missing)
+    if last is None:
+        raise ComputeMissing(f"throughout {span.text}: no periods", [span.text])
+    return Result(
+        last.value, last.unit, pd.concat(used) if used else rows.iloc[0:0],
+        f"{spec.each} in every period {series[0][0]}–{series[-1][0]} ({last.description.split(' in ')[0]})",
+        {**last.extra, "series": series},
+    )
+
+
+def _two_sides(spec: Compute, rows: pd.DataFrame, what: str) -> tuple[dict[str, float], dict[str, float], str, str]:
+    other_entity = spec.other or spec.entity
+    other_measure = spec.other_measure or spec.measure
+    a = _series(_side(rows, spec.entity, spec.measure), what)
+    b = _series(_side(rows, other_entity, other_measure), what)
+    return a, b, _side_name(rows, spec.entity, spec.measure), _side_name(rows, other_entity, other_measure)
+
+
+def _op_crossing(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
+    since = parse_period(spec.since) if spec.since else None
+    until = parse_period(spec.period) if spec.period else None
+    a, b, a_name, b_name = _two_sides(spec, rows, "crossing")
+    common = [p for p in _upto(a, since, until) if p in b]
+    if not common:
+        raise ComputeMissing(f"crossing: no period with both {a_name} and {b_name}", [a_name, b_name])
+    below = False
+    for text in common:
+        if a[text] > b[text] and below:
+            return Result(text, "date", rows.iloc[0:0],
+                          f"first period in which {a_name} exceeds {b_name} ({_short(a[text])} > {_short(b[text])}), "
+                          f"searched {common[0]}–{common[-1]}",
+                          {})
+        below = below or a[text] <= b[text]
+    state = "already exceeds" if not below else "never exceeds"
+    return Result(None, "date", rows.iloc[0:0], f"{a_name} {state} {b_name} in {common[0]}–{common[-1]}",
+                  {"fails": f"{a_name} {state} {b_name} in {common[0]}–{common[-1]}: no crossing"})
+
+
+def _short(value: float) -> str:
+    """Four significant digits in the figure's scale: ``4.456 tn``, ``28.7 bn``, ``3.2``."""
+    for size, word in ((1e12, " tn"), (1e9, " bn"), (1e6, " m")):
+        if abs(value) >= size:
+            return f"{value / size:.4g}{word}"
+    return f"{value:.4g}"
+
+
+def _op_rank_change(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
+    new = _op_rank(spec.model_copy(update={"op": "rank"}), rows, ctx)
+    old = _op_rank(spec.model_copy(update={"op": "rank", "period": spec.base_period}), rows, ctx)
+    change = old.value - new.value
+    name = new.extra["entity_name"]
+    return Result(
+        change, "places", pd.concat([old.rows, new.rows]),
+        f"{name} from {ordinal_text(old.value)} in {spec.base_period} to {ordinal_text(new.value)} in {spec.period}"
+        " (places gained; negative: lost)",
+        {"entity": spec.entity, "entity_name": name},
+    )
+
+
+def ordinal_text(n: float) -> str:
+    k = int(round(n))
+    return f"{k}{'th' if 10 <= k % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th')}"
+
+
+def _op_first_since(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
+    period = parse_period(spec.period)
+    name = _side_name(rows, spec.entity, spec.measure)
+    series = _upto(_series(_side(rows, spec.entity, spec.measure), "first_since"), None, period)
+    if period.text not in series:
+        raise ComputeMissing(f"no value of {name} for {period.text}", [period.text])
+    own = series[period.text]
+    above = spec.direction == "above"
+    if spec.threshold is None:  # "the highest since P": as high as this period's value
+        line, test = own, (lambda v: v >= own) if above else (lambda v: v <= own)
+        what = f"{'at least' if above else 'at most'} {_short(own)} (the value of {period.text})"
+    else:
+        line, test = spec.threshold, (lambda v: v > spec.threshold) if above else (lambda v: v < spec.threshold)
+        what = f"{'above' if above else 'below'} {_short(spec.threshold)}"
+        if not test(own):
+            return Result(None, "date", rows.iloc[0:0], f"{name} is {_short(own)} in {period.text}, not {what}",
+                          {"fails": f"{name} is {_short(own)} in {period.text}, not {what}"})
+    earlier = [p for p in series if p != period.text and row_period(p).end < period.start]
+    previous = next((p for p in reversed(earlier) if test(series[p])), None)
+    if previous is None:
+        return Result(NEVER, "date", rows.iloc[0:0],
+                      f"no earlier period of {name} ({earlier[0] if earlier else period.text}–) was {what}", {})
+    return Result(previous, "date", rows.iloc[0:0],
+                  f"latest period before {period.text} in which {name} was {what}: {previous} ({_short(series[previous])})",
+                  {"line": line})
+
+
+def _pair(spec: Compute, rows: pd.DataFrame, what: str) -> tuple[float, float, str, str, str | None, str | None]:
+    period = parse_period(spec.period)
+    other_entity, other_measure = spec.other or spec.entity, spec.other_measure or spec.measure
+    sides = []
+    for entity, measure in ((spec.entity, spec.measure), (other_entity, other_measure)):
+        picked = rows_within(_side(rows, entity, measure), period)
+        name = _side_name(rows, entity, measure)
+        if picked.empty:
+            raise ComputeMissing(f"{what}: no value of {name} in {period.text}", [f"{name} {period.text}"])
+        if len(picked) > 1:
+            raise ComputeError(f"{what}: {len(picked)} rows for {name} in {period.text}; narrow the select")
+        sides.append((float(_numeric(picked, what).iloc[0]), name, _single_unit(picked, what)))
+    (a, a_name, a_unit), (b, b_name, b_unit) = sides
+    return a, b, a_name, b_name, a_unit, b_unit
+
+
+def _op_ratio(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
+    a, b, a_name, b_name, a_unit, b_unit = _pair(spec, rows, "ratio")
+    if b == 0:
+        raise ComputeError(f"ratio: {b_name} is zero in {spec.period}")
+    unit = spec.unit or ("times" if a_unit == b_unit else None)
+    return Result(a / b, unit, rows_within(rows, parse_period(spec.period)),
+                  f"{a_name} ({_short(a)}) / {b_name} ({_short(b)}) in {spec.period}", {})
+
+
+def _op_difference(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
+    a, b, a_name, b_name, a_unit, b_unit = _pair(spec, rows, "difference")
+    if a_unit != b_unit:
+        raise ComputeError(f"difference: units differ ({a_unit} vs {b_unit})")
+    unit = "percentage_points" if a_unit == "percent" else a_unit
+    return Result(a - b, unit, rows_within(rows, parse_period(spec.period)),
+                  f"{a_name} ({_short(a)}) − {b_name} ({_short(b)}) in {spec.period}", {})
+
+
 OPERATIONS: dict[str, Callable[[Compute, pd.DataFrame, dict], Result]] = {
     "value": _op_value,
     "sum": _op_sum,
@@ -396,6 +673,13 @@ OPERATIONS: dict[str, Callable[[Compute, pd.DataFrame, dict], Result]] = {
     "rank": _op_rank,
     "years_between": _op_years_between,
     "implied_base": _op_implied_base,
+    "period_rank": _op_period_rank,
+    "throughout": _op_throughout,
+    "crossing": _op_crossing,
+    "rank_change": _op_rank_change,
+    "first_since": _op_first_since,
+    "ratio": _op_ratio,
+    "difference": _op_difference,
 }
 
 _SCALED_UNIT = {1e3: ("thousand", "thousands", "k"), 1e6: ("million", "millions", "mn", "m"), 1e9: ("billion", "billions", "bn")}
@@ -447,7 +731,7 @@ def compute(
         raise
     except ValueError as exc:  # a malformed period, or arithmetic on bad input
         raise ComputeError(str(exc)) from None
-    if spec.scale != 1.0 and isinstance(result.value, float) and spec.op not in {"rank"}:
+    if spec.scale != 1.0 and isinstance(result.value, float) and spec.op not in {"rank", "period_rank", "rank_change"}:
         return Result(
             result.value * spec.scale, scaled_unit(result.unit, spec.scale), result.rows,
             f"{result.description} × {spec.scale:g}", result.extra,
@@ -456,6 +740,6 @@ def compute(
 
 
 __all__ = [
-    "ComputeError", "ComputeMissing", "DAYS_PER_YEAR", "OPERATIONS", "Result", "compute",
+    "ComputeError", "ComputeMissing", "DAYS_PER_YEAR", "NEVER", "OPERATIONS", "entity_name", "Result", "compute",
     "inputs_frame", "row_period", "rows_within", "scaled_unit", "select_rows",
 ]

@@ -222,15 +222,36 @@ def _assess(claimed: Claimed | None, results: Iterable[EvidenceResult]) -> _Asse
     for result in results:
         if not result.ok or result.role == "context" or claimed is None:
             continue
+        if result.extra.get("fails"):  # the computation itself found the claim's premise false (no crossing)
+            checks.append(_Check(result, Comparison(False, str(result.extra["fails"]))))
+            continue
         misfit = _unit_fits(claimed, result)
         if misfit:
             checks.append(_Check(result, None, f"{result.label}: not comparable, {misfit}"))
             continue
         try:
-            checks.append(_Check(result, compare(claimed, result.value)))
+            if result.extra.get("series"):
+                checks.append(_Check(result, _every_period(claimed, result.extra["series"])))
+            else:
+                checks.append(_Check(result, compare(claimed, result.value)))
         except CompareError as exc:
             checks.append(_Check(result, None, f"{result.label}: not comparable, {exc}"))
     return _Assessment(claimed, results, tuple(checks))
+
+
+def _every_period(claimed: Claimed, series: list[tuple[str, Any]]) -> Comparison:
+    """``throughout``: the comparator applied to each period; the periods that break it are named."""
+    rule = ""
+    broken = []
+    for period, value in series:
+        comparison = compare(claimed, value)
+        rule = comparison.rule
+        if not comparison.holds:
+            broken.append(f"{period} ({format_value(value, claimed.unit)})")
+    span = f"{series[0][0]}–{series[-1][0]}"
+    if broken:
+        return Comparison(False, f"in every period {span}, {rule}; fails in {', '.join(broken)}")
+    return Comparison(True, f"in every period {span}, {rule}")
 
 
 def _differences(claimed: Claimed | None, reference: Any) -> tuple[float | None, float | None]:
@@ -244,6 +265,10 @@ def _differences(claimed: Claimed | None, reference: Any) -> tuple[float | None,
 
 
 def _reference_text(result: EvidenceResult) -> str:
+    if result.extra.get("fails"):
+        return str(result.extra["fails"])
+    if result.extra.get("series"):
+        return "; ".join(f"{p}: {format_value(v, result.unit)}" for p, v in result.extra["series"])
     if result.value is None:
         return "cited" if result.ok else ""
     text = display_value(result.value, result.unit)
@@ -266,6 +291,10 @@ def _noun(result: EvidenceResult) -> str:
 
 
 def _entity_name(result: EvidenceResult) -> str:
+    if result.extra.get("subject"):
+        return str(result.extra["subject"])
+    if result.extra.get("entity_name"):
+        return str(result.extra["entity_name"])
     entity = result.extra.get("entity", "")
     for code, name, _ in result.extra.get("top", []):
         if code == entity:
@@ -275,9 +304,11 @@ def _entity_name(result: EvidenceResult) -> str:
 
 def _finding(result: EvidenceResult) -> str:
     """"According to X, the figure is $29.1 bn (sum of …)", or the rank phrasing."""
-    if result.unit == "rank" and result.extra.get("n"):
+    if result.unit == "rank" and result.extra.get("n") and not result.extra.get("series"):
         return (f"According to {result.label}, {_entity_name(result)} ranks {ordinal(result.value)} "
-                f"of {result.extra['n']}")
+                f"of {result.extra['n']}{result.extra.get('note', '')}")
+    if result.extra.get("series") or result.extra.get("fails"):
+        return f"According to {result.label}, {result.description}"
     if result.value is None:
         return f"{result.label} records it"
     detail = f" ({result.description})" if result.description else ""
@@ -348,7 +379,8 @@ def _decided(claim: Claim, name: str, reading: str, assessment: _Assessment, sen
              evidence: tuple[EvidenceResult, ...]) -> Verdict:
     check = assessment.decider
     result = check.result
-    diff_abs, diff_rel = _differences(assessment.claimed, result.value)
+    plain = not (result.extra.get("series") or result.extra.get("fails"))
+    diff_abs, diff_rel = _differences(assessment.claimed, result.value) if plain else (None, None)
     return Verdict(
         claim_id=claim.id, verdict=name, reading=reading, claimed=claimed_text(assessment.claimed),
         claimed_value=assessment.claimed.value, reference=_reference_text(result), reference_value=result.value,

@@ -58,12 +58,35 @@ class Comparator(str, Enum):
 
 UNITS = {
     "USD", "EUR", "CNY", "percent", "percentage_points", "year", "years", "date", "decade",
-    "count", "rank", "jobs", "TEU",
+    "count", "rank", "jobs", "TEU", "places", "times",
 }
 
-OPS = {
-    "value", "sum", "yoy_change", "growth", "cagr", "share", "rank", "years_between", "implied_base",
+# Each op with the fields it needs and the further fields it accepts (``scale`` always). A field an op
+# does not use is an error when the registry loads, not a surprise when it runs.
+_SERIES = {"entity", "measure"}  # picks one series out of the selected rows
+OP_FIELDS: dict[str, tuple[set[str], set[str]]] = {
+    "value": (set(), {"period"}),
+    "sum": (set(), {"period", "require_complete", "entities"}),
+    "yoy_change": ({"period"}, {"require_complete"}),
+    "growth": ({"period", "base_period"}, {"require_complete"}),
+    "cagr": ({"period", "base_period"}, {"require_complete"}),
+    "share": (set(), {"entity", "entities", "total", "period", "exclude_aggregates", "require_complete"}),
+    "rank": ({"entity"}, {"period", "exclude_aggregates"}),
+    "years_between": ({"start", "end"}, set()),
+    "implied_base": (set(), set()),
+    "period_rank": ({"period"}, _SERIES | {"since"}),
+    "throughout": ({"each", "period"}, {"entity", "entities", "other", "measure", "other_measure", "total",
+                                         "exclude_aggregates", "unit"}),
+    "crossing": (set(), _SERIES | {"other", "other_measure", "since", "period"}),
+    "rank_change": ({"entity", "period", "base_period"}, {"exclude_aggregates"}),
+    "first_since": ({"period"}, _SERIES | {"threshold", "direction"}),
+    "ratio": ({"period"}, _SERIES | {"other", "other_measure", "unit"}),
+    "difference": ({"period"}, _SERIES | {"other", "other_measure"}),
 }
+OPS = set(OP_FIELDS)
+EACH_OPS = {"value", "rank", "share", "ratio", "difference"}  # what ``throughout`` can apply to every period
+_TWO_SIDED = {"crossing", "ratio", "difference"}  # compare a second series: ``other`` and/or ``other_measure``
+_ALWAYS = {"op", "scale"}
 
 
 def _check_period(value: str) -> str:
@@ -74,13 +97,31 @@ def _check_period(value: str) -> str:
 PeriodText = Annotated[str, AfterValidator(_check_period)]
 
 
+def _not_a_period(value: str, name: str) -> None:
+    try:
+        parse_period(value)
+    except ValueError:
+        return
+    raise ValueError(f"{name} {value!r} looks like a period, not an entity code; did you mean 'period: {value}'?")
+
+
 class Compute(Strict):
     """A computation over the rows an evidence selects (see ``claimcheck.judge.compute``)."""
 
     op: str = "value"
-    period: PeriodText | None = None  # the period summed or read ("2022-01/2022-08")
-    base_period: PeriodText | None = None  # the comparison period for growth and cagr
-    entity: str | None = None  # whose rank or share
+    period: PeriodText | None = None  # the period summed or read ("2022-01/2022-08"); for throughout, the span
+    base_period: PeriodText | None = None  # the comparison period for growth, cagr and rank_change
+    entity: str | None = None  # whose rank, share, series or ratio numerator
+    entities: list[str] | None = None  # sum or share over these entities (e.g. the EU members); all must be present
+    other: str | None = None  # the second entity of a crossing, ratio or difference
+    measure: str | None = None  # the series (measure) used, when the rows hold several
+    other_measure: str | None = None  # the second series of a crossing, ratio or difference (per capita)
+    total: str | None = None  # share: the entity whose row is the total (e.g. the world aggregate)
+    since: PeriodText | None = None  # period_rank, crossing: only periods from this one on
+    each: str | None = None  # throughout: the op applied to every period of the span
+    threshold: float | None = None  # first_since: the condition is above/below this value
+    direction: Literal["above", "below"] = "above"  # first_since: "highest"/"above" or "lowest"/"below"
+    unit: str | None = None  # ratio: the unit of the result (e.g. USD for GDP per person)
     exclude_aggregates: bool = True  # ranks ignore regional and income-group aggregates
     start: str | None = None  # years_between: a date, or a measure whose value is a date
     end: str | None = None  # years_between: a date, or "article" for the article's date
@@ -93,6 +134,37 @@ class Compute(Strict):
         if value not in OPS:
             raise ValueError(f"unknown op {value!r}; expected one of {', '.join(sorted(OPS))}")
         return value
+
+    @model_validator(mode="after")
+    def _fields_fit_op(self) -> "Compute":
+        required, optional = OP_FIELDS[self.op]
+        given = set(self.model_fields_set) - _ALWAYS
+        if self.op == "throughout" and self.each in OP_FIELDS:
+            optional = optional | OP_FIELDS[self.each][0] | OP_FIELDS[self.each][1]
+        missing = sorted(required - given)
+        if missing:
+            raise ValueError(f"op {self.op} needs {', '.join(repr(m) for m in missing)}")
+        unused = sorted(given - required - optional)
+        if unused:
+            raise ValueError(f"op {self.op} does not use {', '.join(repr(u) for u in unused)}")
+        two_sided = self.op in _TWO_SIDED or (self.op == "throughout" and self.each in _TWO_SIDED)
+        if two_sided and not (self.other or self.other_measure):
+            raise ValueError(f"op {self.each or self.op} needs 'other' (an entity) or 'other_measure' (a series)")
+        if self.op == "throughout":
+            if self.each not in EACH_OPS:
+                raise ValueError(f"throughout: each {self.each!r} is not one of {', '.join(sorted(EACH_OPS))}")
+            if self.each == "rank" and not self.entity:
+                raise ValueError("throughout with each: rank needs 'entity'")
+        if self.op == "share" and not (self.entity or self.entities):
+            raise ValueError("op share needs 'entity' or 'entities'")
+        for name in ("entity", "other", "total"):
+            if getattr(self, name):
+                _not_a_period(getattr(self, name), name)
+        for code in self.entities or []:
+            _not_a_period(code, "entities item")
+        if self.unit is not None and self.unit not in UNITS:
+            raise ValueError(f"unknown unit {self.unit!r}; expected one of {', '.join(sorted(UNITS))}")
+        return self
 
 
 Role = Literal["decisive", "context"]  # context evidence is shown beside the verdict, never decides it

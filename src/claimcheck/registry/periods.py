@@ -1,4 +1,5 @@
-"""Periods as the registry writes them: ``2022``, ``2022-08``, ``2022-08-31``, ``1980s`` and ranges ``A/B``.
+"""Periods as the registry writes them: ``2022``, ``2022-08``, ``2022-08-31``, ``1980s``, ``early 2020s``
+(2020-2023; ``mid`` is years 4-6, ``late`` 7-9) and ranges ``A/B``.
 
 A period is a closed span of days. Ranges join two single periods: ``2022-01/2022-08`` is January
 to the end of August 2022; ``2013/2021`` is the start of 2013 to the end of 2021.
@@ -13,6 +14,8 @@ from datetime import date
 
 _SINGLE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
 _DECADE = re.compile(r"^(?P<y>\d{3}0)s$")
+_PART_OF_DECADE = re.compile(r"^(?P<part>early|mid|late) (?P<y>\d{3}0)s$")
+DECADE_PARTS = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}  # "the early 2020s" is 2020-2023
 
 
 @dataclass(frozen=True, order=True)
@@ -47,6 +50,11 @@ def _replace_year(day: date, year: int) -> date:
 
 
 def _single(text: str) -> tuple[date, date]:
+    part = _PART_OF_DECADE.match(text)
+    if part:
+        first, last = DECADE_PARTS[part["part"]]
+        y = int(part["y"])
+        return date(y + first, 1, 1), date(y + last, 12, 31)
     decade = _DECADE.match(text)
     if decade:
         y = int(decade["y"])
@@ -54,7 +62,8 @@ def _single(text: str) -> tuple[date, date]:
     match = _SINGLE.match(text)
     if not match:
         raise ValueError(
-            f"cannot read period {text!r}: write YYYY, YYYY-MM, YYYY-MM-DD, a decade like 1980s, or A/B"
+            f"cannot read period {text!r}: write YYYY, YYYY-MM, YYYY-MM-DD, a decade like 1980s "
+            "(or early/mid/late 1980s), or A/B"
         )
     y = int(match["y"])
     if match["m"] is None:
