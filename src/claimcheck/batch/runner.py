@@ -25,6 +25,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import socket
 import sys
 import threading
@@ -86,24 +87,73 @@ def parameters_for(job: Job) -> dict:
     return params
 
 
+KERNEL_FILES = "claimcheck-"  # prefix of a batch kernel's connection file and IPC sockets in Jupyter's runtime folder
+
+
+def _kernel_files_prefix() -> str:
+    """``claimcheck-<pid>-<id>``: the pid of the process that owns the kernel, so that the files of
+    a dead owner can be told from those of a live one (another run, another user's tests)."""
+    import uuid
+
+    return f"{KERNEL_FILES}{os.getpid()}-{uuid.uuid4().hex[:12]}"
+
+
+def remove_dead_kernel_files(runtime_dir: Path | None = None) -> list[Path]:
+    """Delete the connection files and IPC sockets left by batch processes that no longer exist.
+
+    A process killed with SIGKILL cannot remove its kernels' files; the next run does. Files of a
+    live process are kept, whoever it is; a name this batch did not write is never touched.
+    """
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    folder = Path(runtime_dir or jupyter_runtime_dir())
+    removed = []
+    for path in folder.glob(f"{KERNEL_FILES}*") if folder.is_dir() else []:
+        owner = path.name[len(KERNEL_FILES):].split("-", 1)[0]
+        # a pid has at most 7 digits (pid_max ≤ 2**22); older versions named files by a 12-digit id
+        if owner.isdigit() and len(owner) <= 7 and not _alive(int(owner)):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs; a zombie (dead, not yet reaped by whoever adopted it) does not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    if not Path("/proc").is_dir():  # no way to see a zombie here
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:  # it ended meanwhile
+        return False
+
+
 @lru_cache(maxsize=1)
 def _ipc_kernel_manager():
     """A kernel manager whose kernel talks over Unix sockets in Jupyter's runtime folder, not TCP.
 
     Local only, so nothing listens on a port, and ipykernel has no reason to warn about
-    unencrypted TCP for every notebook of the batch. It remembers the clients it hands out, so
-    that a kernel started ahead (which nbclient does not own, so does not close) can be closed.
+    unencrypted TCP for every notebook of the batch. Its connection file sits beside the sockets
+    (not in /tmp), both named after the owning process (see ``remove_dead_kernel_files``). It
+    remembers the clients it hands out, so that a kernel started ahead (which nbclient does not
+    own, so does not close) can be closed.
     """
-    import uuid
-
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.paths import jupyter_runtime_dir
 
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
-            Path(jupyter_runtime_dir()).mkdir(parents=True, exist_ok=True)
+            runtime = Path(jupyter_runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True)
+            prefix = runtime / _kernel_files_prefix()
             kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", str(Path(jupyter_runtime_dir()) / f"claimcheck-{uuid.uuid4().hex[:12]}"))
+            kwargs.setdefault("ip", str(prefix))
+            kwargs.setdefault("connection_file", f"{prefix}.json")
             super().__init__(**kwargs)
             self.handed_out = []
 
@@ -167,11 +217,25 @@ def _discard_spare() -> None:
         _stop_kernel(manager)
 
 
-def _warm_up(html: bool) -> None:
-    """Worker initializer: start the first kernel, and meanwhile import papermill (and nbconvert)."""
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when ``parent`` dies, even by SIGKILL (Linux: a
+    parent-death signal). The worker's kernels follow it: ipykernel exits when its parent changes."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(1)
+
+
+def _warm_up(html: bool, parent: int | None = None) -> None:
+    """Worker initializer: die with the run, start the first kernel, and meanwhile import papermill (and nbconvert)."""
     global _spare
     from multiprocessing.util import Finalize
 
+    if parent is not None:
+        _die_with(parent)
     _spare = _start_ahead()
     Finalize(None, _discard_spare, exitpriority=10)  # workers leave by os._exit: atexit never runs
     # jsonschema imports rfc3987_syntax when it is installed, which compiles a grammar at import
@@ -263,7 +327,7 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr,
     costs = _expected_costs(jobs)
     # longest first, so no worker is left alone with a long notebook at the end
     ordered = sorted(jobs, key=costs.__getitem__, reverse=True)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up, initargs=(html,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up, initargs=(html, os.getpid())) as pool:
         # the first submit forks every worker. A worker starts its next kernel ahead unless the
         # jobs left can all go to kernels already started.
         futures = [pool.submit(execute, job, i + workers < len(ordered)) for i, job in enumerate(ordered)]
@@ -313,13 +377,32 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_held_locks: set[int] = set()  # descriptors of build locks this process holds
+
+
+def _drop_locks_in_child() -> None:
+    """In a forked child (a pool worker): close the lock's descriptor. A flock belongs to the open
+    file description, which a fork shares, so a worker that outlived its run would hold the lock."""
+    for fd in list(_held_locks):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
+
+
 @contextmanager
 def build_lock(build_dir: Path):
     """Hold ``<build>/.lock`` (an exclusive ``flock``) or raise ``BuildLocked`` naming the holder at once.
 
     The lock belongs to the open file, so the kernel releases it when the process ends, however it
-    ends: there is no stale lock to clean up. The file is never deleted (deleting a locked file lets
-    a third run lock a new file while the second waits on the old one); it records the last holder.
+    ends: there is no stale lock to clean up. Forked workers close their copy of the descriptor,
+    and kernels never get one (it is not inheritable across exec). The file is never deleted
+    (deleting a locked file lets a third run lock a new file while the second waits on the old
+    one); it records the last holder.
     """
     build_dir.mkdir(parents=True, exist_ok=True)
     path = build_dir / LOCK_FILE
@@ -331,11 +414,13 @@ def build_lock(build_dir: Path):
         os.close(fd)
         raise BuildLocked(f"another claimcheck run is writing {build_dir} ({holder}; lock {path}); "
                           "this run stopped without touching it") from None
+    _held_locks.add(fd)
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {_now()}\n".encode(), 0)
         yield path
     finally:
+        _held_locks.discard(fd)
         os.close(fd)  # releases the lock
 
 
@@ -427,6 +512,7 @@ def run_command(args) -> int:
 
 def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
     started_at = _now()
+    remove_dead_kernel_files()  # a run killed earlier could not remove its own
     run_id, run_dir = new_run_folder(build_dir)
     jobs = []
     for article_id in article_ids:

@@ -1,0 +1,101 @@
+"""A real ``claimcheck run`` killed with SIGKILL leaves no process, no lock and, after the next run, no files."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from claimcheck.batch import runner
+
+SEED = "china-belgium-ties-2023-02-26"
+TAG = "CLAIMCHECK_TEST_RUN"  # inherited by every process the run starts, however it is reparented
+
+
+def tagged(tag: str) -> list[tuple[int, str]]:
+    """Processes started with ``TAG=<tag>`` in their environment: the run and all it started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and f"{TAG}={tag}".encode() in (entry / "environ").read_bytes().split(b"\0"):
+                if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":  # a zombie is already dead
+                    found.append((int(entry.name), (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()))
+        except OSError:  # ended meanwhile
+            continue
+    return found
+
+
+def survivors(tag: str, within: float = 15.0) -> list[tuple[int, str]]:
+    """What is still alive after ``within`` seconds (kernels poll for their parent once a second)."""
+    deadline = time.monotonic() + within
+    while (alive := tagged(tag)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return alive
+
+
+def lock_is_free(build: Path) -> bool:
+    fd = os.open(build / ".lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def test_a_run_killed_at_any_moment_leaves_nothing_behind(tmp_path):
+    build, runtime = tmp_path / "build", tmp_path / "runtime"
+    tag = uuid.uuid4().hex
+    env = {**os.environ, "CLAIMCHECK_BUILD": str(build), "JUPYTER_RUNTIME_DIR": str(runtime), TAG: tag}
+    env.pop("CLAIMCHECK_HISTORY", None)
+    command = [sys.executable, "-m", "claimcheck", "run", "--article", SEED]
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+
+    first = run()
+    assert first.returncode in (0, 1), first.stderr  # 1: the offline verdicts may include errors
+    published = os.readlink(build / SEED)
+    page = (build / SEED / "verdicts.html").read_bytes()
+    history = (build / "history.jsonl").read_bytes()
+
+    for delay in (0.5, 2.0, 4.0):  # starting up, kernels booting, notebooks running
+        victim = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        assert victim.poll() is None, "the run ended before it could be killed"
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.wait()
+        assert survivors(tag) == [], f"killed at {delay}s"
+        assert lock_is_free(build), f"killed at {delay}s: the lock is still held"
+        assert os.readlink(build / SEED) == published  # readers keep the published outputs
+        assert (build / SEED / "verdicts.html").read_bytes() == page
+        assert (build / "history.jsonl").read_bytes() == history
+
+    assert any(runtime.iterdir()), "the kills left no kernel file: the test proves nothing"
+    after = run()
+    assert after.returncode in (0, 1), after.stderr
+    assert os.readlink(build / SEED) != published  # this run took the lock and published
+    assert len((build / "history.jsonl").read_text().splitlines()) == 2
+    assert json.loads((build / "history.jsonl").read_text().splitlines()[-1])["articles"]
+    left = sorted(p.name for p in runtime.iterdir())
+    assert left == [], f"kernel files or IPC sockets of a dead run are left: {left}"
+    assert survivors(tag, within=0) == []
+
+
+def test_only_the_files_of_dead_owners_are_removed(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    mine = [tmp_path / f"claimcheck-{os.getpid()}-abc{suffix}" for suffix in ("-1", ".json")]
+    theirs = [tmp_path / f"claimcheck-{dead.pid}-def{suffix}" for suffix in ("-1", "-5", ".json")]
+    unknown = [tmp_path / "claimcheck-0e2f8e9ef496-1", tmp_path / "kernel-1234.json"]
+    for path in mine + theirs + unknown:
+        path.write_text("")
+    assert sorted(runner.remove_dead_kernel_files(tmp_path)) == sorted(theirs)
+    assert sorted(tmp_path.iterdir()) == sorted(mine + unknown)
