@@ -39,6 +39,8 @@ DOTS_ORIGIN = {
         {"path": "data/DOTS/DOTS_40.xlsx", "git_blob": "ab83c5d1baeaf339ae04d1b10bf3d1c6b88e1f39", "reporter": "China, P.R.: Mainland"},
     ],
 }  # fmt: skip
+GDP_VERSION = "2024-10-21"  # datasets/gdp's data/gdp.csv last changed in 1cdcd2e on this day
+DOTS_VERSION = "2022-02-02"  # the DOTS workbooks last changed in a769819 on this day
 DOTS_CODES = {"China, P.R.: Mainland": "CHN", "Belgium": "BEL", "Belgium-Luxembourg": "BLX", "World": "WLD"}
 
 
@@ -90,10 +92,15 @@ def seed_gdp(shared: Path) -> None:
             "values parsed as doubles, written as the shortest round-trip decimal. Aggregate flags are "
             "ours (48 codes, shared/reference/worldbank/README.md)."
         ),
+        "published": GDP_VERSION,
+        "published_means": (
+            "when this copy of the World Bank data was taken: the date of the origin commit that last changed "
+            "data/gdp.csv (1cdcd2e, 2024-10-21), not a World Bank release date"
+        ),
         "licence": "ODC-PDDL-1.0",
         "licence_url": "http://opendatacommons.org/licenses/pddl/",
     }
-    write_snapshot("worldbank", "gdp_current_usd", frame, meta)
+    write_snapshot("worldbank", "gdp_current_usd", frame, meta, version=GDP_VERSION)
 
 
 def seed_dots(shared: Path) -> None:
@@ -134,10 +141,15 @@ def seed_dots(shared: Path) -> None:
             "(CIF vs FOB, origin vs consignment, transit via Belgian ports). The dataset today: "
             "https://data.imf.org/en/datasets/IMF.STA:IMTS."
         ),
+        "published": DOTS_VERSION,
+        "published_means": (
+            "when this copy of the IMF data was taken: the date of the origin commit that last changed the three "
+            "workbooks (a769819, 2022-02-02), not an IMF release date"
+        ),
         "licence": "© International Monetary Fund; IMF Copyright and Usage terms (cite the IMF as the source)",
         "licence_url": "https://www.imf.org/en/About/copyright-and-terms",
     }
-    write_snapshot("imf", "dots_china_belgium_annual", frame, meta)
+    write_snapshot("imf", "dots_china_belgium_annual", frame, meta, version=DOTS_VERSION)
 
 
 def seed_documents(shared: Path) -> None:

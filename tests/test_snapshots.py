@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 
@@ -20,6 +21,7 @@ from claimcheck.reference.snapshots import (
     load_snapshot,
     refresh,
     render_csv,
+    snapshot_dir,
     snapshot_paths,
     write_snapshot,
 )
@@ -152,8 +154,8 @@ def test_a_failing_replace_leaves_the_old_files_and_no_temporary_files(data_copy
         write_snapshot("worldbank", "gdp_current_usd", tiny_frame(), {"method": "api"})
     assert snapshot_bytes() == before
     assert sorted(p.name for p in snapshot_paths("worldbank", "gdp_current_usd")[0].parent.iterdir()) == [
-        "gdp_current_usd.csv",
-        "gdp_current_usd.meta.yaml",
+        "2024-10-21.csv",
+        "2024-10-21.meta.yaml",
     ]
 
 
@@ -237,8 +239,7 @@ def test_refresh_mode_fetches_once_per_process_and_auto_only_when_missing(world_
     get_snapshot("worldbank", "gdp_current_usd", mode="refresh", http=fast_client())
     get_snapshot("worldbank", "gdp_current_usd", mode="refresh", http=fast_client())
     assert len(world_bank_replay.requests) == 2  # two pages, fetched once
-    for path in snapshot_paths("worldbank", "gdp_current_usd"):
-        path.unlink()
+    shutil.rmtree(snapshot_dir("worldbank", "gdp_current_usd"))
     assert get_snapshot("worldbank", "gdp_current_usd", mode="auto", http=fast_client()).meta["method"] == "api"
     assert len(world_bank_replay.requests) == 4
 

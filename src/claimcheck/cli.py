@@ -42,8 +42,9 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
 def _cmd_sources(args: argparse.Namespace) -> int:
     from claimcheck.reference.commands import sources_table
+    from claimcheck.reference.snapshots import versions_table
 
-    print(sources_table().to_string(index=False))
+    print((versions_table() if args.versions else sources_table()).to_string(index=False))
     return 0
 
 
@@ -60,9 +61,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
+    if args.snapshot:
+        from claimcheck.reference.snapshots import revision_command
+
+        return revision_command(args.snapshot, args.old, args.new)
     from claimcheck.publish.history import diff_command
 
     return diff_command(args)
+
+
+def _iso_date(text: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the reference sources and their snapshots",
         description="List each reference source with its snapshots, method (api or transcribed) and date.",
     )
+    p.add_argument("--versions", action="store_true",
+                   help="list every stored version of every snapshot (date published or taken, method, rows, sha256)")
     p.set_defaults(func=_cmd_sources)
 
     p = sub.add_parser(
@@ -125,14 +141,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start-timeout", type=int, default=60, help="seconds for a kernel to start")
     p.add_argument("--cell-timeout", type=int, default=600, help="seconds for one cell")
     p.add_argument("--no-html", action="store_true", help="skip the HTML rendering")
+    p.add_argument("--as-of", metavar="DATE", type=_iso_date,
+                   help="read every snapshot at its newest version published on or before DATE (YYYY-MM-DD)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser(
         "diff",
         help="report verdicts or reference values that changed between runs",
-        description="Compare the last two runs in the history and list claims whose verdict or reference changed.",
+        description="Compare the last two runs in the history and list claims whose verdict or reference changed; "
+        "with --snapshot, list the cells a revision changed between two versions of a snapshot.",
     )
     p.add_argument("--article", help="only this article")
+    p.add_argument("--snapshot", metavar="SOURCE/NAME", help="compare two versions of this snapshot instead")
+    p.add_argument("--from", dest="old", metavar="VERSION", help="with --snapshot: the older version (default: the one before --to)")
+    p.add_argument("--to", dest="new", metavar="VERSION", help="with --snapshot: the newer version (default: the newest)")
     p.set_defaults(func=_cmd_diff)
     return parser
 

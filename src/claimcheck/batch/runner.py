@@ -502,12 +502,31 @@ def run_command(args) -> int:
     """
     article_ids = list_articles() if args.all else [load_article(args.article).id]
     build_dir = paths.build_dir()
+    as_of = getattr(args, "as_of", None)
     try:
-        with build_lock(build_dir):
+        with build_lock(build_dir), pinned(as_of):
             return _run_locked(args, article_ids, build_dir)
     except BuildLocked as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+
+
+@contextmanager
+def pinned(as_of: str | None):
+    """``--as-of DATE``: every snapshot the run's notebooks (which inherit the environment) read is the
+    newest version on or before DATE; the previous setting is restored afterwards."""
+    from claimcheck.reference.snapshots import AS_OF_ENV, parse_as_of
+
+    before = os.environ.get(AS_OF_ENV)
+    if as_of:
+        os.environ[AS_OF_ENV] = parse_as_of(as_of).isoformat()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(AS_OF_ENV, None)
+        else:
+            os.environ[AS_OF_ENV] = before
 
 
 def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
@@ -547,7 +566,7 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
         previous, changes = history.changes_since_last(article_id, rows, records)
         _write_run_file(out_dir, {
             "run": run_id, "started": started_at, "finished": finished_at, "mode": args.mode,
-            "snapshots": snapshots, "previous_run": previous["run"] if previous else None,
+            "as_of": getattr(args, "as_of", None), "snapshots": snapshots, "previous_run": previous["run"] if previous else None,
             "changes": [c.as_dict() for c in changes],
         })
         rows_by_article[article_id] = rows

@@ -29,11 +29,11 @@ Status = Literal["ok", "missing", "error"]
 DERIVED = "derived, not stated by the source"
 
 
-def get_snapshot(source: str, name: str, mode: str = "offline") -> Any:
+def get_snapshot(source: str, name: str, mode: str = "offline", as_of: date | None = None) -> Any:
     """``claimcheck.reference.snapshots.get_snapshot`` (imported when first needed)."""
     from claimcheck.reference.snapshots import get_snapshot as _get_snapshot
 
-    return _get_snapshot(source, name, mode=mode)
+    return _get_snapshot(source, name, mode=mode, as_of=as_of)
 
 
 def load_documents() -> dict[str, Any]:
@@ -85,17 +85,20 @@ class EvidenceResult:
 class Loader:
     """Memoised access to snapshots and documents for one run (one ``judge_all`` call)."""
 
-    def __init__(self, mode: str = "offline"):
+    def __init__(self, mode: str = "offline", as_of: date | None = None):
         self.mode = mode
-        self._snapshots: dict[tuple[str, str], Any] = {}
+        self.as_of = as_of  # read every snapshot at its newest version on or before this date (None: newest)
+        self._snapshots: dict[tuple[str, str, date | None], Any] = {}
         self._documents: dict[str, Any] | None = None
         self._documents_error: BaseException | None = None
 
-    def snapshot(self, source: str, name: str) -> Any:
-        key = (source, name)
+    def snapshot(self, source: str, name: str, as_of: date | None = None) -> Any:
+        """The newest version (or the newest on or before ``as_of``); ``run --as-of`` caps both."""
+        as_of = as_of or self.as_of
+        key = (source, name, as_of)
         if key not in self._snapshots:
             try:
-                self._snapshots[key] = get_snapshot(source, name, mode=self.mode)
+                self._snapshots[key] = get_snapshot(source, name, mode=self.mode, **({"as_of": as_of} if as_of else {}))
             except Exception as exc:  # remembered so a failing fetch is not retried per claim
                 self._snapshots[key] = exc
         found = self._snapshots[key]

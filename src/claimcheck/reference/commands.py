@@ -16,11 +16,13 @@ from claimcheck.reference import catalogue
 from claimcheck.reference.documents import load_documents, registry_paths
 from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
 from claimcheck.reference.http import HttpClient, SourceError
-from claimcheck.reference.snapshots import load_snapshot, refresh, sidecar_date, snapshot_paths
+from claimcheck.reference.snapshots import (
+    load_snapshot, pick_version, refresh, sidecar_date, sources_on_disk, stored_snapshots, version_paths, versions,
+)
 from claimcheck.registry.yamltext import load_yaml
 
 DOCUMENTS_FOLDER = "documents"  # the documents registry lives beside the snapshots, in its own format
-SOURCES_COLUMNS = ["source", "snapshot", "method", "date", "rows", "refreshable", "status", "title"]
+SOURCES_COLUMNS = ["source", "snapshot", "method", "version", "versions", "date", "rows", "refreshable", "status", "title"]
 
 
 # ------------------------------------------------------------------------------------------ sources
@@ -48,16 +50,20 @@ def _documents_row() -> dict[str, Any]:
     except (SnapshotInvalid, SnapshotMissing, ValueError) as exc:
         status = _short_status(exc)
     return {"source": DOCUMENTS_FOLDER, "snapshot": "documents", "method": meta.get("method", ""),
-            "date": sidecar_date(meta), "rows": meta.get("rows", 0), "refreshable": "no",
+            "version": "", "versions": 1, "date": sidecar_date(meta), "rows": meta.get("rows", 0), "refreshable": "no",
             "status": status, "title": meta.get("title", "")}  # fmt: skip
 
 
 def _table_row(source: str, snapshot: str, spec: Any) -> dict[str, Any]:
     row = {"source": source, "snapshot": snapshot, "refreshable": "yes" if spec and spec.refreshable else "no"}
     title = spec.title if spec else ""
-    _, meta_path = snapshot_paths(source, snapshot)
-    if not meta_path.exists():
-        return {**row, "method": "missing offline", "date": "", "rows": 0, "status": "missing offline", "title": title}
+    stored = versions(source, snapshot)
+    if not stored:
+        return {**row, "method": "missing offline", "version": "", "versions": 0, "date": "", "rows": 0,
+                "status": "missing offline", "title": title}  # fmt: skip
+    version = pick_version(source, snapshot)
+    row.update(version=version, versions=len(stored))
+    meta_path = version_paths(source, snapshot, version)[1]
     try:
         meta, status = load_snapshot(source, snapshot).meta, "ok"
     except (SnapshotInvalid, SnapshotMissing) as exc:
@@ -82,13 +88,12 @@ def _short_status(exc: Exception) -> str:
 
 
 def _folders_on_disk() -> set[str]:
-    root = paths.reference_dir()
-    return {p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*.meta.yaml"))} if root.exists() else set()
+    documents = paths.reference_dir() / DOCUMENTS_FOLDER
+    return sources_on_disk() | ({DOCUMENTS_FOLDER} if documents.is_dir() else set())
 
 
 def _stored_snapshots(source: str) -> set[str]:
-    folder = paths.reference_dir() / source
-    return {p.name.removesuffix(".meta.yaml") for p in folder.glob("*.meta.yaml")} if folder.exists() else set()
+    return stored_snapshots(source)
 
 
 # ------------------------------------------------------------------------------------------ refresh
@@ -127,6 +132,7 @@ def refresh_command(source: str | None, snapshot: str | None, everything: bool) 
 
 def _refresh_and_report(spec: Any, http: HttpClient) -> bool:
     where = f"{spec.source}/{spec.name}"
+    before = versions(spec.source, spec.name)
     try:
         snap = refresh(spec.source, spec.name, http)
     except (SourceError, SnapshotInvalid, SnapshotMissing, NotImplementedError) as exc:
@@ -135,5 +141,8 @@ def _refresh_and_report(spec: Any, http: HttpClient) -> bool:
     except Exception as exc:  # a bug in one source must not stop the others; say it is unexpected
         print(f"{where}: FAILED (unexpected {type(exc).__name__}), kept the stored snapshot: {exc}")
         return False
-    print(f"{where}: refreshed, {snap.meta['rows']} rows, retrieved {snap.meta['retrieved_at']}")
+    if snap.version in before:
+        print(f"{where}: refreshed, {snap.meta['rows']} rows, unchanged since version {snap.version} (nothing written)")
+    else:
+        print(f"{where}: refreshed, {snap.meta['rows']} rows, retrieved {snap.meta['retrieved_at']}, new version {snap.version}")
     return True

@@ -1,8 +1,11 @@
-"""The snapshot store: tidy CSV tables plus ``.meta.yaml`` sidecars under ``data/reference/<source>/``.
+"""The snapshot store: versions of tidy CSV tables, each with a ``.meta.yaml`` sidecar.
 
-A snapshot is ``<name>.csv`` (the tidy table, deterministic bytes) and ``<name>.meta.yaml`` (where it
-came from, licence, sha256 of the CSV). Loading re-checks the checksum. Writing validates first and
-replaces both files with ``os.replace``, so a failed or invalid refresh leaves the old files as they were.
+A snapshot is a folder ``data/reference/<source>/<name>/`` of versions: ``<version>.csv`` (the tidy
+table, deterministic bytes) and ``<version>.meta.yaml`` (where it came from, licence, sha256 of the
+CSV). A version id is the date its data were published or taken (``2024-10-21``, or
+``2026-12-01T091700Z`` for a fetch), so versions sort by id and ``as_of`` picks one without reading
+any sidecar. A refresh that changes data adds a version beside the old ones and never edits one in
+place; identical data add nothing. Loading re-checks the checksum of the one version it reads.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import hashlib
 import io
 import math
 import os
+import re
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,29 +41,96 @@ SORT_COLUMNS = ["entity", "partner", "measure", "period", "unit"]
 # Sidecar keys in the order they are written; any other key follows, alphabetically.
 META_ORDER = [
     "source", "dataset", "snapshot", "title", "description", "query", "url", "method",
-    "retrieved_at", "transcribed_at", "transcribed_from", "origin_notes",
+    "version", "published", "published_means", "retrieved_at", "transcribed_at", "transcribed_from", "origin_notes",
     "licence", "licence_url", "sha256", "rows", "columns",
 ]  # fmt: skip
+
+DOCUMENTS_FOLDER = "documents"  # the documents registry lives beside the snapshots, in its own format
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 Mode = Literal["offline", "refresh", "auto"]
 
+AS_OF_ENV = "CLAIMCHECK_AS_OF"  # set by `claimcheck run --as-of`: every snapshot read is pinned to this date
+VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{6}Z)?(\.\d+)?$")
+
 
 @dataclass
 class Snapshot:
-    """A loaded snapshot: the tidy table, its provenance and the full sidecar."""
+    """A loaded snapshot version: the tidy table, its provenance and the full sidecar."""
 
     frame: pd.DataFrame
     provenance: Provenance
     meta: dict[str, Any]
+    version: str = ""
 
 
-def snapshot_paths(source: str, name: str) -> tuple[Path, Path]:
-    """The CSV and sidecar paths of a snapshot."""
-    folder = paths.reference_dir() / source
-    return folder / f"{name}.csv", folder / f"{name}.meta.yaml"
+def snapshot_dir(source: str, name: str) -> Path:
+    """The folder holding every version of a snapshot."""
+    return paths.reference_dir() / source / name
+
+
+def version_paths(source: str, name: str, version: str) -> tuple[Path, Path]:
+    """The CSV and sidecar paths of one version."""
+    folder = snapshot_dir(source, name)
+    return folder / f"{version}.csv", folder / f"{version}.meta.yaml"
+
+
+def versions(source: str, name: str) -> list[str]:
+    """The stored version ids of a snapshot, oldest first (a CSV or a sidecar alone counts: it is reported)."""
+    folder = snapshot_dir(source, name)
+    if not folder.is_dir():
+        return []
+    stems = {p.name.removesuffix(".meta.yaml").removesuffix(".csv") for p in folder.iterdir()
+             if p.name.endswith((".csv", ".meta.yaml")) and not p.name.startswith(".")}
+    return sorted(v for v in stems if VERSION_RE.match(v))
+
+
+def pinned_date() -> date | None:
+    """The date ``claimcheck run --as-of`` pins every snapshot to (``CLAIMCHECK_AS_OF``), or None."""
+    text = os.environ.get(AS_OF_ENV, "").strip()
+    return parse_as_of(text) if text else None
+
+
+def parse_as_of(value: date | str | None) -> date | None:
+    """A date from ``2023-02-26`` (or a ``date``); ValueError with the accepted form otherwise."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise ValueError(f"as-of date {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def effective_as_of(as_of: date | str | None) -> date | None:
+    """The earlier of the caller's date and the run's pin: the pin caps every request."""
+    dates = [d for d in (parse_as_of(as_of), pinned_date()) if d is not None]
+    return min(dates) if dates else None
+
+
+def pick_version(source: str, name: str, as_of: date | str | None = None) -> str:
+    """The newest version published on or before ``as_of`` (default: the newest); SnapshotMissing if none."""
+    stored = versions(source, name)
+    if not stored:
+        raise SnapshotMissing(
+            f"no offline snapshot {source}/{name}; fetch it with `{refresh_hint(source, name)}`"
+        )
+    day = effective_as_of(as_of)
+    if day is None:
+        return stored[-1]
+    eligible = [v for v in stored if v[:10] <= day.isoformat()]
+    if not eligible:
+        raise SnapshotMissing(
+            f"no version of {source}/{name} published on or before {day.isoformat()} "
+            f"(the oldest is {stored[0]}; versions: {', '.join(stored)})"
+        )
+    return eligible[-1]
+
+
+def snapshot_paths(source: str, name: str, version: str | None = None) -> tuple[Path, Path]:
+    """The CSV and sidecar paths of a version (default: the newest stored one)."""
+    return version_paths(source, name, version or pick_version(source, name))
 
 
 def refresh_hint(source: str, name: str) -> str:
@@ -69,23 +140,18 @@ def refresh_hint(source: str, name: str) -> str:
 # ---------------------------------------------------------------------------------------------- load
 
 
-def load_snapshot(source: str, name: str) -> Snapshot:
-    """Read a snapshot, verify its sha256, row count and columns; raise SnapshotMissing / SnapshotInvalid."""
-    csv_path, meta_path = snapshot_paths(source, name)
+def load_snapshot(source: str, name: str, version: str | None = None, as_of: date | str | None = None) -> Snapshot:
+    """Read one version (given, or the newest on or before ``as_of``, or the newest), verify its sha256,
+    row count and columns; raise SnapshotMissing / SnapshotInvalid."""
+    version = version or pick_version(source, name, as_of)
+    csv_path, meta_path = version_paths(source, name, version)
     if not csv_path.exists() and not meta_path.exists():
-        raise SnapshotMissing(
-            f"no offline snapshot {source}/{name}; fetch it with `{refresh_hint(source, name)}`"
-        )
+        raise SnapshotMissing(f"no version {version} of {source}/{name}; stored: {', '.join(versions(source, name)) or 'none'}")
     restore = f"restore it with `git checkout -- {csv_path} {meta_path}` or refetch with `{refresh_hint(source, name)}`"
     for path in (csv_path, meta_path):
         if not path.exists():
-            raise SnapshotInvalid(f"snapshot {source}/{name} is incomplete: {path} is missing; {restore}")
-    try:
-        meta = load_yaml(meta_path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SnapshotInvalid(f"sidecar {meta_path} is not valid YAML ({exc}); {restore}") from exc
-    if not isinstance(meta, dict) or not {"sha256", "rows", "columns", "method"} <= meta.keys():
-        raise SnapshotInvalid(f"sidecar {meta_path} lacks sha256/rows/columns/method; {restore}")
+            raise SnapshotInvalid(f"snapshot {source}/{name} version {version} is incomplete: {path} is missing; {restore}")
+    meta = read_meta(meta_path, restore)
     data = csv_path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if digest != meta["sha256"]:
@@ -102,7 +168,18 @@ def load_snapshot(source: str, name: str) -> Snapshot:
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
     if missing:
         raise SnapshotInvalid(f"{csv_path} lacks the tidy column(s) {missing}; {restore}")
-    return Snapshot(frame, _provenance(source, name, meta), meta)
+    return Snapshot(frame, _provenance(source, name, version, meta), meta, version)
+
+
+def read_meta(meta_path: Path, restore: str = "") -> dict[str, Any]:
+    """A version's sidecar, checked for the keys loading needs."""
+    try:
+        meta = load_yaml(meta_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SnapshotInvalid(f"sidecar {meta_path} is not valid YAML ({exc}); {restore}") from exc
+    if not isinstance(meta, dict) or not {"sha256", "rows", "columns", "method"} <= meta.keys():
+        raise SnapshotInvalid(f"sidecar {meta_path} lacks sha256/rows/columns/method; {restore}")
+    return meta
 
 
 def _parse_csv(data: bytes) -> pd.DataFrame:
@@ -119,7 +196,7 @@ def _parse_csv(data: bytes) -> pd.DataFrame:
     return frame
 
 
-def _provenance(source: str, name: str, meta: dict[str, Any]) -> Provenance:
+def _provenance(source: str, name: str, version: str, meta: dict[str, Any]) -> Provenance:
     return Provenance(
         source=source,
         dataset=str(meta.get("dataset", "")),
@@ -128,8 +205,10 @@ def _provenance(source: str, name: str, meta: dict[str, Any]) -> Provenance:
         retrieved_at=meta.get("retrieved_at"),
         transcribed_from=describe_origin(meta.get("transcribed_from")),
         licence=meta.get("licence"),
-        snapshot=f"reference/{source}/{name}.csv",
+        snapshot=f"reference/{source}/{name}/{version}.csv",
         sha256=meta["sha256"],
+        version=version,
+        published=str(meta.get("published") or version),
     )
 
 
@@ -211,21 +290,36 @@ def _cell(value: Any, column: str) -> str:
     return str(value)
 
 
-def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, Any]) -> Path:
-    """Validate ``frame`` and atomically replace ``<source>/<name>.csv`` and its sidecar; return the CSV path.
+def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, Any],
+                   version: str | None = None) -> Path:
+    """Validate ``frame`` and store it as a version of ``<source>/<name>``; return the version's CSV path.
 
-    ``meta`` holds the descriptive keys (dataset, method, url, licence, …); source, snapshot, sha256, rows
-    and columns are filled in here. Nothing on disk changes unless validation and both writes succeed.
+    Without ``version``, a new version is added beside the stored ones (never replacing one), named by
+    ``meta["published"]``, else ``retrieved_at``, else now; when its bytes equal the newest version's,
+    nothing is written and that version's path is returned. With ``version`` (seeding a transcription
+    whose date is known), exactly that version is written. ``meta`` holds the descriptive keys;
+    source, snapshot, version, published, sha256, rows and columns are filled in here. Nothing on disk
+    changes unless validation and both writes succeed.
     """
     validate_frame(frame, f"{source}/{name}")
     if meta.get("method") not in ("api", "transcribed"):
         raise SnapshotInvalid(f"{source}/{name}: sidecar method must be 'api' or 'transcribed', not {meta.get('method')!r}")
     data = render_csv(frame)
+    if version is None:
+        stored = versions(source, name)
+        if stored and version_paths(source, name, stored[-1])[0].is_file():
+            newest = version_paths(source, name, stored[-1])[0]
+            if newest.read_bytes() == data:
+                return newest
+        version = _new_version_id(meta, stored)
+    elif not VERSION_RE.match(version):
+        raise SnapshotInvalid(f"{source}/{name}: version {version!r} is not YYYY-MM-DD or YYYY-MM-DDTHHMMSSZ")
     header = data.split(b"\n", 1)[0].decode("utf-8")
-    full = {**meta, "source": source, "snapshot": name, "url": redact(meta.get("url"))}
+    full = {**meta, "source": source, "snapshot": name, "url": redact(meta.get("url")), "version": version,
+            "published": str(meta.get("published") or meta.get("retrieved_at") or version)}
     full.update(sha256=hashlib.sha256(data).hexdigest(), rows=len(frame), columns=header.split(","))
     sidecar = render_meta(full)
-    csv_path, meta_path = snapshot_paths(source, name)
+    csv_path, meta_path = version_paths(source, name, version)
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     temps = [_write_temp(csv_path, data), _write_temp(meta_path, sidecar)]
     try:
@@ -236,6 +330,21 @@ def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, 
         for temp in temps:
             temp.unlink(missing_ok=True)
     return csv_path
+
+
+def _new_version_id(meta: dict[str, Any], stored: list[str]) -> str:
+    """``YYYY-MM-DD`` for a dated publication, ``YYYY-MM-DDTHHMMSSZ`` for a fetch; ``.2``… if taken."""
+    when = meta.get("published") or meta.get("retrieved_at")
+    if when and len(str(when)) == 10:
+        base = str(parse_as_of(when))
+    else:
+        moment = datetime.fromisoformat(str(when)) if when else datetime.now(timezone.utc)
+        base = moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
+    version, n = base, 1
+    while version in stored:
+        n += 1
+        version = f"{base}.{n}"
+    return version
 
 
 def render_meta(meta: dict[str, Any]) -> bytes:
@@ -262,7 +371,7 @@ _refreshed: set[tuple[str, str]] = set()
 
 
 def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None) -> Snapshot:
-    """Fetch a catalogue entry live, validate it and replace the stored snapshot; raise on any failure."""
+    """Fetch a catalogue entry live, validate it and add it as a new version (none if unchanged); raise on any failure."""
     try:
         spec = catalogue.entry(source_name, snapshot_name)
     except catalogue.CatalogueError as exc:
@@ -289,16 +398,17 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
         "url": redact(url),
         "method": "api",
         "retrieved_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "published_means": "when the data were retrieved from the API",
         "licence": spec.licence,
         "licence_url": spec.licence_url,
     }
-    write_snapshot(source_name, snapshot_name, frame, meta)
+    csv_path = write_snapshot(source_name, snapshot_name, frame, meta)
     _refreshed.add((source_name, snapshot_name))
-    return load_snapshot(source_name, snapshot_name)
+    return load_snapshot(source_name, snapshot_name, version=csv_path.name.removesuffix(".csv"))
 
 
 def _refuse_lost_series(source: str, name: str, frame: pd.DataFrame) -> None:
-    """A refresh may revise values and add series, never silently drop one the stored snapshot has.
+    """A refresh may revise values and add series, never silently drop one the newest version has.
 
     (A transcription may hold series, such as retired country codes, that the API no longer serves.)
     """
@@ -315,19 +425,24 @@ def _refuse_lost_series(source: str, name: str, frame: pd.DataFrame) -> None:
         )
 
 
-def get_snapshot(source: str, name: str, mode: Mode = "offline", http: HttpClient | None = None) -> Snapshot:
-    """A snapshot by mode: ``offline`` only reads disk; ``refresh`` fetches once per process; ``auto`` fetches if missing."""
+def get_snapshot(source: str, name: str, mode: Mode = "offline", http: HttpClient | None = None,
+                 as_of: date | str | None = None) -> Snapshot:
+    """A snapshot by mode: ``offline`` only reads disk; ``refresh`` fetches once per process; ``auto`` fetches if missing.
+
+    ``as_of`` (a date) reads the newest version published on or before it; the default is the newest.
+    ``claimcheck run --as-of DATE`` caps every read at DATE (``CLAIMCHECK_AS_OF``). A refresh adds a
+    version when the data changed, then the same rule picks what is read.
+    """
     if mode == "offline" or not _declares(source, name):  # a transcription has nothing to refresh from
-        return load_snapshot(source, name)
+        return load_snapshot(source, name, as_of=as_of)
     if mode == "refresh":
         if (source, name) not in _refreshed:
             refresh(source, name, http)
-        return load_snapshot(source, name)
+        return load_snapshot(source, name, as_of=as_of)
     if mode == "auto":
-        try:
-            return load_snapshot(source, name)
-        except SnapshotMissing:
-            return refresh(source, name, http)
+        if not versions(source, name):
+            refresh(source, name, http)
+        return load_snapshot(source, name, as_of=as_of)
     raise ValueError(f"unknown mode {mode!r}; use offline, refresh or auto")
 
 
@@ -348,28 +463,138 @@ def forget_refreshes() -> None:
 
 
 def sidecar_date(meta: dict[str, Any]) -> str:
-    """When a snapshot's data were taken: retrieved (API) or transcribed."""
-    return str(meta.get("retrieved_at") or meta.get("transcribed_at") or "")
+    """When a version's data were published or taken (``published``), else retrieved (API) or transcribed."""
+    return str(meta.get("published") or meta.get("retrieved_at") or meta.get("transcribed_at") or "")
+
 
 
 def stored_versions() -> dict[str, dict[str, Any]]:
-    """``{"source/snapshot": {sha256, date, method}}`` from every sidecar under the reference folder, sorted.
+    """``{"source/snapshot": {version, sha256, date, method}}``: the version each snapshot is read at, sorted.
 
-    Read from the sidecars alone (no checksum pass over the data): this records which versions a
-    run saw, and loading each snapshot already verified the ones it used.
+    That is the newest version, or the newest on or before the run's ``--as-of`` date. Read from the
+    sidecars alone (no checksum pass over the data): this records which versions a run saw, and
+    loading each snapshot already verified the ones it used. The documents registry is listed too.
     """
-    versions = {}
+    found = {}
     root = paths.reference_dir()
-    for sidecar in sorted(root.glob("*/*.meta.yaml")) if root.is_dir() else []:
+    documents = root / DOCUMENTS_FOLDER / f"{DOCUMENTS_FOLDER}.meta.yaml"
+    sidecars = {f"{DOCUMENTS_FOLDER}/{DOCUMENTS_FOLDER}": documents} if documents.is_file() else {}
+    for source in sorted(sources_on_disk()):
+        for name in sorted(stored_snapshots(source)):
+            try:
+                sidecars[f"{source}/{name}"] = snapshot_paths(source, name)[1]
+            except SnapshotMissing as exc:
+                found[f"{source}/{name}"] = {"sha256": None, "date": "", "method": "", "problem": str(exc)}
+    for key, sidecar in sidecars.items():
         try:
             meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             meta = {"problem": f"unreadable sidecar: {type(exc).__name__}"}
-        name = f"{sidecar.parent.name}/{sidecar.name.removesuffix('.meta.yaml')}"
-        versions[name] = {
+        found[key] = {
+            **({"version": meta["version"]} if meta.get("version") else {}),
             "sha256": meta.get("sha256"),
             "date": sidecar_date(meta),
             "method": meta.get("method", ""),
             **({"problem": meta["problem"]} if "problem" in meta else {}),
         }
-    return versions
+    return dict(sorted(found.items()))
+
+
+
+def stored_snapshots(source: str) -> set[str]:
+    """The snapshot folders of a source that hold at least one version."""
+    folder = paths.reference_dir() / source
+    if not folder.is_dir():
+        return set()
+    return {p.name for p in folder.iterdir() if p.is_dir() and versions(source, p.name)}
+
+
+def sources_on_disk() -> set[str]:
+    """The source folders that hold at least one stored snapshot."""
+    root = paths.reference_dir()
+    return {p.name for p in root.iterdir() if p.is_dir() and stored_snapshots(p.name)} if root.is_dir() else set()
+
+
+def versions_table() -> pd.DataFrame:
+    """Every stored version of every snapshot, oldest first: when published or taken, method, rows, sha256.
+
+    Read from the sidecars (no checksum pass); ``read`` marks the version a run reads now (the newest,
+    or the newest on or before the ``--as-of`` pin).
+    """
+    rows = []
+    for source in sorted(sources_on_disk()):
+        for name in sorted(stored_snapshots(source)):
+            try:
+                current = pick_version(source, name)
+            except SnapshotMissing:
+                current = ""
+            for version in versions(source, name):
+                meta_path = version_paths(source, name, version)[1]
+                try:
+                    meta = load_yaml(meta_path.read_text(encoding="utf-8")) or {}
+                except (OSError, yaml.YAMLError) as exc:
+                    meta = {"published_means": f"unreadable sidecar: {type(exc).__name__}"}
+                rows.append({"source": source, "snapshot": name, "version": version, "read": "*" if version == current else "",
+                             "published": sidecar_date(meta), "method": meta.get("method", ""), "rows": meta.get("rows", 0),
+                             "sha256": str(meta.get("sha256", ""))[:12], "date_means": meta.get("published_means", "")})  # fmt: skip
+    columns = ["source", "snapshot", "version", "read", "published", "method", "rows", "sha256", "date_means"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+
+def revision_changes(source: str, name: str, old: str, new: str) -> pd.DataFrame:
+    """The cells that differ between two versions: one row per key (entity, partner, period, measure)
+    with ``old`` and ``new`` values and ``change`` = revised, added or removed; sorted by key."""
+    before, after = (load_snapshot(source, name, version=v).frame for v in (old, new))
+    keep = KEY_COLUMNS + ["value", "unit"]
+    merged = before[keep].merge(after[keep], on=KEY_COLUMNS, how="outer", suffixes=("_old", "_new"), indicator=True)
+    added, removed = merged["_merge"] == "right_only", merged["_merge"] == "left_only"
+    both = merged["_merge"] == "both"
+    revised = both & ((merged["value_old"].astype(str) != merged["value_new"].astype(str))
+                      | (merged["unit_old"].astype(str) != merged["unit_new"].astype(str)))
+    changed = merged[added | removed | revised].copy()
+    changed["change"] = ["added" if a else "removed" if r else "revised"
+                         for a, r in zip(added[changed.index], removed[changed.index])]
+    changed["unit"] = changed["unit_new"].where(changed["unit_new"].notna(), changed["unit_old"])
+    out = changed.rename(columns={"value_old": "old", "value_new": "new"})[KEY_COLUMNS + ["old", "new", "unit", "change"]]
+    return out.sort_values(KEY_COLUMNS, kind="mergesort").reset_index(drop=True)
+
+
+
+def revision_command(snapshot: str, old: str | None, new: str | None) -> int:
+    """``claimcheck diff --snapshot SOURCE/NAME [--from V] [--to V]``: print the cells a revision moved."""
+    source, _, name = snapshot.partition("/")
+    stored = versions(source, name) if name else []
+    if not stored:
+        print(f"diff: no stored snapshot {snapshot!r} (write it as SOURCE/NAME; see `claimcheck sources`)")
+        return 1
+    new = new or stored[-1]
+    for version in (old, new):
+        if version and version not in stored:
+            print(f"diff: {snapshot} has no version {version!r}; stored: {', '.join(stored)}")
+            return 1
+    earlier = [v for v in stored if v < new]
+    old = old or (earlier[-1] if earlier else None)
+    if old is None:
+        print(f"diff: {snapshot} has no version before {new}; stored: {', '.join(stored)}")
+        return 1
+    try:
+        changes = revision_changes(source, name, old, new)
+    except (SnapshotInvalid, SnapshotMissing) as exc:
+        print(f"diff: {exc}")
+        return 1
+    counts = changes["change"].value_counts()
+    summary = ", ".join(f"{int(counts.get(k, 0))} {k}" for k in ("revised", "added", "removed"))
+    print(f"{snapshot}: {old} -> {new}: {summary}")
+    if not changes.empty:
+        shown = changes.assign(**{c: [_shown(v) for v in changes[c]] for c in ("old", "new")})
+        print(shown.to_string(index=False, max_rows=None, max_colwidth=None))
+    return 0
+
+
+
+def _shown(value: Any) -> str:
+    """A cell as stored (shortest round-trip float), or blank when the version lacks it."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return repr(float(value)) if isinstance(value, (float, int, np.floating)) else str(value)

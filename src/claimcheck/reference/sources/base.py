@@ -26,6 +26,8 @@ class Provenance:
     licence: str | None = None
     snapshot: str | None = None  # snapshot path relative to the data folder
     sha256: str | None = None
+    version: str | None = None  # the snapshot version read (``2024-10-21``)
+    published: str | None = None  # when that version's data were published or taken (see its sidecar)
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
