@@ -68,3 +68,25 @@ def highlight_article(article: Article, verdicts: dict[str, str] | None = None, 
             mark = f'<a href="{escape(link.format(id=claim_id), quote=True)}">{mark}</a>'
         html.append(mark)
     return '<div class="article-text" style="line-height:1.6">' + "".join(html) + "</div>"
+
+
+def byline(article: Article) -> str:
+    """The article's title, author, affiliation and date as escaped HTML."""
+    meta = article.metadata
+    affiliation = meta.affiliation or "affiliation not printed"
+    return (f"<p><strong>{escape(str(meta.title))}</strong> by {escape(str(meta.author))} "
+            f"({escape(str(affiliation))}), {meta.date:%d %B %Y}</p>")
+
+
+def not_claims_list(article: Article) -> str:
+    """Each ``not_claims`` entry with its reason, as an escaped HTML list."""
+    items = "".join(f"<li>not a claim: “{escape(item.text)}”: {escape(item.reason)}</li>" for item in article.not_claims)
+    return f"<ul>{items}</ul>" if items else ""
+
+
+def coverage_note(uncovered: list) -> str:
+    """Whether every number of the text is accounted for; if not, which (escaped HTML)."""
+    if not uncovered:
+        return "<p>Every number is accounted for.</p>"
+    found = ", ".join(f"<code>{escape(m.text)}</code> (line {m.line})" for m in uncovered)
+    return f"<p><strong>Not accounted for:</strong> {found}</p>"
