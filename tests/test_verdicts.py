@@ -334,3 +334,32 @@ def test_a_claim_with_only_context_evidence_is_unverifiable_with_the_claim_reaso
     assert verdict.verdict == UNVERIFIABLE
     assert verdict.sentence == "No public evidence decides it: no source names such a partnership."
     assert len(verdict.evidence) == 1 and verdict.evidence[0].role == "context"
+
+
+# -------------------------------------------------------------------- readings and context in tables
+
+
+def test_the_csv_row_gives_each_alternative_readings_result():
+    verdict = judge(bri_investment_claim(), ARTICLE)
+    assert verdict.row()["readings"] == "as a cumulative 2013–2021 total: holds ($235 bn)"
+    assert verdict.as_dict()["alternatives"][0]["result"] == "holds"
+
+
+def test_a_reading_that_does_not_hold_is_said_so_in_the_row():
+    claim = make_claim("bri", claimed={"value": 300e9, "unit": "USD", "comparator": "exceeds", "period": "2022"},
+                       evidence=[{"kind": "document", "document": "bri-2022", "measures": ["two_way_investment"]}],
+                       readings=[{"id": "cumulative", "label": "cumulative", "evidence": [
+                           {"kind": "document", "document": "bri-cumulative", "measures": ["two_way_investment"]}]}])
+    verdict = judge(claim, ARTICLE)
+    assert verdict.verdict == CONTRADICTED and verdict.row()["readings"] == "cumulative: does not hold ($235 bn)"
+
+
+def test_a_forecasts_context_evidence_is_kept_and_shown_never_deciding():
+    claim = make_claim("jobs-2030", kind="forecast", reason="a projection", evidence=[
+        {"kind": "document", "role": "context", "document": "bri-2022", "measures": ["two_way_investment"],
+         "label": "MOFCOM 2022"}])
+    verdict = judge(claim, ARTICLE)
+    assert verdict.verdict == NOT_CHECKABLE
+    assert "Context: According to MOFCOM 2022, the figure is $20 bn" in verdict.sentence
+    assert [e["role"] for e in verdict.as_dict()["evidence"]] == ["context"]
+    assert verdict.sources and verdict.reference == ""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterable
@@ -64,7 +64,7 @@ VERDICT_MEANINGS = {
 
 ROW_COLUMNS = [
     "claim_id", "verdict", "reading", "claimed", "claimed_value", "reference", "reference_value",
-    "difference_abs", "difference_rel", "rule", "source", "sentence", "reason",
+    "difference_abs", "difference_rel", "rule", "source", "sentence", "reason", "readings",
 ]
 FLOAT_FORMAT = ".10g"  # ten significant digits in verdicts.csv, written without exponent: stable, no float noise
 
@@ -93,6 +93,8 @@ class Verdict:
     reason: str | None = None  # why not-checkable / unverifiable / no-data-offline / error
     statement: str = ""  # the claim restated plainly
     source_ref: str = ""  # snapshot path or URL of the deciding evidence
+    parts: tuple["Verdict", ...] = field(default=(), repr=False)  # a compound claim's parts, each judged alone
+    readings: tuple[dict[str, Any], ...] = ()  # each alternative reading's result (reading, result, reference, rule)
 
     def row(self) -> dict[str, str]:
         """A flat, deterministically formatted dict for verdicts.csv (every cell a string)."""
@@ -102,13 +104,19 @@ class Verdict:
             "claimed_value": self.claimed_value, "reference": self.reference, "reference_value": self.reference_value,
             "difference_abs": self.difference_abs, "difference_rel": self.difference_rel, "rule": self.rule,
             "source": source, "sentence": self.sentence, "reason": self.reason,
+            "readings": "; ".join(
+                f"{r['reading']}: {r['result']}" + (f" ({r['reference']})" if r["reference"] else "") for r in self.readings),
         }
         return {key: _cell(values[key]) for key in ROW_COLUMNS}
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the row plus the evidence and the sources."""
-        return {**self.row(), "statement": self.statement, "decided_by": self.decided_by,
-                "evidence": [e.as_dict() for e in self.evidence], "sources": list(self.sources)}
+        out = {**self.row(), "statement": self.statement, "decided_by": self.decided_by,
+               "evidence": [e.as_dict() for e in self.evidence], "sources": list(self.sources)}
+        out["alternatives"] = [dict(r) for r in self.readings]
+        if self.parts:
+            out["parts"] = [part.as_dict() for part in self.parts]
+        return out
 
 
 def _cell(value: Any) -> str:
@@ -413,9 +421,86 @@ def judge(
         return _plain_verdict(claim, ERROR_VERDICT, reason, f"Could not check it: {_end(reason)}")
 
 
+def _context_text(result: EvidenceResult) -> str:
+    if result.ok:
+        return _end(_finding(result))
+    return _end(f"{result.label}: {result.reason or result.status}")
+
+
+def _outcome(label: str, assessment: _Assessment) -> dict[str, Any]:
+    """What an alternative reading gives: holds / does not hold / not decided, with its reference and rule."""
+    check = assessment.decider
+    if check is None:
+        failed = [r for r in assessment.decisive if r.status != OK]
+        state = "error" if any(r.status == ERROR for r in failed) else "no data"
+        return {"reading": label, "result": state, "reference": "", "rule": ""}
+    return {"reading": label, "result": "holds" if check.comparison.holds else "does not hold",
+            "reference": _reference_text(check.result), "rule": check.comparison.rule}
+
+
+_FAILED = {CONTRADICTED, MISLEADING}
+_UNDECIDED = (ERROR_VERDICT, NO_DATA_OFFLINE, UNVERIFIABLE)  # the first present names an undecided compound
+
+
+def _judge_compound(claim: Claim, article: Any, mode: str, override: dict[str, Any] | None, loader: Loader) -> Verdict:
+    """All parts hold: supported; some: misleading, naming the parts that fail; none: contradicted.
+
+    A part that fails cannot be rescued by a part without data; when no part fails and some are
+    undecided, the compound takes the undecided verdict (error before no-data-offline before unverifiable).
+    """
+    parts = []
+    for part in claim.parts:
+        sub = Claim.model_construct(
+            id=f"{claim.id}/{part.id}", quote=claim.quote, kind=claim.kind, family=claim.family,
+            statement=part.statement, claimed=part.claimed, reading=claim.reading, evidence=part.evidence,
+            readings=[], reason=None, parts=[],
+        )
+        parts.append(judge(sub, article, mode, override=override, loader=loader))
+    held = [(p, v) for p, v in zip(claim.parts, parts) if v.verdict == SUPPORTED]
+    failed = [(p, v) for p, v in zip(claim.parts, parts) if v.verdict in _FAILED]
+    undecided = [(p, v) for p, v in zip(claim.parts, parts) if v.verdict not in _FAILED | {SUPPORTED}]
+    n = len(parts)
+    if len(held) == n:
+        name = SUPPORTED
+        sentence = f"All {n} parts hold. " + " ".join(f"{p.statement}: {v.sentence}" for p, v in held)
+    elif failed:
+        name = MISLEADING if held else CONTRADICTED
+        fails = " ".join(f"“{p.statement}” does not hold: {v.sentence}" for p, v in failed)
+        if held:
+            sentence = f"Only {len(held)} of {n} parts hold{' so far' if undecided else ''}. {fails} " + " ".join(
+                f"“{p.statement}” holds: {v.sentence}" for p, v in held)
+        else:
+            sentence = f"No part that could be checked holds. {fails}"
+        if undecided:
+            sentence += " " + " ".join(f"“{p.statement}” could not be checked ({v.verdict}): {v.reason}" for p, v in undecided)
+    else:
+        name = next(u for u in _UNDECIDED if any(v.verdict == u for _, v in undecided))
+        sentence = " ".join(f"“{p.statement}”: {v.verdict}: {v.sentence}" for p, v in zip(claim.parts, parts))
+    evidence = tuple(replace(e, reading=f"part {p.id}") for p, v in zip(claim.parts, parts) for e in v.evidence)
+    deciding = failed[0][1] if failed else None
+    reason = None if name in {SUPPORTED, MISLEADING, CONTRADICTED} else "; ".join(
+        f"part {p.id}: {v.reason}" for p, v in undecided if v.reason)
+    return Verdict(
+        claim_id=claim.id, verdict=name, reading=claim.reading,
+        claimed="; ".join(f"{p.id}: {v.claimed}" for p, v in zip(claim.parts, parts)),
+        reference="; ".join(f"{p.id}: {v.reference or v.verdict}" for p, v in zip(claim.parts, parts)),
+        rule=f"compound: every part must hold ({len(held)} of {n} hold"
+             + (f"; fails: {', '.join(p.id for p, _ in failed)}" if failed else "") + ")",
+        decided_by=deciding.decided_by if deciding else "", evidence=evidence, sources=_sources(evidence),
+        sentence=_end(sentence), reason=reason, statement=claim.statement,
+        source_ref=deciding.source_ref if deciding else "", parts=tuple(parts),
+    )
+
+
 def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | None, loader: Loader) -> Verdict:
-    if not claim.checkable:
-        return _plain_verdict(claim, NOT_CHECKABLE, claim.reason or "", f"Not checkable: {_end(claim.reason or 'no reason given')}")
+    if claim.parts:
+        return _judge_compound(claim, article, mode, override, loader)
+    if not claim.checkable:  # its evidence is context: resolved and shown, never deciding
+        shown = tuple(replace(with_reading(resolve(e, article, mode, loader=loader), claim.reading), role="context")
+                      for e in claim.evidence)
+        context = "".join(f" Context: {_context_text(r)}" for r in shown)
+        return _plain_verdict(claim, NOT_CHECKABLE, claim.reason or "",
+                              f"Not checkable: {_end(claim.reason or 'no reason given')}{context}", evidence=shown)
     stated_claimed = merge_claimed(claim.claimed, override)
     if not claim.evidence:
         reason = claim.reason or "no evidence is listed for this claim"
@@ -434,6 +519,13 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
             results = stated_results
         alternatives.append((reading.label, _assess(reading_claimed, results)))
     evidence_t = tuple(evidence)
+    outcomes = tuple(_outcome(label, alt) for label, alt in alternatives)
+    verdict = _judge_stated(claim, stated, stated_claimed, alternatives, evidence_t)
+    return replace(verdict, readings=outcomes)
+
+
+def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, alternatives: list[tuple[str, _Assessment]],
+                  evidence_t: tuple[EvidenceResult, ...]) -> Verdict:
 
     if stated.decider is not None:
         finding = _finding(stated.decider.result)

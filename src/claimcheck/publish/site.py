@@ -325,6 +325,20 @@ def _difference(row: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _parts_html(row: dict[str, Any]) -> str:
+    """A compound claim's parts, each with its own verdict and sentence."""
+    items = [f"<li>{verdict_badge(str(part.get('verdict') or ''))} {_e(part.get('statement'))}: {_e(part.get('sentence'))}</li>"
+             for part in row.get("parts") or []]
+    return "<ul>" + "".join(items) + "</ul>" if items else ""
+
+
+def _context_html(row: dict[str, Any]) -> str:
+    """Context evidence: shown beside the verdict, never deciding it."""
+    items = [f"<li>{_e(e.get('label'))}: {_e(e.get('description') or e.get('reason') or e.get('status'))}</li>"
+             for e in row.get("evidence") or [] if e.get("role") == "context"]
+    return "<ul>" + "".join(items) + "</ul>" if items else ""
+
+
 def _detail_html(claim, row: dict[str, Any] | None, folder: Path) -> str:
     row = row or {}
     verdict = str(row.get("verdict") or "")
@@ -338,6 +352,8 @@ def _detail_html(claim, row: dict[str, Any] | None, folder: Path) -> str:
         ("Rule", _e(row.get("rule"))),
         ("Why", _e(row.get("sentence"))),
         ("Reason", _e(row.get("reason"))),
+        ("Parts", _parts_html(row)),
+        ("Context", _context_html(row)),
     ]
     rows_html = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in fields if value)
     notebook = _family_notebook(claim, folder)

@@ -248,6 +248,15 @@ class Reading(Strict):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class Part(Strict):
+    """One part of a compound claim ("X overtook A and B"), with its own claimed value and evidence."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    statement: str  # the part restated plainly ("Germany overtook Japan")
+    claimed: Claimed
+    evidence: list[Evidence] = Field(min_length=1)
+
+
 class Claim(Strict):
     """One checkable (or explicitly uncheckable) statement of the article."""
 
@@ -261,10 +270,22 @@ class Claim(Strict):
     evidence: list[Evidence] = Field(default_factory=list)
     readings: list[Reading] = Field(default_factory=list)
     reason: str | None = None  # why it cannot be checked, or why no evidence exists
+    parts: list[Part] = Field(default_factory=list)  # a compound claim: judged together, each part on its own evidence
 
     @model_validator(mode="after")
     def _checkable_or_reasoned(self) -> "Claim":
         uncheckable = self.kind in {Kind.forecast, Kind.opinion}
+        if self.parts:
+            if len(self.parts) < 2:
+                raise ValueError("'parts' needs at least two parts (a single part is a plain claim)")
+            if self.claimed is not None or self.evidence or self.readings:
+                raise ValueError("a claim with 'parts' has its claimed values and evidence in the parts, not beside them")
+            ids = [part.id for part in self.parts]
+            if len(set(ids)) < len(ids):
+                raise ValueError(f"part ids must be unique (got {', '.join(ids)})")
+            if uncheckable:
+                raise ValueError(f"a {self.kind.value} cannot have 'parts'")
+            return self
         if uncheckable and not self.reason:
             raise ValueError(f"a {self.kind.value} needs a 'reason' saying why it cannot be checked")
         decisive = [e for e in self.evidence if e.role == "decisive"]
