@@ -29,6 +29,8 @@ from claimcheck.reference.commands import sources_table
 from conftest import REPO, Reply, shared_dir
 
 WB_PATH = "/v2/country/all/indicator/NY.GDP.MKTP.CD"
+# A real /v2/countries page (wbdata-go cassette, 2020-04-05): ARB among its aggregates, no JPN.
+COUNTRIES = REPO / "tests/recordings/worldbank/countries_per_page10_page1.json"
 PAGE = WB_PATH + "?format=json&per_page=1000&page={}"
 
 
@@ -44,6 +46,7 @@ def snapshot_bytes(source: str = "worldbank", name: str = "gdp_current_usd") -> 
 def world_bank_replay(replay_server, data_copy, monkeypatch):
     """The replay server standing in for api.worldbank.org, with CLAIMCHECK_DATA on a scratch copy."""
     monkeypatch.setenv("CLAIMCHECK_WORLDBANK_URL", f"{replay_server.url}/v2")
+    replay_server.script("/v2/country", Reply.file(COUNTRIES))
     return replay_server
 
 
@@ -238,10 +241,10 @@ def test_refresh_mode_fetches_once_per_process_and_auto_only_when_missing(world_
     assert world_bank_replay.requests == []
     get_snapshot("worldbank", "gdp_current_usd", mode="refresh", http=fast_client())
     get_snapshot("worldbank", "gdp_current_usd", mode="refresh", http=fast_client())
-    assert len(world_bank_replay.requests) == 2  # two pages, fetched once
+    assert len(world_bank_replay.requests_to(WB_PATH)) == 2  # two pages, fetched once
     shutil.rmtree(snapshot_dir("worldbank", "gdp_current_usd"))
     assert get_snapshot("worldbank", "gdp_current_usd", mode="auto", http=fast_client()).meta["method"] == "api"
-    assert len(world_bank_replay.requests) == 4
+    assert len(world_bank_replay.requests_to(WB_PATH)) == 4
 
 
 # ----------------------------------------------------------------------------------------------- CLI

@@ -59,6 +59,7 @@ def load(samples, name):
 @pytest.fixture
 def replay(replay_server, monkeypatch):
     monkeypatch.setenv("CLAIMCHECK_COMTRADE_URL", replay_server.url)
+    monkeypatch.setattr(Comtrade, "PREVIEW_INTERVAL", 0.0)  # the pacing has its own test
     monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
     return replay_server
 
@@ -153,18 +154,43 @@ def test_a_refused_key_raises_a_readable_error_without_the_key(samples, replay, 
     assert "fake-key-123" not in str(error) and "fake-key-123" not in (error.url or "")
 
 
-def test_fetch_of_the_declared_snapshot_sends_two_yearly_requests_and_refuses_an_empty_year(samples, replay, http):
+def test_the_keyed_api_gets_twelve_periods_a_request_and_an_empty_year_is_refused(samples, replay, monkeypatch, http):
     # The first year gets the real data body, the second the real empty one.
-    replay.script("/public/v1/preview/C/M/HS", Reply.file(samples / DATA), Reply.file(samples / EMPTY))
+    monkeypatch.setenv("COMTRADE_API_KEY", "fake-key-123")
+    replay.script("/data/v1/get/C/M/HS", Reply.file(samples / DATA), Reply.file(samples / EMPTY))
     with pytest.raises(SourceError, match="no rows"):
         Comtrade().fetch(catalogue.entry("comtrade", "china_belgium_monthly"), http)
-    requests = replay.requests_to("/public/v1/preview/C/M/HS")
+    requests = replay.requests_to("/data/v1/get/C/M/HS")
     periods = [parse_qs(r.query)["period"][0] for r in requests]
     assert periods == [",".join(monthly_periods(f"{y}-01", f"{y}-12")) for y in (2021, 2022)]
     query = parse_qs(requests[0].query)
     assert query["reporterCode"] == ["156"] and query["partnerCode"] == ["56"]
     assert query["flowCode"] == ["M,X"] and query["cmdCode"] == ["TOTAL"]
     assert query["motCode"] == ["0"] and query["customsCode"] == ["C00"]
+
+
+def test_the_keyless_preview_gets_one_period_a_call_paced_apart(samples, replay, monkeypatch, http):
+    """The preview refuses more than one period a call and allows about one call a second."""
+    monkeypatch.setattr(Comtrade, "PREVIEW_INTERVAL", 0.3)
+    replay.script("/public/v1/preview/C/A/HS", Reply.file(samples / DATA), Reply.file(samples / EMPTY))
+    spec = SnapshotSpec("three", "x", "test", {**RECORDED_SPEC.query, "start": "2010", "end": "2012"})
+    with pytest.raises(SourceError, match="no rows"):  # 2011 answers with the real empty body
+        Comtrade().fetch(spec, http)
+    requests = replay.requests_to("/public/v1/preview/C/A/HS")
+    assert [parse_qs(r.query)["period"] for r in requests] == [["2010"], ["2011"]]
+    assert requests[1].at - requests[0].at >= 0.3
+
+
+def test_a_period_list_and_code_lists_are_sent_as_the_api_reads_them(samples, replay, monkeypatch, http):
+    monkeypatch.setenv("COMTRADE_API_KEY", "fake-key-123")
+    replay.script("/data/v1/get/C/A/HS", Reply.file(samples / DATA))
+    query = {**RECORDED_SPEC.query, "partnerCode": [32, 280, 276], "flowCode": ["M", "X"], "period": ["2010"]}
+    del query["start"], query["end"]
+    frame, _ = Comtrade().fetch(SnapshotSpec("listed", "x", "test", query), http)
+    (request,) = replay.requests_to("/data/v1/get/C/A/HS")
+    sent = parse_qs(request.query)
+    assert sent["partnerCode"] == ["32,280,276"] and sent["flowCode"] == ["M,X"] and sent["period"] == ["2010"]
+    assert len(frame) == 4
 
 
 def test_fetch_refuses_duplicate_rows_across_requests_naming_the_whole_query(samples, replay, http):

@@ -135,3 +135,20 @@ def test_fetch_turns_a_404_into_an_error_naming_the_dataset(samples, replay, htt
     replay.script(API_PATH + "/data/DS-045409", Reply.file(samples / NOT_FOUND, status=404))
     with pytest.raises(SourceError, match="ERR_NOT_FOUND_4: DS-999999"):
         Eurostat().fetch(catalogue.entry("eurostat", "belgium_china_monthly"), http)
+
+
+def test_any_dimension_filter_is_sent_as_given_for_the_recorded_query(samples, replay, http):
+    """The recorded query (EU27_2020 imports from the US, 2024-01..02): filters in the catalogue's terms."""
+    from claimcheck.reference.sources.base import SnapshotSpec
+
+    path = API_PATH + "/data/DS-045409"
+    replay.script(path, Reply.file(samples / DATA))
+    query = {"dataset": "DS-045409", "start": "2024-01", "end": "2024-02",
+             "filters": {"reporter": "EU27_2020", "partner": ["US"], "product": "TOTAL", "flow": 1,
+                         "indicators": ["VALUE_IN_EUROS"]}}  # fmt: skip
+    frame, _ = Eurostat().fetch(SnapshotSpec("eu_us", "DS-045409", "test", query), http)
+    sent = parse_qs(replay.requests_to(path)[0].query)
+    assert sent["reporter"] == ["EU27_2020"] and sent["flow"] == ["1"] and "freq" not in sent
+    assert set(frame["entity"]) == {"EUU"} and set(frame["partner"]) == {"USA"}
+    assert Eurostat.check_query({"dataset": "DS-045409", "filters": ["reporter"]}) == [
+        "filters: a mapping of dimension to code or list of codes"]

@@ -189,3 +189,12 @@ def test_a_refresh_through_the_snapshot_store_keeps_values_and_url(samples, repl
     assert stored.frame.set_index(["partner", "period"]).loc[("WLD", "2023"), "value"] == 2019551635133.0
     assert stored.provenance.url == replay.url + path + "?" + replay.requests[0].query
     assert stored.provenance.method == "api"
+
+
+def test_any_dataflow_key_and_range_make_the_sdmx_url():
+    url = IMF.data_url("GX1213.BCA_GDP_BP6.A", "2020", None, dataflow="IMF.WHD/WHDREO")
+    assert "/data/dataflow/IMF.WHD/WHDREO/+/GX1213.BCA_GDP_BP6.A?" in url
+    assert "c%5BTIME_PERIOD%5D=ge:2020-01-01&" in url  # no end: up to the latest period
+    monthly = IMF.data_url("USA.XG_FOB_USD.G001.M", "2024-02", "2024-02")
+    assert "ge:2024-02-01+le:2024-02-29" in monthly and "/IMF.STA/IMTS/+/" in monthly
+    assert IMF.check_query({"key": "USA.XG_FOB_USD.G001.A"}) == ["start: required"]

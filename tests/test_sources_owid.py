@@ -11,7 +11,7 @@ from conftest import Reply
 from claimcheck.reference import catalogue
 from claimcheck.reference.http import SourceError
 from claimcheck.reference.sources import get_source
-from claimcheck.reference.sources.base import TIDY_COLUMNS
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec
 from claimcheck.reference.sources.owid import (
     OWID,
     check_grapher_csv,
@@ -119,7 +119,8 @@ def test_the_declared_snapshot_is_the_net_zero_targets_chart():
 def test_fetch_downloads_csv_and_metadata_and_keeps_the_metadata(samples, replay, http):
     replay.script("/grapher/net-zero-targets.csv", Reply.file(samples / f"{ENERGY}.csv", content_type="text/csv"))
     replay.script("/grapher/net-zero-targets.metadata.json", Reply.file(samples / f"{ENERGY}.metadata.json"))
-    frame, url = OWID().fetch(catalogue.entry("owid", "net_zero_targets"), http)
+    spec = catalogue.entry("owid", "net_zero_targets")
+    frame, url = OWID().fetch(SnapshotSpec(spec.name, spec.dataset, spec.description, {"slug": spec.query["slug"]}), http)
     (request,) = replay.requests_to("/grapher/net-zero-targets.csv")
     assert parse_qs(request.query) == {"v": ["1"], "csvType": ["full"], "useColumnShortNames": ["false"]}
     assert url == replay.url + "/grapher/net-zero-targets.csv?" + request.query
@@ -140,3 +141,82 @@ def test_fetch_reports_a_missing_chart(replay, http):
     with pytest.raises(SourceError) as caught:  # the replay server answers unscripted paths with 404
         OWID().fetch(catalogue.entry("owid", "net_zero_targets"), http)
     assert caught.value.status == 404 and str(caught.value).startswith("OWID: ")
+
+
+# ------------------------------------------------------------------------------ target-year charts
+
+from conftest import shared_dir  # noqa: E402
+
+from claimcheck.reference.sources.owid import TARGET_LAYOUTS, read_target_years  # noqa: E402
+
+
+@pytest.fixture
+def net_zero_2021():
+    """The real third-party copy of the chart's 2021 CSV (shared/reference/owid, its README gives the origin)."""
+    path = shared_dir() / "reference/owid/net-zero-targets__hbshrestha_2021-10-11.csv"
+    if not path.exists():
+        pytest.skip(f"shared reference copy not found at {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def as_2023_layout(text_2021: str) -> str:
+    """The 2021 rows rearranged into the 2023 layout (Year = target year, value = status), as the shared
+    README describes it; no 2023 download was recorded, so this is derived, not a recording."""
+    lines = ["Entity,Code,Year,Net-zero target status"]
+    for line in text_2021.splitlines()[1:]:
+        entity, code, _, value = line.rsplit(",", 3) if line.count(",") == 3 else line.split(",", 3)
+        if value.endswith(")"):
+            status, year = value[:-1].rsplit(" (", 1)
+            lines.append(f"{entity},{code},{year},{status}")
+    return "\n".join(lines)
+
+
+def as_2026_layout(text_2021: str) -> str:
+    """The 2021 rows with the target year as its own indicator column (the 2026 layout; derived, not recorded)."""
+    lines = ["Entity,Code,Year,Net-zero target status,net_zero_target_year"]
+    for line in text_2021.splitlines()[1:]:
+        entity, code, year, value = line.rsplit(",", 3)
+        status, target = (value[:-1].rsplit(" (", 1) + [""])[:2] if value.endswith(")") else (value, "")
+        lines.append(f"{entity},{code},{year},{status},{target}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("layout", ["2021", "2023", "2026"])
+def test_each_net_zero_layout_gives_the_same_status_and_target_year(net_zero_2021, layout):
+    text = {"2021": net_zero_2021, "2023": as_2023_layout(net_zero_2021), "2026": as_2026_layout(net_zero_2021)}[layout]
+    frame, found = read_target_years(parse_grapher_csv(text))
+    assert found == layout
+    chn = frame[frame["entity"] == "CHN"].set_index("measure")
+    assert chn.loc["target_year", "value"] == 2060.0 and chn.loc["target_year", "unit"] == "year"
+    assert chn.loc["status", "value"] == "In policy document" and chn.loc["status", "unit"] == "category"
+    if layout != "2023":  # the 2023 layout drops statuses without a year ("Achieved")
+        assert frame.loc[(frame["entity"] == "BTN") & (frame["measure"] == "status"), "value"].tolist() == ["Achieved"]
+
+
+def test_a_chart_of_numbers_is_no_target_year_layout(samples):
+    with pytest.raises(ValueError, match="matches none of the target-year layouts"):
+        read_target_years(parse_grapher_csv(csv_text(samples, OIL), metadata(samples, OIL)))
+
+
+def test_fetch_of_the_catalogue_entry_reads_the_2021_layout_and_says_so(samples, net_zero_2021, replay, http, tmp_path):
+    csv_file = tmp_path / "net-zero-targets.csv"
+    csv_file.write_text(net_zero_2021, encoding="utf-8")
+    replay.script("/grapher/net-zero-targets.csv", Reply.file(csv_file, content_type="text/csv"))
+    replay.script("/grapher/net-zero-targets.metadata.json", Reply.file(samples / f"{OIL}.metadata.json"))
+    spec = catalogue.entry("owid", "net_zero_targets")
+    assert spec.query["target_years"] is True
+    frame, _ = OWID().fetch(spec, http)
+    assert frame.attrs["schema"] == TARGET_LAYOUTS["2021"]
+    row = frame[(frame["entity"] == "CHN") & (frame["measure"] == "target_year")]
+    assert row["value"].tolist() == [2060.0]
+
+
+def test_a_column_picks_one_indicator_and_an_unknown_column_is_named(samples, replay, http):
+    replay.script(f"/grapher/{ENERGY}.csv", Reply.file(samples / f"{ENERGY}.csv", content_type="text/csv"))
+    replay.script(f"/grapher/{ENERGY}.metadata.json", Reply.file(samples / f"{ENERGY}.metadata.json"))
+    spec = SnapshotSpec("energy", "x", "test", {"slug": ENERGY, "column": "production_based_energy"})
+    frame, _ = OWID().fetch(spec, http)
+    assert set(frame["measure"]) == {"production_based_energy"}
+    wrong = SnapshotSpec("energy", "x", "test", {"slug": ENERGY, "column": "production_energy"})
+    with pytest.raises(SourceError, match="no column 'production_energy'"):
+        OWID().fetch(wrong, http)

@@ -106,7 +106,7 @@ CITY_COUNTRIES = catalogue.entry("wikidata", "city_countries").query["sparql_tex
 
 
 def test_the_relations_query_asks_for_belgium_china_start_dates():
-    for needle in ("wd:Q31", "wd:Q148", "p:P530", "pq:P580", "wdt:P571", "wd:Q15221623", "DeprecatedRank"):
+    for needle in ("wd:Q31", "wd:Q148", "p:P530", "pqv:P580", "psv:P571", "wikibase:timePrecision", "wd:Q15221623", "DeprecatedRank"):
         assert needle in BELGIUM_CHINA_RELATIONS
     assert catalogue.entry("wikidata", "belgium_china_relations").query["sparql"] == "wikidata/belgium_china_relations.rq"
 
@@ -160,3 +160,30 @@ def test_fetch_of_an_empty_result_says_no_rows(samples, replay, http):
     replay.script("/sparql", Reply(200, json.dumps(body).encode(), {"Content-Type": "application/json"}))
     with pytest.raises(SourceError, match="no rows"):
         Wikidata().fetch(catalogue.entry("wikidata", "city_countries"), http)
+
+
+# ------------------------------------------------------------------------------------ date precision
+
+from claimcheck.reference.sources.wikidata import cut_to_precision  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "precision, expected", [(9, "1971"), ("9", "1971"), (10, "1971-10"), (11, "1971-10-25"), (8, "1970s"), (None, "1971-10-25")]
+)
+def test_a_date_keeps_the_precision_wikidata_records(precision, expected):
+    assert cut_to_precision("1971-10-25", precision) == expected
+
+
+def test_a_year_precision_date_stays_a_year_not_the_first_of_january(samples, replay, http):
+    """The real film result (publicationDate 2013-01-01T00:00:00Z) with the precision variable a
+    psv:/wikibase:timePrecision query binds beside it: 9, a year (derived from the recording)."""
+    body = load(samples, OPTIONAL)
+    body["head"]["vars"].append("publicationDatePrecision")
+    body["results"]["bindings"][0]["publicationDatePrecision"] = {
+        "datatype": "http://www.w3.org/2001/XMLSchema#integer", "type": "literal", "value": "9"}
+    replay.script("/sparql", Reply(200, json.dumps(body).encode(), {"Content-Type": "application/sparql-results+json"}))
+    spec = SnapshotSpec("films", "test", "test", {"sparql_text": "SELECT ...", "columns": {
+        "entity": "director", "measures": ["publicationDate"]}})
+    frame, _ = Wikidata().fetch(spec, http)
+    assert frame[["measure", "value", "unit", "period"]].values.tolist() == [["publicationDate", "2013", "date", "2013"]]
+    validate_frame(frame, "wikidata fetch")

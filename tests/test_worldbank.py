@@ -11,8 +11,8 @@ from claimcheck.reference.http import HttpClient, SourceError
 from claimcheck.reference.snapshots import load_snapshot
 from claimcheck.reference.sources import get_source
 from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec
-from claimcheck.reference.sources.worldbank import AGGREGATE_CODES, error_message, parse_indicator_page
-from conftest import Reply
+from claimcheck.reference.sources.worldbank import AGGREGATE_CODES, error_message, parse_country_page, parse_indicator_page
+from conftest import REPO, Reply
 
 INDICATOR_PATH = "/v2/country/all/indicator/NY.GDP.MKTP.CD"
 
@@ -96,3 +96,53 @@ def test_live_world_bank_api_returns_gdp_for_china_and_the_united_states():
     assert url.startswith("https://api.worldbank.org/v2/country/CHN;USA/indicator/NY.GDP.MKTP.CD")
     assert set(frame["entity"]) == {"CHN", "USA"} and set(frame["period"]) == {"2021", "2022"}
     assert (frame["value"] > 1e13).all()
+
+
+# A real /v2/countries page recorded by wbdata-go (tests/recordings/README.md): Africa (AFR), Andean
+# Region (ANR) and Arab World (ARB) with region.id "NA"; Aruba, Afghanistan and others with a region.
+COUNTRIES = REPO / "tests/recordings/worldbank/countries_per_page10_page1.json"
+
+
+def test_aggregates_come_from_the_country_metadata_region_na():
+    aggregates, economies, page, pages = parse_country_page(json.loads(COUNTRIES.read_text()))
+    assert aggregates == {"AFR", "ANR", "ARB"}
+    assert {"ABW", "AFG", "AGO", "ALB", "AND", "ARE", "ARG"} == economies
+    assert (page, pages) == (1, 31)
+
+
+def test_a_country_list_is_fetched_and_aggregates_flagged_from_the_metadata(api_samples, replay_server, monkeypatch):
+    monkeypatch.setenv("CLAIMCHECK_WORLDBANK_URL", f"{replay_server.url}/v2")
+    replay_server.script("/v2/country", Reply.file(COUNTRIES))
+    path = "/v2/country/ARB;JPN/indicator/NY.GDP.MKTP.CD"
+    samples = api_samples / "worldbank"
+    replay_server.script(path + "?format=json&per_page=2&page=1",
+                         Reply.file(samples / "indicator_JPN-USA_NY.GDP.MKTP.CD_2018-2019_per_page2.json"))
+    replay_server.script(path + "?format=json&per_page=2&page=2", Reply.file(samples / "indicator_all_NY.GDP.MKTP.CD_page1.json"))
+    spec = SnapshotSpec("gdp", "x", "test", {"indicator": "NY.GDP.MKTP.CD", "countries": ["ARB", "JPN"], "per_page": 2},
+                        unit="USD")
+    frame, url = get_source("worldbank").fetch(spec, HttpClient(max_retries=0))
+    assert url == f"{replay_server.url}{path}?format=json&per_page=2&page=1"
+    assert set(frame["entity"]) == {"ARB", "JPN"}
+    assert set(frame.loc[frame["aggregate"], "entity"]) == {"ARB"}  # from region.id "NA", not a list
+    assert replay_server.requests_to("/v2/country")[0].query == "format=json&per_page=1000&page=1"
+
+
+def test_each_indicator_of_a_list_is_its_own_request(api_samples, replay_server, monkeypatch):
+    """The second indicator answers with the recorded HTTP-200 error body: the fetch fails naming it."""
+    monkeypatch.setenv("CLAIMCHECK_WORLDBANK_URL", f"{replay_server.url}/v2")
+    samples = api_samples / "worldbank"
+    first, second = "/v2/country/all/indicator/NY.GDP.MKTP.CD", "/v2/country/all/indicator/SP.POP.TOTL"
+    replay_server.script(first, Reply.file(samples / "indicator_JPN-USA_NY.GDP.MKTP.CD_2018-2019_per_page2.json"))
+    replay_server.script(second, Reply.file(samples / "error_120_invalid_value_http200.json"))
+    spec = SnapshotSpec("two", "x", "test", {"indicator": ["NY.GDP.MKTP.CD", "SP.POP.TOTL"]}, unit="USD")
+    with pytest.raises(SourceError, match="World Bank API error 120 Invalid value") as caught:
+        get_source("worldbank").fetch(spec, HttpClient(max_retries=0))
+    assert "SP.POP.TOTL" in caught.value.url
+    assert len(replay_server.requests_to(first)) == 2 and len(replay_server.requests_to(second)) == 1
+
+
+def test_a_query_without_an_indicator_is_a_catalogue_problem():
+    from claimcheck.reference.sources.worldbank import WorldBank
+
+    assert WorldBank.check_query({"countries": "all"}) == ["indicator: required"]
+    assert WorldBank.check_query({"indicator": "SP.POP.TOTL", "country": "all"})[0].startswith("country: unknown query key")

@@ -401,6 +401,7 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
         "published_means": "when the data were retrieved from the API",
         "licence": spec.licence,
         "licence_url": spec.licence_url,
+        "schema": frame.attrs.get("schema"),  # which layout of the source's answer was read, when it has several
     }
     csv_path = write_snapshot(source_name, snapshot_name, frame, meta)
     _refreshed.add((source_name, snapshot_name))

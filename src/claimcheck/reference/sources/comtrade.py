@@ -22,14 +22,23 @@ Quirks, each seen in a real recording:
 * The subscription key goes in the ``Ocp-Apim-Subscription-Key`` header, never in the URL: URLs are
   stored in snapshot sidecars and printed in notebooks.
 * As of 2025 the keyless ``public/v1/preview`` endpoint answers the same query with the same envelope,
-  capped at 500 rows per call; no recording of it exists yet (see the samples README).
-* comtradr (rOpenSci, ``R/ct_check_params.R``) refuses more than twelve periods in one query, so a
-  multi-year monthly query is sent as one request per calendar year.
+  capped at 500 rows per call, and accepts **one period per call** (more give
+  ``{"error":"Maximum number of periods for preview is 1"}``) at about one call a second; no recording
+  of it exists yet (see the samples README). Without a key, each period is its own request and the
+  requests are paced ``PREVIEW_INTERVAL`` seconds apart.
+* comtradr (rOpenSci, ``R/ct_check_params.R``) refuses more than twelve periods in one query, so the
+  keyed API gets at most twelve periods a request.
+
+A catalogue query uses the API's own parameter names: ``typeCode``, ``freqCode``, ``clCode``,
+``reporterCode``, ``partnerCode``, ``flowCode``, ``cmdCode`` (a value, a comma-separated text or a
+list), the periods as ``start``/``end`` (``YYYY`` or ``YYYY-MM``) or ``period`` (a list), and
+optionally ``motCode``, ``partner2Code``, ``customsCode``.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -60,8 +69,9 @@ FLOW_MEASURES = {
 #: Comtrade's own code for the world as a partner, and the tidy code for it.
 COMTRADE_WORLD = {"W00": "WLD"}
 
-#: Most periods one request may ask for (comtradr enforces the same limit).
+#: Most periods one keyed request may ask for (comtradr enforces the same limit); the preview takes one.
 MAX_PERIODS_PER_REQUEST = 12
+PREVIEW_PERIODS_PER_REQUEST = 1
 
 OPTIONAL_COLUMNS = ["entity_name", "partner_name", "basis"]
 
@@ -190,6 +200,9 @@ class Comtrade(Source):
     def dataset_of(cls, query: dict[str, Any]) -> str:
         return f"{query['typeCode']}/{query['freqCode']}/{query['clCode']} {query['cmdCode']}"
 
+    #: Seconds between the starts of two keyless preview requests (the preview allows about one a second).
+    PREVIEW_INTERVAL: ClassVar[float] = 1.1
+
     @classmethod
     def api_key(cls) -> str | None:
         """The subscription key from the environment, or ``None`` (then the public preview is used)."""
@@ -204,28 +217,29 @@ class Comtrade(Source):
     @classmethod
     def request_params(cls, query: dict[str, Any], periods: list[str]) -> dict[str, str]:
         """Query-string parameters for one request (never the key)."""
-        params = {
-            "reporterCode": str(query["reporterCode"]),
-            "partnerCode": str(query["partnerCode"]),
-            "flowCode": str(query["flowCode"]),
-            "cmdCode": str(query["cmdCode"]),
-            "period": ",".join(periods),
-        }
+        params = {name: _codes(query[name]) for name in ("reporterCode", "partnerCode", "flowCode", "cmdCode")}
+        params["period"] = ",".join(periods)
         for optional in ("motCode", "partner2Code", "customsCode"):
             if optional in query:
-                params[optional] = str(query[optional])
+                params[optional] = _codes(query[optional])
         params["includeDesc"] = "TRUE"
         return params
 
     @classmethod
     def periods(cls, query: dict[str, Any]) -> list[str]:
         """The Comtrade period codes a query covers (``YYYY`` annual, ``YYYYMM`` monthly)."""
+        if query.get("period"):
+            listed = query["period"]
+            items = listed if isinstance(listed, list) else str(listed).split(",")
+            return [str(p).strip().replace("-", "") for p in items]
+        start, end = str(query["start"]), str(query.get("end") or query["start"])
         if query["freqCode"] == "M":
-            return monthly_periods(query["start"], query["end"])
-        return [str(y) for y in range(int(query["start"][:4]), int(query["end"][:4]) + 1)]
+            return monthly_periods(start, end)
+        return [str(y) for y in range(int(start[:4]), int(end[:4]) + 1)]
 
     def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
-        """Fetch every period of ``spec`` (one request per twelve periods) and return the tidy rows.
+        """Fetch every period of ``spec`` and return the tidy rows: with a key, twelve periods a
+        request; without one, one period a request, paced ``PREVIEW_INTERVAL`` apart.
 
         The returned URL is the whole query as one URL (``period`` lists every period); the requests
         actually sent, which differ only in ``period``, are in ``frame.attrs["request_urls"]``. No URL
@@ -241,7 +255,12 @@ class Comtrade(Source):
         periods = self.periods(spec.query)
         whole = redact(requests.Request("GET", url, params=self.request_params(spec.query, periods)).prepare().url)
         frames, urls = [], []
-        for chunk in _chunks(periods, MAX_PERIODS_PER_REQUEST):
+        size = MAX_PERIODS_PER_REQUEST if key else PREVIEW_PERIODS_PER_REQUEST
+        last = None
+        for chunk in _chunks(periods, size):
+            if not key and last is not None:
+                time.sleep(max(0.0, self.PREVIEW_INTERVAL - (time.monotonic() - last)))
+            last = time.monotonic()
             params = self.request_params(spec.query, chunk)
             shown = redact(requests.Request("GET", url, params=params).prepare().url) or url
             urls.append(shown)
@@ -262,6 +281,11 @@ class Comtrade(Source):
         frame = frame.sort_values(["entity", "partner", "measure", "period"], kind="stable").reset_index(drop=True)
         frame.attrs["request_urls"] = urls
         return frame, whole or url
+
+
+def _codes(value: Any) -> str:
+    """A code, a list of codes or a comma-separated text, as the comma-separated text the API reads."""
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _explain(reason: str, status: int | None, keyed: bool) -> str:

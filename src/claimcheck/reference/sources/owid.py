@@ -22,6 +22,15 @@ Values may be **text categories**: ``net-zero-targets`` holds statuses such as "
 "Proposed / in discussion" rather than numbers. A cell that reads as a number becomes a float; any
 other cell stays text, and its ``unit`` is ``category`` (whatever the metadata says), so code that
 needs numbers can select ``unit != "category"``. The ``value`` column then has dtype object.
+
+A catalogue query names the chart (``slug``) and optionally the ``column`` to keep. With
+``target_years: true`` the chart states each country's target year (net-zero targets), in one of the
+three layouts OWID has used, and :func:`read_target_years` gives two measures per country, ``status``
+(a category) and ``target_year`` (unit ``year``), and says which layout it read:
+
+* ``2021``: ``Year`` is the data year and the target year is inside the text, "In policy document (2060)";
+* ``2023``: ``Year`` is the target year and the value a status, "In law";
+* ``2026``: a separate numeric target-year column (``net_zero_target_year``) beside the status.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -159,6 +169,44 @@ def parse_grapher_csv(text: str, metadata: dict[str, Any] | None = None) -> pd.D
     return frame.sort_values(["entity", "measure", "period"], kind="stable").reset_index(drop=True)
 
 
+TARGET_LAYOUTS = {
+    "2021": "2021: the target year inside the status text, Year the data year",
+    "2023": "2023: Year is the target year, the value a status",
+    "2026": "2026: a separate target-year indicator beside the status",
+}
+_IN_TEXT = re.compile(r"^(?P<status>.*\S)\s*\((?P<year>\d{4})\)\s*$")
+
+
+def read_target_years(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """A target-year chart's tidy rows as ``status`` and ``target_year`` per country; and its layout.
+
+    Raises ValueError when the rows match none of the three layouts.
+    """
+    text = frame[frame["unit"] == "category"]
+    numbers = frame[frame["unit"] != "category"]
+    year_like = numbers["value"].map(lambda v: float(v).is_integer() and 1900 <= float(v) <= 2200).all()
+    if len(text) and len(numbers) and year_like and "year" in " ".join(numbers["measure"].unique()).lower():
+        layout, status = "2026", text.assign(measure="status")
+        years = numbers.assign(measure="target_year", unit="year")
+    elif len(text) and text["value"].map(lambda v: bool(_IN_TEXT.match(str(v)))).any():
+        layout = "2021"  # a status without a year ("Achieved") gives no target_year row
+        parts = text["value"].map(lambda v: _IN_TEXT.match(str(v)))
+        status = text.assign(measure="status", value=[m["status"] if m else v for m, v in zip(parts, text["value"])])
+        dated = parts.notna()
+        years = text[dated].assign(measure="target_year", unit="year", value=[float(m["year"]) for m in parts[dated]])
+    elif len(text) and not len(numbers) and text["period"].str.fullmatch(r"\d{4}").all():
+        layout = "2023"  # Year is the target year: the period is when the chart says so, not known here
+        status = text.assign(measure="status")
+        years = text.assign(measure="target_year", unit="year", value=text["period"].astype(float))
+    else:
+        raise ValueError(
+            "the chart matches none of the target-year layouts (" + "; ".join(TARGET_LAYOUTS.values()) + ")"
+        )
+    out = pd.concat([status, years], ignore_index=True)
+    out["value"] = out["value"].astype(object)
+    return out.sort_values(["entity", "measure", "period"], kind="stable").reset_index(drop=True), layout
+
+
 class OWID(Source):
     """Our World in Data grapher downloads: chart CSV plus its metadata JSON."""
 
@@ -166,7 +214,7 @@ class OWID(Source):
     title: ClassVar[str] = "Our World in Data (grapher chart downloads)"
     default_url: ClassVar[str] = "https://ourworldindata.org"
     required: ClassVar[tuple[str, ...]] = ("slug",)
-    optional: ClassVar[tuple[str, ...]] = ("column",)
+    optional: ClassVar[tuple[str, ...]] = ("column", "target_years")
 
     @classmethod
     def dataset_of(cls, query: dict[str, Any]) -> str:
@@ -197,8 +245,20 @@ class OWID(Source):
         if reason:
             raise SourceError(reason, url=csv_url, status=response.status_code)
         frame = parse_grapher_csv(text, metadata)
+        column = spec.query.get("column")
+        if column:
+            if column not in set(frame["measure"]):
+                found = ", ".join(sorted(set(frame["measure"]))) or "none"
+                raise SourceError(f"the chart has no column {column!r} (columns: {found})", url=csv_url)
+            frame = frame[frame["measure"] == column].reset_index(drop=True)
         if frame.empty:
             raise SourceError("no rows: the chart CSV has a header but no values", url=csv_url)
+        if spec.query.get("target_years"):
+            try:
+                frame, layout = read_target_years(frame)
+            except ValueError as exc:
+                raise SourceError(f"OWID: {exc}", url=csv_url) from None
+            frame.attrs["schema"] = TARGET_LAYOUTS[layout]
         frame.attrs["metadata"] = json.loads(json.dumps(metadata))
         return frame, csv_url
 

@@ -36,6 +36,15 @@ numeric ``value`` keeps the row numeric, which the snapshot store requires for e
 ``date``. Rows with unit ``uri`` or ``text`` would not pass that check, so snapshot queries here only
 report dates, numbers and items.
 
+**Date precision.** Wikidata writes a date known to the year as 1 January of it, so ``wdt:``/``pq:``
+values alone turn "1971" into 1971-01-01. A query keeps the precision by reading the full value
+(``psv:``/``pqv:``) and binding ``wikibase:timePrecision`` as ``?<measure>Precision`` beside the date;
+the date is then cut to what is known: precision 9 (year) gives ``1971``, 10 (month) ``1971-10``,
+11 (day) ``1971-10-25``, 8 (decade) ``1970s``. Without a precision variable the full date is kept.
+
+A catalogue query names its ``.rq`` file (``sparql``) and ``columns``: ``entity``, ``measures``, and
+optionally ``partner`` and ``basis``; ``expect`` lists values each of which must be in the result.
+
 As of 2025 the service refuses requests without a descriptive User-Agent (HTTP 403); the shared HTTP
 client sends one. Malformed queries are HTTP 400 with a Java stack trace as ``text/plain``.
 """
@@ -140,8 +149,34 @@ def parse_sparql_json(body: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=variables)
 
 
-def _tidy_value(term: dict[str, Any]) -> tuple[Any, str]:
-    """``value`` and ``unit`` of a measure term, per the table in the module docstring."""
+#: wikibase:timePrecision codes to how much of an ISO date is known.
+PRECISION_LENGTH = {9: 4, 10: 7, 11: 10}
+DECADE_PRECISION = 8
+
+
+def cut_to_precision(iso: str, precision: Any) -> str:
+    """An ISO date cut to a Wikidata time precision: 9 → ``YYYY``, 10 → ``YYYY-MM``, 8 → ``YYYYs`` (decade)."""
+    try:
+        code = int(precision)
+    except (TypeError, ValueError):
+        return iso
+    if code == DECADE_PRECISION and re.match(r"^\d{4}", iso):
+        return f"{iso[:3]}0s"
+    if code < DECADE_PRECISION:
+        return iso  # centuries and coarser: no tidy period spells them; keep what Wikidata wrote
+    return iso[: PRECISION_LENGTH.get(code, 10)]
+
+
+def _tidy_value(term: dict[str, Any], precision: dict[str, Any] | None = None) -> tuple[Any, str]:
+    """``value`` and ``unit`` of a measure term, per the table in the module docstring; a date is cut
+    to ``precision`` (the ``<measure>Precision`` term) when the query bound one."""
+    value, unit = _plain_tidy_value(term)
+    if unit == "date" and precision is not None:
+        value = cut_to_precision(value, precision.get("value"))
+    return value, unit
+
+
+def _plain_tidy_value(term: dict[str, Any]) -> tuple[Any, str]:
     value = term_value(term)
     if term.get("type") == "uri":
         code = qid(value)
@@ -189,7 +224,7 @@ def sparql_tidy(
         for measure in measures:
             if measure not in binding:
                 continue
-            value, unit = _tidy_value(binding[measure])
+            value, unit = _tidy_value(binding[measure], binding.get(f"{measure}Precision"))
             rows.append(
                 {
                     "entity": entity_code,

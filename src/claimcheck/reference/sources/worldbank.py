@@ -1,11 +1,15 @@
-"""World Bank Indicators API v2 (https://api.worldbank.org/v2): GDP in current US$ for the ranking claims.
+"""World Bank Indicators API v2 (https://api.worldbank.org/v2): any indicators, any countries, any years.
 
-Aggregates (World, income groups, regions) are flagged from a fixed list of 48 codes rather than from
-the API's country metadata (``/v2/country``, ``region.id == "NA"``): the list is the one the seeded
-snapshot was classified with (shared/reference/worldbank/README.md), so a refreshed snapshot is
-flagged exactly like the seeded one, a refresh needs no second endpoint, and the parser can be tested
-against recorded responses (no recording of ``/v2/country`` exists). The cost: an aggregate the World
-Bank adds later would be treated as an economy until it is added here.
+A catalogue query names ``indicator`` (one code or a list), ``countries`` (``all``, or ISO-3 codes as a
+list or ``;``-separated) and optionally ``date`` (``2000:2023``) and ``per_page``. Each indicator is
+fetched on its own (several indicators in one path need a ``source`` parameter and fail for mixed
+sources), every page followed. Rows take the entry's ``unit``, or ``units[indicator]`` when the query
+maps indicators to units.
+
+Aggregates (World, income groups, regions) are flagged from the API's own country metadata
+(``/v2/country``, ``region.id == "NA"``), fetched with each refresh, so an aggregate the World Bank
+adds is flagged without a code change. ``AGGREGATE_CODES`` is the classification of the transcribed
+copy (shared/reference/worldbank/README.md), which carries no metadata of its own.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from claimcheck.reference.sources.base import SnapshotSpec, Source
 
 log = logging.getLogger(__name__)
 
-# The 48 aggregate codes of the seeded file, as classified in shared/reference/worldbank/README.md.
+# The 48 aggregate codes of the transcribed file, as classified in shared/reference/worldbank/README.md
+# (used to seed it; a refresh classifies from the API's country metadata instead).
 AGGREGATE_CODES = frozenset(
     "AFE AFW ARB CEB CSS EAP EAR EAS ECA ECS EMU EUU FCS HIC HPC IBD "
     "IBT IDA IDB IDX LAC LCN LDC LIC LMC LMY LTE MEA MIC MNA NAC OED "
@@ -47,10 +52,13 @@ def error_message(body: Any) -> str | None:
     return None
 
 
-def parse_indicator_page(body: Any, unit: str = "USD") -> tuple[pd.DataFrame, int, int]:
+def parse_indicator_page(
+    body: Any, unit: str = "USD", aggregates: frozenset[str] | set[str] = AGGREGATE_CODES
+) -> tuple[pd.DataFrame, int, int]:
     """One page of ``/country/.../indicator/...?format=json`` as (tidy frame, page, pages).
 
-    Rows with ``value: null`` (a year not yet published) are dropped. Raises SourceError for an error body.
+    Rows with ``value: null`` (a year not yet published) are dropped; ``aggregate`` is whether the
+    code is in ``aggregates``. Raises SourceError for an error body.
     """
     problem = error_message(body)
     if problem:
@@ -70,13 +78,29 @@ def parse_indicator_page(body: Any, unit: str = "USD") -> tuple[pd.DataFrame, in
                 "value": float(row["value"]),
                 "unit": unit,
                 "entity_name": row["country"]["value"],
-                "aggregate": code in AGGREGATE_CODES,
+                "aggregate": code in aggregates,
             }
         )
     columns = ["entity", "partner", "period", "measure", "value", "unit", "entity_name", "aggregate"]
     frame = pd.DataFrame.from_records(records, columns=columns)
     frame["aggregate"] = frame["aggregate"].astype(bool)
     return frame, int(meta.get("page") or 0), int(meta.get("pages") or 0)
+
+
+def parse_country_page(body: Any) -> tuple[set[str], set[str], int, int]:
+    """One page of ``/country?format=json`` as (aggregate codes, economy codes, page, pages).
+
+    An aggregate is a row whose ``region.id`` is ``"NA"`` (its region value reads "Aggregates").
+    """
+    problem = error_message(body)
+    if problem:
+        raise SourceError(problem)
+    meta, rows = body[0], body[1] or []
+    aggregates, economies = set(), set()
+    for row in rows:
+        region = row.get("region") or {}
+        (aggregates if str(region.get("id", "")).strip() == "NA" else economies).add(str(row["id"]))
+    return aggregates, economies, int(meta.get("page") or 0), int(meta.get("pages") or 0)
 
 
 class WorldBank(Source):
@@ -86,7 +110,7 @@ class WorldBank(Source):
     title = "World Bank World Development Indicators"
     default_url = "https://api.worldbank.org/v2"
     required = ("indicator",)
-    optional = ("countries", "date", "per_page", "unit")
+    optional = ("countries", "date", "per_page", "units")
 
     @classmethod
     def dataset_of(cls, query: dict[str, Any]) -> str:
@@ -94,25 +118,55 @@ class WorldBank(Source):
         return ";".join(indicator) if isinstance(indicator, list) else str(indicator)
 
     def fetch(self, spec: SnapshotSpec, http: HttpClient) -> tuple[pd.DataFrame, str]:
-        """Every page of the spec's indicator query; return the tidy frame and the first page's URL."""
+        """Every page of every indicator of the query, aggregates flagged; the first request's URL."""
         query = spec.query
-        # The singular /country/{c}/indicator/{i} path is the documented v2 form; the plural form used
-        # in the 2021 recordings is accepted too. As of 2021-06 the default per_page is 50.
-        url = f"{self.base_url()}/country/{query.get('countries', 'all')}/indicator/{query['indicator']}"
+        indicators = query["indicator"] if isinstance(query["indicator"], list) else [query["indicator"]]
+        units = query.get("units") or {}
         params: dict[str, Any] = {"format": "json", "per_page": query.get("per_page", 1000)}
         if query.get("date"):
-            params["date"] = query["date"]
-        frames, page, pages = [], 1, 1
+            params["date"] = str(query["date"])
+        frames, first_url = [], None
+        for indicator in map(str, indicators):
+            # The singular /country/{c}/indicator/{i} path is the documented v2 form; the plural form
+            # of the 2021 recordings is accepted too. As of 2021-06 the default per_page is 50.
+            url = f"{self.base_url()}/country/{_countries(query.get('countries', 'all'))}/indicator/{indicator}"
+            first_url = first_url or _request_url(url, {**params, "page": 1})
+            unit = units.get(indicator) or spec.unit or "unspecified"
+            for body in self._pages(http, url, params):
+                frames.append(parse_indicator_page(body, unit, set())[0])
+        frame = pd.concat(frames, ignore_index=True)
+        frame["aggregate"] = frame["entity"].isin(self.aggregate_codes(http))  # asked once the data came
+        return frame, first_url or ""
+
+    def aggregate_codes(self, http: HttpClient) -> set[str]:
+        """The codes the API's country metadata classes as aggregates (``region.id == "NA"``)."""
+        aggregates, economies = set(), set()
+        for body in self._pages(http, f"{self.base_url()}/country", {"format": "json", "per_page": 1000}):
+            found, others, _, _ = parse_country_page(body)
+            aggregates |= found
+            economies |= others
+        if not aggregates and not economies:
+            raise SourceError("the World Bank country metadata listed no countries; cannot flag aggregates")
+        return aggregates
+
+    @staticmethod
+    def _pages(http: HttpClient, url: str, params: dict[str, Any]):
+        """Each page's body; the first page's count bounds the loop, whatever later pages say."""
+        page, pages = 1, 1
         while page <= pages:
             body = http.get_json(url, params={**params, "page": page}, check=error_message)
-            frame, echoed, announced = parse_indicator_page(body, query.get("unit", "USD"))
+            meta = body[0]
+            echoed, announced = int(meta.get("page") or 0), int(meta.get("pages") or 0)
             if page == 1:
-                pages = announced  # the first page's count bounds the loop, whatever later pages say
+                pages = announced
             elif (echoed, announced) != (page, pages):
                 log.warning("World Bank page %d of %d requested, body says %d of %d", page, pages, echoed, announced)
-            frames.append(frame)
+            yield body
             page += 1
-        return pd.concat(frames, ignore_index=True), _request_url(url, {**params, "page": 1})
+
+
+def _countries(countries: Any) -> str:
+    return ";".join(map(str, countries)) if isinstance(countries, list) else str(countries)
 
 
 def _request_url(url: str, params: dict[str, Any]) -> str:
