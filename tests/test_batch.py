@@ -13,7 +13,7 @@ import pytest
 from claimcheck import paths
 from claimcheck.registry.articles import load_article
 from claimcheck.cli import main
-from claimcheck.batch.runner import notebooks_for
+from claimcheck.batch.runner import RUNS_DIR, notebooks_for
 from claimcheck.reference.sources import SOURCE_MODULES
 from claimcheck.judge.verdicts import VERDICTS
 
@@ -74,6 +74,20 @@ def test_each_notebook_is_executed_and_rendered(offline_build):
     for name in notebooks_for(SEED):
         assert nbformat.read(out / f"{name}.ipynb", 4).cells
         assert (out / f"{name}.html").stat().st_size > 0
+
+
+def test_executed_notebooks_and_their_pages_carry_no_local_path_in_their_parameters(offline_build):
+    out = offline_build / SEED
+    local = str(offline_build.resolve())
+    for name in notebooks_for(SEED):
+        notebook = nbformat.read(out / f"{name}.ipynb", 4)
+        injected = [c.source for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert injected and local not in injected[0] and str(offline_build) not in injected[0]
+        assert local not in json.dumps(notebook.metadata.papermill.parameters)
+        page = (out / f"{name}.code.html").read_text(encoding="utf-8")
+        assert local not in page and str(offline_build) not in page
+        if name != "claims":
+            assert f'output_dir = "{RUNS_DIR}/' in injected[0]
 
 
 def test_the_verdict_tables_are_byte_identical_across_runs(tmp_path, monkeypatch):

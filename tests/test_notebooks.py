@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import start_new_kernel
 
 from claimcheck import paths
-from claimcheck.show.notebook import ParameterError, start
+from claimcheck.show.notebook import INJECTED_HEADER, ParameterError, parameters_of, start
 
 SEED = "china-belgium-ties-2023-02-26"
 NOTEBOOKS = sorted(paths.notebooks_dir().glob("*.ipynb"))
+REPO = Path(__file__).resolve().parents[1]
+
+
+def injected(**values) -> dict:
+    """A kernel's globals after papermill injected ``values`` (the cell is in its input history)."""
+    cell = INJECTED_HEADER + "\n" + "".join(f"{name} = {value!r}\n" for name, value in values.items())
+    return {"In": ["", "article = 'x'", cell], **values}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -61,19 +75,139 @@ def test_the_claims_notebook_runs_with_its_defaults(tmp_path):
 
 def test_an_unknown_parameter_is_rejected():
     with pytest.raises(ParameterError, match="unknown parameter.*artcle"):
-        start({"article": SEED, "artcle": "typo"}, article=SEED)
+        start(injected(article=SEED, artcle="typo"), "claims")
 
 
 def test_a_parameter_of_the_wrong_type_is_rejected():
-    with pytest.raises(ParameterError, match="'claims' must be list"):
-        start({"article": SEED, "claims": "one-id"}, article=SEED, claims=[])
+    with pytest.raises(ParameterError, match="'claims' must be a list"):
+        start(injected(article=SEED, claims="one-id"), "trade", family="trade")
 
 
 def test_a_claim_id_the_article_lacks_is_rejected():
     with pytest.raises(ParameterError, match="no claim"):
-        start({"article": SEED, "claims": ["nope"]}, article=SEED, claims=[])
+        start(injected(claims=["nope"]), "trade", family="trade")
 
 
 def test_the_family_selects_its_claims():
-    ctx = start({"article": SEED}, family="economy", article=SEED)
+    ctx = start(injected(article=SEED), "economy", family="economy")
     assert [c.id for c in ctx.claims] == ["china-second-largest-economy"]
+
+
+# ------------------------------------------------------------------ JupyterLab: one kernel, many runs
+
+
+def _code_cells(path):
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+@pytest.fixture
+def kernel():
+    """A kernel as JupyterLab starts one for a notebook of ``notebooks/``; ``run(source)`` gives the error or None."""
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(paths.notebooks_dir()),
+                              extra_arguments=["--HistoryManager.hist_file=:memory:"])
+
+    def run(source: str):
+        errors = []
+
+        def hook(message):
+            if message["msg_type"] == "error":
+                errors.append(message["content"])
+
+        reply = kc.execute_interactive(source, store_history=True, output_hook=hook, timeout=120)
+        if reply["content"]["status"] == "error":
+            return errors[0] if errors else reply["content"]
+        return None
+
+    try:
+        yield run
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+WRONG = {str: 5, list: "trade-grew-1980s", dict: 0.05}  # the wrong types a user types with `papermill -p`
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_notebook_runs_twice_in_one_kernel_and_refuses_each_parameter_of_the_wrong_type(path, kernel):
+    """As in JupyterLab: run all, a scratch cell, run all again; then each parameter given a wrong
+    type as papermill injects it is refused, saying what was expected, and the kernel recovers."""
+    cells = _code_cells(path)
+    for round_ in ("first run", "scratch", "second run"):
+        sources = ["scratch_value = [1, 2, 3]\nscratch_text = 'notes'"] if round_ == "scratch" else [c.source for c in cells]
+        for source in sources:
+            error = kernel(source)
+            assert error is None, f"{path.stem}, {round_}: {error and error['ename']}: {error and error['evalue']}"
+
+    at = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+    parameters, start_cell = cells[at].source, cells[at + 1].source
+    accepted = parameters_of(path)
+    for name, parameter in accepted.items():
+        wrong = WRONG[type(parameter.default)]
+        assert kernel(parameters) is None
+        assert kernel(f"{INJECTED_HEADER}\n{name} = {wrong!r}\n") is None  # as papermill injects it
+        error = kernel(start_cell)
+        assert error is not None and error["ename"] == "ParameterError", (name, error)
+        assert f"parameter {name!r} must be " in error["evalue"]
+        assert f"got {type(wrong).__name__} {wrong!r}" in error["evalue"], error["evalue"]
+    assert accepted
+    assert kernel(parameters) is None and kernel(f"{INJECTED_HEADER}\narticle = {SEED!r}\n") is None
+    assert kernel(start_cell) is None
+
+
+def test_the_messages_say_what_was_expected():
+    cases = {"claims": ("trade-grew-1980s", "must be a list"), "tolerances": (0.05, "must be a mapping"),
+             "article": (5, "must be a text in quotes, e.g. 'china-belgium-ties-2023-02-26'")}
+    for name, (wrong, expected) in cases.items():
+        with pytest.raises(ParameterError, match=re.escape(expected)):
+            start(injected(**{name: wrong}), "trade", family="trade")
+    with pytest.raises(ParameterError, match="tolerances.*claim id -> relative tolerance"):
+        start(injected(tolerances={"trade-2022-jan-aug-yoy": "5%"}), "trade", family="trade")
+
+
+def test_plain_globals_are_not_parameters():
+    namespace = {**injected(article=SEED), "verdicts": [1], "uncovered": [], "claims_frame": {"a": 1}}
+    assert start(namespace, "claims").article.id == SEED
+
+
+def test_the_parameters_read_are_the_ones_papermill_reads():
+    for path in NOTEBOOKS:
+        ours = parameters_of(path)
+        theirs = papermill.inspect_notebook(str(path))
+        assert list(ours) == list(theirs)
+        for name, parameter in ours.items():
+            assert parameter.default == ast.literal_eval(theirs[name]["default"])
+            assert parameter.help == theirs[name]["help"]
+
+
+# ---------------------------------------------------------------------------- committed notebooks
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_committed_notebook_is_as_nbstripout_leaves_it(path):
+    """Outputs, execution counts, random cell ids or a Python version saved by JupyterLab fail here;
+    ``make notebooks`` strips them (the settings are under ``[tool.nbstripout]`` in pyproject.toml)."""
+    done = subprocess.run([str(Path(sys.executable).parent / "nbstripout"), "--verify", str(path)],
+                          capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, f"{path.name} is not stripped: run `make notebooks` ({done.stdout}{done.stderr})"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_committed_notebook_carries_the_metadata_jupyterlab_writes(path):
+    """So that opening and saving a notebook in JupyterLab changes nothing but the stripped Python version."""
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    metadata = nbformat.read(path, as_version=4).metadata
+    assert metadata.kernelspec == {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
+    assert set(metadata) == {"kernelspec", "language_info"} and "version" not in metadata.language_info
+    assert metadata.language_info["name"] == "python"
+
+
+def test_the_stripping_check_fails_on_a_notebook_with_outputs(tmp_path):
+    dirty = tmp_path / "dirty.ipynb"
+    notebook = nbformat.read(NOTEBOOKS[0], as_version=4)
+    notebook.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="x\n")]
+    notebook.metadata.language_info["version"] = "3.11.7"
+    nbformat.write(notebook, dirty)
+    done = subprocess.run([str(Path(sys.executable).parent / "nbstripout"), "--verify", str(dirty)],
+                          capture_output=True, text=True, cwd=REPO)
+    assert done.returncode != 0

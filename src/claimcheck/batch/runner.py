@@ -82,8 +82,8 @@ def notebooks_for(article_id: str, only: list[str] | None = None) -> list[str]:
 
 def parameters_for(job: Job) -> dict:
     params = {"article": job.article}
-    if job.notebook != "claims":
-        params.update(mode=job.mode, output_dir=job.out_dir)
+    if job.notebook != "claims":  # relative to the build folder: no local path in published notebooks
+        params.update(mode=job.mode, output_dir=os.path.relpath(job.out_dir, paths.build_dir()))
     return params
 
 

@@ -1,28 +1,109 @@
 """What a notebook calls right after its ``parameters`` cell: validate the parameters, load the article.
 
-Papermill injects any ``-p name value`` as a new cell, even for names the notebook does not know,
-so an unknown name would otherwise pass silently. ``start`` rejects it instead.
+The parameters are the names assigned in the notebook's cell tagged ``parameters``; their defaults
+there give their types. Papermill injects any ``-p name value`` as a new cell headed
+``# Parameters`` right after it, even for names the notebook does not know, so ``start`` reads
+that cell (the kernel's input history) and rejects an unknown name or a value of the wrong type.
+Other globals are never parameters: running a notebook again in the same kernel, as JupyterLab
+does, or a scratch cell, changes nothing.
+
+The parameters cell is read with ``json`` and ``ast``, not papermill (whose import costs seconds
+in every kernel); ``papermill.inspect_notebook`` reads the same names (a test checks).
 """
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from claimcheck import paths
 from claimcheck.registry.articles import Article, load_article
 from claimcheck.registry.claims import Claim
 
 SCORECARD = "scorecard"  # the notebook whose verdict file becomes verdicts.csv / verdicts.json
 VERDICTS_DIR = "verdicts"  # under output_dir: where each check notebook drops its verdicts as JSON
-_LITERALS = (str, int, float, bool, list, dict, tuple, type(None))
-_IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython", "open"}
+INJECTED_HEADER = "# Parameters"  # the first line of the cell papermill injects
+MODES = ("offline", "refresh", "auto")
+_KINDS = {str: "a text in quotes", list: "a list", dict: "a mapping {...}", int: "a whole number",
+          float: "a number", bool: "True or False"}
 
 
 class ParameterError(ValueError):
     """A notebook parameter that is unknown or of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One name of a notebook's parameters cell: its default and the comment that explains it."""
+
+    name: str
+    default: Any
+    help: str = ""
+
+
+def _assigned(source: str) -> dict[str, ast.expr]:
+    """The plain ``name = value`` assignments of a cell's source, in order."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    found = {}
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        for target in targets:
+            if isinstance(target, ast.Name):
+                found[target.id] = node.value
+    return found
+
+
+def parameters_of(notebook: str | Path) -> dict[str, Parameter]:
+    """The parameters of a notebook (a name under ``notebooks/`` or a path): its ``parameters`` cell."""
+    path = Path(notebook) if str(notebook).endswith(".ipynb") else paths.notebooks_dir() / f"{notebook}.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not tagged:
+        return {}
+    source = "".join(tagged[0]["source"])
+    lines = source.splitlines()
+    params = {}
+    for name, value in _assigned(source).items():
+        line = lines[value.lineno - 1]
+        comment = line.split("#", 1)[1].strip() if "#" in line[value.end_col_offset:] else ""
+        params[name] = Parameter(name, ast.literal_eval(value), comment)
+    return params
+
+
+def injected_names(namespace: dict[str, Any]) -> list[str]:
+    """The names papermill's injected cell assigned, from the latest such cell the kernel ran."""
+    for source in reversed(namespace.get("In") or []):
+        if isinstance(source, str) and source.lstrip().startswith(INJECTED_HEADER):
+            return list(_assigned(source))
+    return []
+
+
+def _expected(parameter: Parameter) -> str:
+    kind = _KINDS.get(type(parameter.default), type(parameter.default).__name__)
+    example = f", e.g. {parameter.default!r}" if parameter.default not in ("", [], {}) else ""
+    return f"{kind}{example}" + (f" ({parameter.help})" if parameter.help else "")
+
+
+def _check_type(parameter: Parameter, value: Any) -> None:
+    default = parameter.default
+    if default is None:
+        return
+    wanted = (int, float) if type(default) is float else type(default)
+    ok = isinstance(value, wanted) and not (isinstance(value, bool) and type(default) is not bool)
+    if ok and isinstance(value, list):
+        ok = all(isinstance(item, str) for item in value)
+    if ok and isinstance(value, dict) and parameter.name == "tolerances":
+        ok = all(isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) for k, v in value.items())
+    if not ok:
+        raise ParameterError(f"parameter {parameter.name!r} must be {_expected(parameter)}; "
+                             f"got {type(value).__name__} {value!r}")
 
 
 @dataclass
@@ -34,7 +115,7 @@ class Context:
     claims: list[Claim]
     mode: str = "offline"
     tolerances: dict[str, float] = field(default_factory=dict)
-    output_dir: str = ""  # set by the batch: where this notebook drops its verdicts as JSON
+    output_dir: str = ""  # set by the batch: where under build/ this notebook drops its verdicts as JSON
 
     @cached_property
     def loader(self):
@@ -49,32 +130,25 @@ class Context:
         return {cid: {"tolerance": tol} for cid, tol in self.tolerances.items()}
 
 
-def _given(namespace: dict[str, Any]) -> dict[str, Any]:
-    return {
-        name: value
-        for name, value in namespace.items()
-        if not name.startswith("_")
-        and name not in _IPYTHON_NAMES
-        and isinstance(value, _LITERALS)
-    }
+def start(namespace: dict[str, Any], notebook: str, family: str | None = None) -> Context:
+    """Validate the parameters of ``notebook`` (its name under ``notebooks/``) found in ``namespace``
+    (its ``globals()``) and select what they name.
 
-
-def start(namespace: dict[str, Any], family: str | None = None, **defaults: Any) -> Context:
-    """Validate the notebook's parameters found in ``namespace`` (its ``globals()``).
-
-    ``defaults`` names every parameter the notebook accepts with its default; any other plain
-    literal defined in the namespace is an unknown parameter and an error.
+    Only the names of its parameters cell are parameters; a name papermill injected that is not
+    one of them is an error, and so is a value whose type differs from its default's.
     """
-    given = _given(namespace)
-    unknown = sorted(set(given) - set(defaults))
+    accepted = parameters_of(notebook)
+    unknown = sorted(set(injected_names(namespace)) - set(accepted))
     if unknown:
-        raise ParameterError(f"unknown parameter(s): {', '.join(unknown)}; this notebook accepts: {', '.join(sorted(defaults))}")
-    params = {**defaults, **{k: v for k, v in given.items() if k in defaults}}
-    for name, default in defaults.items():
-        if default is not None and not isinstance(params[name], type(default)):
-            raise ParameterError(f"parameter {name!r} must be {type(default).__name__}, got {params[name]!r}")
-    if params.get("mode", "offline") not in {"offline", "refresh", "auto"}:
-        raise ParameterError(f"parameter 'mode' must be offline, refresh or auto, got {params['mode']!r}")
+        raise ParameterError(f"unknown parameter(s): {', '.join(unknown)}; this notebook accepts: "
+                             f"{', '.join(sorted(accepted))}")
+    params = {}
+    for name, parameter in accepted.items():
+        params[name] = namespace.get(name, parameter.default)
+        _check_type(parameter, params[name])
+    mode = params.get("mode", "offline")
+    if mode not in MODES:
+        raise ParameterError(f"parameter 'mode' must be one of {', '.join(MODES)}; got {mode!r}")
 
     article = load_article(params["article"])
     wanted = list(params.get("claims") or [])
@@ -82,8 +156,7 @@ def start(namespace: dict[str, Any], family: str | None = None, **defaults: Any)
     missing = sorted(set(wanted) - {c.id for c in article.claims})
     if missing:
         raise ParameterError(f"article {article.id!r} has no claim(s): {', '.join(missing)}")
-    tolerances = params.get("tolerances") or {}
-    return Context(article, family, claims, params.get("mode", "offline"), dict(tolerances),
+    return Context(article, family, claims, mode, dict(params.get("tolerances") or {}),
                    params.get("output_dir") or "")
 
 
@@ -93,8 +166,8 @@ def check(ctx: Context) -> list:
 
     verdicts = judge_all(ctx.article, [c.id for c in ctx.claims], mode=ctx.mode, overrides=ctx.overrides,
                          loader=ctx.loader)
-    if ctx.output_dir:
-        folder = Path(ctx.output_dir) / VERDICTS_DIR
+    if ctx.output_dir:  # relative to the build folder, so executed notebooks carry no local path
+        folder = paths.build_dir() / ctx.output_dir / VERDICTS_DIR
         folder.mkdir(parents=True, exist_ok=True)
         name = ctx.family or SCORECARD
         records = [v.as_dict() for v in verdicts]
