@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lab clean
+.PHONY: run test bench lab notebooks clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ bench: $(STAMP)  ## time the batch against the plain papermill loop and the floo
 
 lab: $(STAMP)  ## explore the notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab notebooks/
+
+notebooks: $(STAMP)  ## strip outputs and machine-specific metadata from the committed notebooks
+	$(VENV)/bin/nbstripout notebooks/*.ipynb
 
 clean:
 	rm -rf build

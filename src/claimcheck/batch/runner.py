@@ -82,8 +82,10 @@ def notebooks_for(article_id: str, only: list[str] | None = None) -> list[str]:
 
 def parameters_for(job: Job) -> dict:
     params = {"article": job.article}
-    if job.notebook != "claims":  # relative to the build folder: no local path in published notebooks
-        params.update(mode=job.mode, output_dir=os.path.relpath(job.out_dir, paths.build_dir()))
+    if job.notebook != "claims":
+        out_dir = Path(job.out_dir)  # relative under build/, so published notebooks carry no local path
+        inside = out_dir.is_relative_to(paths.build_dir())
+        params.update(mode=job.mode, output_dir=str(out_dir.relative_to(paths.build_dir()) if inside else out_dir))
     return params
 
 
