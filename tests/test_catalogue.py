@@ -101,3 +101,53 @@ def test_a_missing_sparql_file_is_named(data_copy):
     path.unlink()
     with pytest.raises(CatalogueError, match=r"entry city_countries, field query.sparql: cannot read .*city_countries.rq"):
         catalogue.load_catalogue()
+
+
+# ---------------------------------------------------------------------------------------- catalog add
+
+from claimcheck import cli  # noqa: E402
+
+
+def test_catalog_add_appends_a_valid_entry_and_keeps_the_comments(data_copy, capsys):
+    path = data_copy / "reference" / "catalogue" / "worldbank.yaml"
+    before = path.read_text(encoding="utf-8")
+    code = cli.main(["catalog", "add", "worldbank", "population", "--title", "Population, total", "--unit", "people",
+                     "--for", "population claims", "indicator=SP.POP.TOTL", "countries=all", "date=2000:2023"])
+    assert code == 0, capsys.readouterr().out
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(before.rstrip("\n"))  # comments and the old entries untouched
+    entry = catalogue.entry("worldbank", "population")
+    assert entry.query == {"indicator": "SP.POP.TOTL", "countries": "all", "date": "2000:2023"}
+    assert (entry.unit, entry.licence) == ("people", "CC BY 4.0")
+    assert "claimcheck refresh --source worldbank --snapshot population" in capsys.readouterr().out
+
+
+def test_catalog_add_reads_lists_and_nested_filters(data_copy):
+    assert cli.main(["catalog", "add", "eurostat", "fr_us", "--title", "France-US trade", "--unit", "EUR", "--for", "t",
+                     "dataset=DS-045409", "filters.reporter=FR", "filters.partner=US", "filters.flow=[1, 2]",
+                     "start=2024-01", "end=2024-02"]) == 0
+    query = catalogue.entry("eurostat", "fr_us").query
+    assert query["filters"] == {"reporter": "FR", "partner": "US", "flow": [1, 2]}
+    assert query["start"] == "2024-01"
+
+
+def test_catalog_add_refuses_an_invalid_entry_and_writes_nothing(data_copy, capsys):
+    path = data_copy / "reference" / "catalogue" / "worldbank.yaml"
+    before = path.read_bytes()
+    assert cli.main(["catalog", "add", "worldbank", "population", "--title", "t", "--unit", "people", "--for", "f",
+                     "indicatr=SP.POP.TOTL"]) == 1
+    out = capsys.readouterr().out
+    assert "not written" in out and "entry population, field query.indicator: required" in out
+    assert path.read_bytes() == before
+    assert cli.main(["catalog", "add", "worldbank", "gdp_current_usd", "--title", "t", "--unit", "USD", "--for", "f",
+                     "indicator=X"]) == 1
+    assert "already has an entry 'gdp_current_usd'" in capsys.readouterr().out
+
+
+def test_catalog_add_copies_a_sparql_file(data_copy, tmp_path):
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT ?item ?date WHERE { ?item wdt:P571 ?date } LIMIT 1\n", encoding="utf-8")
+    assert cli.main(["catalog", "add", "wikidata", "inception", "--title", "t", "--unit", "date", "--for", "f",
+                     "--sparql", str(query), "columns={entity: item, measures: [date]}"]) == 0
+    entry = catalogue.entry("wikidata", "inception")
+    assert entry.query["sparql"] == "wikidata/inception.rq" and "wdt:P571" in entry.query["sparql_text"]

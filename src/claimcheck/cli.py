@@ -18,10 +18,10 @@ def _cmd_articles(args: argparse.Namespace) -> int:
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
-    from claimcheck.registry.articles import load_article
+    from claimcheck.reference.crosscheck import load_checked_article
     from claimcheck.show.tables import claims_table, write_table
 
-    write_table(claims_table(load_article(args.article)), args.format, sys.stdout)
+    write_table(claims_table(load_checked_article(args.article)), args.format, sys.stdout)
     return 0
 
 
@@ -46,6 +46,13 @@ def _cmd_sources(args: argparse.Namespace) -> int:
 
     print((versions_table() if args.versions else sources_table()).to_string(index=False))
     return 0
+
+
+def _cmd_catalog(args: argparse.Namespace) -> int:
+    from claimcheck.reference.commands import catalog_add_command
+
+    return catalog_add_command(args.source, args.name, args.title, args.unit, args.used_for, args.query,
+                               licence=args.licence, sparql=args.sparql)  # fmt: skip
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
@@ -114,6 +121,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_sources)
 
     p = sub.add_parser(
+        "catalog",
+        help="add an entry to the reference catalogue",
+        description="Manage data/reference/catalogue/<source>.yaml, the entries every snapshot is declared in.",
+    )
+    catalog = p.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
+    p = catalog.add_parser(
+        "add",
+        help="append one entry (written only if the catalogue still validates)",
+        description="Append an entry to data/reference/catalogue/<source>.yaml, e.g. `claimcheck catalog add "
+        "worldbank population --title 'Population, total' --unit people --for 'population claims' "
+        "indicator=SP.POP.TOTL countries=all`; then fetch it with `claimcheck refresh`.",
+    )
+    p.add_argument("source", help="source client: worldbank, imf, comtrade, eurostat, owid or wikidata")
+    p.add_argument("name", help="snapshot name (lower-case letters, digits, '_' or '-')")
+    p.add_argument("query", nargs="*", metavar="KEY=VALUE",
+                   help="the query in the source's terms; values are YAML ([M, X] is a list); filters.reporter=BE nests")
+    p.add_argument("--title", required=True, help="what the snapshot holds, in a line")
+    p.add_argument("--unit", required=True, help="unit of its values (USD, EUR, people, percent, year, date, ...)")
+    p.add_argument("--for", dest="used_for", required=True, help="what the snapshot is for")
+    p.add_argument("--licence", help="licence, when the source file gives none or this entry differs")
+    p.add_argument("--sparql", metavar="FILE", help="wikidata: a .rq file, copied beside the catalogue")
+    p.set_defaults(func=_cmd_catalog)
+
+    p = sub.add_parser(
         "refresh",
         help="fetch snapshots live and replace them atomically",
         description="Fetch a source's snapshots from the live API, validate them, then replace the stored "
@@ -161,7 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``claimcheck`` and ``python -m claimcheck``."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if getattr(args, "func", None) is _cmd_catalog and all("=" in item for item in extra):
+        args.query += extra  # KEY=VALUE pairs after the options (argparse takes positionals in one run)
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from claimcheck.registry.articles import ArticleError
     from claimcheck.registry.claims import ClaimsError
 

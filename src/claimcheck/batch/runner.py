@@ -41,6 +41,7 @@ from importlib import import_module
 from pathlib import Path
 
 from claimcheck import paths
+from claimcheck.reference.crosscheck import load_checked_article
 from claimcheck.registry.articles import list_articles, load_article
 from claimcheck.show.notebook import SCORECARD, VERDICTS_DIR
 
@@ -75,7 +76,7 @@ class Outcome:
 def notebooks_for(article_id: str, only: list[str] | None = None) -> list[str]:
     """The notebooks an article needs: ``claims``, one per family with claims, and the scorecard."""
     available = {p.stem for p in paths.notebooks_dir().glob("*.ipynb")}
-    families = sorted({c.family for c in load_article(article_id).claims} & available)
+    families = sorted({c.family for c in load_checked_article(article_id).claims} & available)
     names = ["claims", *families, SCORECARD]
     return [n for n in names if n in available and (not only or n in only)]
 
@@ -503,6 +504,8 @@ def run_command(args) -> int:
     whose notebooks all ran are still published); ``EXIT_LOCKED`` when another run holds the lock.
     """
     article_ids = list_articles() if args.all else [load_article(args.article).id]
+    for article_id in article_ids:  # evidence naming what does not exist stops the run before it starts
+        load_checked_article(article_id)
     build_dir = paths.build_dir()
     as_of = getattr(args, "as_of", None)
     try:

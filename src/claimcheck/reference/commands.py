@@ -6,6 +6,7 @@ three imports, so that the data layer has no import circle.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -146,3 +147,90 @@ def _refresh_and_report(spec: Any, http: HttpClient) -> bool:
     else:
         print(f"{where}: refreshed, {snap.meta['rows']} rows, retrieved {snap.meta['retrieved_at']}, new version {snap.version}")
     return True
+
+
+# ------------------------------------------------------------------------------------------ catalog add
+
+
+def catalog_add_command(source: str, name: str, title: str, unit: str, used_for: str, query_args: list[str],
+                        licence: str | None = None, sparql: str | None = None) -> int:  # fmt: skip
+    """``claimcheck catalog add``: append one entry to ``catalogue/<source>.yaml``, only if the result validates.
+
+    ``query_args`` are ``key=value`` pairs in the source's terms; a value is read as YAML (``[M, X]`` is a
+    list, ``2021-01`` text) and a dotted key nests (``filters.reporter=BE``). ``sparql`` copies a query
+    file to ``catalogue/<source>/<name>.rq`` and names it in the query.
+    """
+    try:
+        query = _parse_query_args(query_args)
+    except ValueError as exc:
+        print(f"catalog add: {exc}")
+        return 2
+    folder = catalogue.catalogue_dir()
+    file = folder / f"{source}.yaml"
+    try:
+        cat = catalogue.load_catalogue()
+    except catalogue.CatalogueError as exc:
+        print(f"catalog add: the catalogue does not load as it stands: {exc}")
+        return 1
+    if cat.has(source, name):
+        print(f"catalog add: {file} already has an entry {name!r}; edit it there")
+        return 1
+    written: list[tuple[Any, bytes | None]] = []  # (path, old bytes) to restore if the entry does not validate
+    try:
+        if sparql:
+            rq = folder / source / f"{name}.rq"
+            rq.parent.mkdir(parents=True, exist_ok=True)
+            written.append((rq, rq.read_bytes() if rq.exists() else None))
+            rq.write_bytes(Path(sparql).read_bytes())
+            query["sparql"] = f"{source}/{name}.rq"
+        written.append((file, file.read_bytes() if file.exists() else None))
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(_with_entry(file, source, name, title, unit, used_for, query, licence), encoding="utf-8")
+        catalogue.entry(source, name)  # loads and validates every file, the new entry with them
+    except (catalogue.CatalogueError, OSError) as exc:
+        for path, old in reversed(written):
+            path.write_bytes(old) if old is not None else path.unlink(missing_ok=True)
+        print(f"catalog add: not written: {exc}")
+        return 1
+    print(f"{file}: added {source}/{name}; fetch it with `claimcheck refresh --source {source} --snapshot {name}`")
+    return 0
+
+
+def _parse_query_args(pairs: list[str]) -> dict[str, Any]:
+    query: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"query argument {pair!r} is not key=value")
+        try:
+            value = load_yaml(text) if text.strip() else ""
+        except yaml.YAMLError:
+            raise ValueError(f"query argument {pair!r}: the value is not valid YAML") from None
+        if not isinstance(value, (dict, list, int, float, bool)) and value is not None:
+            value = text  # text stays as typed: a YAML date or timestamp would not
+        target = query
+        *parents, last = key.strip().split(".")
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[last] = value
+    return query
+
+
+def _with_entry(file: Any, source: str, name: str, title: str, unit: str, used_for: str,
+                query: dict[str, Any], licence: str | None) -> str:  # fmt: skip
+    """The file's text with the entry appended under ``snapshots:`` (comments kept), or a new file."""
+    entry = {"title": title, "unit": unit, "for": used_for, **({"licence": licence} if licence else {}),
+             **({"query": query} if query else {})}  # fmt: skip
+    block = yaml.safe_dump({name: entry}, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+    block = "".join(f"  {line}\n" for line in block.splitlines())
+    if not file.exists():
+        header = {"source": source, **({"licence": licence} if licence else {})}
+        entry.pop("licence", None)
+        return yaml.safe_dump(header, sort_keys=False, allow_unicode=True) + "snapshots:\n" + block
+    text = file.read_text(encoding="utf-8")
+    top_keys = [line.split(":", 1)[0] for line in text.splitlines() if line[:1].isalpha()]
+    if top_keys and top_keys[-1] == "snapshots":
+        return text.rstrip("\n") + "\n" + block
+    body = load_yaml(text)
+    body.setdefault("snapshots", {})[name] = entry
+    return yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from claimcheck import paths
-from claimcheck.registry.articles import Article, load_article
+from claimcheck.reference.crosscheck import load_checked_article
+from claimcheck.registry.articles import Article
 from claimcheck.registry.claims import Claim
 
 SCORECARD = "scorecard"  # the notebook whose verdict file becomes verdicts.csv / verdicts.json
@@ -150,7 +151,7 @@ def start(namespace: dict[str, Any], notebook: str, family: str | None = None) -
     if mode not in MODES:
         raise ParameterError(f"parameter 'mode' must be one of {', '.join(MODES)}; got {mode!r}")
 
-    article = load_article(params["article"])
+    article = load_checked_article(params["article"])  # evidence names checked against catalogue and documents
     wanted = list(params.get("claims") or [])
     claims = [c for c in article.claims if (c.family == family or family is None) and (not wanted or c.id in wanted)]
     missing = sorted(set(wanted) - {c.id for c in article.claims})

@@ -73,6 +73,14 @@ class SnapshotSpec:
         return bool(self.query)
 
 
+def request_url(url: str, params: Any) -> str:
+    """The full URL ``requests`` would send for ``url`` and ``params`` (imported here: checking a query
+    offline never needs the HTTP stack)."""
+    import requests
+
+    return requests.Request("GET", url, params=params).prepare().url or url
+
+
 class Source:
     """One API client. Subclasses set the class attributes and implement ``fetch`` for any query of their kind.
 

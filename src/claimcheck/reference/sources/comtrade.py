@@ -43,9 +43,8 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import pandas as pd
-import requests
 
-from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, request_url
 
 #: Environment variable holding the optional subscription key (never a notebook parameter).
 KEY_ENV = "COMTRADE_API_KEY"
@@ -253,7 +252,7 @@ class Comtrade(Source):
             headers[KEY_HEADER] = key
         url = self.endpoint(spec.query, keyed=bool(key))
         periods = self.periods(spec.query)
-        whole = redact(requests.Request("GET", url, params=self.request_params(spec.query, periods)).prepare().url)
+        whole = redact(request_url(url, self.request_params(spec.query, periods)))
         frames, urls = [], []
         size = MAX_PERIODS_PER_REQUEST if key else PREVIEW_PERIODS_PER_REQUEST
         last = None
@@ -262,7 +261,7 @@ class Comtrade(Source):
                 time.sleep(max(0.0, self.PREVIEW_INTERVAL - (time.monotonic() - last)))
             last = time.monotonic()
             params = self.request_params(spec.query, chunk)
-            shown = redact(requests.Request("GET", url, params=params).prepare().url) or url
+            shown = redact(request_url(url, params)) or url
             urls.append(shown)
             try:
                 body = http.get_json(url, params=params, headers=headers, check=check_comtrade_rows)

@@ -28,10 +28,9 @@ import re
 from typing import Any, ClassVar
 
 import pandas as pd
-import requests
 
 from claimcheck.reference.sources._iso import to_iso3
-from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, request_url
 
 #: Comext flow codes to tidy measure names and the valuation basis of their values.
 FLOWS = {"1": ("imports", "CIF"), "2": ("exports", "FOB")}
@@ -215,7 +214,7 @@ class Eurostat(Source):
         from claimcheck.reference.http import SourceError
 
         url, params = self.request(spec.query)
-        shown = requests.Request("GET", url, params=params).prepare().url or url
+        shown = request_url(url, params) or url
         try:
             body = http.get_json(url, params=params, headers={"Accept": "application/json"}, check=check_eurostat_rows)
         except SourceError as exc:

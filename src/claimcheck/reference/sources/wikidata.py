@@ -56,9 +56,8 @@ from datetime import date, datetime, timezone
 from typing import Any, ClassVar
 
 import pandas as pd
-import requests
 
-from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, request_url
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ENTITY_PREFIX = "http://www.wikidata.org/entity/"
@@ -278,7 +277,7 @@ class Wikidata(Source):
 
         url = self.base_url()
         params = {"query": spec.query["sparql_text"], "format": "json"}
-        shown = requests.Request("GET", url, params=params).prepare().url or url
+        shown = request_url(url, params) or url
         try:
             body = http.get_json(
                 url, params=params, headers={"Accept": "application/sparql-results+json"}, check=check_sparql_rows

@@ -18,10 +18,9 @@ import logging
 from typing import Any
 
 import pandas as pd
-import requests
 
 from claimcheck.reference.http import HttpClient, SourceError
-from claimcheck.reference.sources.base import SnapshotSpec, Source
+from claimcheck.reference.sources.base import SnapshotSpec, Source, request_url
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +129,7 @@ class WorldBank(Source):
             # The singular /country/{c}/indicator/{i} path is the documented v2 form; the plural form
             # of the 2021 recordings is accepted too. As of 2021-06 the default per_page is 50.
             url = f"{self.base_url()}/country/{_countries(query.get('countries', 'all'))}/indicator/{indicator}"
-            first_url = first_url or _request_url(url, {**params, "page": 1})
+            first_url = first_url or request_url(url, {**params, "page": 1})
             unit = units.get(indicator) or spec.unit or "unspecified"
             for body in self._pages(http, url, params):
                 frames.append(parse_indicator_page(body, unit, set())[0])
@@ -167,10 +166,6 @@ class WorldBank(Source):
 
 def _countries(countries: Any) -> str:
     return ";".join(map(str, countries)) if isinstance(countries, list) else str(countries)
-
-
-def _request_url(url: str, params: dict[str, Any]) -> str:
-    return requests.Request("GET", url, params=params).prepare().url
 
 
 SOURCE = WorldBank
