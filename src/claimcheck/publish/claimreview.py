@@ -20,6 +20,7 @@ WORST_RATING = 1
 RATINGS = {"supported": 5, "misleading": 3, "contradicted": 1}  # verdicts without a number: see module doc
 ORGANIZATION = {"@type": "Organization", "name": "claimcheck"}
 CONTEXT = "https://schema.org"
+FILE_NAME = "claimreview.jsonld"
 
 
 def verdict_label(verdict: str) -> str:
@@ -87,7 +88,7 @@ def claim_reviews(article: Article, rows: list[dict[str, Any]], run_date: str, p
 
 def write_claimreview(folder: Path, article: Article, rows: list[dict[str, Any]], run_date: str) -> Path:
     """Write ``claimreview.jsonld`` in ``folder`` (sorted keys, so a rerun gives the same bytes)."""
-    path = Path(folder) / "claimreview.jsonld"
+    path = Path(folder) / FILE_NAME
     document = claim_reviews(article, rows, run_date)
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     return path

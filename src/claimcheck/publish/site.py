@@ -2,17 +2,21 @@
 
 ``build_site(build_dir, article_ids)`` writes, beside each article's executed notebooks:
 
-- ``<article>/index.html``, the article page: the text with every claim highlighted in its verdict's
-  colour; selecting a claim (a link to ``#claim-<id>``, shown by CSS ``:target``) opens its panel
-  with the claimed value, the reference, the sentence, the sources and a link to its check notebook;
+- ``<article>/index.html``, the article page: "What we found" (worst verdicts first), then the text
+  with every claim marked in its verdict's colour and word; selecting a claim (a link to
+  ``#claim-<id>``, shown by CSS ``:target``) opens its panel: the figures each source gives (under
+  the stated reading and any other), its chart, the sentence, the sources by publisher and title
+  with their provenance behind a details element, a link to its check notebook and back to the text;
 - ``<article>/verdicts.html``, the verdict table (named after ``verdicts.csv``; ``scorecard.html`` is
-  the rendered scorecard *notebook*): counts per verdict, a legend, one sortable row per claim, the
-  claims changed since the previous run, and the run's date and data versions;
+  the rendered scorecard *notebook*): counts, the summary, one sortable row per claim with its
+  reason, the legend, the changes since the previous run, the run's date and data versions;
 - ``<article>/claimreview.jsonld`` (see ``claimcheck.publish.claimreview``);
 - ``index.html`` over every article built so far.
 
-Every text that comes from data passes through ``html.escape``; links are written only for
-``http(s)`` URLs and for files that exist. The only scripts are small inline ones.
+The pages are jinja2 templates (``templates/``) with autoescaping on: every text from data is
+escaped unless code marks it safe, which only the highlighted article text (escaped by
+``render.highlight_article``) and the JSON-LD block (escaped by ``claimreview.script_tag``) are.
+Links are written only for ``http(s)`` URLs and for files that exist. The only scripts are inline.
 """
 
 from __future__ import annotations
@@ -22,15 +26,17 @@ import os
 import re
 import tempfile
 from collections import Counter
-from html import escape
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from claimcheck.publish import claimreview
-from claimcheck.publish import history
+from markupsafe import Markup
+
+from claimcheck.publish import claimreview, history, wording
 from claimcheck.registry.articles import Article, load_article
+from claimcheck.show.notebook import CHARTS_DIR  # where the check notebooks leave their charts
 from claimcheck.show.render import VERDICT_COLOURS, highlight_article
 from claimcheck.reference.snapshots import stored_versions
 from claimcheck.judge.verdicts import VERDICT_MEANINGS, VERDICTS
@@ -39,39 +45,6 @@ ARTICLE_PAGE = "index.html"
 VERDICTS_PAGE = "verdicts.html"
 RUN_FILE = "run.json"  # written by the runner into each article folder: run id, date, mode, data versions, changes
 NO_VERDICT = "claim"  # render.VERDICT_COLOURS' key for a claim without a verdict yet
-
-STYLE = """
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
-header,main,footer{max-width:72rem;margin:0 auto;padding:0 1rem}
-header{padding-top:1rem}
-nav a{margin-right:1rem}
-h1{margin:.3rem 0}
-.byline{color:#555;margin:.2rem 0 1rem}
-.counts span,.badge{display:inline-block;padding:.1rem .5rem;margin:.1rem .2rem .1rem 0;border-radius:.3rem;font-size:.9em;border:1px solid #0002}
-.layout{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1.5rem;align-items:start}
-@media (max-width:50rem){.layout{grid-template-columns:1fr}}
-.article-text{background:#fff;padding:1rem 1.2rem;border:1px solid #ddd;border-radius:.4rem}
-.article-text a{color:inherit;text-decoration:none}
-mark.claim{padding:0 .1rem;border-radius:.2rem;cursor:pointer}
-mark.claim.active{outline:2px solid #333}
-aside{position:sticky;top:.5rem;max-height:96vh;overflow:auto}
-.claim-detail{display:none;background:#fff;border:1px solid #ccc;border-radius:.4rem;padding:.6rem 1rem;margin-bottom:1rem}
-.claim-detail:target{display:block}
-.hint{color:#666;font-style:italic}
-blockquote{margin:.4rem 0;padding-left:.7rem;border-left:3px solid #ccc;color:#333}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:.5rem 0}
-dt{font-weight:600;color:#444}
-dd{margin:0}
-table{border-collapse:collapse;width:100%;background:#fff;margin:.5rem 0 1rem}
-th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top;font-size:.93em}
-th{background:#f0f0f0}
-table.sortable th{cursor:pointer;user-select:none}
-table.sortable th[aria-sort=ascending]::after{content:" \\25B2"}
-table.sortable th[aria-sort=descending]::after{content:" \\25BC"}
-code{font-size:.85em;word-break:break-all}
-.changes{background:#fffbe6;border:1px solid #e8d98a;border-radius:.4rem;padding:.4rem 1rem;margin:1rem 0}
-footer{color:#555;font-size:.9em;padding-bottom:2rem}
-"""
 
 SORT_SCRIPT = """
 document.querySelectorAll('table.sortable').forEach(function (table) {
@@ -106,45 +79,20 @@ claimcheckSelect();
 """
 
 
-# ------------------------------------------------------------------------------------------ helpers
+@lru_cache(maxsize=1)
+def templates():
+    """The page templates, autoescaping everything they insert."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals["colour"] = lambda verdict: VERDICT_COLOURS.get(verdict or NO_VERDICT, VERDICT_COLOURS[NO_VERDICT])
+    return env
 
 
-def _e(value: Any) -> str:
-    """Escaped text ('' for None)."""
-    return escape("" if value is None else str(value), quote=True)
-
-
-def _safe_url(url: Any) -> str | None:
-    """``url`` if it is an absolute http(s) URL, else None (no ``javascript:`` or ``data:`` links)."""
-    if not isinstance(url, str):
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-def _link(url: Any, text: Any) -> str:
-    safe = _safe_url(url)
-    return f'<a href="{_e(safe)}" rel="noopener noreferrer">{_e(text)}</a>' if safe else _e(text)
-
-
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def verdict_badge(verdict: str) -> str:
-    colour = VERDICT_COLOURS.get(verdict, VERDICT_COLOURS[NO_VERDICT])
-    label = verdict or "no verdict"
-    return f'<span class="badge" style="background:{colour}">{_e(label)}</span>'
-
-
-def _page(title: str, body: str, scripts: Iterable[str] = (), head: str = "") -> str:
-    inline = "".join(f"<script>{s}</script>" for s in scripts)
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{_e(title)}</title>\n<style>{STYLE}</style>\n{head}</head>\n<body>\n{body}\n{inline}\n</body>\n</html>\n"
-    )
+def render(template: str, **context: Any) -> str:
+    return templates().get_template(template).render(scripts=[], **context)
 
 
 def _write(path: Path, text: str) -> Path:
@@ -180,267 +128,148 @@ def counts(article: Article, rows: list[dict[str, Any]]) -> Counter:
     return tally
 
 
-def _counts_html(tally: Counter) -> str:
+def _ordered_counts(tally: Counter) -> list[tuple[str, int]]:
     order = [*VERDICTS, *sorted(set(tally) - set(VERDICTS))]
-    items = [f'<span style="background:{VERDICT_COLOURS.get(v, VERDICT_COLOURS[NO_VERDICT])}">'
-             f'{_e(v or "no verdict")}: {tally[v]}</span>' for v in order if tally.get(v)]
-    return '<p class="counts">' + ("".join(items) or "no claims") + "</p>"
+    return [(v, tally[v]) for v in order if tally.get(v)]
 
 
-def _legend_html() -> str:
-    rows = "".join(
-        f"<tr><td>{verdict_badge(name)}</td><td>{_e(claimreview.verdict_label(name))}</td>"
-        f"<td>{_e(VERDICT_MEANINGS[name])}</td></tr>"
-        for name in VERDICTS
-    )
-    return f'<table class="legend"><thead><tr><th>verdict</th><th>label</th><th>meaning</th></tr></thead><tbody>{rows}</tbody></table>'
+def _legend() -> list[tuple[str, str, str]]:
+    return [(name, claimreview.verdict_label(name), VERDICT_MEANINGS[name]) for name in VERDICTS]
 
 
-def _changes_html(run: dict[str, Any], page_for_claims: str) -> str:
-    previous = run.get("previous_run")
-    if not previous:
-        return ""
-    changes = [history.Change(**c) for c in run.get("changes", [])]
-    head = f'<h2 id="changes">Changed since the last run</h2><p>Compared with run {_e(previous)}.</p>'
-    if not changes:
-        return f'<section class="changes">{head}<p>No verdict or reference value changed.</p></section>'
-    items = "".join(
-        f'<li><a href="{_e(page_for_claims)}#{_e(claimreview.claim_anchor(c.claim_id))}">{_e(c.claim_id)}</a>: '
-        f"{_e(c.describe().split(': ', 1)[1])}</li>"
-        for c in changes
-    )
-    return f'<section class="changes">{head}<ul>{items}</ul></section>'
+def _changes(run: dict[str, Any]) -> dict[str, Any] | None:
+    if not run.get("previous_run"):
+        return None
+    items = [{"claim_id": c.claim_id, "anchor": claimreview.claim_anchor(c.claim_id),
+              "text": c.describe().split(": ", 1)[1]}
+             for c in (history.Change(**c) for c in run.get("changes", []))]
+    return {"previous": run["previous_run"], "items": items}
 
 
-def _byline(article: Article) -> str:
-    meta = article.metadata
-    parts = [f"by {_e(meta.author)}"]
-    if meta.affiliation:
-        parts.append(_e(meta.affiliation))
-    parts.append(_e(meta.date.isoformat()))
-    if meta.publication or meta.url:
-        parts.append(_link(meta.url, meta.publication or meta.url))
-    return '<p class="byline">' + ", ".join(parts) + "</p>"
-
-
-def _nav(folder: Path, here: str) -> str:
-    links = [('../index.html', "All articles"), (ARTICLE_PAGE, "Article"), (VERDICTS_PAGE, "Verdict table")]
+def _nav(folder: Path, here: str) -> list[tuple[str, str]]:
+    links = [("../index.html", "All articles"), (ARTICLE_PAGE, "Article"), (VERDICTS_PAGE, "Verdict table")]
     links += [(name, name) for name in ("verdicts.csv", "verdicts.json", "claimreview.jsonld") if (folder / name).exists()]
-    return "<nav>" + "".join(f'<a href="{_e(href)}">{_e(text)}</a>' for href, text in links if href != here) + "</nav>"
+    return [(href, text) for href, text in links if href != here]
 
 
-# ------------------------------------------------------------------------------------------ sources
-
-
-def sources_of(row: dict[str, Any]) -> list[tuple[str, str | None, str]]:
-    """(label, url or None, details) of every source a verdict row names, deduplicated, in order.
-
-    Reads the rich fields the verdict engine may add (``sources``: provenance dicts; ``evidence``:
-    results with their ``provenance``), then the flat ``source`` cell, which is always shown.
-    """
-    found: list[tuple[str, str | None, str]] = []
-    seen: set[tuple] = set()
-
-    def add(label: str, provenance: dict[str, Any]) -> None:
-        url = _safe_url(provenance.get("url"))
-        where = provenance.get("snapshot") or ""
-        key = (url, where, provenance.get("document") or provenance.get("id"))
-        if key in seen:
-            return
-        seen.add(key)
-        name = label or provenance.get("publisher") or provenance.get("title") or provenance.get("dataset") \
-            or provenance.get("source") or url or where or "source"
-        details = [str(provenance[k]) for k in ("publisher", "published", "dataset", "method") if provenance.get(k)]
-        if where:
-            details.append(f"snapshot {where}")
-        if provenance.get("sha256"):
-            details.append(f"sha256 {str(provenance['sha256'])[:12]}")
-        date = provenance.get("retrieved_at") or provenance.get("transcribed_at")
-        if date:
-            details.append(f"as of {date}")
-        found.append((str(name), url, ", ".join(details)))
-
-    for evidence in row.get("evidence") or []:
-        if isinstance(evidence, dict):
-            for provenance in evidence.get("provenance") or []:
-                if isinstance(provenance, dict):
-                    add(str(evidence.get("label") or ""), provenance)
-    for provenance in row.get("sources") or []:
-        if isinstance(provenance, dict):
-            add("", provenance)
-    decided_by = str(row.get("decided_by") or "").strip()
-    for i, (label, url, details) in enumerate(found):
-        if decided_by and label == decided_by:  # the deciding evidence goes first, marked
-            found.insert(0, (label, url, "decided the verdict; " + details if details else "decided the verdict"))
-            del found[i + 1]
-            return found
-    cell = str(row.get("source") or "").strip()
-    if cell:
-        url = next((_safe_url(w.strip("[]()<>,;")) for w in cell.split() if _safe_url(w.strip("[]()<>,;"))), None)
-        found.insert(0, (cell, url, "decided the verdict"))
-    return found
-
-
-def _sources_html(row: dict[str, Any]) -> str:
-    items = []
-    for label, url, details in sources_of(row):
-        text = _link(url, label) if url else _e(label)
-        if url and url not in label:
-            text += f" <code>{_e(url)}</code>"
-        items.append(f"<li>{text}{' (' + _e(details) + ')' if details else ''}</li>")
-    return "<ul>" + "".join(items) + "</ul>" if items else "<p>none recorded</p>"
-
-
-# --------------------------------------------------------------------------------------- the pages
-
-
-def _notebook_links(folder: Path, notebook: str) -> str:
+def _notebook(folder: Path, notebook: str) -> dict[str, str] | None:
     readers, full = folder / f"{notebook}.html", folder / f"{notebook}.code.html"
     if not readers.exists():
-        return ""
-    link = f'<a href="{_e(readers.name)}">{_e(notebook)} notebook</a>'
-    if full.exists():
-        link += f' (<a href="{_e(full.name)}">with code</a>)'
-    return link
+        return None
+    return {"name": notebook, "page": readers.name, "code": full.name if full.exists() else ""}
 
 
-def _family_notebook(claim, folder: Path) -> str:
+def _family_notebook(claim, folder: Path) -> dict[str, str] | None:
     family = getattr(claim, "family", None) or "other"
-    for notebook in (family, "scorecard"):
-        links = _notebook_links(folder, notebook)
-        if links:
-            return links
-    return ""
+    return next(filter(None, (_notebook(folder, nb) for nb in (family, "scorecard"))), None)
 
 
-def _difference(row: dict[str, Any]) -> str:
-    parts = []
-    if row.get("difference_abs") not in (None, ""):
-        parts.append(f"{row['difference_abs']} (absolute)")
-    if row.get("difference_rel") not in (None, ""):
-        try:
-            parts.append(f"{float(row['difference_rel']) * 100:+.2f}% (relative)")
-        except (TypeError, ValueError):
-            parts.append(f"{row['difference_rel']} (relative)")
-    return "; ".join(parts)
+def _charts(folder: Path, claim) -> list[dict[str, str]]:
+    """The images the check notebook drew for the claim, in order."""
+    found = sorted((folder / CHARTS_DIR).glob(f"{claim.id}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])
+                   if p.stem.rsplit("-", 1)[1].isdigit() else 0)
+    return [{"src": f"{CHARTS_DIR}/{p.name}", "alt": f"Chart {i}: {claim.statement}"}
+            for i, p in enumerate(found, start=1)]
 
 
-def _parts_html(row: dict[str, Any]) -> str:
-    """A compound claim's parts, each with its own verdict and sentence."""
-    items = [f"<li>{verdict_badge(str(part.get('verdict') or ''))} {_e(part.get('statement'))}: {_e(part.get('sentence'))}</li>"
-             for part in row.get("parts") or []]
-    return "<ul>" + "".join(items) + "</ul>" if items else ""
+def _summary(article: Article, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """"What we found": one line per claim, worst verdicts first."""
+    claims = {c.id: c for c in article.claims}
+    lines = []
+    for row in rows:
+        claim = claims.get(row["claim_id"])
+        if claim is None:
+            continue
+        verdict = str(row.get("verdict") or "")
+        lines.append({"verdict": verdict, "anchor": claimreview.claim_anchor(claim.id), "statement": claim.statement,
+                      "sentence": _first_sentence(wording.reader_sentence(row, claim)),
+                      "order": wording.severity(verdict), "claim_id": claim.id})
+    return sorted(lines, key=lambda line: (line["order"], line["claim_id"]))
 
 
-def _context_html(row: dict[str, Any]) -> str:
-    """Context evidence: shown beside the verdict, never deciding it."""
-    items = [f"<li>{_e(e.get('label'))}: {_e(e.get('description') or e.get('reason') or e.get('status'))}</li>"
-             for e in row.get("evidence") or [] if e.get("role") == "context"]
-    return "<ul>" + "".join(items) + "</ul>" if items else ""
+def _first_sentence(text: str, limit: int = 130) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _detail_html(claim, row: dict[str, Any] | None, folder: Path) -> str:
+def _panel(claim, row: dict[str, Any] | None, folder: Path) -> dict[str, Any]:
     row = row or {}
-    verdict = str(row.get("verdict") or "")
-    fields = [
-        ("Verdict", verdict_badge(verdict) + (" " + _e(VERDICT_MEANINGS.get(verdict, "")) if verdict else " not judged in this build")),
-        ("Statement", _e(claim.statement)),
-        ("Reading", _e(row.get("reading"))),
-        ("Claimed", _e(row.get("claimed"))),
-        ("Reference", _e(row.get("reference"))),
-        ("Difference", _e(_difference(row))),
-        ("Rule", _e(row.get("rule"))),
-        ("Why", _e(row.get("sentence"))),
-        ("Reason", _e(row.get("reason"))),
-        ("Parts", _parts_html(row)),
-        ("Context", _context_html(row)),
-    ]
-    rows_html = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in fields if value)
-    notebook = _family_notebook(claim, folder)
-    return (
-        f'<section class="claim-detail" id="{_e(claimreview.claim_anchor(claim.id))}">'
-        f"<h3>{_e(claim.id)}</h3><blockquote>{_e(claim.quote)}</blockquote>"
-        f"<dl>{rows_html}</dl><h4>Sources</h4>{_sources_html(row)}"
-        + (f"<p>Check: {notebook}</p>" if notebook else "")
-        + "</section>"
-    )
+    context = [f"{e.get('label')}: {e.get('description') or e.get('reason') or e.get('status')}"
+               for e in row.get("evidence") or [] if isinstance(e, dict) and e.get("role") == "context"]
+    return {
+        "claim_id": claim.id,
+        "anchor": claimreview.claim_anchor(claim.id),
+        "verdict": str(row.get("verdict") or ""),
+        "statement": claim.statement,
+        "quote": claim.quote,
+        "sentence": wording.reader_sentence(row, claim) if row else "Not judged in this build.",
+        "claimed": str(row.get("claimed") or ""),
+        "reference": str(row.get("reference") or ""),
+        "stated_reading": str(getattr(claim, "reading", None) or "as stated"),
+        "figures": wording.figures(row, claim),
+        "difference": wording.difference_text(row, claim),
+        "readings": str(row.get("readings") or ""),
+        "parts": [p for p in row.get("parts") or [] if isinstance(p, dict)],
+        "context": context,
+        "rule": str(row.get("rule") or ""),
+        "sources": wording.sources(row),
+        "charts": _charts(folder, claim),
+        "notebook": _family_notebook(claim, folder),
+    }
 
 
-def _run_footer(run: dict[str, Any]) -> str:
-    if not run:
-        return "<p>Built outside <code>claimcheck run</code>: no run date recorded.</p>"
-    return (f"<p>Run {_e(run.get('run'))}, finished {_e(run.get('finished') or run.get('started'))}, "
-            f"mode <code>{_e(run.get('mode'))}</code>.</p>")
+def _original(article: Article) -> str | None:
+    return wording.safe_url(article.metadata.url)
 
 
-def _versions_html(snapshots: dict[str, dict[str, Any]]) -> str:
-    if not snapshots:
-        return "<p>No reference snapshots recorded.</p>"
-    rows = "".join(
-        f"<tr><td>{_e(name)}</td><td>{_e(v.get('method'))}</td><td>{_e(v.get('date'))}</td>"
-        f"<td><code>{_e(v.get('sha256') or v.get('problem') or '')}</code></td></tr>"
-        for name, v in sorted(snapshots.items())
-    )
-    return ("<table><thead><tr><th>snapshot</th><th>method</th><th>date</th><th>sha256</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+def _run_date(run: dict[str, Any]) -> str:
+    return str(run.get("finished") or run.get("started") or "")
 
 
-def article_page(article: Article, rows: list[dict[str, Any]], folder: Path, run: dict[str, Any]) -> str:
-    """The article text, highlighted by verdict, with a panel per claim shown when selected."""
+def article_page(article: Article, rows: list[dict[str, Any]], folder: Path, run: dict[str, Any],
+                 claimreview_document: dict | None = None) -> str:
+    """The summary, the article text highlighted by verdict, and a panel per claim shown when selected."""
     by_id = {row["claim_id"]: row for row in rows}
     verdicts = {cid: str(row.get("verdict") or NO_VERDICT) for cid, row in by_id.items()}
-    text = highlight_article(article, verdicts=verdicts, link="#claim-{id}")
-    details = "".join(_detail_html(claim, by_id.get(claim.id), folder) for claim in article.claims)
-    notebooks = [link for nb in sorted(p.stem for p in folder.glob("*.ipynb")) if (link := _notebook_links(folder, nb))]
-    document = claimreview.claim_reviews(article, rows, str(run.get("finished") or run.get("started") or ""))
-    body = (
-        f"<header>{_nav(folder, ARTICLE_PAGE)}<h1>{_e(article.metadata.title)}</h1>{_byline(article)}"
-        f"{_counts_html(counts(article, rows))}</header>\n<main>"
-        f"{_changes_html(run, ARTICLE_PAGE)}"
-        f'<div class="layout"><div id="text">{text}</div>'
-        f'<aside><p class="hint">Select a highlighted passage to see its claim, the reference and the sources. '
-        f'All claims side by side: <a href="{VERDICTS_PAGE}">the verdict table</a>.</p>{details}</aside></div>'
-        + (f"<h2>Check notebooks</h2><ul>{''.join(f'<li>{n}</li>' for n in notebooks)}</ul>" if notebooks else "")
-        + f"</main>\n<footer>{_run_footer(run)}</footer>"
+    notebooks = [n for nb in sorted(p.stem for p in folder.glob("*.ipynb")) if (n := _notebook(folder, nb))]
+    page = templates().get_template("article.html.j2").render(
+        title=article.metadata.title, meta=article.metadata, original=_original(article),
+        nav=_nav(folder, ARTICLE_PAGE), tally=_ordered_counts(counts(article, rows)), changes=_changes(run),
+        found=_summary(article, rows),
+        text=Markup(highlight_article(article, verdicts=verdicts, link="#claim-{id}")),  # escaped by render
+        panels=[_panel(claim, by_id.get(claim.id), folder) for claim in article.claims],
+        notebooks=notebooks, run=run, scripts=[SELECT_SCRIPT],
+        claimreview_tag=Markup(claimreview.script_tag(claimreview_document)) if claimreview_document else "",
     )
-    return _page(article.metadata.title, body, [SELECT_SCRIPT], head=claimreview.script_tag(document) + "\n")
+    return page
 
 
 def verdicts_page(article: Article, rows: list[dict[str, Any]], folder: Path, run: dict[str, Any]) -> str:
-    """One sortable row per claim, the legend, counts at the top, run date and data versions at the bottom."""
+    """The summary, one sortable row per claim (worst first) with its reason, the legend, data versions."""
     claims = {c.id: c for c in article.claims}
-    order = {name: i for i, name in enumerate(VERDICTS)}
-    body_rows = []
+    table = []
     for row in rows:
         claim = claims.get(row["claim_id"])
-        quote = claim.quote if claim else ""
+        if claim is None:
+            continue
         verdict = str(row.get("verdict") or "")
-        anchor = f"{ARTICLE_PAGE}#{claimreview.claim_anchor(row['claim_id'])}"
-        body_rows.append(
-            f'<tr><td><a href="{_e(anchor)}">{_e(row["claim_id"])}</a></td>'
-            f'<td title="{_e(quote)}">{_e(_short(quote))}</td>'
-            f'<td data-sort="{order.get(verdict, len(order))}">{verdict_badge(verdict)}</td>'
-            f'<td data-sort="{_e(_sortable(row.get("claimed_value"), row.get("claimed")))}">{_e(row.get("claimed"))}</td>'
-            f'<td data-sort="{_e(_sortable(row.get("reference_value"), row.get("reference")))}">{_e(row.get("reference"))}</td>'
-            f"<td>{_e(row.get('source'))}</td></tr>"
-        )
-    table = (
-        '<table class="sortable" id="verdicts"><thead><tr><th>claim</th><th>quote</th><th>verdict</th>'
-        "<th>claimed</th><th>reference</th><th>source</th></tr></thead>"
-        f"<tbody>{''.join(body_rows)}</tbody></table>"
-        if rows else "<p>No verdicts in this build yet.</p>"
-    )
+        table.append({
+            "anchor": claimreview.claim_anchor(claim.id), "statement": claim.statement, "verdict": verdict,
+            "order": wording.severity(verdict), "claim_id": claim.id,
+            "claimed": str(row.get("claimed") or ""), "claimed_sort": _sortable(row.get("claimed_value"), row.get("claimed")),
+            "reference": str(row.get("reference") or ""),
+            "reference_sort": _sortable(row.get("reference_value"), row.get("reference")),
+            "sentence": wording.reader_sentence(row, claim), "sources": wording.sources(row),
+        })
+    table.sort(key=lambda r: (r["order"], r["claim_id"]))
     snapshots = run.get("snapshots") if run else None
-    body = (
-        f"<header>{_nav(folder, VERDICTS_PAGE)}<h1>Verdicts: {_e(article.metadata.title)}</h1>{_byline(article)}"
-        f"{_counts_html(counts(article, rows))}</header>\n<main>"
-        f"{_changes_html(run, ARTICLE_PAGE)}"
-        f"<p>Click a column heading to sort; click a claim to see it in the article.</p>{table}"
-        f"<h2>Legend</h2>{_legend_html()}</main>\n"
-        f"<footer>{_run_footer(run)}<h2>Data versions</h2>"
-        f"{_versions_html(snapshots if snapshots is not None else stored_versions())}</footer>"
+    snapshots = snapshots if snapshots is not None else stored_versions()
+    return templates().get_template("verdicts.html.j2").render(
+        title=f"Verdicts: {article.metadata.title}", meta=article.metadata, original=_original(article),
+        nav=_nav(folder, VERDICTS_PAGE), tally=_ordered_counts(counts(article, rows)), changes=_changes(run),
+        found=_summary(article, rows), rows=table, legend=_legend(), run=run,
+        snapshots=sorted(snapshots.items()), scripts=[SORT_SCRIPT],
     )
-    return _page(f"Verdicts: {article.metadata.title}", body, [SORT_SCRIPT])
 
 
 def _sortable(value: Any, text: Any) -> str:
@@ -450,25 +279,14 @@ def _sortable(value: Any, text: Any) -> str:
         return str(text or value or "")
 
 
-def index_page(entries: list[tuple[Article, list[dict[str, Any]], dict[str, Any]]]) -> str:
+def index_page(entries: list[tuple[Article, list[dict[str, Any]], dict[str, Any]]], build_dir: Path | None = None) -> str:
     """Every built article: title, author, date, verdict counts and links."""
-    rows = []
-    for article, verdict_rows, run in entries:
-        meta = article.metadata
-        base = f"{article.id}/"
-        rows.append(
-            f'<tr><td><a href="{_e(base + ARTICLE_PAGE)}">{_e(meta.title)}</a></td><td>{_e(meta.author)}</td>'
-            f"<td>{_e(meta.date.isoformat())}</td><td>{_counts_html(counts(article, verdict_rows))}</td>"
-            f'<td><a href="{_e(base + VERDICTS_PAGE)}">verdict table</a> · '
-            f'<a href="{_e(base + "claimreview.jsonld")}">ClaimReview</a></td>'
-            f"<td>{_e(run.get('finished') or '')}</td></tr>"
-        )
-    table = ('<table class="sortable"><thead><tr><th>article</th><th>author</th><th>date</th><th>verdicts</th>'
-             f"<th>pages</th><th>checked</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-             if rows else "<p>No article has been built yet: run <code>claimcheck run --all</code>.</p>")
-    body = (f"<header><h1>claimcheck: checked articles</h1></header>\n<main>{table}"
-            f"<h2>Legend</h2>{_legend_html()}</main>")
-    return _page("claimcheck: checked articles", body, [SORT_SCRIPT])
+    items = [{"id": article.id, "meta": article.metadata, "tally": _ordered_counts(counts(article, rows)),
+              "finished": str(run.get("finished") or ""),
+              "claimreview": build_dir is None or (Path(build_dir) / article.id / claimreview.FILE_NAME).exists()}
+             for article, rows, run in entries]
+    return templates().get_template("index.html.j2").render(
+        title="claimcheck: checked articles", entries=items, legend=_legend(), scripts=[SORT_SCRIPT])
 
 
 # ---------------------------------------------------------------------------------------- building
@@ -478,8 +296,9 @@ def build_article(folder: Path, article: Article) -> list[Path]:
     """Write the article page, the verdict table and ClaimReview into an article's built folder."""
     folder = Path(folder)
     rows, run = read_rows(folder), read_run(folder)
-    written = [claimreview.write_claimreview(folder, article, rows, str(run.get("finished") or run.get("started") or ""))]
-    written.append(_write(folder / ARTICLE_PAGE, article_page(article, rows, folder, run)))
+    document = claimreview.claim_reviews(article, rows, _run_date(run))
+    written = [claimreview.write_claimreview(folder, article, rows, _run_date(run))]
+    written.append(_write(folder / ARTICLE_PAGE, article_page(article, rows, folder, run, document)))
     written.append(_write(folder / VERDICTS_PAGE, verdicts_page(article, rows, folder, run)))
     return written
 
@@ -498,7 +317,7 @@ def write_index(build_dir: Path) -> Path:
         except ArticleError:
             continue
     Path(build_dir).mkdir(parents=True, exist_ok=True)
-    return _write(Path(build_dir) / "index.html", index_page(entries))
+    return _write(Path(build_dir) / "index.html", index_page(entries, build_dir))
 
 
 def build_site(build_dir: Path, article_ids: Iterable[str]) -> list[Path]:

@@ -27,6 +27,7 @@ from claimcheck.registry.claims import Claim
 
 SCORECARD = "scorecard"  # the notebook whose verdict file becomes verdicts.csv / verdicts.json
 VERDICTS_DIR = "verdicts"  # under output_dir: where each check notebook drops its verdicts as JSON
+CHARTS_DIR = "charts"  # under output_dir: the charts a notebook displays, as PNG, for the site's claim panels
 INJECTED_HEADER = "# Parameters"  # the first line of the cell papermill injects
 MODES = ("offline", "refresh", "auto")
 _KINDS = {str: "a text in quotes", list: "a list", dict: "a mapping {...}", int: "a whole number",
@@ -175,3 +176,11 @@ def check(ctx: Context) -> list:
         (folder / f"{name}.json").write_text(json.dumps(records, indent=2, ensure_ascii=False, sort_keys=True,
                                                         default=str) + "\n", encoding="utf-8")
     return verdicts
+
+
+def save_chart(ctx: Context, name: str, png: bytes) -> None:
+    """In a batch, keep a chart the notebook displays as ``<output_dir>/charts/<name>.png``."""
+    if ctx.output_dir:
+        folder = paths.build_dir() / ctx.output_dir / CHARTS_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.png").write_bytes(png)

@@ -43,18 +43,24 @@ def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, l
 def highlight_article(article: Article, verdicts: dict[str, str] | None = None, link: str | None = None) -> str:
     """The article text as HTML with each claim's quote marked.
 
-    ``verdicts`` maps claim id to verdict name (the colour); without it every claim is marked alike.
-    ``link`` is a format string for a claim's anchor, e.g. ``"#claim-{id}"``.
+    ``verdicts`` maps claim id to verdict name: the colour, and the word written at the end of the
+    quote (colour alone does not tell verdicts apart in print or for colour-blind readers); without
+    it every claim is marked alike. The tooltip is the claim's statement. ``link`` is a format
+    string for a claim's anchor, e.g. ``"#claim-{id}"``; the first mark of each claim gets the id
+    ``text-<id>`` so a page can link back to it.
     """
     verdicts = verdicts or {}
+    statements = {claim.id: claim.statement for claim in article.claims}
     spans = []
     for claim in article.claims:
         at = article.text.find(claim.quote)
         while at >= 0:
             spans.append((at, at + len(claim.quote), claim.id))
             at = article.text.find(claim.quote, at + 1)
-    html = []
+    ends = {(e, cid) for _, e, cid in spans}
+    html, anchored, at = [], set(), 0
     for piece, ids in _segments(article.text, spans):
+        at += len(piece)
         body = escape(piece).replace("\n", "<br>\n")
         if not ids:
             html.append(body)
@@ -62,8 +68,14 @@ def highlight_article(article: Article, verdicts: dict[str, str] | None = None, 
         claim_id = ids[-1]  # the innermost (latest-starting) claim decides the colour
         verdict = verdicts.get(claim_id, "claim")
         colour = VERDICT_COLOURS.get(verdict, VERDICT_COLOURS["claim"])
-        title = escape(", ".join(f"{i}: {verdicts.get(i, 'claim')}" for i in ids), quote=True)
-        mark = f'<mark class="claim {escape(verdict, quote=True)}" data-claims="{escape(" ".join(ids), quote=True)}" title="{title}" style="background:{colour}">{body}</mark>'
+        title = escape(" | ".join(statements.get(i, i) + (f" ({verdicts[i]})" if i in verdicts else "") for i in ids),
+                       quote=True)
+        words = "".join(f' <span class="verdict-word">{escape(verdicts[i])}</span>' for i in ids
+                        if (at, i) in ends and i in verdicts)
+        anchor = f' id="text-{escape(claim_id, quote=True)}"' if link and claim_id not in anchored else ""
+        anchored.add(claim_id)
+        mark = (f'<mark class="claim {escape(verdict, quote=True)}"{anchor} data-claims="{escape(" ".join(ids), quote=True)}" '
+                f'title="{title}" style="background:{colour}">{body}{words}</mark>')
         if link:
             mark = f'<a href="{escape(link.format(id=claim_id), quote=True)}">{mark}</a>'
         html.append(mark)

@@ -13,7 +13,7 @@ from IPython.display import HTML, Image, Markdown, display
 from claimcheck.show import charts
 from claimcheck.judge.compare import display_value
 from claimcheck.judge.compute import select_rows
-from claimcheck.show.notebook import Context
+from claimcheck.show.notebook import Context, save_chart
 from claimcheck.show.render import VERDICT_COLOURS, table_html
 from claimcheck.judge.verdicts import VERDICT_MEANINGS, Verdict, verdicts_frame
 
@@ -92,8 +92,18 @@ def _series(ctx: Context, claim) -> list:
                 text = getattr(spec.compute, name)
                 if text and text.isdigit():
                     marks[text] = int(text)
-    return [charts.annual_series(pd.concat(parts).drop_duplicates(), f"{source}/{snapshot}", marks)
+    return [charts.annual_series(pd.concat(parts).drop_duplicates(), _snapshot_title(source, snapshot), marks)
             for (source, snapshot), parts in by_snapshot.items()]
+
+
+def _snapshot_title(source: str, snapshot: str) -> str:
+    """A chart's title in words: the catalogue's title of the snapshot, not its id."""
+    from claimcheck.reference.catalogue import entry
+
+    try:
+        return entry(source, snapshot).description or f"{source} {snapshot}"
+    except Exception:  # an entry the catalogue lacks: the evidence table says why
+        return f"{source} {snapshot}"
 
 
 def _show_charts(ctx: Context, verdict: Verdict, claim) -> None:
@@ -102,8 +112,10 @@ def _show_charts(ctx: Context, verdict: Verdict, claim) -> None:
     claimed = claim.claimed
     if claimed is not None and isinstance(claimed.value, (int, float)):
         figures.append(charts.claim_against_references(verdict, float(claimed.value), claimed.unit))
-    for figure in filter(None, figures):
-        display(Image(data=charts.png(figure), format="png"))
+    for number, figure in enumerate(filter(None, figures), start=1):
+        image = charts.png(figure)
+        save_chart(ctx, f"{claim.id}-{number}", image)  # the same image, for the site's claim panel
+        display(Image(data=image, format="png"))
 
 
 def show_all(ctx: Context, verdicts: list[Verdict]) -> None:

@@ -1,0 +1,183 @@
+"""What a reader reads on the site: plain sentences, figures with their units, sources by publisher and title.
+
+The verdict rows speak to developers (an exception's text, a snapshot path, a sha256); these
+functions turn them into what a reader of the article needs, and keep the technical record
+(``provenance``) for a details element.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from claimcheck.judge.compare import display_value
+
+# Worst first: what a reader most needs to know about the article leads the summary.
+SEVERITY = ("contradicted", "misleading", "error", "unverifiable", "no-data-offline", "not-checkable", "supported")
+
+
+def severity(verdict: str) -> int:
+    return SEVERITY.index(verdict) if verdict in SEVERITY else len(SEVERITY)
+
+
+def safe_url(url: Any) -> str | None:
+    """``url`` if it is an absolute http(s) URL, else None (no ``javascript:`` or ``data:`` links)."""
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def period_words(period: str | None) -> str:
+    """``2022-01/2022-08`` → ``January–August 2022``; ``2013/2021`` → ``2013–2021``; others as written."""
+    if not period:
+        return ""
+    months = re.fullmatch(r"(\d{4})-(\d{2})/(\d{4})-(\d{2})", period)
+    if months:
+        y1, m1, y2, m2 = months.groups()
+        first, last = calendar.month_name[int(m1)], calendar.month_name[int(m2)]
+        return f"{first}–{last} {y1}" if y1 == y2 else f"{first} {y1} – {last} {y2}"
+    month = re.fullmatch(r"(\d{4})-(\d{2})", period)
+    if month:
+        return f"{calendar.month_name[int(month.group(2))]} {month.group(1)}"
+    return period.replace("/", "–")
+
+
+def _claim_period(claim) -> str:
+    claimed = getattr(claim, "claimed", None)
+    return period_words(getattr(claimed, "period", None))
+
+
+def reader_sentence(row: dict[str, Any], claim) -> str:
+    """The verdict's sentence as a reader should read it: no exception text, no command to type."""
+    verdict = str(row.get("verdict") or "")
+    missing = [e for e in row.get("evidence") or [] if isinstance(e, dict) and e.get("role", "decisive") != "context"
+               and e.get("status") in ("missing", "error")]
+    if verdict == "no-data-offline":
+        what = " or ".join(dict.fromkeys(str(e.get("label") or "the reference data") for e in missing)) or "reference data"
+        when = _claim_period(claim)
+        return (f"This needs {what} figures{' for ' + when if when else ''}, which this copy of the site does "
+                "not hold; it will be checked when the data are next fetched.")
+    if verdict == "error":
+        what = " or ".join(dict.fromkeys(str(e.get("label") or "a source") for e in missing)) or "a source"
+        return f"{what} could not be read when this page was built, so this claim is not checked yet."
+    sentence = str(row.get("sentence") or row.get("reason") or "")
+    return re.sub(r"\s*\[reference/[^\]]*\]", "", sentence)
+
+
+def difference_text(row: dict[str, Any], claim) -> str:
+    """The gap between claim and reference in the claim's unit (``+22 percentage points``), or ''."""
+    try:
+        absolute = float(row.get("difference_abs"))
+    except (TypeError, ValueError):
+        return ""
+    if absolute == 0:
+        return "none: the figures agree"
+    unit = getattr(getattr(claim, "claimed", None), "unit", None)
+    if unit == "percent":
+        return f"{abs(absolute):.3g} percentage points"
+    text = display_value(abs(absolute), unit)
+    try:
+        relative = float(row.get("difference_rel"))
+        text += f" ({abs(relative):.1%} of the claimed figure)"
+    except (TypeError, ValueError):
+        pass
+    return text
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure a source gives for the claim, under one reading of it."""
+
+    value: str
+    reading: str
+    label: str
+    stated: bool  # under the claim's stated reading
+    decided: bool  # the figure the verdict rests on
+
+
+def figures(row: dict[str, Any], claim) -> list[Figure]:
+    """Every figure a deciding source gives, stated reading first: a misleading claim shows the
+    figure that makes it misleading beside the one that matches another reading."""
+    stated = str(getattr(claim, "reading", None) or "as stated")
+    decided_by = str(row.get("decided_by") or "")
+    found = []
+    for e in row.get("evidence") or []:
+        if not isinstance(e, dict) or e.get("role", "decisive") == "context" or e.get("status") != "ok":
+            continue
+        if e.get("value") is None or isinstance(e.get("value"), (list, dict)):
+            continue
+        reading = str(e.get("reading") or stated)
+        found.append(Figure(display_value(e["value"], e.get("unit")), reading, str(e.get("label") or ""),
+                            reading == stated, str(e.get("label") or "") == decided_by))
+    return sorted(found, key=lambda f: (not f.stated, not f.decided))
+
+
+@dataclass(frozen=True)
+class Source:
+    """A primary source as a reader cites it, and its technical record."""
+
+    text: str  # publisher and title
+    url: str | None
+    published: str
+    record: tuple[tuple[str, str], ...]  # (name, value): snapshot, checksum, method, dates, licence
+
+
+@lru_cache(maxsize=1)
+def _documents() -> dict:
+    from claimcheck.reference.documents import load_documents
+
+    try:
+        return load_documents()
+    except Exception:  # the pages still name the source by its label
+        return {}
+
+
+def _dataset_title(source: str, dataset: str) -> str:
+    from claimcheck.reference import catalogue
+
+    try:
+        for spec in catalogue.entries(source):
+            if spec.dataset == dataset or spec.name == dataset:
+                return spec.description or ""
+    except Exception:
+        pass
+    return ""
+
+
+def _record(provenance: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    names = (("snapshot", "snapshot"), ("version", "version"), ("sha256", "checksum (sha256)"), ("method", "method"),
+             ("retrieved_at", "retrieved"), ("transcribed_at", "transcribed"), ("transcribed_from", "transcribed from"),
+             ("licence", "licence"), ("note", "note"))
+    return tuple((label, str(provenance[key])) for key, label in names if provenance.get(key))
+
+
+def sources(row: dict[str, Any]) -> list[Source]:
+    """Each primary source of a verdict row once, the deciding evidence's first, by publisher and title."""
+    found: dict[tuple, Source] = {}
+    evidence = [e for e in row.get("evidence") or [] if isinstance(e, dict)]
+    decided_by = str(row.get("decided_by") or "")
+    evidence.sort(key=lambda e: str(e.get("label") or "") != decided_by)
+    provenances = [(str(e.get("label") or ""), p) for e in evidence for p in e.get("provenance") or [] if isinstance(p, dict)]
+    provenances += [("", p) for p in row.get("sources") or [] if isinstance(p, dict)]
+    for label, provenance in provenances:
+        url = safe_url(provenance.get("url"))
+        key = (url, provenance.get("dataset"))
+        if key in found:
+            continue
+        document = _documents().get(str(provenance.get("dataset") or "")) if provenance.get("source") == "documents" else None
+        if document is not None:
+            publisher = str(getattr(document, "publisher", "") or "")
+            title = str(getattr(document, "title", "") or "")
+            text = f"{publisher}: {title}" if publisher and title else publisher or title or label
+            published = str(getattr(document, "published", "") or "")
+        else:
+            title = _dataset_title(str(provenance.get("source") or ""), str(provenance.get("dataset") or ""))
+            text = f"{label}: {title}" if label and title and title not in label else label or title or "source"
+            published = str(provenance.get("published") or "")
+        found[key] = Source(text, url, published, _record(provenance))
+    return list(found.values())
