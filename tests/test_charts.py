@@ -70,3 +70,19 @@ def test_dollar_signs_in_labels_are_drawn_as_text_not_mathtext():
 def test_one_reference_beside_the_claim_reads_better_as_text():
     verdict = SimpleNamespace(claim_id="c", verdict="supported", evidence=[evidence("GFDC", 0.48, "share")])
     assert charts.claim_against_references(verdict, 0.48, "share") is None
+
+
+def test_chart_titles_are_words_not_ids():
+    verdict = SimpleNamespace(claim_id="bri-goods", verdict="misleading", statement="Goods trade was $11 tn.", evidence=[
+        evidence("cumulative", 11e12), evidence("in 2022", 2.07e12)])
+    figure = charts.claim_against_references(verdict, 11e12, "USD")
+    assert figure.axes[0].get_title() == r"Goods trade was \$11 tn."
+    plt.close(figure)
+
+
+def test_the_annual_series_of_a_snapshot_is_titled_by_its_catalogue_title():
+    from claimcheck.reference.catalogue import entry
+    from claimcheck.show.report import _snapshot_title
+
+    title = _snapshot_title("imf", "dots_china_belgium_annual")
+    assert title == entry("imf", "dots_china_belgium_annual").description and "/" not in title.split(" ")[0]

@@ -51,7 +51,7 @@ def claim_against_references(verdict, claimed_value: float | None, unit: str | N
     ax.set_yticks(range(len(values)), [_literal(_shortened(label)) for label in labels])
     ax.invert_yaxis()
     ax.set_xlabel(f"{unit} {word}".strip())
-    ax.set_title(_literal(_shortened(verdict.statement or verdict.claim_id, 90)), fontsize=10)  # words, not the id
+    ax.set_title(_literal(_shortened(getattr(verdict, "statement", "") or verdict.claim_id, 90)), fontsize=10)  # words, not the id
     fig.tight_layout()
     return fig
 
