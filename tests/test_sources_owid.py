@@ -220,3 +220,28 @@ def test_a_column_picks_one_indicator_and_an_unknown_column_is_named(samples, re
     wrong = SnapshotSpec("energy", "x", "test", {"slug": ENERGY, "column": "production_energy"})
     with pytest.raises(SourceError, match="no column 'production_energy'"):
         OWID().fetch(wrong, http)
+
+
+def test_a_refreshed_net_zero_chart_records_its_layout_and_decides_the_seed_climate_claim(
+    samples, net_zero_2021, replay, data_copy, tmp_path, capsys
+):
+    """The 2021 CSV (a real copy) served as the live chart: the sidecar says which layout was read, and
+    the seed's "carbon neutrality by 2060" claim, decided by documents before, is decided by its target_year."""
+    from claimcheck import cli
+    from claimcheck.judge.verdicts import judge_all
+    from claimcheck.reference.snapshots import load_snapshot
+    from claimcheck.registry.articles import load_article
+
+    csv_file = tmp_path / "net-zero-targets.csv"
+    csv_file.write_text(net_zero_2021, encoding="utf-8")
+    replay.script("/grapher/net-zero-targets.csv", Reply.file(csv_file, content_type="text/csv"))
+    replay.script("/grapher/net-zero-targets.metadata.json", Reply.file(samples / f"{OIL}.metadata.json"))
+    article = load_article("china-belgium-ties-2023-02-26")
+    claim = "china-carbon-neutrality-2060"
+    (before,) = judge_all(article, [claim])
+    assert before.evidence[0].status == "missing" and before.verdict == "supported"  # decided by the documents
+    assert cli.main(["refresh", "--source", "owid", "--snapshot", "net_zero_targets"]) == 0
+    assert load_snapshot("owid", "net_zero_targets").meta["schema"] == TARGET_LAYOUTS["2021"]
+    (after,) = judge_all(article, [claim])
+    assert (after.evidence[0].status, after.evidence[0].value) == ("ok", 2060.0)
+    assert after.verdict == "supported" and after.decided_by == after.evidence[0].label
