@@ -1,6 +1,6 @@
 """Every parser of the Comtrade, IMF, Eurostat, Wikidata and OWID sources on every real recorded sample.
 
-For each source, each parser meets each file of the source's folder in ``shared/api-samples``:
+For each source, each parser meets each file of the source's folder in ``tests/api-samples`` (a copy of ``shared/api-samples``):
 either the file is one the parser reads (the table below says how many rows it must give, and the
 rows must be tidy), or the parser must refuse it with a ``ValueError`` that says why, never crash on
 it with another exception. Each source's error check must flag exactly the error bodies, with their
@@ -18,12 +18,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import shared_dir
+from conftest import API_SAMPLES
 
 from claimcheck.reference.sources import comtrade, eurostat, imf, owid, wikidata
 from claimcheck.reference.sources.base import TIDY_COLUMNS
 
-SAMPLES = shared_dir() / "api-samples"
+SAMPLES = API_SAMPLES
 PERIOD = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 
 

@@ -27,7 +27,7 @@ from claimcheck.reference.snapshots import (
     write_snapshot,
 )
 from claimcheck.registry.articles import load_article
-from conftest import Reply
+from conftest import REPO, Reply
 
 SEED = "china-belgium-ties-2023-02-26"
 WB_PAGE = "/v2/country/all/indicator/NY.GDP.MKTP.CD?format=json&per_page=1000&page={}"
@@ -48,6 +48,8 @@ def two_series_store(replay_server, data_copy, monkeypatch, api_samples):
     write_snapshot("worldbank", "gdp_current_usd", seeded.frame[seeded.frame["entity"].isin(["JPN", "ARB"])],
                    seeded.meta, version=SEEDED)
     samples = api_samples / "worldbank"
+    # the World Bank's own country metadata, which a refresh reads to flag aggregates (ARB is one)
+    replay_server.script("/v2/country", Reply.file(REPO / "tests/recordings/worldbank/countries_per_page10_page1.json"))
     replay_server.script(WB_PAGE.format(1), Reply.file(samples / "indicator_JPN-USA_NY.GDP.MKTP.CD_2018-2019_per_page2.json"))
     replay_server.script(WB_PAGE.format(2), Reply.file(samples / "indicator_all_NY.GDP.MKTP.CD_page1.json"))
     return replay_server
