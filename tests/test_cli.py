@@ -13,7 +13,7 @@ import pytest
 from claimcheck.cli import build_parser, main
 
 SEED = "china-belgium-ties-2023-02-26"
-COMMANDS = ["articles", "claims", "coverage", "sources", "catalog", "refresh", "run", "diff"]
+COMMANDS = ["articles", "claims", "coverage", "draft", "sources", "catalog", "refresh", "run", "diff"]
 
 
 def subcommands() -> list[str]:

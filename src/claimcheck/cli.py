@@ -40,6 +40,33 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     return 1
 
 
+def _cmd_draft(args: argparse.Namespace) -> int:
+    from claimcheck.draft.propose import draft_article
+    from claimcheck.draft.write import merge, render
+    from claimcheck.registry.articles import load_article
+
+    article = load_article(args.article)
+    draft = draft_article(article)
+    if args.merge:
+        if not article.claims_path.is_file():
+            print(f"claimcheck: {article.claims_path}: missing; --merge adds to a reviewed claims.yaml", file=sys.stderr)
+            return 2
+        article.claims  # validates the reviewed registry first: a broken one is reported, not merged into
+        text, added = merge(article.claims_path.read_text(encoding="utf-8"), draft, article.text)
+        summary = f"{len(added)} drafted claim(s) added for numbers no claim or not-claim covers"
+    else:
+        text = render(draft)
+        summary = f"{len(draft.claims)} drafted claim(s), {len(draft.not_claims)} not-claim(s)"
+    if args.write:
+        target = article.folder / "claims.draft.yaml"
+        target.write_text(text, encoding="utf-8")
+        print(f"{article.id}: {summary}; wrote {target} (claims.yaml untouched)")
+    else:
+        sys.stdout.write(text)
+        print(f"{article.id}: {summary}", file=sys.stderr)
+    return 0
+
+
 def _cmd_sources(args: argparse.Namespace) -> int:
     from claimcheck.reference.commands import sources_table
     from claimcheck.reference.snapshots import versions_table
@@ -110,6 +137,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--article", required=True, help="article id")
     p.set_defaults(func=_cmd_coverage)
+
+    p = sub.add_parser(
+        "draft",
+        help="propose a claims registry from the article's text",
+        description="Propose one claim per number of the article: quote, value, unit, comparator, period, "
+        "countries, kind and evidence from the catalogue, each guess noted under draft:. Prints the "
+        "registry, or writes claims.draft.yaml; claims.yaml is never overwritten.",
+    )
+    p.add_argument("--article", required=True, help="article id")
+    p.add_argument("--merge", action="store_true",
+                   help="start from the reviewed claims.yaml, keep all of it, add drafts only for numbers it does not cover")
+    p.add_argument("--write", action="store_true", help="write data/articles/ID/claims.draft.yaml instead of printing")
+    p.set_defaults(func=_cmd_draft)
 
     p = sub.add_parser(
         "sources",

@@ -271,6 +271,7 @@ class Claim(Strict):
     readings: list[Reading] = Field(default_factory=list)
     reason: str | None = None  # why it cannot be checked, or why no evidence exists
     parts: list[Part] = Field(default_factory=list)  # a compound claim: judged together, each part on its own evidence
+    draft: str | list[str] | None = None  # `claimcheck draft`'s notes on what it guessed, for a reviewer
 
     @model_validator(mode="after")
     def _checkable_or_reasoned(self) -> "Claim":

@@ -1,0 +1,80 @@
+"""Countries named in a piece of text, as ISO 3166 alpha-3 codes (the codes the snapshots use).
+
+The names and their variants ("UK", "Britain", "the Netherlands", "U.S.") are country_converter's:
+its table ``country_data.tsv`` holds a regular expression per country, written to recognise a whole
+name. country_converter 1.3's own ``CountryConverter`` fails to start under pandas 3 (the
+``na_values`` it passes no longer keeps Namibia's ISO2 ``NA``), and importing it costs 0.9 s of
+pandas; so the table is read here with the csv module and each capitalised name in the text is
+matched against its expressions, as ``coco.convert`` does with one name.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_RUN = re.compile(r"(?:[A-Z][\w.’']*)(?:(?:\s(?:of|the)){0,2}\s[A-Z][\w.’']*)*")
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str  # ISO3, e.g. "DEU"
+    name: str  # country_converter's short name
+    text: str  # as written
+    start: int
+
+
+@lru_cache(maxsize=1)
+def _table() -> list[tuple[re.Pattern, str, str]]:
+    spec = importlib.util.find_spec("country_converter")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("country_converter is not installed (see requirements.txt)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "country_data.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return [(re.compile(r["regex"], re.I), r["ISO3"], r["name_short"]) for r in rows if r["regex"] and not r.get("obsolete")]
+
+
+@lru_cache(maxsize=4096)
+def country_of(name: str) -> tuple[str, str] | None:
+    """(ISO3, short name) of one written name, or None; like ``coco.convert(name, to='ISO3')``."""
+    hits = [(code, short) for pattern, code, short in _table() if pattern.search(name)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _candidates(run: str) -> list[tuple[int, str]]:
+    """Sub-names of a capitalised run: the run, then its hyphen parts and single words."""
+    words = [(m.start(), m.group()) for m in re.finditer(r"[\w.’']+", run)]
+    out = [(0, run)]
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            start = words[i][0]
+            end = words[i + size - 1][0] + len(words[i + size - 1][1])
+            out.append((start, run[start:end]))
+    for piece in re.finditer(r"[^-\s]+", run):
+        out.append((piece.start(), piece.group()))
+    return out
+
+
+def places_in(text: str, start: int = 0, end: int | None = None) -> list[Place]:
+    """Every country named in ``text[start:end]``, in order of appearance, each once."""
+    segment = text[start:end]
+    found: dict[str, Place] = {}
+    taken: list[tuple[int, int]] = []
+    for run in _RUN.finditer(segment):
+        for offset, candidate in _candidates(run.group()):
+            name = re.sub(r"[’']s$|[.’']$", "", candidate.strip())
+            name = re.sub(r"^(?:The|the)\s+", "", name)
+            at = start + run.start() + offset
+            if not name or any(a <= at < b for a, b in taken):
+                continue
+            hit = country_of(name)
+            if hit:
+                taken.append((at, at + len(candidate)))
+                if hit[0] not in found:
+                    found[hit[0]] = Place(hit[0], hit[1], candidate, at)
+    return sorted(found.values(), key=lambda p: p.start)

@@ -1,0 +1,297 @@
+"""Assemble the drafted registry: one claim per quantity, the rest of the numbers under ``not_claims``.
+
+A number is a claim unless it only qualifies another one in its clause: a year or a span of months is
+then the other number's period, "first" in "the first eight months" part of that period. A number
+that is no quantity at all ("CO2", "two-way", a clock time, the dateline) goes under ``not_claims``
+with the reason, so a drafted registry passes ``claimcheck coverage`` as it stands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from claimcheck.draft import context
+from claimcheck.draft.evidence import propose_evidence
+from claimcheck.draft.places import Place, places_in
+from claimcheck.draft.quantity import Quantity, read_quantity
+from claimcheck.registry.claims import UNITS
+from claimcheck.registry.coverage import find_numbers
+
+_CHANGE = re.compile(r"\b(?:increase[sd]?|rise|rose|risen|rising|grew|grow(?:th|ing|n)?|gain(?:ed|s)?|up|down|fell|fall(?:en|ing)?|"
+                     r"drop(?:ped|s)?|decline[sd]?|declining|expand(?:ed|s)?|jump(?:ed|s)?|surge[sd]?|year-on-year|"
+                     r"shr[ai]nk|shrank|contract(?:ed|ion)|edged|slowed|slump(?:ed)?)\b", re.I)
+_SHARE = re.compile(r"\b(?:share|of (?:the|all|total|world|global)|accounting for|per ?cent of|% of)\b", re.I)
+_FALLBACK_UNITS = {"people": "count", "tonnes": None, "JPY": None, "GBP": None}
+_LINKED = re.compile(r"^-(?:way|china|win|time|off|stop|party|child|size|fold)\b", re.I)
+
+
+@dataclass
+class Drafted:
+    """One proposed claim, with where its quote sits in the text."""
+
+    fields: dict[str, Any]
+    start: int
+    end: int
+    quantity: Quantity
+
+
+@dataclass
+class Draft:
+    """A drafted registry: claims and not-claims, as mappings ready to write."""
+
+    article: str
+    claims: list[Drafted] = field(default_factory=list)
+    not_claims: list[dict[str, str]] = field(default_factory=list)
+    not_claim_spans: list[tuple[int, int]] = field(default_factory=list)  # the number each not-claim is for
+
+    def registry(self) -> dict[str, Any]:
+        return {"article": self.article, "claims": [d.fields for d in self.claims], "not_claims": self.not_claims}
+
+    def add_not_claim(self, text: str, reason: str, start: int, end: int) -> None:
+        if text not in {n["text"] for n in self.not_claims}:
+            self.not_claims.append({"text": text, "reason": reason})
+            self.not_claim_spans.append((start, end))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "n"
+
+
+def _not_a_quantity(text: str, q: Quantity) -> str:
+    """Why this mention is no quantity ('' when it is one)."""
+    if q.shape == "none":
+        return q.read_as
+    before, after = text[max(0, q.start - 2) : q.start], text[q.end : q.end + 8]
+    prefix = re.search(r"(\w+)-$", text[max(0, q.start - 8) : q.start])
+    if before[-1:].isalpha() or (prefix and prefix.group(1).lower() not in {"mid", "late", "early", "pre", "post"}):
+        return f"'{q.text}' is part of a name ({text[max(0, q.start - 6):q.end].split()[-1]})"
+    if q.shape in {"number", "fraction"} and _LINKED.match(after) and not q.text[0].isdigit():
+        return f"'{q.text}{after.split()[0]}' is a compound word, not a quantity"
+    return ""
+
+
+def _qualifies(text: str, q: Quantity, clause: context.Span) -> bool:
+    """True when the mention only qualifies another number of the clause (its period, an ordinal of a span)."""
+    near = text[q.start : min(clause.end, q.end + 20)].lower()
+    before = text[max(clause.start, q.start - 12) : q.start].lower()
+    if q.shape in {"year", "decade"}:
+        return True
+    if q.shape == "duration" and re.search(r"\b(?:first|last|past|next|previous)\s+$", before):
+        return True
+    if q.text.lower() in {"first", "last"} or q.read_as.startswith("ordinal") and "rank" not in q.read_as:
+        return True
+    if q.shape == "fraction" and re.match(r"quarter\s+of\b", near):
+        return True
+    return False
+
+
+def _kind(q: Quantity, clause_text: str, forecast_word: str) -> str:
+    if forecast_word:
+        return "forecast"
+    if q.shape in {"year", "decade"}:
+        return "date"
+    if q.shape == "duration":
+        return "duration"
+    if q.unit == "rank":
+        return "rank"
+    if q.shape in {"percent", "fraction"}:
+        return "change" if _CHANGE.search(clause_text) and not _SHARE.search(clause_text) else "share"
+    if q.shape == "money":
+        return "amount"
+    return "count" if q.unit in {"people", "count", "jobs", "TEU"} else "amount"
+
+
+def _period(text: str, q: Quantity, clause: context.Span, today: date, carried: str | None,
+            others: list[Quantity]) -> tuple[str | None, str | None, str]:
+    """The claim's period, its base period (for changes) and the rule used."""
+    clause_text = clause.text(text)
+    offsets = tuple(o.start - clause.start for o in others if o is not q and o.shape not in {"year", "decade"})
+    period, base, rule = context.explicit_period(clause_text, q.end - clause.start, offsets)
+    if period:
+        return period, base, f"period {period}: {rule}"
+    relative, rule = context.relative_period(clause_text, today, carried)
+    if relative:
+        return relative, base, f"period {relative}: {rule}"
+    if carried:
+        return carried, base, f"period {carried}: carried from the clause or sentence before, same paragraph"
+    return None, base, ""
+
+
+def _places(text: str, clause: context.Span, sentence: context.Span, paragraph_places: list[Place]) -> tuple[list[Place], str]:
+    here = places_in(text, clause.start, clause.end)
+    if here:
+        return here, "named in the clause"
+    here = places_in(text, sentence.start, sentence.end)
+    if here:
+        return here, "named in the sentence"
+    if paragraph_places:
+        return paragraph_places[-1:], "the last country named before the sentence"
+    return [], ""
+
+
+def _statement(kind: str, q: Quantity, comparator: str, period: str | None, places: list[Place]) -> str:
+    who = " and ".join(p.name for p in places[:2])
+    what = q.read_as
+    when = f" ({period})" if period else ""
+    return f"{kind.capitalize()}{' for ' + who if who else ''}: {comparator.replace('_', ' ')} {what}{when}."
+
+
+def draft_text(article_id: str, text: str, today: date, dateline: str | None = None,
+               most_named: list[Place] | None = None) -> Draft:
+    """Draft the registry of ``text``, published on ``today``."""
+    draft = Draft(article_id)
+    skip: list[tuple[int, int]] = []
+    if dateline and dateline in text:
+        at = text.index(dateline)
+        skip.append((at, at + len(dateline)))
+        draft.add_not_claim(dateline, "dateline of the article (draft: from metadata.yaml)", at, at + len(dateline))
+    mentions = [read_quantity(text, m.start, m.end) for m in find_numbers(text)]
+    mentions = [q for q in mentions if not any(a <= q.start < b for a, b in skip)]
+    sentences = context.sentences(text)
+    ids: set[str] = set()
+    carried: str | None = None
+    named_before: list[Place] = []
+    recent: list[Quantity] = []  # quantities of this sentence and the one before, for a unit left unwritten
+    for sentence in sentences:
+        inside = [q for q in mentions if sentence.start <= q.start < sentence.end]
+        clauses = context.clauses(text, sentence)
+        first_clause_period: str | None = None
+        for clause in clauses:
+            here = [q for q in inside if clause.start <= q.start < clause.end]
+            reasons = {id(q): _not_a_quantity(text, q) for q in here}
+            for q in here:
+                if reasons[id(q)]:
+                    draft.add_not_claim(_not_claim_text(text, q), f"{reasons[id(q)]} (draft: confirm)", q.start, q.end)
+            real = [q for q in here if not reasons[id(q)]]
+            main = [q for q in real if not _qualifies(text, q, clause)]
+            if not main:  # a year alone is a date claim; a lone ordinal or span a qualifier of nothing
+                main = [q for q in real if q.shape in {"year", "decade"} or q.shape == "duration"]
+                leftovers = [q for q in real if q not in main]
+                for q in leftovers:
+                    draft.add_not_claim(_not_claim_text(text, q), f"{q.read_as} (draft: not a quantity on its own; confirm)",
+                                        q.start, q.end)
+            for q in main:
+                q = _inherit_unit(text, q, clause, recent)
+                recent.append(q)
+                fields = _claim(text, q, clause, sentence, today, carried, named_before, most_named or [], here)
+                cid = base = fields["id"]
+                n = 2
+                while cid in ids:
+                    cid, n = f"{base}-{n}", n + 1
+                ids.add(cid)
+                fields["id"] = cid
+                draft.claims.append(Drafted(fields, clause.start, clause.end, q))
+                period = fields.get("claimed", {}).get("period")
+                if period and q.shape not in {"year", "decade"}:
+                    carried = period if clause is clauses[0] or first_clause_period is None else carried
+                    first_clause_period = first_clause_period or period
+        named_before += places_in(text, sentence.start, sentence.end)
+        carried = first_clause_period  # a period carries into the next sentence only
+        recent = [q for q in recent if q.start >= sentence.start]
+    return draft
+
+
+def _inherit_unit(text: str, q: Quantity, clause: context.Span, recent: list[Quantity]) -> Quantity:
+    """A scaled number written without a unit ("1.41260 billion a year earlier", "to 2.7 trillion")
+    takes the unit of the population it names or of the last scaled figure just before it."""
+    if q.read_as.endswith("no unit written") and (q.value or 0) >= 1e6:
+        if re.search(r"\bpopulation\b", clause.text(text), re.I):
+            return replace(q, unit="people", read_as=q.read_as.replace("no unit written", "people (the clause says population)"))
+        for earlier in reversed(recent):
+            if earlier.unit not in {None, "count"} and isinstance(earlier.value, float) and earlier.value >= 1e6:
+                return replace(q, unit=earlier.unit, shape=earlier.shape,
+                               read_as=q.read_as.replace("no unit written", f"{earlier.unit} (the unit of '{earlier.text}' just before)"))
+    return q
+
+
+def _not_claim_text(text: str, q: Quantity) -> str:
+    """A span around the mention long enough to be unmistakable, verbatim."""
+    start = max(0, text.rfind(" ", 0, max(0, q.start - 1)) + 1) if q.start else 0
+    gap = re.compile(r"\s").search(text, q.end + 1)
+    end = gap.start() if gap else len(text)
+    return text[start:end].strip(" ,.;:()\"'“”‘’\n")
+
+
+def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span, today: date, carried: str | None,
+           named_before: list[Place], most_named: list[Place], neighbours: list[Quantity]) -> dict[str, Any]:
+    clause_text = clause.text(text)
+    notes = [f"value: {q.read_as} (from '{q.text}')"]
+    comparator, words = context.hedge(text, clause, q.start, q.shape)
+    notes.append(f"comparator {comparator}: " + (f"'{words}' before the number" if words else "no hedge written"))
+    forecast_word = context.is_forecast(clause_text) if q.shape not in {"year", "decade"} else ""
+    if q.shape == "year" and int(q.value) > today.year:
+        forecast_word = f"the year {q.value} is after the article's date"
+    kind = _kind(q, clause_text, forecast_word)
+    period = base = None
+    if q.shape not in {"year", "decade", "duration"}:
+        period, base, rule = _period(text, q, clause, today, carried, neighbours)
+        if period is None and kind in {"rank", "amount", "count", "share"}:
+            period, rule = context.latest_annual(today)
+        if period:
+            notes.append(rule)
+            if context.period_start(period) > today and kind != "forecast":
+                kind, forecast_word = "forecast", f"period {period} after the article's date"
+    notes.append(f"kind {kind}" + (f": '{forecast_word}'" if forecast_word else ""))
+    places, how = _places(text, clause, sentence, named_before)
+    if not places and most_named:
+        places, how = most_named[:1], "no country in the sentence: the country the article names most"
+    if places:
+        notes.append("entity " + ", ".join(f"{p.code} ('{p.text}')" for p in places[:2]) + f": {how}")
+    claimed = _claimed(q, comparator, period, notes)
+    fields: dict[str, Any] = {
+        "id": _slug(f"{q.text}-{period or ''}")[:48].strip("-"),
+        "quote": clause_text,
+        "kind": kind,
+        "family": "other",
+        "statement": _statement(kind, q, comparator, period, places),
+    }
+    if claimed:
+        fields["claimed"] = claimed
+    evidence, reason, family, evidence_notes = propose_evidence(
+        kind=kind, quantity=q, claimed=claimed, sentence=sentence.text(text), places=places, period=period, base=base)
+    notes += evidence_notes
+    fields["family"] = family or ("dates" if kind in {"date", "duration"} else "other")
+    if evidence and claimed:
+        fields["evidence"] = evidence
+    if kind == "forecast":
+        fields["reason"] = f"A forecast ('{forecast_word}'): it cannot be checked before its period ends."
+    elif not evidence or not claimed:
+        fields["reason"] = reason or "no evidence proposed"
+    fields["draft"] = notes
+    return fields
+
+
+def _claimed(q: Quantity, comparator: str, period: str | None, notes: list[str]) -> dict[str, Any] | None:
+    unit = q.unit
+    if unit not in UNITS:
+        fallback = _FALLBACK_UNITS.get(unit or "")
+        if fallback is None:
+            notes.append(f"unit {unit} is not a registry unit: claimed left out, value {q.value!r}")
+            return None
+        notes.append(f"unit {unit} written as {fallback} (the registry has no unit {unit})")
+        unit = fallback
+    claimed: dict[str, Any] = {"value": q.value, "unit": unit, "comparator": comparator}
+    if period:
+        claimed["period"] = period
+    if q.precision and q.shape in {"money", "percent", "number"}:
+        claimed["precision"] = q.precision
+    return claimed
+
+
+def most_named(text: str) -> list[Place]:
+    """The countries the text names, most often first (a fallback entity for a sentence that names none)."""
+    counts: dict[str, tuple[int, Place]] = {}
+    for sentence in context.sentences(text):
+        for place in places_in(text, sentence.start, sentence.end):
+            n, first = counts.get(place.code, (0, place))
+            counts[place.code] = (n + 1, first)
+    return [p for _, p in sorted(counts.values(), key=lambda np: (-np[0], np[1].start))]
+
+
+def draft_article(article: Any) -> Draft:
+    """Draft the registry of an ``Article`` from its text and metadata (date, dateline)."""
+    meta = article.metadata
+    return draft_text(article.id, article.text, meta.date, meta.dateline, most_named(article.text))
