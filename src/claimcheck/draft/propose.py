@@ -25,7 +25,7 @@ _CHANGE = re.compile(r"\b(?:increase[sd]?|rise|rose|risen|rising|grew|grow(?:th|
                      r"shr[ai]nk|shrank|contract(?:ed|ion)|edged|slowed|slump(?:ed)?)\b", re.I)
 _SHARE = re.compile(r"\b(?:share|of (?:the|all|total|world|global)|accounting for|per ?cent of|% of)\b", re.I)
 _FALLBACK_UNITS = {"people": "count", "tonnes": None, "JPY": None, "GBP": None}
-_LINKED = re.compile(r"^-(?:way|china|win|time|off|stop|party|child|size|fold)\b", re.I)
+_LINKED = re.compile(r"^-(?!(?:years?|decades?|months?|weeks?|days?|largest|biggest|million|billion|trillion)\b)[a-z]", re.I)
 
 
 @dataclass
