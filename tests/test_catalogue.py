@@ -151,3 +151,22 @@ def test_catalog_add_copies_a_sparql_file(data_copy, tmp_path):
                      "--sparql", str(query), "columns={entity: item, measures: [date]}"]) == 0
     entry = catalogue.entry("wikidata", "inception")
     assert entry.query["sparql"] == "wikidata/inception.rq" and "wdt:P571" in entry.query["sparql_text"]
+
+
+def test_documents_and_snapshots_do_not_import_each_other():
+    import ast
+
+    def imports(module: str) -> set[str]:
+        tree = ast.parse((REPO / "src/claimcheck/reference" / f"{module}.py").read_text(encoding="utf-8"))
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+        return found
+
+    assert "claimcheck.reference.snapshots" not in imports("documents")
+    assert "claimcheck.reference.documents" not in imports("snapshots")
+    for module in ("catalogue", "snapshots", "documents", "errors", "http"):
+        assert "claimcheck.reference.commands" not in imports(module)
