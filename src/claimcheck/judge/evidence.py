@@ -127,7 +127,9 @@ def _is_missing(exc: BaseException) -> bool:
 
 
 def _exc_text(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
+    from claimcheck.reference.http import redact_text  # a failure may quote a response that echoed a key
+
+    text = redact_text(str(exc).strip()) or type(exc).__name__
     return text if type(exc).__name__ in text else f"{type(exc).__name__}: {text}"
 
 

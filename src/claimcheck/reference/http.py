@@ -4,6 +4,11 @@ Sources never call ``requests`` directly. They call ``HttpClient.get_json`` (or 
 receive either a parsed body or a ``SourceError`` whose message, ``url`` and ``status`` say what went
 wrong. URLs are redacted before they reach an exception, a log line or a sidecar; API keys travel in
 headers, read from environment variables by the source that needs them.
+
+Every value sent in a header other than the plain ones (``SAFE_HEADERS``), or in a secret query
+parameter, is remembered as a secret for the life of the process: ``redact_text`` blanks it from any
+error text, whatever part of a response echoed it back. Such headers are never forwarded when a
+redirect leads to another host (requests itself strips only ``Authorization``).
 """
 
 from __future__ import annotations
@@ -35,6 +40,27 @@ SECRET_PARAMS = frozenset(
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
+# Request headers that carry nothing secret; any other header a caller sends is treated as a credential.
+SAFE_HEADERS = frozenset({"user-agent", "accept", "accept-encoding", "accept-language", "connection", "content-type"})
+REDACTED = "[redacted]"
+_MIN_SECRET = 4  # shorter values (a flag, a digit) would blank ordinary text
+_secrets: set[str] = set()
+
+
+def remember_secret(value: str | None) -> None:
+    """Blank ``value`` (and its URL-encoded form) from every error text this process produces."""
+    from urllib.parse import quote, quote_plus
+
+    if value and len(value) >= _MIN_SECRET:
+        _secrets.update({value, quote(value, safe=""), quote_plus(value)})
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every remembered secret replaced by ``[redacted]``."""
+    for secret in sorted(_secrets, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
 
 def _retry_exceptions() -> tuple[type[Exception], ...]:
     import requests
@@ -53,14 +79,14 @@ def redact(url: str | None) -> str | None:
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SECRET_PARAMS]
     netloc = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe=":;,+"), parts.fragment))
+    return redact_text(urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe=":;,+"), parts.fragment)))
 
 
 class SourceError(Exception):
     """A source failed or answered something unusable; ``url`` never contains a secret."""
 
     def __init__(self, reason: str, url: str | None = None, status: int | None = None):
-        self.reason = reason
+        self.reason = redact_text(reason)
         self.url = redact(url)
         self.status = status
         super().__init__(str(self))
@@ -122,8 +148,9 @@ class HttpClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.retry_after_cap = retry_after_cap
-        self.session = session or requests.Session()
+        self.session = session or _key_safe_session()
         self.session.headers["User-Agent"] = user_agent
+        self.redirected: list[str] = []  # the final URL (redacted) of every answer that came through a redirect
         self._sleep = sleep
 
     def __enter__(self) -> HttpClient:
@@ -147,6 +174,12 @@ class HttpClient:
         import requests
 
         full_url = requests.Request("GET", url, params=params).prepare().url
+        for name, value in (headers or {}).items():
+            if name.lower() not in SAFE_HEADERS:
+                remember_secret(value)
+        for name, value in parse_qsl(urlsplit(full_url).query, keep_blank_values=True):
+            if name.lower() in SECRET_PARAMS:
+                remember_secret(value)
         for attempt in range(self.max_retries + 1):
             last = attempt == self.max_retries
             try:
@@ -213,7 +246,27 @@ class HttpClient:
             )
         if not response.content and not allow_empty:
             raise SourceError("empty response body", url, response.status_code)
+        if response.history:
+            self.redirected.append(redact(response.url))
         return response
+
+
+def _key_safe_session() -> requests.Session:
+    """A ``requests.Session`` that drops every credential header when a redirect leads to another host."""
+    import requests
+
+    class KeySafeSession(requests.Session):
+        def rebuild_auth(self, prepared_request, response):
+            super().rebuild_auth(prepared_request, response)  # strips Authorization across hosts
+            if self.should_strip_auth(response.request.url, prepared_request.url):
+                dropped = [name for name in prepared_request.headers if name.lower() not in SAFE_HEADERS]
+                for name in dropped:
+                    del prepared_request.headers[name]
+                if dropped:
+                    log.warning("redirected from %s to another host, %s: not forwarding %s",
+                                redact(response.request.url), redact(prepared_request.url), ", ".join(dropped))
+
+    return KeySafeSession()
 
 
 def _describe(exc: Exception) -> str:

@@ -40,7 +40,7 @@ SORT_COLUMNS = ["entity", "partner", "measure", "period", "unit"]
 
 # Sidecar keys in the order they are written; any other key follows, alphabetically.
 META_ORDER = [
-    "source", "dataset", "snapshot", "title", "description", "query", "url", "method",
+    "source", "dataset", "snapshot", "title", "description", "query", "url", "served_from", "method",
     "version", "published", "published_means", "retrieved_at", "transcribed_at", "transcribed_from", "origin_notes",
     "licence", "licence_url", "sha256", "rows", "columns",
 ]  # fmt: skip
@@ -383,11 +383,13 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
     source = get_source(source_name)
     own_client = http is None
     http = http or HttpClient()
+    seen = len(http.redirected)
     try:
         frame, url = source.fetch(spec, http)
     finally:
         if own_client:
             http.close()
+    served_from = sorted(set(http.redirected[seen:])) or None  # where the data came from, if not from url
     _refuse_lost_series(source_name, snapshot_name, frame)
     query = {k: v for k, v in spec.query.items() if not k.endswith("_text")}  # file names, not their text
     meta = {
@@ -396,6 +398,7 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
         "description": spec.used_for,
         "query": query,
         "url": redact(url),
+        "served_from": served_from,
         "method": "api",
         "retrieved_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "published_means": "when the data were retrieved from the API",
