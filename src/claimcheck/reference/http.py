@@ -121,8 +121,17 @@ def body_excerpt(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+class LimitExceeded(Exception):
+    """A response broke one of the client's bounds (total deadline, body size); not worth retrying."""
+
+
 class HttpClient:
     """A ``requests.Session`` with timeouts, retries (connection errors, timeouts, 5xx, 429) and back-off.
+
+    Every attempt also has a total ``deadline`` in seconds (a body trickling one byte at a time
+    resets the read timeout forever, never the deadline) and a ``max_bytes`` bound on the decoded
+    body (a small gzip body may expand to gigabytes): the body is streamed and reading stops at
+    either bound, with an error naming it.
 
     The wait before retry ``n`` (0-based) is ``backoff * 2**n`` seconds, capped at ``max_backoff``; a
     ``Retry-After`` header lengthens it, up to ``retry_after_cap`` seconds.
@@ -131,6 +140,8 @@ class HttpClient:
     def __init__(
         self,
         timeout: tuple[float, float] = (5, 30),
+        deadline: float = 180.0,
+        max_bytes: int = 64 * 1024 * 1024,
         max_retries: int = 3,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
@@ -144,6 +155,8 @@ class HttpClient:
         import requests
 
         self.timeout = timeout
+        self.deadline = deadline
+        self.max_bytes = max_bytes
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -183,7 +196,15 @@ class HttpClient:
         for attempt in range(self.max_retries + 1):
             last = attempt == self.max_retries
             try:
-                response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
+                started = time.monotonic()
+                response = self.session.get(url, params=params, headers=headers, timeout=self.timeout, stream=True)
+                self._read_body(response, started)
+            except LimitExceeded as exc:
+                raise SourceError(f"{exc}; not retried", full_url) from None
+            except requests.exceptions.ContentDecodingError:
+                encoding = response.headers.get("Content-Encoding", "")
+                raise SourceError(f"the body could not be decoded as its Content-Encoding {encoding!r} says",
+                                  full_url, response.status_code) from None
             except _retry_exceptions() as exc:
                 reason = f"{_describe(exc)} after {attempt + 1} attempt(s)"
                 if last:
@@ -230,6 +251,40 @@ class HttpClient:
         if response.encoding is None:
             response.encoding = response.apparent_encoding
         return response.text
+
+    def _read_body(self, response: requests.Response, started: float) -> None:
+        """Read the streamed body into ``response.content``, at most ``max_bytes`` decoded, within the deadline."""
+        import requests
+        import urllib3
+
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            response.close()
+            raise LimitExceeded(f"body of {int(declared):,} bytes announced, over the limit of {self.max_bytes:,} bytes")
+        chunks, size = [], 0
+        try:
+            while True:
+                if time.monotonic() - started > self.deadline:
+                    raise LimitExceeded(f"total deadline of {self.deadline:g} s exceeded after {size:,} bytes of the body")
+                # read1 returns as soon as any bytes arrive, and decodes at most the amount asked for
+                chunk = response.raw.read1(64 * 1024, decode_content=True)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise LimitExceeded(f"decoded body over the limit of {self.max_bytes:,} bytes")
+                chunks.append(chunk)
+        except LimitExceeded:
+            response.close()
+            raise
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise requests.exceptions.ConnectionError(f"read timed out: {exc}") from None
+        except urllib3.exceptions.DecodeError as exc:
+            raise requests.exceptions.ContentDecodingError(str(exc)) from None
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.SSLError) as exc:
+            raise requests.exceptions.ChunkedEncodingError(str(exc)) from None
+        response._content = b"".join(chunks)  # what requests would hold after reading the body itself
+        response._content_consumed = True
 
     def _wait(self, attempt: int, retry_after: float | None, reason: str, url: str | None) -> None:
         delay = min(self.max_backoff, self.backoff * 2**attempt)
