@@ -69,4 +69,4 @@ def test_a_notebook_start_refuses_it_too(data_copy):
 
     replace_once(claims_file(data_copy), "snapshot: gdp_current_usd", "snapshot: gdp_curent_usd")
     with pytest.raises(ClaimsError, match="no snapshot 'gdp_curent_usd'"):
-        start({"article": SEED}, family="economy", article=SEED, mode="offline")
+        start({"article": SEED, "mode": "offline"}, "economy", family="economy")
