@@ -20,6 +20,10 @@ Wire formats handled, each from a real recording in ``shared/api-samples/imf``:
 * **Legacy CompactData JSON** (DOT, recorded 2024-09): ``CompactData.DataSet.Series`` is a list, or a
   single object when there is one series; the same holds for ``Obs``. ISO-2 codes, ``W00`` the world,
   ``B0`` the EU, values in millions (``@UNIT_MULT: "6"``), all strings.
+* Why not sdmx1: measured on the recorded IMTS message, sdmx1 2.28 reads it right (the same four
+  values) but takes 0.78 s to import and 4.4 ms to parse against 1.1 ms here, needs no structure
+  message only by warning, and knows neither the legacy CompactData JSON nor the empty 204 answer;
+  the ElementTree parser below stays.
 * Errors: the new API answers an unknown dataflow with **HTTP 204 and an empty body** (2025-11); the
   legacy service answered with HTTP 500 and a .NET ``<string>`` element holding a sentence and a
   ``GKey`` (2023-04); SDMX services in general may answer with an SDMX ``Error`` message.
