@@ -170,3 +170,43 @@ def test_documents_and_snapshots_do_not_import_each_other():
     assert "claimcheck.reference.documents" not in imports("snapshots")
     for module in ("catalogue", "snapshots", "documents", "errors", "http"):
         assert "claimcheck.reference.commands" not in imports(module)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- a\n- b\n",
+        "source: worldbank\nlicence: x\nsnapshots: [a, b]\n",
+        "source: worldbank\nlicence: x\nsnapshots:\n  pop:\n",
+        "source: worldbank\nlicence: x\nsnapshots:\n  pop: {title: t, unit: u, for: f, query: SP.POP.TOTL}\n",
+        "source: worldbank\nlicence: x\nsnapshots:\n  pop: {title: [t], unit: u, for: f}\n",
+        "source: worldbank\nlicence: x\nsnapshots:\n  pop: {title: t, unit: u, for: f}\n  pop: {title: t, unit: u, for: f}\n",
+        "source: [worldbank]\nsnapshots: {}\n",
+        "source: worldbank\nlicence: 3\nsnapshots:\n  pop: {title: t, unit: u, for: f, query: {indicator: X}}\n",
+        "\xff\xfe not utf-8",
+    ],
+)
+def test_any_malformed_file_is_one_line_never_a_traceback(data_copy, text):
+    path = data_copy / "reference" / "catalogue" / "worldbank.yaml"
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(CatalogueError) as caught:
+        catalogue.load_catalogue()
+    assert "\n" not in str(caught.value) and str(caught.value).startswith(str(path))
+
+
+@pytest.mark.parametrize(
+    "columns, problem",
+    [
+        ("[item]", "query.columns: a mapping"),
+        ("{measures: [x]}", "query.columns.entity: required"),
+        ("{entity: item, measures: x}", "query.columns.measures: required"),
+        ("{entity: item, measures: [x], label: y}", "query.columns.label: unknown"),
+    ],
+)
+def test_a_wikidata_column_mapping_is_checked(data_copy, columns, problem):
+    path = data_copy / "reference" / "catalogue" / "wikidata.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("columns: {entity: city, partner: country, measures: [country]}", f"columns: {columns}")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"entry city_countries, field " + problem.replace(".", r"\.")):
+        catalogue.load_catalogue()
