@@ -324,7 +324,10 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr,
     are forked, since a fork copies a lock held by another thread (an import's, say) with no
     thread left to release it.
     """
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    if not jobs:  # everything reused: no worker, no kernel
+        (meanwhile or (lambda: None))()
+        return []
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     outcomes = []
     html = any(job.html for job in jobs)
     costs = _expected_costs(jobs)
@@ -534,19 +537,61 @@ def pinned(as_of: str | None):
             os.environ[AS_OF_ENV] = before
 
 
+def _outputs(notebook: str, html: bool) -> list[str]:
+    """The files one notebook run leaves in its article folder (the verdicts file when it judges)."""
+    return [f"{notebook}.ipynb", *([f"{notebook}.html", f"{notebook}.code.html"] if html else []),
+            f"{VERDICTS_DIR}/{notebook}.json"]
+
+
+def _reuse(job: Job, key: dict, public: Path, previous: dict) -> str | None:
+    """Link the published outputs of ``job`` into its run folder if they came from the same key;
+    the run they came from, or None (then the notebook executes)."""
+    record = previous.get("notebooks", {}).get(job.notebook, {})
+    if record.get("key") != key["key"]:
+        return None
+    wanted = [name for name in _outputs(job.notebook, job.html) if (public / name).is_file()]
+    if f"{job.notebook}.ipynb" not in wanted or (job.html and f"{job.notebook}.html" not in wanted):
+        return None
+    for name in wanted:
+        target = Path(job.out_dir) / name
+        target.unlink(missing_ok=True)
+        try:
+            os.link(public / name, target)  # run folders are never written twice: sharing is safe
+        except OSError:
+            shutil.copy2(public / name, target)
+    return record.get("run") or previous.get("run") or "an earlier run"
+
+
 def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
+    from claimcheck.batch.keys import execution_key
+    from claimcheck.publish.site import read_run
+
     started_at = _now()
     remove_dead_kernel_files()  # a run killed earlier could not remove its own
     run_id, run_dir = new_run_folder(build_dir)
-    jobs = []
+    # incremental: offline notebooks whose inputs are unchanged since the published run are reused
+    incremental = args.mode == "offline" and not getattr(args, "force", False)
+    jobs, executions, reused = [], {}, 0
     for article_id in article_ids:
         out_dir = run_dir / article_id
         public = build_dir / article_id
+        previous = read_run(public) if public.is_dir() else {}
+        executions[article_id] = dict(previous.get("notebooks", {})) if args.notebook else {}
         if args.notebook and public.is_dir():  # a partial run starts from the published outputs
             shutil.copytree(public, out_dir, symlinks=True)
         (out_dir / VERDICTS_DIR).mkdir(parents=True, exist_ok=True)
-        jobs += [Job(article_id, nb, args.mode, str(out_dir), args.start_timeout, args.cell_timeout, not args.no_html)
-                 for nb in notebooks_for(article_id, args.notebook)]
+        for nb in notebooks_for(article_id, args.notebook):
+            job = Job(article_id, nb, args.mode, str(out_dir), args.start_timeout, args.cell_timeout, not args.no_html)
+            key = execution_key(article_id, nb, {k: v for k, v in parameters_for(job).items() if k != "output_dir"},
+                                job.html)
+            source_run = _reuse(job, key, public, previous) if incremental and public.is_dir() else None
+            if source_run:
+                executions[article_id][nb] = {**key, "how": "reused", "run": source_run}
+                reused += 1
+                print(f"[reused] {article_id}/{nb}: inputs unchanged since run {source_run}", file=sys.stderr)
+            else:
+                executions[article_id][nb] = {**key, "how": "executed", "run": run_id}
+                jobs.append(job)
     started = time.monotonic()
     # the publishing modules import (pandas and all, 0.4 s) while the notebooks run
     outcomes = run_jobs(jobs, args.workers, meanwhile=lambda: [import_module(m) for m in PUBLISHING])
@@ -573,6 +618,7 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
             "run": run_id, "started": started_at, "finished": finished_at, "mode": args.mode,
             "as_of": getattr(args, "as_of", None), "snapshots": snapshots, "previous_run": previous["run"] if previous else None,
             "changes": [c.as_dict() for c in changes],
+            "notebooks": executions[article_id],  # per notebook: its key, what it read, executed or reused
         })
         rows_by_article[article_id] = rows
         errors += [f"{article_id}/{r['claim_id']}: {r.get('sentence', '')}" for r in rows if r["verdict"] == "error"]
@@ -592,8 +638,8 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
         site.write_index(build_dir)
     prune_runs(build_dir)
 
-    print(f"{len(outcomes) - len(failed)}/{len(outcomes)} notebooks ran in {time.monotonic() - started:.1f}s; "
-          f"outputs in {build_dir}")
+    print(f"{len(outcomes) - len(failed)}/{len(outcomes)} notebooks ran in {time.monotonic() - started:.1f}s"
+          f"{f', {reused} reused (inputs unchanged)' if reused else ''}; outputs in {build_dir}")
     for outcome in failed:
         print(f"FAILED notebook {outcome.job.article}/{outcome.job.notebook}: {outcome.error}", file=sys.stderr)
     if site_error:
