@@ -152,3 +152,57 @@ def test_a_kernel_that_cannot_start_ahead_costs_nothing_but_speed(pid_notebooks,
     outcome = execute(job("one", tmp_path), start_next=True)
     assert outcome.ok, outcome.error
     assert runner._spare is None
+
+
+def test_outputs_stay_complete_without_the_fixed_waits(tmp_path, monkeypatch):
+    """The first cell's output right after the kernel is ready, and the last cell's right before it
+    is killed, are all in the executed notebook, with a kernel started ahead and without."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    notebook = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('article = ""\nmode = "offline"\noutput_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    noisy = ("import sys\nfrom IPython.display import display, Markdown\n"
+             "for i in range(2000):\n    print(i)\n"
+             "print('to stderr', file=sys.stderr)\n"
+             "for i in range(50):\n    display(Markdown(f'm{i}'))")
+    notebook.cells = [params, nbformat.v4.new_code_cell(noisy), nbformat.v4.new_code_cell(noisy)]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, folder / "noisy.ipynb")
+    monkeypatch.setenv("CLAIMCHECK_NOTEBOOKS", str(folder))
+    monkeypatch.setattr(runner, "_spare", None)
+    for ahead in (True, False):
+        if ahead:
+            runner._spare = runner._start_kernel()
+        assert execute(job("noisy", tmp_path)).ok
+        cells = nbformat.read(tmp_path / "noisy.ipynb", as_version=4).cells
+        for cell in cells[-2:]:
+            stdout = "".join(o["text"] for o in cell.outputs if o.get("name") == "stdout")
+            assert stdout == "".join(f"{i}\n" for i in range(2000))
+            assert "".join(o["text"] for o in cell.outputs if o.get("name") == "stderr") == "to stderr\n"
+            shown = [o["data"]["text/markdown"] for o in cell.outputs if o["output_type"] == "display_data"]
+            assert shown == [f"m{i}" for i in range(50)]
+
+
+def test_no_fixed_wait_when_a_kernel_is_ready_or_killed(pid_notebooks):
+    """jupyter_client waits 0.2 s for IOPub to stay quiet after every ready check and polls a
+    killed kernel every 0.1 s; the batch's manager does neither (the fastest of a few tries
+    is taken, the machine being shared)."""
+    from jupyter_core.utils import run_sync
+
+    ready, stops = [], []
+    for _ in range(3):
+        manager = runner._start_kernel()
+        client = manager.client()
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=60)
+        for _ in range(3):
+            began = time.monotonic()
+            run_sync(client.wait_for_ready)(timeout=60)
+            ready.append(time.monotonic() - began)
+        client.stop_channels()
+        began = time.monotonic()
+        run_sync(manager.shutdown_kernel)(now=True)
+        stops.append(time.monotonic() - began)
+    assert min(ready) < 0.15, ready
+    assert min(stops) < 0.08, stops

@@ -145,9 +145,47 @@ def _ipc_kernel_manager():
     (not in /tmp), both named after the owning process (see ``remove_dead_kernel_files``). It
     remembers the clients it hands out, so that a kernel started ahead (which nbclient does not
     own, so does not close) can be closed.
+
+    Two fixed waits of jupyter_client are taken out where they live: the client's 0.2 s wait for
+    IOPub to stay quiet once the kernel is ready, and the 0.1 s poll interval while a killed
+    kernel is reaped.
     """
+    import asyncio
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.paths import jupyter_runtime_dir
+
+    class ReadyClient(AsyncKernelClient):
+        async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+            """jupyter_client's handshake (a ``kernel_info_reply`` on shell, then one IOPub message
+            to show IOPub is connected), then drain what IOPub already holds without waiting 0.2 s
+            for more: anything later belongs to the kernel_info requests, and nbclient takes
+            only the messages whose parent is the cell it runs."""
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                    try:
+                        await self.iopub_channel.get_msg(timeout=0.2)
+                    except Empty:  # IOPub not connected yet: ask again
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(reply)
+                        break
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+            while await self.iopub_channel.msg_ready():
+                await self.iopub_channel.get_msg(timeout=0)
+
+        wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the public name to its own
 
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
@@ -157,12 +195,19 @@ def _ipc_kernel_manager():
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("ip", str(prefix))
             kwargs.setdefault("connection_file", f"{prefix}.json")
+            kwargs.setdefault("client_factory", ReadyClient)
             super().__init__(**kwargs)
             self.handed_out = []
 
         def client(self, **kwargs):
             self.handed_out.append(super().client(**kwargs))
             return self.handed_out[-1]
+
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            """Until the kernel's process has ended: a killed process is reaped within
+            milliseconds, so poll every 2 ms rather than jupyter_client's 100 ms."""
+            while await self._async_is_alive():
+                await asyncio.sleep(0.002)
 
     return IPCKernelManager
 
