@@ -86,3 +86,28 @@ def test_the_annual_series_of_a_snapshot_is_titled_by_its_catalogue_title():
 
     title = _snapshot_title("imf", "dots_china_belgium_annual")
     assert title == entry("imf", "dots_china_belgium_annual").description and "/" not in title.split(" ")[0]
+
+
+def test_charts_lay_out_without_tight_layout_and_keep_their_labels_inside(monkeypatch):
+    from matplotlib.figure import Figure
+
+    def measured(*args, **kwargs):
+        raise AssertionError("tight_layout draws every figure once more")
+
+    monkeypatch.setattr(Figure, "tight_layout", measured)
+    evidence = [SimpleNamespace(ok=True, value=28.7e9 + i * 1e8, unit="USD", reading="", extra={},
+                                label="a reference with a label long enough to be shortened at sixty characters")
+                for i in range(3)]
+    figures = [
+        charts.claim_against_references(SimpleNamespace(evidence=evidence, claim_id="c", verdict="supported",
+                                                        statement="A statement long enough to be cut at ninety "
+                                                                  "characters, as the longest chart titles are."),
+                                        28.7e9, "USD"),
+        charts.annual_series(yearly({1980 + i: 1e8 * 2**i for i in range(30)}), "t", {"1990": 1990}),
+    ]
+    for figure in figures:
+        figure.canvas.draw()
+        width, height = figure.canvas.get_width_height()
+        box = figure.axes[0].get_tightbbox(figure.canvas.get_renderer())  # ticks, labels and title as drawn
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height, (box, width, height)
+        charts.png(figure)
