@@ -21,6 +21,9 @@ test: $(STAMP)  ## the whole offline test suite
 bench: $(STAMP)  ## time the batch against the plain papermill loop and the floor
 	$(PY) scripts/bench.py
 
+bench-scale: $(STAMP)  ## N = 1, 4, 16, 64 articles: cold, warm and after one snapshot changes
+	$(PY) scripts/bench_scale.py $(BENCH_SCALE_ARGS)
+
 lab: $(STAMP)  ## explore the notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab notebooks/
 
