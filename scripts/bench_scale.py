@@ -53,9 +53,9 @@ def copy_article(source: Path, target_root: Path, new_id: str, repeat_family: st
     (target / "claims.yaml").write_text(yaml.safe_dump(registry, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def scratch_data(root: Path, count: int) -> Path:
+def scratch_data(root: Path, count: int, label: str = "") -> Path:
     """A data folder holding ``count`` copies of the seed article and the committed reference data."""
-    data = root / f"data-{count}"
+    data = root / f"data-{count}{label}"
     shutil.copytree(paths.data_dir() / "reference", data / "reference")
     (data / "articles").mkdir(parents=True)
     for i in range(count):
@@ -119,7 +119,7 @@ def main() -> int:
         jobs = bare_jobs(SEED_ID, 1, root / "bare")
 
         # ten times the claims of one family, one notebook alone
-        data = scratch_data(root, 1)
+        data = scratch_data(root, 1, "-tenfold")
         copy_article(paths.articles_dir() / SEED_ID, data / "articles", "bench-tenfold", args.family)
         family_notebook(data, "bench-copy-0000", args.family, root / "warm")  # warm the caches
         one, ten = [], []

@@ -122,7 +122,7 @@ def test_refresh_and_force_bypass_the_reuse(data, tmp_path, monkeypatch):
 
     seen = []
 
-    def fake_run_jobs(jobs, workers=None, progress=None, meanwhile=None):
+    def fake_run_jobs(jobs, workers=None, progress=None, meanwhile=None, **options):
         seen.append(sorted(j.notebook for j in jobs))
         for job in jobs:
             (Path(job.out_dir) / f"{job.notebook}.ipynb").write_text("{}")

@@ -206,3 +206,21 @@ def test_no_fixed_wait_when_a_kernel_is_ready_or_killed(pid_notebooks):
         stops.append(time.monotonic() - began)
     assert min(ready) < 0.15, ready
     assert min(stops) < 0.08, stops
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_live_bar_on_a_terminal_and_plain_lines_elsewhere(pid_notebooks, tmp_path):
+    jobs = [job(name, tmp_path) for name in ("one", "two", "three")]
+    plain = io.StringIO()
+    assert all(o.ok for o in run_jobs(jobs, workers=2, progress=plain, reused=4))
+    lines = plain.getvalue().splitlines()
+    assert len(lines) == 3 and lines[-1].startswith("[7/7] ") and "\r" not in plain.getvalue()
+    terminal = Terminal()
+    assert all(o.ok for o in run_jobs(jobs, workers=2, progress=terminal, reused=4))
+    shown = terminal.getvalue()
+    assert "\r" in shown and "7/7" in shown and "reused 4, failed 0" in shown
+    assert "<" in shown.split("\r")[-1]  # elapsed<remaining

@@ -35,7 +35,7 @@ class FakeBatch:
                  "reference_value": "", "difference_abs": "", "difference_rel": "", "rule": "", "source": "s",
                  "sentence": "ok"} for c in load_article(SEED).claims]
 
-    def __call__(self, jobs, workers=None, progress=None, meanwhile=None):
+    def __call__(self, jobs, workers=None, progress=None, meanwhile=None, **options):
         self.calls.append(list(jobs))
         if meanwhile:
             meanwhile()

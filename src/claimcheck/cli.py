@@ -214,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-html", action="store_true", help="skip the HTML rendering")
     p.add_argument("--as-of", metavar="DATE", type=_iso_date,
                    help="read every snapshot at its newest version published on or before DATE (YYYY-MM-DD)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the notebooks on a Dask distributed cluster (e.g. tcp://host:8786) instead of local workers")
     p.add_argument("--force", action="store_true",
                    help="execute every notebook, even those whose inputs are unchanged since the published run")
     p.set_defaults(func=_cmd_run)

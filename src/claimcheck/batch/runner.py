@@ -360,15 +360,55 @@ def execute(job: Job, start_next: bool = False) -> Outcome:
     return Outcome(job, True, time.monotonic() - started)
 
 
+class _Progress:
+    """Progress of a batch: a live bar (tqdm) with done/total, reused, failed and time left when
+    ``stream`` is a terminal; one plain line per notebook otherwise (logs, cron, CI)."""
+
+    def __init__(self, stream, total: int, reused: int = 0):
+        self.stream, self.total, self.reused, self.failed, self.done = stream, total, reused, 0, reused
+        self.bar = None
+        if getattr(stream, "isatty", lambda: False)():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=reused, file=stream, unit="nb", dynamic_ncols=True,
+                            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]")
+            self.bar.set_postfix_str(self._postfix())
+
+    def _postfix(self) -> str:
+        return f"reused {self.reused}, failed {self.failed}"
+
+    def finished(self, outcome: Outcome) -> None:
+        self.done += 1
+        self.failed += not outcome.ok
+        state = "ok" if outcome.ok else f"FAILED ({outcome.error})"
+        line = f"{outcome.job.article}/{outcome.job.notebook}: {state} in {outcome.seconds:.1f}s"
+        if self.bar is None:
+            print(f"[{self.done}/{self.total}] {line}", file=self.stream, flush=True)
+            return
+        if not outcome.ok:
+            self.bar.write(line, file=self.stream)
+        self.bar.set_postfix_str(self._postfix(), refresh=False)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr,
-             meanwhile: Callable[[], object] | None = None) -> list[Outcome]:
+             meanwhile: Callable[[], object] | None = None, scheduler: str | None = None,
+             reused: int = 0) -> list[Outcome]:
     """Execute ``jobs`` in parallel worker processes, reporting progress as each one finishes.
 
     ``meanwhile`` runs in a thread of this process once a worker has no notebook left, so that it
     takes the core that worker frees rather than one a kernel needs; and never before the workers
     are forked, since a fork copies a lock held by another thread (an import's, say) with no
-    thread left to release it.
+    thread left to release it. With ``scheduler`` (a Dask scheduler address) the same jobs go to
+    a Dask cluster instead of local workers. ``reused`` counts notebooks of the batch reused
+    without a job, for the progress report.
     """
+    if scheduler:
+        return _run_on_dask(jobs, scheduler, progress, meanwhile, reused)
     if not jobs:  # everything reused: no worker, no kernel
         (meanwhile or (lambda: None))()
         return []
@@ -378,6 +418,7 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr,
     costs = _expected_costs(jobs)
     # longest first, so no worker is left alone with a long notebook at the end
     ordered = sorted(jobs, key=costs.__getitem__, reverse=True)
+    report = _Progress(progress, len(jobs) + reused, reused)
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up, initargs=(html, os.getpid())) as pool:
         # the first submit forks every worker. A worker starts its next kernel ahead unless the
         # jobs left can all go to kernels already started.
@@ -386,14 +427,58 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr,
         for done, future in enumerate(as_completed(futures), start=1):
             outcome = future.result()
             outcomes.append(outcome)
-            state = "ok" if outcome.ok else f"FAILED ({outcome.error})"
-            print(f"[{done}/{len(jobs)}] {outcome.job.article}/{outcome.job.notebook}: {state} "
-                  f"in {outcome.seconds:.1f}s", file=progress, flush=True)
+            report.finished(outcome)
             if side.ident is None and len(jobs) - done < workers:
                 side.start()
         if side.ident is None:  # no job at all
             side.start()
         side.join()
+    report.close()
+    return sorted(outcomes, key=lambda o: (o.job.article, o.job.notebook))
+
+
+def execute_with(settings: dict[str, str], job: Job) -> Outcome:
+    """``execute`` on a Dask worker, with the submitting run's ``CLAIMCHECK_*`` settings (data,
+    notebooks, ``--as-of``) in place of the worker's own for the length of the job."""
+    before = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        return execute(job)
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _run_on_dask(jobs: list[Job], scheduler: str, progress, meanwhile, reused: int) -> list[Outcome]:
+    """The same jobs through a Dask distributed scheduler: each runs ``execute`` on a worker, which
+    writes into the run folder (a path every worker must see, as it sees the project and data)."""
+    from dask.distributed import Client, as_completed as completed
+
+    settings = {k: v for k, v in os.environ.items() if k.startswith("CLAIMCHECK_")}
+    costs = _expected_costs(jobs)
+    ordered = sorted(jobs, key=costs.__getitem__, reverse=True)
+    report = _Progress(progress, len(jobs) + reused, reused)
+    side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)
+    side.start()  # the notebooks run elsewhere: this process has a core to spare at once
+    outcomes = []
+    with Client(scheduler, set_as_default=False) as client:
+        # pure=False: a notebook run is not a pure function of its arguments; priority keeps the
+        # longest first, as the local pool does
+        futures = [client.submit(execute_with, settings, job, pure=False, priority=len(ordered) - i)
+                   for i, job in enumerate(ordered)]
+        for future in completed(futures, loop=client.loop):
+            try:
+                outcome = future.result()
+            except Exception as exc:  # the worker died or the job could not be sent
+                job = ordered[futures.index(future)]
+                outcome = Outcome(job, False, 0.0, f"{type(exc).__name__}: {exc}")
+            outcomes.append(outcome)
+            report.finished(outcome)
+    side.join()
+    report.close()
     return sorted(outcomes, key=lambda o: (o.job.article, o.job.notebook))
 
 
@@ -639,7 +724,8 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
                 jobs.append(job)
     started = time.monotonic()
     # the publishing modules import (pandas and all, 0.4 s) while the notebooks run
-    outcomes = run_jobs(jobs, args.workers, meanwhile=lambda: [import_module(m) for m in PUBLISHING])
+    outcomes = run_jobs(jobs, args.workers, meanwhile=lambda: [import_module(m) for m in PUBLISHING],
+                        scheduler=getattr(args, "scheduler", None), reused=reused)
     from claimcheck.publish import history
     from claimcheck.publish import site
     from claimcheck.reference.snapshots import stored_versions
