@@ -111,3 +111,28 @@ def test_charts_lay_out_without_tight_layout_and_keep_their_labels_inside(monkey
         box = figure.axes[0].get_tightbbox(figure.canvas.get_renderer())  # ticks, labels and title as drawn
         assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height, (box, width, height)
         charts.png(figure)
+
+
+def test_the_same_chart_is_drawn_once_and_a_different_one_again(monkeypatch):
+    drawn = []
+    real = charts.png
+
+    def counting(figure):
+        drawn.append(figure)
+        return real(figure)
+
+    monkeypatch.setattr(charts, "png", counting)
+    monkeypatch.setattr(charts, "_DRAWN", {})
+    frame = yearly({1990 + i: 1e9 * 1.2**i for i in range(20)})
+    first = charts.annual_series_png(frame, "t", {"2000": 2000})
+    assert charts.annual_series_png(frame.copy(), "t", {"2000": 2000}) == first and len(drawn) == 1
+    assert charts.annual_series_png(frame, "t", {"2005": 2005}) != first and len(drawn) == 2  # other marks
+    changed = frame.assign(value=frame["value"] * 2)
+    assert charts.annual_series_png(changed, "t", {"2000": 2000}) != first and len(drawn) == 3  # other data
+    refs = [evidence("a", 1e9), evidence("b", 1.1e9)]
+    bars = [SimpleNamespace(claim_id=f"c{i}", verdict="supported", statement="same words", evidence=refs) for i in range(2)]
+    assert charts.claim_against_references_png(bars[0], 1e9, "USD") == charts.claim_against_references_png(bars[1], 1e9, "USD")
+    assert len(drawn) == 4
+    bars[1].verdict = "contradicted"  # another colour
+    charts.claim_against_references_png(bars[1], 1e9, "USD")
+    assert len(drawn) == 5

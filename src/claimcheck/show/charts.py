@@ -44,14 +44,22 @@ def _scale(values: list[float]) -> tuple[float, str]:
     return 1.0, ""
 
 
+def _points(verdict, unit: str | None) -> list[tuple[str, float]]:
+    return [(f"{e.label} ({e.reading})" if e.reading else e.label, float(e.value))
+            for e in verdict.evidence
+            if e.ok and isinstance(e.value, (int, float)) and e.unit == unit and not e.extra.get("top")]
+
+
+def _title(verdict) -> str:
+    return _shortened(getattr(verdict, "statement", "") or verdict.claim_id, 90)  # words, not the id
+
+
 def claim_against_references(verdict, claimed_value: float | None, unit: str | None):
     """Bars: the claimed value and every numeric reference of the same unit.
 
     None when there are fewer than two references: one figure beside the claim reads better as text.
     """
-    points = [(f"{e.label} ({e.reading})" if e.reading else e.label, float(e.value))
-              for e in verdict.evidence
-              if e.ok and isinstance(e.value, (int, float)) and e.unit == unit and not e.extra.get("top")]
+    points = _points(verdict, unit)
     if claimed_value is None or len(points) < 2:
         return None
     factor, word = _scale([claimed_value, *[v for _, v in points]])
@@ -65,7 +73,7 @@ def claim_against_references(verdict, claimed_value: float | None, unit: str | N
     ax.set_yticks(range(len(values)), [_literal(label) for label in shown])
     ax.invert_yaxis()
     ax.set_xlabel(f"{unit} {word}".strip())
-    title = _shortened(getattr(verdict, "statement", "") or verdict.claim_id, 90)  # words, not the id
+    title = _title(verdict)
     ax.set_title(_literal(title), fontsize=10)
     _margins(fig, shown, title)
     return fig
@@ -115,6 +123,41 @@ def annual_series(frame: pd.DataFrame, title: str, marks: dict[str, int] | None 
     ax.legend(fontsize=8)
     _margins(fig, ["0000000.0"], title)  # tick labels are short numbers; room for the axis label beside them
     return fig
+
+
+# --------------------------------------------------------------------- each distinct chart drawn once
+
+_DRAWN: dict[tuple, bytes | None] = {}  # PNGs drawn in this kernel, by everything the chart shows
+_KEEP = 256
+
+
+def _drawn_once(key: tuple, make) -> bytes | None:
+    """The PNG of ``make()`` (None for no chart), drawn once for each distinct ``key``: claims
+    that show the same chart (the same series and marks, the same references and title) share
+    one drawing, which costs far more than anything else a claim adds to a notebook."""
+    if key not in _DRAWN:
+        if len(_DRAWN) >= _KEEP:
+            _DRAWN.pop(next(iter(_DRAWN)))
+        figure = make()
+        _DRAWN[key] = None if figure is None else png(figure)
+    return _DRAWN[key]
+
+
+def claim_against_references_png(verdict, claimed_value: float | None, unit: str | None) -> bytes | None:
+    key = ("bars", _title(verdict), tuple(_points(verdict, unit)), claimed_value, unit, verdict.verdict)
+    return _drawn_once(key, lambda: claim_against_references(verdict, claimed_value, unit))
+
+
+def rank_leaders_png(evidence) -> bytes | None:
+    key = ("rank", str(evidence.label), tuple(tuple(row) for row in evidence.extra.get("top") or []),
+           evidence.extra.get("entity"), evidence.extra.get("unit"))
+    return _drawn_once(key, lambda: rank_leaders(evidence))
+
+
+def annual_series_png(frame: pd.DataFrame, title: str, marks: dict[str, int] | None = None) -> bytes | None:
+    rows = tuple(frame[["entity_name", "period", "value"]].astype(str).itertuples(index=False, name=None))
+    key = ("series", title, tuple(sorted((marks or {}).items())), rows)
+    return _drawn_once(key, lambda: annual_series(frame, title, marks))
 
 
 def png(figure) -> bytes:

@@ -92,7 +92,7 @@ def _series(ctx: Context, claim) -> list:
                 text = getattr(spec.compute, name)
                 if text and text.isdigit():
                     marks[text] = int(text)
-    return [charts.annual_series(pd.concat(parts).drop_duplicates(), _snapshot_title(source, snapshot), marks)
+    return [charts.annual_series_png(pd.concat(parts).drop_duplicates(), _snapshot_title(source, snapshot), marks)
             for (source, snapshot), parts in by_snapshot.items()]
 
 
@@ -107,13 +107,12 @@ def _snapshot_title(source: str, snapshot: str) -> str:
 
 
 def _show_charts(ctx: Context, verdict: Verdict, claim) -> None:
-    figures = [charts.rank_leaders(e) for e in verdict.evidence if e.ok and e.extra.get("top")]
-    figures += _series(ctx, claim)
+    images = [charts.rank_leaders_png(e) for e in verdict.evidence if e.ok and e.extra.get("top")]
+    images += _series(ctx, claim)
     claimed = claim.claimed
     if claimed is not None and isinstance(claimed.value, (int, float)):
-        figures.append(charts.claim_against_references(verdict, float(claimed.value), claimed.unit))
-    for number, figure in enumerate(filter(None, figures), start=1):
-        image = charts.png(figure)
+        images.append(charts.claim_against_references_png(verdict, float(claimed.value), claimed.unit))
+    for number, image in enumerate(filter(None, images), start=1):
         save_chart(ctx, f"{claim.id}-{number}", image)  # the same image, for the site's claim panel
         display(Image(data=image, format="png"))
 
