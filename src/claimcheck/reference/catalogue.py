@@ -115,7 +115,7 @@ def entries(source: str | None = None) -> list[SnapshotSpec]:
     return load_catalogue().entries(source)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser: ten times faster
     """Safe YAML that refuses a key given twice in one mapping (PyYAML would keep the last silently)."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -132,7 +132,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 def _load_file(file: Path) -> tuple[str, dict[str, SnapshotSpec]]:
     try:
-        body = yaml.load(file.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # small files: pure Python is fine
+        body = yaml.load(file.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise CatalogueError(f"{file}: not valid YAML ({' '.join(str(exc).split())})") from None
     if not isinstance(body, dict):
