@@ -58,6 +58,7 @@ class EvidenceResult:
     reason: str | None = None
     role: str = "decisive"  # "context" evidence is shown, never decides
     reading: str | None = None  # label of the reading this evidence was resolved for
+    version: str = ""  # the snapshot version read (dataset evidence)
     extra: dict[str, Any] = field(default_factory=dict, repr=False)  # op details (rank: n, top, entity)
 
     @property
@@ -78,7 +79,7 @@ class EvidenceResult:
         return {
             "label": self.label, "kind": self.kind, "status": self.status, "value": self.value, "unit": self.unit,
             "description": self.description, "provenance": self.provenance, "reason": self.reason,
-            "role": self.role, "reading": self.reading,
+            "role": self.role, "reading": self.reading, "version": self.version,
         }
 
 
@@ -184,10 +185,10 @@ def _result(spec: Evidence, label: str, status: Status, **fields: Any) -> Eviden
 # ------------------------------------------------------------------------------------------ kinds
 
 
-def _dataset(spec: DatasetEvidence, day: date | None, loader: Loader) -> EvidenceResult:
+def _dataset(spec: DatasetEvidence, day: date | None, loader: Loader, as_of: date | None = None) -> EvidenceResult:
     label = default_label(spec)
     try:
-        snapshot = loader.snapshot(spec.source, spec.snapshot)
+        snapshot = loader.snapshot(spec.source, spec.snapshot, as_of=as_of)
     except Exception as exc:
         if _is_missing(exc):
             reason = _exc_text(exc) + (f" — {spec.why_missing}" if spec.why_missing else "")
@@ -205,6 +206,7 @@ def _dataset(spec: DatasetEvidence, day: date | None, loader: Loader) -> Evidenc
     return _result(
         spec, label, OK, value=result.value, unit=result.unit, rows=result.rows,
         description=result.description, provenance=provenance, extra=result.extra,
+        version=str(getattr(snapshot, "version", "") or ""),
     )
 
 
@@ -272,6 +274,26 @@ def _internal(spec: InternalEvidence, day: date | None) -> EvidenceResult:
     )
 
 
+def agreement_band(source: str, snapshot: str) -> str | float | None:
+    """The catalogue entry's ``agreement_band`` (a kind of measure or a number), or None."""
+    from claimcheck.reference.catalogue import load_catalogue
+
+    try:
+        return load_catalogue().entry(source, snapshot).agreement_band
+    except Exception:  # an undeclared snapshot simply has no band
+        return None
+
+
+def resolve_vintage(spec: Evidence, day: date, loader: Loader) -> EvidenceResult | None:
+    """A dataset evidence read from the newest snapshot version on or before ``day``; None if not a dataset."""
+    if not isinstance(spec, DatasetEvidence):
+        return None
+    try:
+        return _dataset(spec, day, loader, as_of=day)
+    except Exception:
+        return None
+
+
 def resolve(spec: Evidence, article: Any = None, mode: str = "offline", *, loader: Loader | None = None) -> EvidenceResult:
     """What ``spec`` says: a value with provenance, or a status ``missing``/``error`` with the reason.
 
@@ -301,6 +323,6 @@ def with_reading(result: EvidenceResult, reading: str) -> EvidenceResult:
 
 
 __all__ = [
-    "DERIVED", "ERROR", "EvidenceResult", "Loader", "MISSING", "OK", "STATUSES", "article_date",
+    "DERIVED", "ERROR", "EvidenceResult", "Loader", "MISSING", "OK", "STATUSES", "agreement_band", "article_date",
     "default_label", "get_snapshot", "load_documents", "provenance_dict", "resolve", "with_reading",
 ]

@@ -26,9 +26,12 @@ from typing import Any, Iterable
 import pandas as pd
 from pydantic import ValidationError
 
-from claimcheck.registry.claims import Claim, Claimed, Comparator
+from claimcheck.registry.claims import AGREEMENT_BANDS, Claim, Claimed, Comparator
 from claimcheck.judge.compare import CompareError, Comparison, compare, display_value, format_value, ordinal
-from claimcheck.judge.evidence import ERROR, MISSING, OK, EvidenceResult, Loader, resolve, with_reading
+from claimcheck.judge import evidence as _evidence  # the module, so tests can replace its catalogue look-up
+from claimcheck.judge.evidence import (
+    ERROR, MISSING, OK, EvidenceResult, Loader, article_date, resolve, resolve_vintage, with_reading,
+)
 
 
 class VerdictName(str, Enum):
@@ -182,6 +185,7 @@ class _Check:
     result: EvidenceResult
     comparison: Comparison | None  # None when the evidence cannot be compared
     note: str = ""  # why it could not be compared
+    policy: str = ""  # what the revision and agreement policy adds to the sentence
 
 
 @dataclass(frozen=True)
@@ -506,9 +510,11 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
         reason = claim.reason or "no evidence is listed for this claim"
         return _plain_verdict(claim, UNVERIFIABLE, reason, f"No public evidence was found: {_end(reason)}", claimed=stated_claimed)
 
-    stated_results = tuple(with_reading(resolve(e, article, mode, loader=loader), claim.reading) for e in claim.evidence)
-    stated = _assess(stated_claimed, stated_results)
-    evidence = list(stated_results)
+    specs = _by_named_source(claim)
+    stated_results = tuple(with_reading(resolve(e, article, mode, loader=loader), claim.reading) for e in specs)
+    stated, vintages = _revisions_and_bands(stated_claimed, _assess(stated_claimed, stated_results), specs, article, loader)
+    stated = _named_source_note(claim, stated)
+    evidence = list(stated_results) + [with_reading(v, claim.reading) for v in vintages]
     alternatives: list[tuple[str, _Assessment]] = []
     for reading in claim.readings:
         reading_claimed = merge_claimed(claim.claimed, reading.claimed, override)
@@ -524,12 +530,101 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
     return replace(verdict, readings=outcomes)
 
 
+# ------------------------------------------------------------------ revisions and source disagreement
+
+_NOT_AMOUNTS = {"percent", "percentage_points", "rank", "places", "times", "date", "decade", "year", "years"}
+
+
+def _by_named_source(claim: Claim) -> list[Any]:
+    """The stated evidence, the source the article names first (``according_to``), otherwise in order."""
+    named = [e for e in claim.evidence if claim.according_to and getattr(e, "source", None) == claim.according_to]
+    return named + [e for e in claim.evidence if e not in named]
+
+
+def _named_source_note(claim: Claim, assessment: _Assessment) -> _Assessment:
+    if not claim.according_to or assessment.decider is None:
+        return assessment
+    check = assessment.decider
+    if check.result.provenance and any(p.get("source") == claim.according_to for p in check.result.provenance):
+        note = f" The article names {claim.according_to} as its source, and that source decides."
+    else:
+        note = (f" The article names {claim.according_to} as its source, but no evidence from it could be read; "
+                f"{check.result.label} decides.")
+    return _with_decider(assessment, replace(check, policy=check.policy + note))
+
+
+def _with_decider(assessment: _Assessment, check: _Check) -> _Assessment:
+    old = assessment.decider
+    checks = tuple(check if c is old else c for c in assessment.checks)
+    return replace(assessment, checks=checks)
+
+
+def _band(claimed: Claimed, spec: Any) -> tuple[float, str] | None:
+    """(relative band, what it is for) from the claim, else the catalogue entry; None when neither gives one."""
+    band = claimed.band if claimed.band is not None else _evidence.agreement_band(spec.source, spec.snapshot)
+    if band is None:
+        return None
+    if isinstance(band, str):
+        return AGREEMENT_BANDS[band], band.replace("_", "-") + " figures"
+    return float(band), "this figure"
+
+
+def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs: list[Any], article: Any,
+                         loader: Loader) -> tuple[_Assessment, list[EvidenceResult]]:
+    """The policy for a figure the current data do not round to (README, "Revisions and sources").
+
+    1. The claimed figure's rounding decides first: a reference that rounds to it supports it.
+    2. Else, when a version of the snapshot from on or before the article's date exists, that vintage
+       decides, and the current figure is shown as revised since.
+    3. Else, for an amount with an agreement band, a difference within the band supports it (the
+       sentence gives the figure, the difference and the band); beyond the band contradicts it.
+    """
+    check = assessment.decider
+    if claimed is None or check is None or check.comparison.holds or check.result.kind != "dataset":
+        return assessment, []
+    spec = next((s for s, r in zip(specs, assessment.results) if r is check.result), None)
+    day = article_date(article)
+    if spec is None:
+        return assessment, []
+    if day is not None:
+        vintage = resolve_vintage(spec, day, loader)
+        if vintage is not None and vintage.ok and vintage.version and vintage.version != check.result.version:
+            then = _assess(claimed, [vintage]).decider
+            if then is not None:
+                revised = (f" It has been revised since to {_reference_text(check.result)} "
+                           f"(version {check.result.version}).")
+                rule = f"{then.comparison.rule}, against the version of {vintage.version}, the newest on or before the article's date"
+                return _with_decider(assessment, replace(then, comparison=Comparison(then.comparison.holds, rule),
+                                                         policy=then.policy + revised)), [vintage]
+    band = _band(claimed, spec)
+    c, r = claimed.value, check.result.value
+    if (band is None or claimed.comparator is not Comparator.rounded or claimed.unit in _NOT_AMOUNTS
+            or not isinstance(c, (int, float)) or not isinstance(r, (int, float)) or not c):
+        return assessment, []
+    width, what = band
+    rel = abs(r - c) / abs(c)
+    within = rel <= width * (1 + 1e-9)
+    words = f"agreement band ±{_pct(width)} for {what}"
+    rule = f"{check.comparison.rule}; {'within' if within else 'beyond'} the {words}"
+    policy = ""
+    if within:
+        side = "above" if r > c else "below"
+        policy = (f" The reference figure is {display_value(r, check.result.unit)}, {_pct(rel)} {side} the article's; "
+                  f"estimates of {what} differ between sources and vintages by up to {_pct(width)}, "
+                  "so the difference is within that band.")
+    return _with_decider(assessment, replace(check, comparison=Comparison(within, rule), policy=policy)), []
+
+
+def _pct(fraction: float) -> str:
+    return f"{fraction * 100:.2g}%" if fraction * 100 < 10 else f"{fraction * 100:.3g}%"
+
+
 def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, alternatives: list[tuple[str, _Assessment]],
                   evidence_t: tuple[EvidenceResult, ...]) -> Verdict:
 
     if stated.decider is not None:
         finding = _finding(stated.decider.result)
-        extra = _disagreement(stated) + _unusable(stated)
+        extra = stated.decider.policy + _disagreement(stated) + _unusable(stated)
         if stated.holds:
             if stated_claimed.comparator is Comparator.attested:
                 sentence = f"{finding}, as the article says."

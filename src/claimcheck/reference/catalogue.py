@@ -33,9 +33,10 @@ import yaml
 from claimcheck import paths
 from claimcheck.reference.sources import SOURCE_MODULES, get_source
 from claimcheck.reference.sources.base import SnapshotSpec
+from claimcheck.registry.claims import check_band
 
 CATALOGUE_FOLDER = "catalogue"
-ENTRY_KEYS = {"title", "unit", "for", "query", "dataset", "licence", "licence_url", "notes"}
+ENTRY_KEYS = {"title", "unit", "for", "query", "dataset", "licence", "licence_url", "notes", "agreement_band"}
 FILE_KEYS = {"source", "licence", "licence_url", "snapshots", "notes"}
 #: Query keys whose value is a file beside the catalogue; the loader adds its text under ``<key>_text``.
 QUERY_FILE_KEYS = {"sparql"}
@@ -180,6 +181,12 @@ def _entry(file: Path, source: str, name: str, raw: Any, defaults: dict[str, Any
             raise CatalogueError(f"{where}, field query.{problems[0]}")
         query = _read_query_files(where, query)
     dataset = raw.get("dataset") or (client.dataset_of(query) if query else source)
+    band = raw.get("agreement_band")
+    if band is not None:
+        try:
+            check_band(band)
+        except ValueError as exc:
+            raise CatalogueError(f"{where}, field agreement_band: {exc}") from None
     return SnapshotSpec(
         name=name,
         dataset=str(dataset),
@@ -191,6 +198,7 @@ def _entry(file: Path, source: str, name: str, raw: Any, defaults: dict[str, Any
         licence_url=raw.get("licence_url") or defaults.get("licence_url"),
         used_for=" ".join(raw["for"].split()),
         file=str(file),
+        agreement_band=band,
     )
 
 

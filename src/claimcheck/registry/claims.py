@@ -89,6 +89,27 @@ _TWO_SIDED = {"crossing", "ratio", "difference"}  # compare a second series: ``o
 _ALWAYS = {"op", "scale"}
 
 
+# How far estimates of one figure differ between sources and vintages, by kind of measure (relative).
+# Measured by scripts/measure_bands.py; the README ("Revisions and sources") says from what.
+AGREEMENT_BANDS = {
+    "national_accounts": 0.025,  # GDP and other national-accounts amounts
+    "population": 0.035,
+    "emissions": 0.035,
+    "trade": 0.11,  # bilateral trade totals, as each side reports them
+}
+
+
+def check_band(value: Any) -> str | float:
+    """A kind of measure named in ``AGREEMENT_BANDS`` or a relative band between 0 and 1."""
+    if isinstance(value, str):
+        if value not in AGREEMENT_BANDS:
+            raise ValueError(f"unknown kind of measure {value!r}; expected a number or one of {', '.join(AGREEMENT_BANDS)}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise ValueError(f"band {value!r} must be a relative number from 0 to 1 (0.02 for 2%) or a kind of measure")
+    return float(value)
+
+
 def _check_period(value: str) -> str:
     parse_period(value)
     return value
@@ -218,6 +239,12 @@ class Claimed(Strict):
     tolerance: float | None = None  # relative, e.g. 0.05; widens "about" and "rounded"
     precision: float | None = None  # unit of the last written digit (0.1e9 for "$28.7 billion");
     # when absent, "rounded" infers it from the significant digits of ``value``
+    band: str | float | None = None  # agreement band: a kind of measure or a relative number (overrides the catalogue's)
+
+    @field_validator("band")
+    @classmethod
+    def _known_band(cls, value: Any) -> Any:
+        return None if value is None else check_band(value)
 
     @field_validator("unit")
     @classmethod
@@ -272,6 +299,7 @@ class Claim(Strict):
     reason: str | None = None  # why it cannot be checked, or why no evidence exists
     parts: list[Part] = Field(default_factory=list)  # a compound claim: judged together, each part on its own evidence
     draft: str | list[str] | None = None  # `claimcheck draft`'s notes on what it guessed, for a reviewer
+    according_to: str | None = None  # the source the article names ("according to the World Bank"): its evidence decides
 
     @model_validator(mode="after")
     def _checkable_or_reasoned(self) -> "Claim":

@@ -63,6 +63,7 @@ class SnapshotSpec:
     licence_url: str | None = None
     used_for: str = ""  # what the snapshot is for, in the catalogue's words
     file: str = ""  # the catalogue file that declares it
+    agreement_band: str | float | None = None  # how far sources and vintages of it differ (a kind of measure or a number)
 
     @property
     def title(self) -> str:
