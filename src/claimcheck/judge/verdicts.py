@@ -293,6 +293,8 @@ def _reference_text(result: EvidenceResult) -> str:
 
 
 def _noun(result: EvidenceResult) -> str:
+    if isinstance(result.value, str) and len(result.value) == 4 and result.value.isdigit():
+        return "the year"
     if isinstance(result.value, str) or result.unit in {"date"}:
         return "the date"
     if result.unit in {"years", "year"}:
@@ -471,7 +473,7 @@ def _judge_compound(claim: Claim, article: Any, mode: str, override: dict[str, A
         name = MISLEADING if held else CONTRADICTED
         fails = " ".join(f"“{p.statement}” does not hold: {v.sentence}" for p, v in failed)
         if held:
-            sentence = f"Only {len(held)} of {n} parts hold{' so far' if undecided else ''}. {fails} " + " ".join(
+            sentence = f"Only {len(held)} of {n} parts {'holds' if len(held) == 1 else 'hold'}{' so far' if undecided else ''}. {fails} " + " ".join(
                 f"“{p.statement}” holds: {v.sentence}" for p, v in held)
         else:
             sentence = f"No part that could be checked holds. {fails}"
