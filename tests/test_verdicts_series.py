@@ -89,3 +89,26 @@ def test_aggregates_excluded_is_said_only_when_some_were():
 def test_a_typo_in_an_entity_is_an_error_naming_it():
     verdict = judge(claim({"op": "rank", "entity": "INDD", "period": "2023"}, {"value": 5, "unit": "rank", "comparator": "rank"}))
     assert verdict.verdict == ERROR_VERDICT and "'INDD' (nearest: IND" in verdict.reason
+
+
+def test_per_capita_is_one_series_over_another_joined_from_a_second_snapshot(monkeypatch):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from claimcheck.judge import evidence
+    from claimcheck.reference.sources.base import Provenance
+
+    columns = ["entity", "partner", "period", "measure", "value", "unit"]
+    frames = {"gdp": pd.DataFrame([("IND", None, "2023", "gdp", 3.5e12, "USD")], columns=columns),
+              "pop": pd.DataFrame([("IND", None, "2023", "pop", 1.4e9, "people")], columns=columns)}
+    monkeypatch.setattr(evidence, "get_snapshot", lambda source, name, mode="offline", as_of=None: SimpleNamespace(
+        frame=frames[name], provenance=Provenance(source=source, dataset=name, method="transcribed"), version="v1"))
+    verdict = judge(Claim.model_validate({
+        "id": "c", "quote": "q", "kind": "amount", "statement": "s",
+        "claimed": {"value": 2500, "unit": "USD", "comparator": "rounded", "period": "2023"},
+        "evidence": [{"kind": "dataset", "source": "worldbank", "snapshot": "gdp", "also": [{"snapshot": "pop"}],
+                      "compute": {"op": "ratio", "entity": "IND", "measure": "gdp", "other_measure": "pop",
+                                  "period": "2023", "unit": "USD"}}]}))
+    assert verdict.verdict == SUPPORTED and verdict.reference_value == pytest.approx(2500)
+    assert [s["dataset"] for s in verdict.sources] == ["gdp", "pop"]

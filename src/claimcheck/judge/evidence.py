@@ -195,8 +195,20 @@ def _dataset(spec: DatasetEvidence, day: date | None, loader: Loader, as_of: dat
             return _result(spec, label, MISSING, reason=reason)
         return _result(spec, label, ERROR, reason=_exc_text(exc))
     provenance = [provenance_dict(getattr(snapshot, "provenance", None))]
+    frames = []
+    for more in spec.also:  # another series beside this one (population for a per-capita ratio)
+        source = more.source or spec.source
+        try:
+            other = loader.snapshot(source, more.snapshot, as_of=as_of)
+        except Exception as exc:
+            status = MISSING if _is_missing(exc) else ERROR
+            return _result(spec, label, status, provenance=provenance, reason=f"also {source}/{more.snapshot}: {_exc_text(exc)}")
+        provenance.append(provenance_dict(getattr(other, "provenance", None)))
+        frames.append((source, more, other.frame))
     try:
         rows = select_rows(snapshot.frame, spec.select)
+        if frames:
+            rows = pd.concat([rows] + [select_rows(f, m.select) for _, m, f in frames], ignore_index=True)
         result = compute(spec.compute, rows, article_date=day)
     except ComputeMissing as exc:
         reason = f"{spec.source}/{spec.snapshot}: {exc}" + (f" — {spec.why_missing}" if spec.why_missing else "")

@@ -191,6 +191,14 @@ class Compute(Strict):
 Role = Literal["decisive", "context"]  # context evidence is shown beside the verdict, never decides it
 
 
+class MoreRows(Strict):
+    """Rows of a second snapshot joined to an evidence's rows (e.g. population beside GDP, for per-capita ratios)."""
+
+    source: str | None = None  # default: the evidence's own source
+    snapshot: str
+    select: dict[str, str | list[str]] = Field(default_factory=dict)
+
+
 class DatasetEvidence(Strict):
     """Rows of a reference snapshot, filtered by ``select`` and reduced by ``compute``."""
 
@@ -202,6 +210,7 @@ class DatasetEvidence(Strict):
     compute: Compute = Compute()
     label: str | None = None
     why_missing: str | None = None  # said when no offline snapshot holds this evidence
+    also: list[MoreRows] = Field(default_factory=list)  # rows of other snapshots added before ``compute``
 
 
 class DocumentEvidence(Strict):
