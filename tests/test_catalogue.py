@@ -210,3 +210,12 @@ def test_a_wikidata_column_mapping_is_checked(data_copy, columns, problem):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogueError, match=r"entry city_countries, field " + problem.replace(".", r"\.")):
         catalogue.load_catalogue()
+
+
+def test_claimcheck_sources_lists_every_entry_with_its_title_left_aligned(capsys):
+    assert cli.main(["sources"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    at = lines[0].index("title")
+    for entry in catalogue.entries():
+        (line,) = [li for li in lines[1:] if li.split()[:2] == [entry.source, entry.name]]
+        assert line[at:].startswith(entry.title[:20])

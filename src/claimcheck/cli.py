@@ -71,7 +71,12 @@ def _cmd_sources(args: argparse.Namespace) -> int:
     from claimcheck.reference.commands import sources_table
     from claimcheck.reference.snapshots import versions_table
 
-    print((versions_table() if args.versions else sources_table()).to_string(index=False))
+    table = versions_table() if args.versions else sources_table()
+    text = table.astype(str)  # text columns read left-aligned, as a table of names and titles should
+    widths = {c: max([len(c), *map(len, text[c])]) for c in text.columns}
+    print("  ".join(c.ljust(widths[c]) for c in text.columns).rstrip())
+    for row in text.itertuples(index=False):
+        print("  ".join(str(v).ljust(widths[c]) for v, c in zip(row, text.columns)).rstrip())
     return 0
 
 
