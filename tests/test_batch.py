@@ -94,7 +94,7 @@ def test_the_verdict_tables_are_byte_identical_across_runs(tmp_path, monkeypatch
     tables = []
     for attempt in ("first", "second"):
         monkeypatch.setenv("CLAIMCHECK_BUILD", str(tmp_path / attempt))
-        assert main(["run", "--article", SEED, "--notebook", "scorecard", "--no-html"]) == 0
+        assert main(["run", "--article", SEED, "--notebook", "scorecard"]) == 0
         tables.append([(tmp_path / attempt / SEED / name).read_bytes() for name in ("verdicts.csv", "verdicts.json")])
     assert tables[0] == tables[1]
 
@@ -124,7 +124,7 @@ def test_a_failing_source_gives_error_verdicts_while_the_other_claims_complete(
     monkeypatch.setenv("CLAIMCHECK_BUILD", str(tmp_path / "build"))
     stored = {p: p.read_bytes() for p in (data_copy / "reference").rglob("*") if p.is_file()}
 
-    code = main(["run", "--article", SEED, "--mode", "refresh", "--notebook", "scorecard", "--no-html"])
+    code = main(["run", "--article", SEED, "--mode", "refresh", "--notebook", "scorecard"])
 
     assert code == 1
     verdicts = read_verdicts(tmp_path / "build")

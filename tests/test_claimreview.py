@@ -15,6 +15,7 @@ from claimcheck.judge.verdicts import VERDICTS
 
 SEED = "china-belgium-ties-2023-02-26"
 README = Path(__file__).resolve().parents[1] / "README.md"
+SITE = "https://checks.example/claimcheck/"
 
 
 def rows_for(article_id: str = SEED) -> list[dict]:
@@ -30,7 +31,7 @@ def document(tmp_path) -> dict:
     folder.mkdir()
     (folder / "verdicts.json").write_text(json.dumps(rows_for()), encoding="utf-8")
     (folder / site.RUN_FILE).write_text(json.dumps({"run": "r1", "finished": "2026-03-01T06:17:30Z", "mode": "offline"}))
-    site.build_site(tmp_path, [SEED])
+    site.build_site(tmp_path, [SEED], site_url=SITE)
     return json.loads((folder / "claimreview.jsonld").read_text(encoding="utf-8"))
 
 
@@ -54,7 +55,7 @@ def test_each_claimreview_has_the_required_keys_and_types(document):
         assert appearance["@type"] == "CreativeWork" and appearance["name"] == article.metadata.title
         assert review["author"] == {"@type": "Organization", "name": "claimcheck"}
         assert review["datePublished"] == "2026-03-01T06:17:30Z"
-        assert review["url"] == f"index.html#claim-{review['identifier']}"
+        assert review["url"] == f"{SITE}{SEED}/index.html#claim-{review['identifier']}"
         rating = review["reviewRating"]
         assert rating["@type"] == "Rating" and isinstance(rating["alternateName"], str) and rating["name"]
         assert isinstance(rating["bestRating"], int) and isinstance(rating["worstRating"], int)
@@ -77,14 +78,14 @@ def test_each_claimreview_url_points_at_an_anchor_of_the_article_page(document, 
     html = (tmp_path / SEED / "index.html").read_text(encoding="utf-8")
     for review in document["@graph"]:
         page, anchor = review["url"].split("#")
-        assert page == "index.html" and f'id="{anchor}"' in html
+        assert page == f"{SITE}{SEED}/index.html" and f'id="{anchor}"' in html
 
 
 def test_the_appearance_names_the_publication_and_url_when_known(tmp_path, data_copy):
     meta = data_copy / "articles" / SEED / "metadata.yaml"
     meta.write_text(meta.read_text().replace("publication: null", "publication: The Paper")
                     .replace("url: null", "url: https://paper.example/ties"))
-    work = claimreview.claim_reviews(load_article(SEED), rows_for(), "2026-03-01")["@graph"][0]["itemReviewed"]["appearance"]
+    work = claimreview.claim_reviews(load_article(SEED), rows_for(), "2026-03-01", SITE)["@graph"][0]["itemReviewed"]["appearance"]
     assert work["url"] == "https://paper.example/ties" and work["publisher"]["name"] == "The Paper"
 
 
@@ -102,3 +103,26 @@ def test_the_readme_documents_the_rating_of_every_verdict():
         assert f"`{verdict}`" in section
     for verdict, value in claimreview.RATINGS.items():
         assert re.search(rf"`{verdict}`\s*\|\s*{value}\b", section)
+
+
+def test_without_a_site_url_claimreview_is_left_out(tmp_path):
+    folder = tmp_path / SEED
+    folder.mkdir()
+    (folder / "verdicts.json").write_text(json.dumps(rows_for()), encoding="utf-8")
+    (folder / "claimreview.jsonld").write_text("{}", encoding="utf-8")  # as a copied previous run left it
+    site.build_site(tmp_path, [SEED])
+    assert not (folder / "claimreview.jsonld").exists()
+    assert "application/ld+json" not in (folder / "index.html").read_text(encoding="utf-8")
+    assert "claimreview.jsonld" not in (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert site.check_site(tmp_path) == []
+
+
+def test_the_site_url_comes_from_the_option_or_the_environment(monkeypatch):
+    monkeypatch.delenv(claimreview.SITE_URL_ENV, raising=False)
+    assert claimreview.site_url_setting() is None
+    monkeypatch.setenv(claimreview.SITE_URL_ENV, "https://env.example/site")
+    assert claimreview.site_url_setting() == "https://env.example/site/"
+    assert claimreview.site_url_setting("http://opt.example/") == "http://opt.example/"
+    for bad in ("checks.example/site", "file:///tmp/build", "javascript:alert(1)", "https://x.example/?q=1"):
+        with pytest.raises(ValueError, match="absolute http"):
+            claimreview.site_url_setting(bad)

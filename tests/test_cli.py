@@ -62,3 +62,64 @@ def test_an_unknown_article_is_a_clear_error(capsys):
 def test_python_dash_m_runs_the_cli():
     done = subprocess.run([sys.executable, "-m", "claimcheck", "articles"], capture_output=True, text=True)
     assert done.returncode == 0 and SEED in done.stdout
+
+
+# ------------------------------------------------------------------------------- run's options
+
+
+@pytest.fixture
+def build(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMCHECK_BUILD", str(tmp_path / "build"))
+    monkeypatch.delenv("CLAIMCHECK_SITE_URL", raising=False)
+    return tmp_path / "build"
+
+
+def test_an_unknown_notebook_is_refused_before_anything_is_written(build, capsys):
+    assert main(["run", "--article", SEED, "--notebook", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "no notebook 'nope'" in err and "scorecard" in err
+    assert not build.exists() or not any(build.iterdir())
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", "two"])
+def test_workers_must_be_one_or_more(build, workers, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["run", "--article", SEED, "--workers", workers])
+    assert done.value.code == 2 and "must be a whole number of 1 or more" in capsys.readouterr().err
+
+
+def test_a_site_url_that_is_not_absolute_http_is_refused(build, capsys, monkeypatch):
+    with pytest.raises(SystemExit):
+        main(["run", "--article", SEED, "--site-url", "example.org"])
+    assert "absolute http(s) address" in capsys.readouterr().err
+    monkeypatch.setenv("CLAIMCHECK_SITE_URL", "ftp://example.org/")
+    assert main(["run", "--article", SEED]) == 2
+    assert "CLAIMCHECK_SITE_URL" in capsys.readouterr().err
+
+
+def test_a_run_without_html_is_not_published(build, capsys):
+    assert main(["run", "--article", SEED, "--notebook", "scorecard", "--no-html"]) == 0
+    out = capsys.readouterr().out
+    assert not (build / SEED).exists() and not (build / "index.html").exists() and not (build / "history.jsonl").exists()
+    (run_folder,) = (build / ".runs").glob(f"*/{SEED}")
+    assert (run_folder / "verdicts.csv").is_file()
+    assert "not published" in out and str(run_folder) in out
+
+
+def test_a_run_ends_with_the_counts_per_verdict_and_where_to_open_the_site(build, capsys, monkeypatch):
+    monkeypatch.chdir(build.parent)
+    assert main(["run", "--article", SEED, "--notebook", "scorecard"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    rows = json.loads((build / SEED / "verdicts.json").read_text(encoding="utf-8"))
+    supported = sum(r["verdict"] == "supported" for r in rows)
+    assert lines[-1] == "open build/index.html"
+    assert any(line.startswith(f"{SEED}: {supported} supported, ") and f"({len(rows)} claims)" in line for line in lines)
+    assert any(line.startswith("ClaimReview left out") and "--site-url" in line for line in lines)
+    assert not (build / SEED / "claimreview.jsonld").exists()
+
+
+def test_with_a_site_url_the_run_writes_claimreview_with_absolute_urls(build, capsys):
+    assert main(["run", "--article", SEED, "--notebook", "scorecard", "--site-url", "https://checks.example/cc"]) == 0
+    assert "ClaimReview left out" not in capsys.readouterr().out
+    document = json.loads((build / SEED / "claimreview.jsonld").read_text(encoding="utf-8"))
+    assert all(r["url"].startswith(f"https://checks.example/cc/{SEED}/index.html#claim-") for r in document["@graph"])

@@ -52,3 +52,18 @@ def test_every_compute_option_is_documented(field):
 def test_the_ci_script_runs_the_readme_test_command():
     ci = (paths.PROJECT_ROOT / ".ci" / "run").read_text()
     assert "make test" in README and "make test" in ci
+
+
+def test_a_workflow_runs_the_readme_test_command_on_every_push():
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    workflow = yaml.safe_load((root / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8"))
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on:` as True
+    assert "push" in triggers and "pull_request" in triggers
+    steps = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
+    assert ".ci/run" in steps
+    assert "make test" in (root / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in (root / "README.md").read_text(encoding="utf-8")

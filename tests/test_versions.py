@@ -150,7 +150,7 @@ def test_run_as_of_pins_the_notebooks_and_records_the_date(data_copy, tmp_path, 
     """A real batch run: the kernels inherit the pin, so a date before every stored GDP version leaves the
     GDP claim without data, and the run file and history record the date."""
     monkeypatch.setenv("CLAIMCHECK_BUILD", str(tmp_path / "build"))
-    code = cli.main(["run", "--article", SEED, "--notebook", "economy", "--no-html", "--as-of", "2020-01-01"])
+    code = cli.main(["run", "--article", SEED, "--notebook", "economy", "--as-of", "2020-01-01"])
     assert code == 0
     rows = json.loads((tmp_path / "build" / SEED / "verdicts" / "economy.json").read_text())
     row = {r["claim_id"]: r for r in rows}["china-second-largest-economy"]

@@ -95,6 +95,14 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from claimcheck.batch.runner import run_command
+    from claimcheck.publish.claimreview import site_url_setting
+
+    if args.site_url is None:
+        try:
+            args.site_url = site_url_setting()  # CLAIMCHECK_SITE_URL
+        except ValueError as exc:
+            print(f"claimcheck: CLAIMCHECK_SITE_URL: {exc}", file=sys.stderr)
+            return 2
 
     return run_command(args)
 
@@ -116,6 +124,25 @@ def _iso_date(text: str) -> str:
         return date.fromisoformat(text).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, got {text!r}")
+    return value
+
+
+def _site_url(text: str) -> str:
+    from claimcheck.publish.claimreview import site_url_setting
+
+    try:
+        return site_url_setting(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -212,11 +239,15 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="every article")
     p.add_argument("--mode", choices=["offline", "refresh", "auto"], default="offline", help="data mode")
     p.add_argument("--refresh", action="store_const", const="refresh", dest="mode", help="same as --mode refresh")
-    p.add_argument("--workers", type=int, default=None, help="parallel workers (default: number of CPUs)")
+    p.add_argument("--workers", type=_positive, default=None, help="parallel workers, 1 or more (default: number of CPUs)")
     p.add_argument("--notebook", action="append", help="only this notebook (repeatable)")
     p.add_argument("--start-timeout", type=int, default=60, help="seconds for a kernel to start")
     p.add_argument("--cell-timeout", type=int, default=600, help="seconds for one cell")
-    p.add_argument("--no-html", action="store_true", help="skip the HTML rendering")
+    p.add_argument("--no-html", action="store_true",
+                   help="skip the HTML rendering; the run is then not published (its outputs stay in build/.runs/)")
+    p.add_argument("--site-url", type=_site_url, default=None, metavar="URL",
+                   help="the site's public address, for ClaimReview's absolute URLs (default: $CLAIMCHECK_SITE_URL; "
+                        "without either, ClaimReview is left out)")
     p.add_argument("--as-of", metavar="DATE", type=_iso_date,
                    help="read every snapshot at its newest version published on or before DATE (YYYY-MM-DD)")
     p.add_argument("--scheduler", metavar="ADDRESS",

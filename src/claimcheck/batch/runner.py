@@ -43,7 +43,7 @@ from pathlib import Path
 from claimcheck import paths
 from claimcheck.reference.crosscheck import load_checked_article
 from claimcheck.registry.articles import list_articles, load_article
-from claimcheck.show.notebook import SCORECARD, VERDICTS_DIR
+from claimcheck.show.notebook import CHARTS_DIR, SCORECARD, VERDICTS_DIR
 
 LOCK_FILE = ".lock"  # under the build folder; held with flock for the whole run
 RUNS_DIR = ".runs"  # under the build folder: one folder per run; build/<article> links into the live one
@@ -395,7 +395,7 @@ class _Progress:
             self.bar.close()
 
 
-def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr,
+def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
              meanwhile: Callable[[], object] | None = None, scheduler: str | None = None,
              reused: int = 0) -> list[Outcome]:
     """Execute ``jobs`` in parallel worker processes, reporting progress as each one finishes.
@@ -407,6 +407,7 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=sys.stderr,
     a Dask cluster instead of local workers. ``reused`` counts notebooks of the batch reused
     without a job, for the progress report.
     """
+    progress = progress or sys.stderr  # looked up now: a default bound at import would outlive a replaced stderr
     if scheduler:
         return _run_on_dask(jobs, scheduler, progress, meanwhile, reused)
     if not jobs:  # everything reused: no worker, no kernel
@@ -636,7 +637,17 @@ def run_command(args) -> int:
     Exit status: 0 when every notebook ran and no verdict is ``error``; 1 otherwise (the articles
     whose notebooks all ran are still published); ``EXIT_LOCKED`` when another run holds the lock.
     """
+    unknown = unknown_notebooks(args.notebook)
+    if unknown:
+        available = sorted(p.stem for p in paths.notebooks_dir().glob("*.ipynb"))
+        print(f"claimcheck: no notebook {', '.join(map(repr, unknown))}; the notebooks are: {', '.join(available)}",
+              file=sys.stderr)
+        return 2
     article_ids = list_articles() if args.all else [load_article(args.article).id]
+    if args.notebook and not any(notebooks_for(a, args.notebook) for a in article_ids):
+        print(f"claimcheck: no article has claims for notebook(s) {', '.join(args.notebook)}; nothing to run",
+              file=sys.stderr)
+        return 2
     for article_id in article_ids:  # evidence naming what does not exist stops the run before it starts
         load_checked_article(article_id)
     build_dir = paths.build_dir()
@@ -667,10 +678,13 @@ def pinned(as_of: str | None):
             os.environ[AS_OF_ENV] = before
 
 
-def _outputs(notebook: str, html: bool) -> list[str]:
-    """The files one notebook run leaves in its article folder (the verdicts file when it judges)."""
+def _outputs(notebook: str, html: bool, public: Path | None = None) -> list[str]:
+    """The files one notebook run leaves in its article folder (the verdicts file when it judges, and
+    the charts it drew, found in ``public``)."""
+    charts = sorted(f"{CHARTS_DIR}/{notebook}/{p.name}" for p in (public / CHARTS_DIR / notebook).glob("*.png")) \
+        if public is not None else []
     return [f"{notebook}.ipynb", *([f"{notebook}.html", f"{notebook}.code.html"] if html else []),
-            f"{VERDICTS_DIR}/{notebook}.json"]
+            f"{VERDICTS_DIR}/{notebook}.json", *charts]
 
 
 def _reuse(job: Job, key: dict, public: Path, previous: dict) -> str | None:
@@ -679,17 +693,41 @@ def _reuse(job: Job, key: dict, public: Path, previous: dict) -> str | None:
     record = previous.get("notebooks", {}).get(job.notebook, {})
     if record.get("key") != key["key"]:
         return None
-    wanted = [name for name in _outputs(job.notebook, job.html) if (public / name).is_file()]
+    wanted = [name for name in _outputs(job.notebook, job.html, public) if (public / name).is_file()]
     if f"{job.notebook}.ipynb" not in wanted or (job.html and f"{job.notebook}.html" not in wanted):
         return None
     for name in wanted:
         target = Path(job.out_dir) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         try:
             os.link(public / name, target)  # run folders are never written twice: sharing is safe
         except OSError:
             shutil.copy2(public / name, target)
     return record.get("run") or previous.get("run") or "an earlier run"
+
+
+def verdict_summary(article_id: str, rows: list[dict]) -> str:
+    """``<article>: 12 supported, 1 contradicted, …`` in the order of the verdict names."""
+    from claimcheck.judge.verdicts import VERDICTS
+
+    tally = Counter(str(row.get("verdict") or "") for row in rows)
+    parts = [f"{tally[v]} {v}" for v in [*VERDICTS, *sorted(set(tally) - set(VERDICTS))] if tally.get(v)]
+    return f"{article_id}: {', '.join(parts) or 'no verdicts'} ({len(rows)} claims)"
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` relative to the working folder when it lies inside it (``build/index.html``)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def unknown_notebooks(names: list[str] | None) -> list[str]:
+    """The names given to ``--notebook`` that are no notebook under ``notebooks/``."""
+    available = {p.stem for p in paths.notebooks_dir().glob("*.ipynb")}
+    return sorted(set(names or []) - available)
 
 
 def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
@@ -755,9 +793,13 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
         errors += [f"{article_id}/{r['claim_id']}: {r.get('sentence', '')}" for r in rows if r["verdict"] == "error"]
         ready.append(article_id)
 
-    site_error = ""
+    site_url = getattr(args, "site_url", None)
+    site_error, unpublished = "", []
+    if args.no_html:  # no notebook pages: publishing would break the pages' links to them
+        unpublished, ready = ready, []
     try:
-        site.build_site(run_dir, ready)
+        if ready:
+            site.build_site(run_dir, ready, site_url=site_url)
     except Exception as exc:  # no half-built site goes live
         site_error = f"{type(exc).__name__}: {exc}"
         ready = []
@@ -770,15 +812,24 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
     prune_runs(build_dir)
 
     print(f"{len(outcomes) - len(failed)}/{len(outcomes)} notebooks ran in {time.monotonic() - started:.1f}s"
-          f"{f', {reused} reused (inputs unchanged)' if reused else ''}; outputs in {build_dir}")
+          f"{f', {reused} reused (inputs unchanged)' if reused else ''}")
     for outcome in failed:
         print(f"FAILED notebook {outcome.job.article}/{outcome.job.notebook}: {outcome.error}", file=sys.stderr)
     if site_error:
         print(f"FAILED site: {site_error}", file=sys.stderr)
-    kept = sorted(set(article_ids) - set(ready))
+    for article_id in unpublished:
+        print(f"not published (--no-html renders no notebook pages for the site to link to): "
+              f"{article_id}'s outputs are in {run_dir / article_id}")
+    kept = sorted(set(article_ids) - set(ready) - set(unpublished))
     for article_id in kept:
         print(f"NOT PUBLISHED {article_id}: the previous outputs stay in {build_dir / article_id}; "
               f"this run's are in {run_dir / article_id}", file=sys.stderr)
     for line in errors:
         print(f"ERROR verdict {line}", file=sys.stderr)
+    for article_id in [*ready, *unpublished]:
+        print(verdict_summary(article_id, rows_by_article[article_id]))
+    if ready:
+        if not site_url:
+            print("ClaimReview left out: it needs the site's public address (--site-url URL or CLAIMCHECK_SITE_URL)")
+        print(f"open {_shown_path(build_dir / 'index.html')}")
     return 1 if failed or errors or site_error else 0

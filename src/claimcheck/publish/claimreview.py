@@ -21,6 +21,7 @@ RATINGS = {"supported": 5, "misleading": 3, "contradicted": 1}  # verdicts witho
 ORGANIZATION = {"@type": "Organization", "name": "claimcheck"}
 CONTEXT = "https://schema.org"
 FILE_NAME = "claimreview.jsonld"
+SITE_URL_ENV = "CLAIMCHECK_SITE_URL"  # the site's public base URL, for absolute ClaimReview URLs
 
 
 def verdict_label(verdict: str) -> str:
@@ -60,8 +61,29 @@ def rating(row: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def claim_reviews(article: Article, rows: list[dict[str, Any]], run_date: str, page: str = "index.html") -> dict:
-    """The JSON-LD document: ``{"@context", "@graph": [ClaimReview, ...]}``, one per row, by claim id."""
+def site_url_setting(value: str | None = None) -> str | None:
+    """The site's public base URL: ``value`` (``--site-url``), else ``CLAIMCHECK_SITE_URL``, else None.
+
+    Raises ``ValueError`` for anything but an absolute http(s) URL."""
+    import os
+
+    url = (value or os.environ.get(SITE_URL_ENV) or "").strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"the site URL must be an absolute http(s) address such as https://example.org/checks/, got {url!r}")
+    return url.rstrip("/") + "/"
+
+
+def claim_url(site_url: str, article_id: str, claim_id: str) -> str:
+    """The absolute address of a claim's panel: ``<site>/<article>/index.html#claim-<id>``."""
+    return f"{site_url.rstrip('/')}/{article_id}/index.html#{claim_anchor(claim_id)}"
+
+
+def claim_reviews(article: Article, rows: list[dict[str, Any]], run_date: str, site_url: str) -> dict:
+    """The JSON-LD document: ``{"@context", "@graph": [ClaimReview, ...]}``, one per row, by claim id,
+    each addressed by its absolute URL under ``site_url``."""
     quotes = {c.id: c.quote for c in article.claims}
     author = {"@type": "Person", "name": article.metadata.author}
     reviews = []
@@ -69,8 +91,8 @@ def claim_reviews(article: Article, rows: list[dict[str, Any]], run_date: str, p
         claim_id = row["claim_id"]
         reviews.append({
             "@type": "ClaimReview",
-            "@id": f"{page}#{claim_anchor(claim_id)}",
-            "url": f"{page}#{claim_anchor(claim_id)}",
+            "@id": claim_url(site_url, article.id, claim_id),
+            "url": claim_url(site_url, article.id, claim_id),
             "identifier": claim_id,
             "claimReviewed": quotes.get(claim_id, str(row.get("statement") or claim_id)),
             "itemReviewed": {
@@ -86,10 +108,10 @@ def claim_reviews(article: Article, rows: list[dict[str, Any]], run_date: str, p
     return {"@context": CONTEXT, "@graph": reviews}
 
 
-def write_claimreview(folder: Path, article: Article, rows: list[dict[str, Any]], run_date: str) -> Path:
+def write_claimreview(folder: Path, article: Article, rows: list[dict[str, Any]], run_date: str, site_url: str) -> Path:
     """Write ``claimreview.jsonld`` in ``folder`` (sorted keys, so a rerun gives the same bytes)."""
     path = Path(folder) / FILE_NAME
-    document = claim_reviews(article, rows, run_date)
+    document = claim_reviews(article, rows, run_date, site_url)
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     return path
 

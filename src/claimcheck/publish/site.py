@@ -283,7 +283,7 @@ def index_page(entries: list[tuple[Article, list[dict[str, Any]], dict[str, Any]
     """Every built article: title, author, date, verdict counts and links."""
     items = [{"id": article.id, "meta": article.metadata, "tally": _ordered_counts(counts(article, rows)),
               "finished": str(run.get("finished") or ""),
-              "claimreview": build_dir is None or (Path(build_dir) / article.id / claimreview.FILE_NAME).exists()}
+              "claimreview": build_dir is not None and (Path(build_dir) / article.id / claimreview.FILE_NAME).exists()}
              for article, rows, run in entries]
     return templates().get_template("index.html.j2").render(
         title="claimcheck: checked articles", entries=items, legend=_legend(), scripts=[SORT_SCRIPT])
@@ -292,12 +292,16 @@ def index_page(entries: list[tuple[Article, list[dict[str, Any]], dict[str, Any]
 # ---------------------------------------------------------------------------------------- building
 
 
-def build_article(folder: Path, article: Article) -> list[Path]:
-    """Write the article page, the verdict table and ClaimReview into an article's built folder."""
+def build_article(folder: Path, article: Article, site_url: str | None = None) -> list[Path]:
+    """Write the article page, the verdict table and, with the site's public address, ClaimReview."""
     folder = Path(folder)
     rows, run = read_rows(folder), read_run(folder)
-    document = claimreview.claim_reviews(article, rows, _run_date(run))
-    written = [claimreview.write_claimreview(folder, article, rows, _run_date(run))]
+    written, document = [], None
+    if site_url:
+        document = claimreview.claim_reviews(article, rows, _run_date(run), site_url)
+        written.append(claimreview.write_claimreview(folder, article, rows, _run_date(run), site_url))
+    else:  # search engines need absolute URLs: none rather than wrong ones (nor one copied from a past run)
+        (folder / claimreview.FILE_NAME).unlink(missing_ok=True)
     written.append(_write(folder / ARTICLE_PAGE, article_page(article, rows, folder, run, document)))
     written.append(_write(folder / VERDICTS_PAGE, verdicts_page(article, rows, folder, run)))
     return written
@@ -320,14 +324,16 @@ def write_index(build_dir: Path) -> Path:
     return _write(Path(build_dir) / "index.html", index_page(entries, build_dir))
 
 
-def build_site(build_dir: Path, article_ids: Iterable[str]) -> list[Path]:
-    """The site pages of ``article_ids`` under ``build_dir`` and the top ``index.html``; the paths written."""
+def build_site(build_dir: Path, article_ids: Iterable[str], site_url: str | None = None) -> list[Path]:
+    """The site pages of ``article_ids`` under ``build_dir`` and the top ``index.html``; the paths written.
+
+    ``site_url`` is the public address the site is served from; ClaimReview is written only with it."""
     build_dir = Path(build_dir)
     written = []
     for article_id in article_ids:
         folder = build_dir / article_id
         folder.mkdir(parents=True, exist_ok=True)
-        written += build_article(folder, load_article(article_id))
+        written += build_article(folder, load_article(article_id), site_url)
     written.append(write_index(build_dir))
     return written
 
