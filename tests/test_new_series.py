@@ -88,7 +88,7 @@ def test_a_new_series_is_a_catalogue_entry_a_refresh_and_a_run(data_copy, api_sa
         """), encoding="utf-8")
     (folder / "claims.yaml").write_text(CLAIMS, encoding="utf-8")
     assert cli.main(["coverage", "--article", ARTICLE]) == 0
-    assert cli.main(["run", "--article", ARTICLE, "--no-html", "--workers", "1"]) == 0
+    assert cli.main(["run", "--article", ARTICLE, "--workers", "1"]) == 0  # published: --no-html runs are not
 
     rows = json.loads((tmp_path / "build" / ARTICLE / "verdicts.json").read_text(encoding="utf-8"))
     verdicts = {row["claim_id"]: row["verdict"] for row in rows}
