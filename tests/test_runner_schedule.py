@@ -69,7 +69,7 @@ def batch(monkeypatch) -> FakeBatch:
 
 
 def run(*extra: str) -> int:
-    return main(["run", "--article", SEED, *extra])
+    return main(["run", "--article", SEED, "--site-url", "https://checks.example/", *extra])
 
 
 def test_a_run_publishes_the_article_folder_as_a_link_into_its_run_folder(build, batch):

@@ -38,7 +38,8 @@ def real_build(tmp_path_factory) -> Path:
     env = {**os.environ, "CLAIMCHECK_BUILD": str(build), "COMTRADE_API_KEY": FAKE_KEY}
     env.pop("CLAIMCHECK_HISTORY", None)
     with (build / "cron.log").open("ab") as log:
-        done = subprocess.run([sys.executable, "-m", "claimcheck", "run", "--article", SEED, *NOTEBOOKS],
+        done = subprocess.run([sys.executable, "-m", "claimcheck", "run", "--article", SEED, *NOTEBOOKS,
+                               "--site-url", "https://checks.example/"],
                               env=env, stdout=log, stderr=subprocess.STDOUT, timeout=600)
     log_text = (build / "cron.log").read_text(encoding="utf-8", errors="replace")
     assert done.returncode == 0, log_text[-3000:]
@@ -159,7 +160,7 @@ def hostile_site(tmp_path, data_copy) -> Path:
         "snapshots": {f"src/{SCRIPT}": {"sha256": IMG, "date": SCRIPT, "method": IMG}},
         "changes": [{"claim_id": "scripted", "what": "changed", "old_verdict": SCRIPT, "new_verdict": IMG,
                      "old_reference": SCRIPT, "new_reference": IMG}]}), encoding="utf-8")
-    site.build_site(build, ["hostile"])
+    site.build_site(build, ["hostile"], site_url="https://checks.example/")
     return build
 
 
