@@ -58,17 +58,26 @@ class Browser:
         self.executable = executable
         self.timeout = timeout
 
-    def dump_dom(self, page: Path) -> str:
-        """The serialised DOM of ``page`` (a file) after it loaded and its scripts ran."""
+    def dump_dom(self, page: Path, fragment: str = "", flags: tuple[str, ...] = ()) -> str:
+        """The serialised DOM of ``page`` (a file, opened at ``#fragment``) after it loaded and its scripts ran;
+        ``flags`` add to Chromium's (``--window-size=390,844``)."""
+        return self._run(page, fragment, ("--dump-dom", *flags)).stdout
+
+    def screenshot(self, page: Path, out: Path, width: int, height: int) -> Path:
+        """A PNG of ``page`` in a ``width`` × ``height`` window."""
+        self._run(page, "", (f"--window-size={width},{height}", "--hide-scrollbars", f"--screenshot={out}"), dom=False)
+        return Path(out)
+
+    def _run(self, page: Path, fragment: str, extra: tuple[str, ...], dom: bool = True):
+        url = Path(page).resolve().as_uri() + (f"#{fragment}" if fragment else "")
         with tempfile.TemporaryDirectory(prefix="cc-chromium-") as profile:
             done = subprocess.run(
-                [str(self.executable), *FLAGS, f"--user-data-dir={profile}", "--dump-dom",
-                 Path(page).resolve().as_uri()],
+                [str(self.executable), *FLAGS, f"--user-data-dir={profile}", *extra, url],
                 capture_output=True, text=True, timeout=self.timeout,
             )
-        if done.returncode != 0 or "<html" not in done.stdout.lower():
+        if done.returncode != 0 or (dom and "<html" not in done.stdout.lower()):
             raise RuntimeError(f"chromium could not load {page} (exit {done.returncode}): {done.stderr[-2000:]}")
-        return done.stdout
+        return done
 
     def scripts_ran(self, page: Path) -> list[str]:
         """The labels (``title:script``…) of every ``hostile`` payload that executed in ``page`` (empty: none ran)."""

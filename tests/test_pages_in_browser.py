@@ -1,0 +1,96 @@
+"""The built site in Debian's headless Chromium: highlights with verdict words, a claim panel with its
+chart, no horizontal scroll on a phone, and no script from data executed."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from browser import hostile
+from claimcheck.cli import main
+
+SEED = "china-belgium-ties-2023-02-26"
+REPO = Path(__file__).resolve().parents[1]
+CHARTED = "bri-goods-trade-11-trillion"  # a misleading claim whose notebook draws a chart
+PHONE, DESKTOP = (390, 844), (1400, 1000)
+
+# Measures what a reader would see, into an attribute the DOM dump shows (added to a copy of the page only).
+PROBE = """<script>
+window.addEventListener('load', function () {
+  var d = document.documentElement, id = decodeURIComponent(location.hash.slice(1));
+  var panel = id ? document.getElementById(id) : null;
+  var box = panel ? panel.getBoundingClientRect() : null;
+  var back = panel ? panel.querySelector('a.back') : null;
+  d.setAttribute('data-probe', JSON.stringify({
+    scrollWidth: d.scrollWidth, width: window.innerWidth,
+    panelShown: !!(panel && getComputedStyle(panel).display !== 'none' && box.height > 0 && box.width > 0),
+    panelInside: !!(box && box.left >= 0 && box.right <= window.innerWidth + 1),
+    charts: panel ? Array.prototype.filter.call(panel.querySelectorAll('img.chart'),
+                                                function (i) { return i.complete && i.naturalWidth > 0; }).length : 0,
+    backTarget: back ? !!document.getElementById(back.getAttribute('href').slice(1)) : false,
+    words: Array.prototype.map.call(document.querySelectorAll('mark.claim .verdict-word'),
+                                    function (w) { return w.textContent; })
+  }));
+});
+</script>"""
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory) -> Path:
+    """A real run (the documented and scorecard notebooks) of the seed article whose charted claim's
+    statement carries script payloads, as a tampered registry would."""
+    root = tmp_path_factory.mktemp("browser")
+    data = root / "data"
+    shutil.copytree(REPO / "data", data)
+    claims = data / "articles" / SEED / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    old = re.search(rf"- id: {CHARTED}\n(?:.*\n)*?    statement: (.*)\n", text).group(1)
+    statement = "Goods trade with Belt and Road countries was $11 tn " + hostile("statement")
+    claims.write_text(text.replace(f"statement: {old}", f"statement: {json.dumps(statement)}", 1), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLAIMCHECK_DATA", str(data))
+        patch.setenv("CLAIMCHECK_BUILD", str(root / "build"))
+        assert main(["run", "--article", SEED, "--notebook", "documented", "--notebook", "scorecard",
+                     "--site-url", "https://checks.example/"]) == 0
+    return root / "build"
+
+
+def probe(browser, page: Path, fragment: str, size: tuple[int, int]) -> dict:
+    copy = page.with_name(f"probe-{page.name}")
+    copy.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    dom = browser.dump_dom(copy, fragment, (f"--window-size={size[0]},{size[1]}", "--virtual-time-budget=5000"))
+    found = re.search(r'data-probe="([^"]*)"', dom)
+    assert found, "the probe did not run"
+    return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1400px", "390px"])
+def test_a_claim_panel_opens_with_its_chart_and_a_way_back(browser, hostile_build, size):
+    facts = probe(browser, hostile_build / SEED / "index.html", f"claim-{CHARTED}", size)
+    assert facts["panelShown"] and facts["panelInside"], facts
+    assert facts["charts"] >= 1, facts  # the notebook's image, loaded
+    assert facts["backTarget"], facts
+
+
+@pytest.mark.parametrize("page", ["index.html", "verdicts.html", "../index.html"])
+def test_no_page_scrolls_sideways_on_a_phone(browser, hostile_build, page):
+    path = (hostile_build / SEED / page).resolve()
+    facts = probe(browser, path, "", PHONE)
+    assert facts["width"] == PHONE[0] and facts["scrollWidth"] <= facts["width"], facts
+
+
+def test_every_claim_is_highlighted_with_its_verdict_word(browser, hostile_build):
+    rows = json.loads((hostile_build / SEED / "verdicts.json").read_text(encoding="utf-8"))
+    words = probe(browser, hostile_build / SEED / "index.html", "", DESKTOP)["words"]
+    assert sorted(words) == sorted(r["verdict"] for r in rows)
+
+
+@pytest.mark.parametrize("page", ["index.html", "verdicts.html"])
+def test_no_script_from_data_runs(browser, hostile_build, page):
+    html = (hostile_build / SEED / page).read_text(encoding="utf-8")
+    assert "statement:script" in html.replace("&#39;", "'").replace("&#x27;", "'") or "statement" in html
+    assert browser.scripts_ran(hostile_build / SEED / page) == []
