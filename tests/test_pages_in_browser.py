@@ -18,14 +18,15 @@ REPO = Path(__file__).resolve().parents[1]
 CHARTED = "bri-goods-trade-11-trillion"  # a misleading claim whose notebook draws a chart
 PHONE, DESKTOP = (390, 844), (1400, 1000)
 
-# Measures what a reader would see, into an attribute the DOM dump shows (added to a copy of the page only).
+# Measures what a reader would see (added to a copy of the page only) and posts it to the frame holding
+# the page: Chromium's windows are at least 500 px wide, so a phone's 390 px is an iframe that wide.
 PROBE = """<script>
 window.addEventListener('load', function () {
   var d = document.documentElement, id = decodeURIComponent(location.hash.slice(1));
   var panel = id ? document.getElementById(id) : null;
   var box = panel ? panel.getBoundingClientRect() : null;
   var back = panel ? panel.querySelector('a.back') : null;
-  d.setAttribute('data-probe', JSON.stringify({
+  parent.postMessage(JSON.stringify({
     scrollWidth: d.scrollWidth, width: window.innerWidth,
     panelShown: !!(panel && getComputedStyle(panel).display !== 'none' && box.height > 0 && box.width > 0),
     panelInside: !!(box && box.left >= 0 && box.right <= window.innerWidth + 1),
@@ -34,9 +35,13 @@ window.addEventListener('load', function () {
     backTarget: back ? !!document.getElementById(back.getAttribute('href').slice(1)) : false,
     words: Array.prototype.map.call(document.querySelectorAll('mark.claim .verdict-word'),
                                     function (w) { return w.textContent; })
-  }));
+  }), '*');
 });
 </script>"""
+FRAME = """<!DOCTYPE html><html><body style="margin:0">
+<iframe src="{src}" width="{width}" height="{height}" style="border:0;display:block"></iframe>
+<script>window.addEventListener('message', function (e) {{
+  document.documentElement.setAttribute('data-probe', e.data); }});</script></body></html>"""
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +65,14 @@ def hostile_build(tmp_path_factory) -> Path:
 
 
 def probe(browser, page: Path, fragment: str, size: tuple[int, int]) -> dict:
+    """What the probe measured in ``page`` (at ``#fragment``) shown ``size`` wide and high."""
     copy = page.with_name(f"probe-{page.name}")
     copy.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    dom = browser.dump_dom(copy, fragment, (f"--window-size={size[0]},{size[1]}", "--virtual-time-budget=5000"))
+    frame = page.with_name(f"frame-{page.name}")
+    src = copy.name + (f"#{fragment}" if fragment else "")
+    frame.write_text(FRAME.format(src=src, width=size[0], height=size[1]), encoding="utf-8")
+    dom = browser.dump_dom(frame, "", (f"--window-size={max(size[0], 500) + 20},{size[1] + 20}",
+                                       "--virtual-time-budget=8000"))
     found = re.search(r'data-probe="([^"]*)"', dom)
     assert found, "the probe did not run"
     return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
@@ -92,5 +102,5 @@ def test_every_claim_is_highlighted_with_its_verdict_word(browser, hostile_build
 @pytest.mark.parametrize("page", ["index.html", "verdicts.html"])
 def test_no_script_from_data_runs(browser, hostile_build, page):
     html = (hostile_build / SEED / page).read_text(encoding="utf-8")
-    assert "statement:script" in html.replace("&#39;", "'").replace("&#x27;", "'") or "statement" in html
+    assert "Goods trade with Belt and Road countries was $11 tn statement &lt;script&gt;" in html  # shown, as text
     assert browser.scripts_ran(hostile_build / SEED / page) == []

@@ -193,8 +193,10 @@ def test_notebook_html_loads_nothing_from_a_cdn_and_the_readers_version_has_no_c
     assert "secret_code_marker" in full.read_text(encoding="utf-8")
 
 
-def test_the_article_page_embeds_its_claimreview_as_inert_json_ld(built):
-    html = page(built, "index.html")
+def test_the_article_page_embeds_its_claimreview_as_inert_json_ld(tmp_path):
+    fake_build(tmp_path, run=RUN)
+    site.build_site(tmp_path, [SEED], site_url="https://checks.example/")
+    html = page(tmp_path, "index.html")
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert len(json.loads(block)["@graph"]) == len(fake_rows())
 
@@ -323,11 +325,11 @@ def test_each_highlight_carries_its_verdict_word_and_the_statement_as_tooltip(re
 
 def test_each_panel_shows_the_charts_its_notebook_drew(tmp_path, real_rows):
     folder = fake_build(tmp_path, rows=real_rows, run=RUN)
-    (folder / "charts").mkdir()
-    (folder / "charts" / "bri-goods-trade-11-trillion-1.png").write_bytes(b"\x89PNG fake")
+    (folder / "charts" / "documented").mkdir(parents=True)
+    (folder / "charts" / "documented" / "bri-goods-trade-11-trillion-1.png").write_bytes(b"\x89PNG fake")
     site.build_site(tmp_path, [SEED])
     body = panel_of(page(tmp_path, "index.html"), "bri-goods-trade-11-trillion")
-    assert re.search(r'<img class="chart" src="charts/bri-goods-trade-11-trillion-1.png" alt="Chart 1: [^"]+">', body)
+    assert re.search(r'<img class="chart" src="charts/documented/bri-goods-trade-11-trillion-1.png" alt="Chart 1: [^"]+">', body)
     assert "<img" not in panel_of(page(tmp_path, "index.html"), "relations-since-1971")
     assert site.check_site(tmp_path) == []
 

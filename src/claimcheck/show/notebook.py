@@ -179,8 +179,9 @@ def check(ctx: Context) -> list:
 
 
 def save_chart(ctx: Context, name: str, png: bytes) -> None:
-    """In a batch, keep a chart the notebook displays as ``<output_dir>/charts/<name>.png``."""
+    """In a batch, keep a chart the notebook displays as ``<output_dir>/charts/<notebook>/<name>.png``
+    (one folder per notebook, so a run that reuses a notebook's outputs takes its charts along)."""
     if ctx.output_dir:
-        folder = paths.build_dir() / ctx.output_dir / CHARTS_DIR
+        folder = paths.build_dir() / ctx.output_dir / CHARTS_DIR / (ctx.family or SCORECARD)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{name}.png").write_bytes(png)
