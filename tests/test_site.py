@@ -242,7 +242,8 @@ def visible(html: str) -> str:
 def test_pages_speak_to_readers_not_developers(real_site, real_rows):
     for name in ("index.html", site.VERDICTS_PAGE):
         shown = visible(page(real_site, name))
-        for developer_text in ("SnapshotMissing", "claimcheck refresh", "documents.yaml", "sha256", "(absolute)"):
+        for developer_text in ("SnapshotMissing", "claimcheck refresh", "documents.yaml", "sha256", "(absolute)",
+                               "bilateral_trade_yoy_change", "china_bri_goods_trade"):
             assert developer_text not in shown, (name, developer_text)
     missing = [r["claim_id"] for r in real_rows if r["verdict"] == "no-data-offline"]
     assert missing
@@ -303,6 +304,7 @@ def test_a_misleading_claim_shows_the_figure_that_makes_it_misleading_as_promine
     figures = re.findall(r'<li class="(stated|other-reading)"><span class="figure-value">([^<]+)</span>', body)
     assert ("stated", "$2.07 tn") in figures and ("other-reading", "$11 tn") in figures
     assert figures[0][0] == "stated"  # the stated reading first
+    assert '<li class="claimed"><span class="figure-value">$11 tn (2022)</span>' in body  # as the article states it
     assert claim.reading and claim.reading in body
 
 

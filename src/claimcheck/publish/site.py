@@ -198,8 +198,6 @@ def _first_sentence(text: str, limit: int = 130) -> str:
 
 def _panel(claim, row: dict[str, Any] | None, folder: Path) -> dict[str, Any]:
     row = row or {}
-    context = [f"{e.get('label')}: {e.get('description') or e.get('reason') or e.get('status')}"
-               for e in row.get("evidence") or [] if isinstance(e, dict) and e.get("role") == "context"]
     return {
         "claim_id": claim.id,
         "anchor": claimreview.claim_anchor(claim.id),
@@ -208,14 +206,16 @@ def _panel(claim, row: dict[str, Any] | None, folder: Path) -> dict[str, Any]:
         "quote": claim.quote,
         "sentence": wording.reader_sentence(row, claim) if row else "Not judged in this build.",
         "claimed": str(row.get("claimed") or ""),
+        "stated_claim": wording.claimed_text(row, claim),
         "reference": str(row.get("reference") or ""),
         "stated_reading": str(getattr(claim, "reading", None) or "as stated"),
         "figures": wording.figures(row, claim),
         "difference": wording.difference_text(row, claim),
         "readings": str(row.get("readings") or ""),
         "parts": [p for p in row.get("parts") or [] if isinstance(p, dict)],
-        "context": context,
+        "context": wording.context_lines(row),
         "rule": str(row.get("rule") or ""),
+        "technical": "" if str(row.get("sentence") or "") == wording.reader_sentence(row, claim) else str(row.get("sentence") or ""),
         "sources": wording.sources(row),
         "charts": _charts(folder, claim),
         "notebook": _family_notebook(claim, folder),

@@ -66,7 +66,23 @@ def reader_sentence(row: dict[str, Any], claim) -> str:
         what = " or ".join(dict.fromkeys(str(e.get("label") or "a source") for e in missing)) or "a source"
         return f"{what} could not be read when this page was built, so this claim is not checked yet."
     sentence = str(row.get("sentence") or row.get("reason") or "")
-    return re.sub(r"\s*\[reference/[^\]]*\]", "", sentence)
+    sentence = re.sub(r"\s*\[reference/[^\]]*\]", "", sentence)
+    return _IDENTIFIER_ASIDE.sub("", sentence)
+
+
+# "(bilateral_trade_yoy_change for 2021)", "(sum of 2 rows of x_y (derived, ...))": how the figure was
+# computed, in the data's identifiers; the panel's details and the notebook keep it
+_IDENTIFIER_ASIDE = re.compile(r"\s\((?:[^()]|\([^()]*\))*\b[a-z0-9]+_[a-z0-9_]+\b(?:[^()]|\([^()]*\))*\)")
+
+
+def claimed_text(row: dict[str, Any], claim) -> str:
+    """The claim's own figure under its stated reading (``$11 tn (2022)``), else the row's claimed cell."""
+    from claimcheck.judge.verdicts import claimed_text as stated
+
+    try:
+        return stated(getattr(claim, "claimed", None)) or str(row.get("claimed") or "")
+    except Exception:  # a claimed value the formatter does not know: the row's text
+        return str(row.get("claimed") or "")
 
 
 def difference_text(row: dict[str, Any], claim) -> str:
@@ -87,6 +103,23 @@ def difference_text(row: dict[str, Any], claim) -> str:
     except (TypeError, ValueError):
         pass
     return text
+
+
+def context_lines(row: dict[str, Any]) -> list[str]:
+    """Context evidence as a reader reads it: the source and its figure, or that it is not held here."""
+    lines = []
+    for e in row.get("evidence") or []:
+        if not isinstance(e, dict) or e.get("role") != "context":
+            continue
+        label = str(e.get("label") or "a source")
+        if e.get("status") == "ok":
+            value = e.get("value")
+            shown = display_value(value, e.get("unit")) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                else str(value) if value not in (None, "") else "records it"
+            lines.append(f"{label}: {shown}")
+        else:
+            lines.append(f"{label}: not held by this copy of the site")
+    return lines
 
 
 @dataclass(frozen=True)
