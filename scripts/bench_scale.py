@@ -153,6 +153,8 @@ def main() -> int:
                 if cluster:
                     rounds["dask"].append(run_all(data, root / f"dask-{count}-{i}", workers,
                                                   "--scheduler", cluster.scheduler_address))
+                print(f"  round {i + 1} at N={count}: " + ", ".join(f"{k} {v[-1]:.1f}s" for k, v in rounds.items() if v),
+                      flush=True)
             executed = sum(r["how"] == "executed" for article in (build.glob("bench-copy-*"))
                            for r in yaml.safe_load((article / "run.json").read_text())["notebooks"].values())
             cold = rounds["cold"]
