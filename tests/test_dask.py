@@ -22,7 +22,7 @@ def test_a_dask_cluster_runs_the_same_jobs_and_the_submitter_publishes(tmp_path,
     build = tmp_path / "build"
     monkeypatch.setenv("CLAIMCHECK_BUILD", str(build))
     monkeypatch.delenv("CLAIMCHECK_HISTORY", raising=False)
-    run = ["run", "--article", SEED, "--no-html", "--workers", "2", "--force"]
+    run = ["run", "--article", SEED, "--workers", "2", "--force"]  # with HTML: a --no-html run is not published
     assert main(run) == 0
     local = tables(build)
     local_link = (build / SEED).readlink()

@@ -92,7 +92,7 @@ def executions(build: Path) -> dict[str, str]:
 
 def test_an_incremental_run_reuses_what_did_not_change_and_publishes_what_a_full_run_does(data, tmp_path, capsys):
     build = tmp_path / "build"
-    run = ["run", "--all", "--no-html", "--workers", "2"]
+    run = ["run", "--all", "--workers", "2"]  # with HTML: a --no-html run is not published
     assert main(run) == 0
     full = tables(build)
     assert set(executions(build).values()) == {"executed"}
@@ -125,14 +125,15 @@ def test_refresh_and_force_bypass_the_reuse(data, tmp_path, monkeypatch):
     def fake_run_jobs(jobs, workers=None, progress=None, meanwhile=None, **options):
         seen.append(sorted(j.notebook for j in jobs))
         for job in jobs:
-            (Path(job.out_dir) / f"{job.notebook}.ipynb").write_text("{}")
+            for suffix in (".ipynb", ".html", ".code.html"):
+                (Path(job.out_dir) / f"{job.notebook}{suffix}").write_text("{}")
         return [runner.Outcome(job, True, 0.0) for job in jobs]
 
     monkeypatch.setattr(runner, "run_jobs", fake_run_jobs)
-    assert main(["run", "--article", SEED, "--no-html"]) in (0, 1)
-    assert main(["run", "--article", SEED, "--no-html"]) in (0, 1)
-    assert main(["run", "--article", SEED, "--no-html", "--force"]) in (0, 1)
-    assert main(["run", "--article", SEED, "--no-html", "--mode", "auto"]) in (0, 1)
+    assert main(["run", "--article", SEED]) in (0, 1)
+    assert main(["run", "--article", SEED]) in (0, 1)
+    assert main(["run", "--article", SEED, "--force"]) in (0, 1)
+    assert main(["run", "--article", SEED, "--mode", "auto"]) in (0, 1)
     everything = seen[0]
     assert len(everything) == 7 and seen[1] == [] and seen[2] == everything and seen[3] == everything
     assert json.loads((tmp_path / "build" / SEED / "run.json").read_text())["notebooks"]["trade"]["how"] == "executed"

@@ -75,11 +75,17 @@ def _named(node: Any, snapshots: set[tuple[str, str]], documents: set[str]) -> N
             _named(value, snapshots, documents)
 
 
+@lru_cache(maxsize=64)
+def _registry(text: bytes) -> Any:
+    """A claims file parsed once for all of an article's notebooks (with libyaml's parser when present:
+    the pure-Python one took most of a run in which every notebook was reused)."""
+    return yaml.load(text.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+
+
 def _reads(article_id: str, notebook: str) -> tuple[set[tuple[str, str]], set[str]]:
     """The snapshots and documents named by the claims a notebook checks (all claims for the scorecard)."""
-    claims_file = paths.articles_dir() / article_id / "claims.yaml"
     try:
-        registry = yaml.safe_load(claims_file.read_text(encoding="utf-8")) or {}
+        registry = _registry((paths.articles_dir() / article_id / "claims.yaml").read_bytes())
     except (OSError, UnicodeDecodeError, yaml.YAMLError):  # the notebook will say what is wrong
         return set(), set()
     claims = registry.get("claims") if isinstance(registry, dict) else None
