@@ -543,7 +543,7 @@ def _op_throughout(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
         raise ComputeMissing(f"throughout {span.text}: no periods", [span.text])
     return Result(
         last.value, last.unit, pd.concat(used) if used else rows.iloc[0:0],
-        f"{spec.each} in every period {series[0][0]}–{series[-1][0]} ({last.description.split(' in ')[0]})",
+        f"{last.description.split(' in ')[0]}, in every period {series[0][0]}–{series[-1][0]}",
         {**last.extra, "series": series},
     )
 

@@ -321,7 +321,10 @@ def _finding(result: EvidenceResult) -> str:
     if result.unit == "rank" and result.extra.get("n") and not result.extra.get("series"):
         return (f"According to {result.label}, {_entity_name(result)} ranks {ordinal(result.value)} "
                 f"of {result.extra['n']}{result.extra.get('note', '')}")
-    if result.extra.get("series") or result.extra.get("fails"):
+    if result.extra.get("series"):
+        values = "; ".join(f"{p}: {format_value(v, result.unit)}" for p, v in result.extra["series"])
+        return f"According to {result.label}, the {result.description} is {values}"
+    if result.extra.get("fails"):
         return f"According to {result.label}, {result.description}"
     if result.value is None:
         return f"{result.label} records it"
