@@ -12,7 +12,7 @@ import pytest
 from claimcheck.cli import main
 from claimcheck.draft import context
 from claimcheck.draft.places import places_in
-from claimcheck.draft.propose import draft_text
+from claimcheck.draft.propose import draft_text, most_named
 from claimcheck.draft.quantity import read_quantity
 from claimcheck.registry.articles import load_article
 from claimcheck.registry.claims import load_claims
@@ -68,7 +68,7 @@ def test_comparator_from_the_hedge(sentence, mention, shape, comparator):
 
 
 def _claims(text: str, today: date, dateline: str | None = None):
-    return {c.quantity.text: c.fields for c in draft_text("t", text, today, dateline).claims}
+    return {c.quantity.text: c.fields for c in draft_text("t", text, today, dateline, most_named(text)).claims}
 
 
 def test_periods_explicit_relative_and_carried():
@@ -122,6 +122,7 @@ def _new_article(data: Path, name: str) -> str:
 
 def test_a_drafted_registry_validates_covers_every_number_and_is_judged(data_copy, capsys):
     from claimcheck.judge.verdicts import judge_all
+    from claimcheck.reference.crosscheck import evidence_problems
 
     article_id = _new_article(data_copy, "china-trade-surplus-2023-01-13")
     assert main(["draft", "--article", article_id, "--write"]) == 0
@@ -131,6 +132,7 @@ def test_a_drafted_registry_validates_covers_every_number_and_is_judged(data_cop
     article = load_article(article_id)
     assert len(article.claims) >= 8 and all(c.draft for c in article.claims)
     assert find_uncovered(article) == []
+    assert evidence_problems(article) == []  # every source, snapshot and column it names exists
     verdicts = judge_all(article)
     assert len(verdicts) == len(article.claims)
     assert {v.verdict for v in verdicts} <= {"supported", "contradicted", "misleading", "unverifiable",
@@ -178,3 +180,32 @@ def test_merge_refuses_a_broken_registry_with_one_line(data_copy, capsys):
     (folder / "claims.yaml").write_text(f"article: {SEED}\nclaims:\n  - id: x\n    quote: nowhere\n", encoding="utf-8")
     assert main(["draft", "--article", SEED, "--merge"]) == 2
     assert "claims.yaml" in capsys.readouterr().err
+
+
+def test_evidence_is_the_catalogue_entry_the_sentence_names_with_the_shape_s_compute():
+    seed = (TEXTS.parent.parent / "data/articles" / SEED / "article.txt").read_text(encoding="utf-8")
+    claims = _claims(seed, date(2023, 2, 26), "26th Feb, 2023. 09:20 am")
+    rank = claims["second largest"]["evidence"][0]
+    assert (rank["source"], rank["snapshot"]) == ("worldbank", "gdp_current_usd")  # "economy" is GDP
+    assert rank["compute"] == {"op": "rank", "entity": "CHN", "period": "2021"}
+    total = claims["$28.7 billion"]["evidence"][0]  # "bilateral trade": a monthly series of the two countries
+    assert total["select"] == {"entity": "CHN", "partner": "BEL"} and total["compute"]["op"] == "sum"
+    assert claims["14.3 per cent"]["evidence"][0]["compute"] == {"op": "yoy_change", "period": "2022-01/2022-08"}
+    assert claims["2060"]["evidence"][0]["snapshot"] == "net_zero_targets"  # "carbon neutrality by 2060"
+    assert "no catalogue entry matches; looked for:" in claims["360"]["reason"]
+    assert "job" in claims["360"]["reason"]
+
+
+def test_a_drafted_article_runs_through_claimcheck_run(data_copy, tmp_path, monkeypatch, capsys):
+    import json
+
+    monkeypatch.setenv("CLAIMCHECK_BUILD", str(tmp_path / "build"))
+    article_id = _new_article(data_copy, "india-fifth-largest-economy-2020-02-18")
+    folder = data_copy / "articles" / article_id
+    assert main(["draft", "--article", article_id, "--write"]) == 0
+    (folder / "claims.draft.yaml").rename(folder / "claims.yaml")
+    assert main(["run", "--article", article_id, "--no-html"]) in (0, 1)  # 1: some verdict is an error
+    rows = json.loads((tmp_path / "build" / article_id / "verdicts.json").read_text(encoding="utf-8"))
+    assert len(rows) == len(load_article(article_id).claims)
+    ranks = [r for r in rows if r["claim_id"].startswith("fifth-largest-2019")]
+    assert ranks and ranks[0]["verdict"] in {"supported", "contradicted"}  # judged on World Bank GDP, 2019

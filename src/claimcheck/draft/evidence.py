@@ -1,21 +1,222 @@
-"""Evidence for a drafted claim: the catalogue entry whose words match the sentence, and the compute
-the claim's shape implies."""
+"""Evidence for a drafted claim: the catalogue entry whose words match the sentence, with the
+``select`` and ``compute`` that the claim's shape implies.
+
+Each catalogue entry is described by its title and its "for" text. A sentence matches an entry on
+the words they share, each weighted by how few entries use it (so "every economy and aggregate",
+in every World Bank title, decides nothing), after a few everyday words are mapped to the words
+the catalogue uses ("economy" → GDP, "people" → population, "carbon" → CO2). The entry must also
+fit the claim: its unit (a currency for an amount, people for a population, a date for a year) and,
+when its title names countries, the claim's countries. No match gives a reason naming the words
+looked for.
+"""
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-_STOP = set("the a an of in on at to for and or but with by from as is are was were be been its it this that "
-            "these those than then there their which who whom while has have had not no per cent percent".split())
+from claimcheck.draft.places import country_of, places_in
+
+# Everyday words and the words the catalogue writes for the same measure.
+SYNONYMS = {
+    "economy": "gdp", "economies": "gdp", "output": "gdp", "people": "population", "inhabitants": "population",
+    "populous": "population", "populated": "population", "carbon": "co2", "dioxide": "co2",
+    "emitter": "emissions", "emit": "emissions", "neutrality": "net-zero", "neutral": "net-zero",
+    "shipments": "export", "sales": "export", "purchases": "import", "prices": "inflation",
+    "jobless": "unemployment", "renewables": "renewable", "investment": "fdi", "investments": "fdi",
+}
+_STOP = set(
+    "the a an of in on at to for and or but with by from as is are was were be been its it this that these those "
+    "than then there their which who whom while has have had not no per cent percent every all each any other "
+    "aggregate aggregates flagged dropped before after total totals annual monthly current year years month "
+    "months data country countries world world's s us us$ one two first second third also more most over some "
+    "about around said says say report reported according showed shows according new record time times".split()
+)
+_CURRENCIES = {"USD", "EUR", "CNY", "JPY", "GBP"}
+_FAMILY = {"worldbank": "economy", "imf": "trade", "comtrade": "trade", "eurostat": "trade", "owid": "climate",
+           "wikidata": "dates"}
+_CHANGE_WORDS = re.compile(r"\b(?:rose|rise|risen|increase|grew|growth|gain|up|fell|fall|drop|decline|expanded|"
+                           r"jump|shrank|contracted|year-on-year|slowed|edged)\w*", re.I)
+_CAGR_WORDS = re.compile(r"\b(?:annual(?:ly)? (?:average )?growth|a year on average|per year|each year|annually)\b", re.I)
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z][a-z-]+", text.lower()) if w not in _STOP and len(w) > 2]
+def _stem(word: str) -> str:
+    named = word[:1].isupper() and not word.isupper()  # "People's Republic" is a name, not people
+    word = word.lower().strip("'’-")
+    word = re.sub(r"['’]s$", "", word)
+    if named:
+        return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    word = SYNONYMS.get(word, word)
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return SYNONYMS.get(word, word)
+
+
+def words(text: str) -> set[str]:
+    """The content words of ``text``, stemmed and mapped to the catalogue's vocabulary."""
+    found = set()
+    for raw in re.findall(r"[A-Za-z][A-Za-z0-9'’-]*", text):
+        for part in [raw, *raw.split("-")] if "-" in raw and raw.lower() != "net-zero" else [raw]:
+            if part.lower() in _STOP or len(part) < 3 and part.lower() != "co2" or country_of(part.rstrip("'’s")):
+                continue  # a country's name says who, not what: the select carries it
+            found.add(_stem(part))
+    if re.search(r"\bnet[- ]zero\b", text, re.I):
+        found.add("net-zero")
+    if "trade" in found:  # trade is exports and imports, as trade statistics list it
+        found |= {"export", "import"}
+    return found - {_stem(w) for w in _STOP}
+
+
+@dataclass(frozen=True)
+class Entry:
+    source: str
+    name: str
+    title: str
+    unit: str
+    words: frozenset[str]
+    title_words: frozenset[str]  # the measure the title names
+    countries: tuple[str, ...]  # ISO3 codes the title names (an entry about particular countries)
+
+
+@lru_cache(maxsize=4)
+def _entries(signature: Any) -> tuple[list[Entry], dict[str, float]]:
+    from claimcheck.reference import catalogue
+
+    out = []
+    for spec in catalogue.load_catalogue().entries():
+        text = f"{spec.description} {spec.used_for}"
+        out.append(Entry(spec.source, spec.name, spec.description, spec.unit, frozenset(words(text)),
+                         frozenset(words(spec.description)), tuple(p.code for p in places_in(spec.description))))
+    df: dict[str, int] = {}
+    for entry in out:
+        for word in entry.words:
+            df[word] = df.get(word, 0) + 1
+    idf = {w: math.log((1 + len(out)) / n) for w, n in df.items()}
+    return out, idf
+
+
+def catalogue_entries() -> tuple[list[Entry], dict[str, float]]:
+    """The catalogue's entries as word sets, and each word's weight (re-read when the catalogue changes)."""
+    from claimcheck.reference import catalogue
+
+    folder = catalogue.catalogue_dir()
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return _entries(tuple((str(f), f.stat().st_mtime_ns) for f in files))
+
+
+def _fits(entry: Entry, kind: str, unit: str | None) -> bool:
+    """Whether the entry's unit can answer a claim of this kind and unit."""
+    eu = entry.unit
+    if kind == "rank":
+        return eu not in {"date", "year", "category", "wikidata-item"}
+    if kind == "date":
+        return eu in {"date", "year"}
+    if unit in _CURRENCIES:
+        return eu == unit
+    if unit in {"people", "count"}:
+        return eu in {"people", "count"}
+    if unit == "tonnes":
+        return eu in {"tonnes", "kilotonnes"}
+    if unit in {"percent", "percentage_points"}:
+        return eu not in {"date", "year", "category", "wikidata-item"}
+    return False
+
+
+def best_entry(sentence: str, kind: str, unit: str | None, codes: list[str], clause: str = "",
+               period: str | None = None) -> tuple[Entry | None, list[str], set[str]]:
+    """The best-matching entry, the words it matched, and the words looked for: the clause's words
+    first, the whole sentence's when the clause matches nothing."""
+    if clause:
+        found = best_entry(clause, kind, unit, codes, period=period)
+        if found[0] is not None:
+            return found
+    looked = words(sentence)
+    entries, idf = catalogue_entries()
+    scored = []
+    for entry in entries:
+        if not _fits(entry, kind, unit):
+            continue
+        if entry.countries and not (set(entry.countries) <= set(codes[:2]) if len(entry.countries) > 1
+                                    else entry.countries[0] in codes[:1]):
+            continue  # an entry about named countries (a bilateral series) holds nobody else
+        shared = looked & entry.words
+        score = sum(idf.get(w, 0.0) for w in shared)
+        # the measure its title names must be among the words, and a date needs a second word to agree
+        if score >= 1.0 and shared & entry.title_words and (kind != "date" or len(shared) >= 2):
+            monthly = "monthly" in entry.title.lower()
+            frequency = monthly == bool(period and "-" in period)  # months want a monthly series, years an annual one
+            scored.append((frequency, score, -len(entry.words), entry.source, entry.name, entry, sorted(shared)))
+    if not scored:
+        return None, [], looked
+    best = max(scored, key=lambda s: s[:3])
+    return best[5], best[6], looked
+
+
+def _year_before(period: str) -> str | None:
+    return str(int(period) - 1) if re.fullmatch(r"\d{4}", period or "") else None
+
+
+def _compute(entry: Entry, kind: str, claimed: dict, sentence: str, codes: list[str], period: str | None,
+             base: str | None) -> tuple[dict | None, str]:
+    """The compute the claim's shape implies, with the rule, or None when the shape has none."""
+    entity = codes[0] if codes else None
+    if kind == "rank":
+        if not entity:
+            return None, "a rank needs the country ranked; none is named"
+        out = {"op": "rank", "entity": entity}
+        if period:
+            out["period"] = period
+        return out, "rank: an ordinal with 'largest', 'biggest', 'place'…"
+    if kind == "date":
+        return {"op": "value"}, "value: the date the data record"
+    if not period:
+        return None, "no period to read"
+    if kind == "change" and entry.unit not in {"percent", "percentage_points"}:
+        if "/" in period and len(period) > 9:  # a span of months: against the same months a year before
+            return {"op": "yoy_change", "period": period}, "yoy_change: a change over a span of months"
+        span = re.fullmatch(r"(\d{4})/(\d{4})", period)
+        if span and _CAGR_WORDS.search(sentence):
+            return {"op": "cagr", "period": span[2], "base_period": span[1]}, "cagr: an annual rate over a span"
+        start = base or _year_before(period)
+        if start:
+            rule = f"growth from {base}, the base written" if base else "growth on the year before"
+            return {"op": "growth", "period": period, "base_period": start}, rule
+        return None, "a change with no base period"
+    if "/" in period and len(period) > 9:
+        return {"op": "sum", "period": period}, "sum: an amount over a span of months"
+    return {"op": "value", "period": period}, "value: the figure for the period"
 
 
 def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence: str, places: list,
-                     period: str | None, base: str | None) -> tuple[list[dict], str, str | None, list[str]]:
-    """(evidence list, reason when none, family, draft notes)."""
-    looked = sorted(set(_words(sentence)))[:12]
-    return [], f"no catalogue entry matches; looked for: {', '.join(looked)}", None, []
+                     period: str | None, base: str | None, clause: str = "") -> tuple[list[dict], str, str | None, list[str]]:
+    """(evidence list, reason when there is none, the family notebook, draft notes)."""
+    codes = [p.code for p in places]
+    unit = claimed.get("unit") if claimed else quantity.unit
+    if kind in {"forecast", "duration"} or quantity.shape in {"decade"} or claimed is None:
+        return [], "", None, []
+    entry, matched, looked = best_entry(sentence, kind, quantity.unit if quantity.unit == "people" else unit, codes, clause, period)
+    if entry is None:
+        return [], f"no catalogue entry matches; looked for: {', '.join(sorted(looked)) or 'no content words'}", None, []
+    compute, rule = _compute(entry, kind, claimed, sentence, codes, period, base)
+    if compute is None:
+        return [], f"the catalogue entry {entry.source}/{entry.name} matches ({', '.join(matched)}) but {rule}", None, []
+    select: dict[str, Any] = {}
+    if kind != "rank" and entry.countries:  # an entry about named countries: as its title orders them
+        select["entity"] = entry.countries[0]
+        if len(entry.countries) > 1:
+            select["partner"] = entry.countries[1]
+    elif kind != "rank" and codes:
+        select["entity"] = codes[0]
+    evidence = {"kind": "dataset", "source": entry.source, "snapshot": entry.name}
+    if select:
+        evidence["select"] = select
+    evidence["compute"] = compute
+    evidence["label"] = entry.title
+    note = (f"evidence {entry.source}/{entry.name}: the words {', '.join(matched)} match its title or use; "
+            f"{rule}" + (f"; select {select}" if select else ""))
+    return [evidence], "", _FAMILY.get(entry.source), [note]

@@ -70,8 +70,8 @@ def places_in(text: str, start: int = 0, end: int | None = None) -> list[Place]:
             name = re.sub(r"[’']s$|[.’']$", "", candidate.strip())
             name = re.sub(r"^(?:The|the)\s+", "", name)
             at = start + run.start() + offset
-            if not name or any(a <= at < b for a, b in taken):
-                continue
+            if not name or any(a <= at < b for a, b in taken) or text[at + len(candidate) : at + len(candidate) + 1] == "$":
+                continue  # "US$" names a currency, not a country
             hit = country_of(name)
             if hit:
                 taken.append((at, at + len(candidate)))

@@ -120,15 +120,24 @@ def _period(text: str, q: Quantity, clause: context.Span, today: date, carried: 
     return None, base, ""
 
 
-def _places(text: str, clause: context.Span, sentence: context.Span, paragraph_places: list[Place]) -> tuple[list[Place], str]:
+def _places(text: str, q: Quantity, kind: str, clause: context.Span, sentence: context.Span,
+            most_named: list[Place]) -> tuple[list[Place], str]:
+    """The countries a claim is about, the main one first: for a rank the sentence's first (its
+    subject), otherwise the clause's nearest before the number."""
+    in_sentence = places_in(text, sentence.start, sentence.end)
+    if kind == "rank" and in_sentence:
+        return in_sentence, "the first country the sentence names"
     here = places_in(text, clause.start, clause.end)
     if here:
+        before = [p for p in here if p.start < q.start]
+        if before:
+            nearest = before[-1]
+            return [nearest] + [p for p in here if p is not nearest], "the country named nearest before the number"
         return here, "named in the clause"
-    here = places_in(text, sentence.start, sentence.end)
-    if here:
-        return here, "named in the sentence"
-    if paragraph_places:
-        return paragraph_places[-1:], "the last country named before the sentence"
+    if in_sentence:
+        return in_sentence, "named in the sentence"
+    if most_named:
+        return most_named[:1], "no country in the sentence: the country the article names most"
     return [], ""
 
 
@@ -222,7 +231,7 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     comparator, words = context.hedge(text, clause, q.start, q.shape)
     notes.append(f"comparator {comparator}: " + (f"'{words}' before the number" if words else "no hedge written"))
     forecast_word = context.is_forecast(clause_text) if q.shape not in {"year", "decade"} else ""
-    if q.shape == "year" and int(q.value) > today.year:
+    if q.shape == "year" and int(q.value) > today.year and comparator != "by":  # "by 2060" states a target
         forecast_word = f"the year {q.value} is after the article's date"
     kind = _kind(q, clause_text, forecast_word)
     period = base = None
@@ -235,9 +244,9 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
             if context.period_start(period) > today and kind != "forecast":
                 kind, forecast_word = "forecast", f"period {period} after the article's date"
     notes.append(f"kind {kind}" + (f": '{forecast_word}'" if forecast_word else ""))
-    places, how = _places(text, clause, sentence, named_before)
-    if not places and most_named:
-        places, how = most_named[:1], "no country in the sentence: the country the article names most"
+    places, how = _places(text, q, kind, clause, sentence, most_named)
+    if len(places) < 2 and len(most_named) >= 2 and re.search(r"\bbilateral\b", sentence.text(text), re.I):
+        places, how = most_named[:2], "'bilateral': the two countries the article names most"
     if places:
         notes.append("entity " + ", ".join(f"{p.code} ('{p.text}')" for p in places[:2]) + f": {how}")
     claimed = _claimed(q, comparator, period, notes)
@@ -251,7 +260,8 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     if claimed:
         fields["claimed"] = claimed
     evidence, reason, family, evidence_notes = propose_evidence(
-        kind=kind, quantity=q, claimed=claimed, sentence=sentence.text(text), places=places, period=period, base=base)
+        kind=kind, quantity=q, claimed=claimed, sentence=sentence.text(text), places=places, period=period, base=base,
+        clause=clause_text)
     notes += evidence_notes
     fields["family"] = family or ("dates" if kind in {"date", "duration"} else "other")
     if evidence and claimed:
