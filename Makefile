@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-scale lab notebooks clean
+.PHONY: run test bench bench-scale lab notebooks clean bench-draft
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,3 +32,6 @@ notebooks: $(STAMP)  ## strip outputs and machine-specific metadata from the com
 
 clean:
 	rm -rf build
+
+bench-draft: $(STAMP)  ## how well and how fast `claimcheck draft` proposes the reviewed claims
+	$(PY) scripts/bench_draft.py

@@ -209,3 +209,19 @@ def test_a_drafted_article_runs_through_claimcheck_run(data_copy, tmp_path, monk
     assert len(rows) == len(load_article(article_id).claims)
     ranks = [r for r in rows if r["claim_id"].startswith("fifth-largest-2019")]
     assert ranks and ranks[0]["verdict"] in {"supported", "contradicted"}  # judged on World Bank GDP, 2019
+
+
+def test_the_claims_notebook_table_lists_each_unregistered_number_with_its_drafted_claim(data_copy):
+    from claimcheck.draft.review import unregistered_table
+
+    assert unregistered_table(load_article(SEED)).empty  # the seed registry covers every number
+    folder = data_copy / "articles" / SEED
+    registry = (folder / "claims.yaml").read_text(encoding="utf-8")
+    start = registry.index("  - id: china-second-largest-economy")
+    end = registry.index("  - id: eu-most-continental-bloc")
+    (folder / "claims.yaml").write_text(registry[:start] + registry[end:], encoding="utf-8")
+    table = unregistered_table(load_article(SEED))
+    assert table["number"].tolist() == ["second largest"]
+    row = table.iloc[0]
+    assert row["kind"] == "rank" and row["claimed"] == "rank 2 rank, 2021"
+    assert row["evidence or reason"] == "worldbank/gdp_current_usd: rank"

@@ -1,0 +1,177 @@
+"""How well `claimcheck draft` proposes what a reviewer wrote, and how fast (`make bench-draft`).
+
+For the seed article (its reviewed claims.yaml) and each real news text under tests/draft_texts/
+(its hand-reviewed expected.yaml, in the registry's own format):
+
+- spans: the share of reviewed claims whose number the draft proposes a claim for (a drafted
+  claim whose number lies inside the reviewed quote); over every claim, and over the claims whose
+  quote holds a number;
+- fields: of those, the share whose drafted value, unit, period and comparator all equal the
+  reviewed ones (and each field alone), and whose country matches where the reviewed claim names one;
+- verdicts (news texts): the share of those drafted claims whose verdict, judged as drafted with
+  the committed snapshots, equals the reviewed claim's verdict; over all, and over the claims
+  whose reviewed verdict is decided by data (supported, contradicted, misleading);
+- speed: drafting a 5,000-word article (the news texts and the seed repeated), median of rounds,
+  and the import time of the drafting modules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS = ROOT / "tests" / "draft_texts"
+SEED = "china-belgium-ties-2023-02-26"
+DECIDED = {"supported", "contradicted", "misleading"}
+
+
+def _same_value(a, b) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(float(a), float(b), rel_tol=1e-9)
+    return str(a) == str(b)
+
+
+def _entity(claim) -> str | None:
+    for evidence in claim.evidence:
+        if evidence.kind == "dataset":
+            return evidence.compute.entity or (evidence.select.get("entity") if isinstance(evidence.select.get("entity"), str) else None)
+    return None
+
+
+def _pairs(text, reviewed, drafted):
+    """Each reviewed claim with the drafted claim proposed for its number (or None)."""
+    from claimcheck.registry.coverage import find_numbers
+
+    numbers = find_numbers(text)
+    pairs = []
+    for claim in reviewed:
+        at = text.find(claim.quote)
+        span = (at, at + len(claim.quote))
+        inside = [m for m in numbers if span[0] <= m.start and m.end <= span[1]]
+        match = next((d for d in drafted if span[0] <= d.quantity.start and d.quantity.end <= span[1]), None)
+        pairs.append((claim, bool(inside), match))
+    return pairs
+
+
+def _fields(claim, drafted_claim) -> dict[str, bool]:
+    a, b = claim.claimed, drafted_claim.claimed
+    if a is None or b is None:
+        return {k: a is None and b is None for k in ("value", "unit", "period", "comparator")}
+    return {
+        "value": _same_value(a.value, b.value),
+        "unit": a.unit == b.unit,
+        "period": (a.period or None) == (b.period or None),
+        "comparator": a.comparator == b.comparator,
+    }
+
+
+def measure(article_id: str, folder: Path, reviewed_path: Path) -> dict:
+    from claimcheck.draft.propose import draft_article
+    from claimcheck.judge.evidence import Loader
+    from claimcheck.judge.verdicts import judge
+    from claimcheck.registry.articles import Article
+    from claimcheck.registry.claims import Claim, load_claims
+
+    article = Article(article_id, folder)
+    reviewed, _ = load_claims(reviewed_path, article.text, article_id)
+    draft = draft_article(article)
+    as_claims = {id(d): Claim.model_validate(d.fields) for d in draft.claims}
+    loader = Loader("offline")
+    rows = []
+    for claim, has_number, match in _pairs(article.text, reviewed, draft.claims):
+        row = {"id": claim.id, "number": has_number, "proposed": match is not None}
+        if match is not None:
+            drafted_claim = as_claims[id(match)]
+            row.update(_fields(claim, drafted_claim))
+            want = _entity(claim)
+            row["entity"] = None if want is None else want == _entity(drafted_claim)
+            row["verdict_reviewed"] = judge(claim, article, loader=loader).verdict
+            row["verdict_drafted"] = judge(drafted_claim, article, loader=loader).verdict
+        rows.append(row)
+    return {"article": article_id, "rows": rows, "drafted": len(draft.claims)}
+
+
+def _share(rows, test, among) -> tuple[int, int]:
+    pool = [r for r in rows if among(r)]
+    return sum(1 for r in pool if test(r)), len(pool)
+
+
+def _pct(pair) -> str:
+    n, d = pair
+    return f"{n}/{d} ({100 * n / d:.0f}%)" if d else "0/0"
+
+
+def report(results: list[dict], verdicts: bool) -> None:
+    rows = [r for res in results for r in res["rows"]]
+    all4 = lambda r: r["proposed"] and all(r[k] for k in ("value", "unit", "period", "comparator"))  # noqa: E731
+    print(f"  spans proposed, every reviewed claim:        {_pct(_share(rows, lambda r: r['proposed'], lambda r: True))}")
+    print(f"  spans proposed, reviewed claims with a number: {_pct(_share(rows, lambda r: r['proposed'], lambda r: r['number']))}")
+    print(f"  of those, value+unit+period+comparator equal:  {_pct(_share(rows, all4, lambda r: r['proposed']))}")
+    for key in ("value", "unit", "period", "comparator"):
+        print(f"      {key:10} equal: {_pct(_share(rows, lambda r: r[key], lambda r: r['proposed']))}")
+    print(f"      country equal (where reviewed names one): {_pct(_share(rows, lambda r: r['entity'], lambda r: r['proposed'] and r['entity'] is not None))}")
+    if verdicts:
+        same = lambda r: r["verdict_drafted"] == r["verdict_reviewed"]  # noqa: E731
+        print(f"  drafted claims reaching the reviewed verdict with no edit: {_pct(_share(rows, same, lambda r: r['proposed']))}")
+        print(f"      where the reviewed verdict is decided by data:         {_pct(_share(rows, same, lambda r: r['proposed'] and r['verdict_reviewed'] in DECIDED))}")
+
+
+def speed(rounds: int) -> None:
+    from claimcheck.draft.propose import draft_text, most_named
+    from datetime import date
+
+    pieces = [(TEXTS / d / "article.txt").read_text(encoding="utf-8") for d in sorted(p.name for p in TEXTS.iterdir() if p.is_dir())]
+    pieces.append((ROOT / "data" / "articles" / SEED / "article.txt").read_text(encoding="utf-8"))
+    text = ""
+    while len(text.split()) < 5000:
+        text += "\n\n".join(pieces) + "\n\n"
+    words = len(text.split())
+    draft_text("warm", text[:2000], date(2023, 2, 26))  # the country table and the catalogue, read once
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        draft = draft_text("bench", text, date(2023, 2, 26), None, most_named(text))
+        times.append(time.perf_counter() - start)
+    print(f"  drafting {words} words ({len(draft.claims)} claims): median {statistics.median(times):.3f} s "
+          f"over {rounds} rounds (min {min(times):.3f}, max {max(times):.3f})")
+    code = ("import time; t=time.perf_counter(); import claimcheck.draft.propose, claimcheck.draft.write; "
+            "from claimcheck.draft.places import _table; _table(); print(time.perf_counter()-t)")
+    imports = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+               for _ in range(3)]
+    print(f"  importing the drafting modules and reading the country table: median {statistics.median(imports):.3f} s")
+    code = "import time; t=time.perf_counter(); import country_converter; print(time.perf_counter()-t)"
+    coco = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+            for _ in range(3)]
+    print(f"  (importing country_converter itself, which pulls in pandas: median {statistics.median(coco):.3f} s)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="timing rounds for the 5,000-word draft")
+    parser.add_argument("--details", action="store_true", help="print each reviewed claim's row")
+    args = parser.parse_args()
+
+    seed = measure(SEED, ROOT / "data" / "articles" / SEED, ROOT / "data" / "articles" / SEED / "claims.yaml")
+    texts = [measure(d.name, d, d / "expected.yaml") for d in sorted(TEXTS.iterdir()) if (d / "expected.yaml").is_file()]
+    for result in [seed, *texts] if args.details else []:
+        print(result["article"])
+        for row in result["rows"]:
+            print("   ", row)
+    print(f"Seed article ({len(seed['rows'])} reviewed claims, {seed['drafted']} drafted):")
+    report([seed], verdicts=True)
+    print(f"{len(texts)} real news texts ({sum(len(t['rows']) for t in texts)} reviewed claims, "
+          f"{sum(t['drafted'] for t in texts)} drafted):")
+    report(texts, verdicts=True)
+    print("Speed:")
+    speed(args.rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
