@@ -90,7 +90,8 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
 def _cmd_refresh(args: argparse.Namespace) -> int:
     from claimcheck.reference.commands import refresh_command
 
-    return refresh_command(source=args.source, snapshot=args.snapshot, everything=args.all)
+    return refresh_command(source=args.source, snapshot=args.snapshot, everything=args.all,
+                           accept_changes=args.accept_changes)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -226,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--source", help="source name (see `claimcheck sources`)")
     target.add_argument("--all", action="store_true", help="refresh every source")
     p.add_argument("--snapshot", help="only this snapshot of the source")
+    p.add_argument("--accept-changes", action="store_true",
+                   help="store a fetch even when it is no plausible revision of the stored snapshot (lost "
+                   "periods or series, shrunk, zeroed, or moved beyond a revision); the sidecar records it was forced")
     p.set_defaults(func=_cmd_refresh)
 
     p = sub.add_parser(

@@ -100,7 +100,7 @@ def _stored_snapshots(source: str) -> set[str]:
 # ------------------------------------------------------------------------------------------ refresh
 
 
-def refresh_command(source: str | None, snapshot: str | None, everything: bool) -> int:
+def refresh_command(source: str | None, snapshot: str | None, everything: bool, accept_changes: bool = False) -> int:
     """``claimcheck refresh``: refresh the chosen catalogue entries, print one line each; 1 if any failed."""
     if everything and snapshot:
         print("refresh: --snapshot needs --source, not --all")
@@ -127,15 +127,15 @@ def refresh_command(source: str | None, snapshot: str | None, everything: bool) 
             else:
                 chosen = [spec for spec in cat.entries(name) if spec.refreshable]
             for spec in chosen:
-                failed += not _refresh_and_report(spec, http)
+                failed += not _refresh_and_report(spec, http, accept_changes)
     return 1 if failed else 0
 
 
-def _refresh_and_report(spec: Any, http: HttpClient) -> bool:
+def _refresh_and_report(spec: Any, http: HttpClient, accept_changes: bool = False) -> bool:
     where = f"{spec.source}/{spec.name}"
     before = versions(spec.source, spec.name)
     try:
-        snap = refresh(spec.source, spec.name, http)
+        snap = refresh(spec.source, spec.name, http, accept_changes=accept_changes)
     except (SourceError, SnapshotInvalid, SnapshotMissing, NotImplementedError) as exc:
         print(f"{where}: FAILED, kept the stored snapshot: {exc}")
         return False
@@ -145,7 +145,9 @@ def _refresh_and_report(spec: Any, http: HttpClient) -> bool:
     if snap.version in before:
         print(f"{where}: refreshed, {snap.meta['rows']} rows, unchanged since version {snap.version} (nothing written)")
     else:
-        print(f"{where}: refreshed, {snap.meta['rows']} rows, retrieved {snap.meta['retrieved_at']}, new version {snap.version}")
+        forced = snap.meta.get("accepted_changes")
+        print(f"{where}: refreshed, {snap.meta['rows']} rows, retrieved {snap.meta['retrieved_at']}, new version {snap.version}"
+              + (f" (forced with --accept-changes: {'; '.join(forced)})" if forced else ""))
     return True
 
 

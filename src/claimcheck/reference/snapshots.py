@@ -370,8 +370,12 @@ def _write_temp(target: Path, data: bytes) -> Path:
 _refreshed: set[tuple[str, str]] = set()
 
 
-def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None) -> Snapshot:
-    """Fetch a catalogue entry live, validate it and add it as a new version (none if unchanged); raise on any failure."""
+def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None,
+            accept_changes: bool = False) -> Snapshot:
+    """Fetch a catalogue entry live, validate it and add it as a new version (none if unchanged); raise on any failure.
+
+    A fetch that is no plausible revision of the stored version is refused unless ``accept_changes``.
+    """
     try:
         spec = catalogue.entry(source_name, snapshot_name)
     except catalogue.CatalogueError as exc:
@@ -390,7 +394,7 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
         if own_client:
             http.close()
     served_from = sorted(set(http.redirected[seen:])) or None  # where the data came from, if not from url
-    _refuse_lost_series(source_name, snapshot_name, frame)
+    overridden = _refuse_implausible(source_name, snapshot_name, frame, accept_changes)
     query = {k: v for k, v in spec.query.items() if not k.endswith("_text")}  # file names, not their text
     meta = {
         "dataset": spec.dataset,
@@ -404,6 +408,7 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
         "published_means": "when the data were retrieved from the API",
         "licence": spec.licence,
         "licence_url": spec.licence_url,
+        "accepted_changes": overridden,  # what --accept-changes let through, recorded as forced
         "schema": frame.attrs.get("schema"),  # which layout of the source's answer was read, when it has several
     }
     csv_path = write_snapshot(source_name, snapshot_name, frame, meta)
@@ -411,22 +416,26 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
     return load_snapshot(source_name, snapshot_name, version=csv_path.name.removesuffix(".csv"))
 
 
-def _refuse_lost_series(source: str, name: str, frame: pd.DataFrame) -> None:
-    """A refresh may revise values and add series, never silently drop one the newest version has.
+def _refuse_implausible(source: str, name: str, frame: pd.DataFrame, accept: bool) -> list[str] | None:
+    """Refuse a fetch that loses data or moves it implausibly (reference/plausibility.py); return what was overridden.
 
-    (A transcription may hold series, such as retired country codes, that the API no longer serves.)
+    (A transcription may hold series, such as retired country codes, that the API no longer serves:
+    declare a separate snapshot for the new data, or accept the loss with ``--accept-changes``.)
     """
+    from claimcheck.reference.plausibility import implausible_changes
+
     try:
         stored = load_snapshot(source, name).frame
     except (SnapshotMissing, SnapshotInvalid):
-        return
-    lost = lost_series(stored, frame)
-    if lost:
-        examples = "; ".join("/".join(item) for item in lost[:3])
+        return None
+    problems = implausible_changes(stored, frame)
+    if problems and not accept:
         raise SnapshotInvalid(
-            f"{source}/{name}: the fetched data lack {len(lost)} series the stored snapshot has "
-            f"(e.g. {examples}); the stored snapshot is kept. Declare a separate snapshot for the new data."
+            f"{source}/{name}: refused, the fetched data are no plausible revision of the stored snapshot: "
+            f"{'; '.join(problems)}. The stored snapshot is kept; if the change is real, run "
+            f"`claimcheck refresh --source {source} --snapshot {name} --accept-changes`."
         )
+    return problems or None
 
 
 def get_snapshot(source: str, name: str, mode: Mode = "offline", http: HttpClient | None = None,
