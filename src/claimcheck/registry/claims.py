@@ -6,6 +6,8 @@ so a reviewer can fix a registry in one pass.
 
 from __future__ import annotations
 
+import difflib
+import math
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -13,8 +15,9 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from claimcheck import paths
 from claimcheck.registry.periods import parse_period
-from claimcheck.registry.yamltext import load_yaml
+from claimcheck.registry.yamltext import load_yaml, yaml_error_line
 
 
 class Strict(BaseModel):
@@ -110,6 +113,34 @@ def check_band(value: Any) -> str | float:
     return float(value)
 
 
+def _finite(value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise ValueError(f"{value} is not a finite number")
+    return value
+
+
+def _finite_non_negative(value: float | None) -> float | None:
+    if _finite(value) is not None and value < 0:
+        raise ValueError(f"{value} is negative; it must be 0 or more")
+    return value
+
+
+def _finite_positive(value: float | None) -> float | None:
+    if _finite(value) is not None and value <= 0:
+        raise ValueError(f"{value} must be more than 0")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty or only whitespace")
+    return value
+
+
+Finite = Annotated[float, AfterValidator(_finite)]
+NotBlank = Annotated[str, AfterValidator(_not_blank)]
+
+
 def _check_period(value: str) -> str:
     parse_period(value)
     return value
@@ -140,14 +171,21 @@ class Compute(Strict):
     total: str | None = None  # share: the entity whose row is the total (e.g. the world aggregate)
     since: PeriodText | None = None  # period_rank, crossing: only periods from this one on
     each: str | None = None  # throughout: the op applied to every period of the span
-    threshold: float | None = None  # first_since: the condition is above/below this value
+    threshold: Finite | None = None  # first_since: the condition is above/below this value
     direction: Literal["above", "below"] = "above"  # first_since: "highest"/"above" or "lowest"/"below"
     unit: str | None = None  # ratio: the unit of the result (e.g. USD for GDP per person)
     exclude_aggregates: bool = True  # ranks ignore regional and income-group aggregates
     start: str | None = None  # years_between: a date, or a measure whose value is a date
     end: str | None = None  # years_between: a date, or "article" for the article's date
-    scale: float = 1.0  # multiply the result (e.g. 1e6 for "US$ millions")
+    scale: Annotated[float, AfterValidator(_finite)] = 1.0  # multiply the result (e.g. 1e6 for "US$ millions")
     require_complete: bool = True  # a sum over months refuses a period with missing months
+
+    @field_validator("scale")
+    @classmethod
+    def _scale_not_zero(cls, value: float) -> float:
+        if value == 0:
+            raise ValueError("scale 0 would turn every result into 0")
+        return value
 
     @field_validator("op")
     @classmethod
@@ -231,6 +269,14 @@ class InternalEvidence(Strict):
     kind: Literal["internal"]
     role: Role = "decisive"
     inputs: dict[str, float | str]
+
+    @field_validator("inputs")
+    @classmethod
+    def _finite_inputs(cls, value: dict[str, float | str]) -> dict[str, float | str]:
+        for name, number in value.items():
+            if isinstance(number, float) and not math.isfinite(number):
+                raise ValueError(f"input {name!r} is {number}, not a finite number")
+        return value
     compute: Compute
     label: str | None = None
 
@@ -245,8 +291,8 @@ class Claimed(Strict):
     value: float | str | None = None  # None only for "attested"
     unit: str | None = None
     period: PeriodText | None = None
-    tolerance: float | None = None  # relative, e.g. 0.05; widens "about" and "rounded"
-    precision: float | None = None  # unit of the last written digit (0.1e9 for "$28.7 billion");
+    tolerance: Annotated[float, AfterValidator(_finite_non_negative)] | None = None  # relative, e.g. 0.05; widens "about" and "rounded"
+    precision: Annotated[float, AfterValidator(_finite_positive)] | None = None  # unit of the last written digit (0.1e9 for "$28.7 billion");
     # when absent, "rounded" infers it from the significant digits of ``value``
     band: str | float | None = None  # agreement band: a kind of measure or a relative number (overrides the catalogue's)
 
@@ -254,6 +300,13 @@ class Claimed(Strict):
     @classmethod
     def _known_band(cls, value: Any) -> Any:
         return None if value is None else check_band(value)
+
+    @field_validator("value")
+    @classmethod
+    def _finite_value(cls, value: float | str | None) -> float | str | None:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{value} is not a finite number" + (" (a value beyond 1.8e308 reads as inf)" if math.isinf(value) else ""))
+        return value
 
     @field_validator("unit")
     @classmethod
@@ -297,10 +350,10 @@ class Claim(Strict):
     """One checkable (or explicitly uncheckable) statement of the article."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    quote: str = Field(min_length=1)
+    quote: NotBlank = Field(min_length=1)
     kind: Kind
     family: str = "other"  # the check notebook that verifies it
-    statement: str  # the claim restated plainly, as the verdict tables show it
+    statement: NotBlank  # the claim restated plainly, as the verdict tables show it
     claimed: Claimed | None = None
     reading: str = "as stated"  # label of the stated reading
     evidence: list[Evidence] = Field(default_factory=list)
@@ -313,6 +366,10 @@ class Claim(Strict):
     @model_validator(mode="after")
     def _checkable_or_reasoned(self) -> "Claim":
         uncheckable = self.kind in {Kind.forecast, Kind.opinion}
+        reading_ids = [r.id for r in self.readings]
+        duplicated = sorted({i for i in reading_ids if reading_ids.count(i) > 1})
+        if duplicated:
+            raise ValueError(f"reading ids must be unique ({', '.join(duplicated)} given twice)")
         if self.parts:
             if len(self.parts) < 2:
                 raise ValueError("'parts' needs at least two parts (a single part is a plain claim)")
@@ -341,8 +398,8 @@ class Claim(Strict):
 class NotClaim(Strict):
     """A number in the text that is not a claim (a dateline, a policy name), with the reason."""
 
-    text: str = Field(min_length=1)
-    reason: str = Field(min_length=1)
+    text: NotBlank = Field(min_length=1)
+    reason: NotBlank = Field(min_length=1)
 
 
 class ClaimsFile(Strict):
@@ -366,14 +423,51 @@ def _field_path(loc: tuple) -> str:
     return ".".join(parts) or "(claim)"
 
 
+def known_families() -> set[str]:
+    """The check families: one per check notebook (every notebook but the claims list and the scorecard), and ``other``."""
+    notebooks = {p.stem for p in paths.notebooks_dir().glob("*.ipynb")} - {"claims", "scorecard"}
+    return notebooks | {"other"}
+
+
+def _nearest(name: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _claim_at(text: str, exc: yaml.YAMLError) -> str:
+    """``claim 'id': `` for the claim whose lines hold a YAML error, when the file parses that far."""
+    mark = getattr(exc, "problem_mark", None)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return ""
+    if mark is None or not isinstance(root, yaml.MappingNode):
+        return ""
+    for key, value in root.value:
+        if key.value != "claims" or not isinstance(value, yaml.SequenceNode):
+            continue
+        for index, item in enumerate(value.value):
+            if item.start_mark.line <= mark.line <= item.end_mark.line and isinstance(item, yaml.MappingNode):
+                ids = [v.value for k, v in item.value if k.value == "id" and isinstance(v, yaml.ScalarNode)]
+                return f"claim '{ids[0]}': " if ids else f"claim #{index + 1}: "
+    return ""
+
+
 def load_claims(path: Path, article_text: str, article_id: str | None = None) -> tuple[list[Claim], list[NotClaim]]:
     """Read and validate ``claims.yaml``; quotes and not-claims must occur in ``article_text``."""
     path = Path(path)
     where = str(path)
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ClaimsError([f"{where}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+                           "save it as UTF-8"]) from None
+    except OSError as exc:
+        raise ClaimsError([f"{where}: cannot be read ({exc.strerror or exc})"]) from None
+    try:
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
-        raise ClaimsError([f"{where}: not valid YAML: {exc}"]) from None
+        raise ClaimsError([f"{where}: {_claim_at(text, exc)}not valid YAML: {yaml_error_line(exc)}"]) from None
     try:
         registry = ClaimsFile.model_validate(raw)
     except ValidationError as exc:
@@ -386,6 +480,7 @@ def load_claims(path: Path, article_text: str, article_id: str | None = None) ->
         problems.append(f"{where}: field 'article': {registry.article!r} does not match the folder {article_id!r}")
     claims: list[Claim] = []
     seen: set[str] = set()
+    families = known_families()
     for index, item in enumerate(registry.claims):
         claim_id = item.get("id") if isinstance(item, dict) else None
         label = f"claim '{claim_id}'" if claim_id else f"claim #{index + 1} (no id)"
@@ -397,6 +492,9 @@ def load_claims(path: Path, article_text: str, article_id: str | None = None) ->
         if claim.id in seen:
             problems.append(f"{where}: {label}: field 'id': duplicate id")
         seen.add(claim.id)
+        if claim.family not in families:
+            problems.append(f"{where}: {label}: field 'family': unknown family {claim.family!r}"
+                            f"{_nearest(claim.family, families)}; known: {', '.join(sorted(families))}")
         if claim.quote not in article_text:
             problems.append(f"{where}: {label}: field 'quote': not found verbatim in the article text")
         claims.append(claim)
