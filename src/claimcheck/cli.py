@@ -9,12 +9,18 @@ from claimcheck import __version__
 
 
 def _cmd_articles(args: argparse.Namespace) -> int:
-    from claimcheck.registry.articles import list_articles, load_article
+    from claimcheck.registry.articles import ArticleError, list_articles, load_article
 
+    broken = 0
     for article_id in list_articles():
-        meta = load_article(article_id).metadata
+        try:
+            meta = load_article(article_id).metadata
+        except ArticleError as exc:  # one broken article must not hide the others
+            print(f"claimcheck: {exc}", file=sys.stderr)
+            broken += 1
+            continue
         print(f"{article_id}\t{meta.date}\t{meta.author}\t{meta.title}")
-    return 0
+    return 1 if broken else 0
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
@@ -118,6 +124,15 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return diff_command(args)
 
 
+def _article_id(text: str) -> str:
+    from claimcheck.registry.articles import ArticleError, check_article_id
+
+    try:
+        return check_article_id(text)
+    except ArticleError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _iso_date(text: str) -> str:
     from datetime import date
 
@@ -158,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_articles)
 
     p = sub.add_parser("claims", help="list an article's claims", description="List the claims registry of an article.")
-    p.add_argument("--article", required=True, help="article id (a folder name under data/articles/)")
+    p.add_argument("--article", required=True, type=_article_id, help="article id (a folder name under data/articles/)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
     p.set_defaults(func=_cmd_claims)
 
@@ -168,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find every number or quantity expression in the article text and fail when one is "
         "neither inside a claim's quote nor listed under not_claims.",
     )
-    p.add_argument("--article", required=True, help="article id")
+    p.add_argument("--article", required=True, type=_article_id, help="article id")
     p.set_defaults(func=_cmd_coverage)
 
     p = sub.add_parser(
@@ -178,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
         "countries, kind and evidence from the catalogue, each guess noted under draft:. Prints the "
         "registry, or writes claims.draft.yaml; claims.yaml is never overwritten.",
     )
-    p.add_argument("--article", required=True, help="article id")
+    p.add_argument("--article", required=True, type=_article_id, help="article id")
     p.add_argument("--merge", action="store_true",
                    help="start from the reviewed claims.yaml, keep all of it, add drafts only for numbers it does not cover")
     p.add_argument("--write", action="store_true", help="write data/articles/ID/claims.draft.yaml instead of printing")
@@ -239,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
         "parallel workers, then write verdicts.csv and verdicts.json under build/<article>/.",
     )
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--article", help="article id")
+    which.add_argument("--article", type=_article_id, help="article id")
     which.add_argument("--all", action="store_true", help="every article")
     p.add_argument("--mode", choices=["offline", "refresh", "auto"], default="offline", help="data mode")
     p.add_argument("--refresh", action="store_const", const="refresh", dest="mode", help="same as --mode refresh")
@@ -266,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compare the last two runs in the history and list claims whose verdict or reference changed; "
         "with --snapshot, list the cells a revision changed between two versions of a snapshot.",
     )
-    p.add_argument("--article", help="only this article")
+    p.add_argument("--article", type=_article_id, help="only this article")
     p.add_argument("--snapshot", metavar="SOURCE/NAME", help="compare two versions of this snapshot instead")
     p.add_argument("--from", dest="old", metavar="VERSION", help="with --snapshot: the older version (default: the one before --to)")
     p.add_argument("--to", dest="new", metavar="VERSION", help="with --snapshot: the newer version (default: the newest)")

@@ -644,20 +644,40 @@ def run_command(args) -> int:
               file=sys.stderr)
         return 2
     article_ids = list_articles() if args.all else [load_article(args.article).id]
+    article_ids, skipped = _loadable(article_ids, args.all)
+    if not article_ids:
+        return 1
     if args.notebook and not any(notebooks_for(a, args.notebook) for a in article_ids):
         print(f"claimcheck: no article has claims for notebook(s) {', '.join(args.notebook)}; nothing to run",
               file=sys.stderr)
         return 2
-    for article_id in article_ids:  # evidence naming what does not exist stops the run before it starts
-        load_checked_article(article_id)
     build_dir = paths.build_dir()
     as_of = getattr(args, "as_of", None)
     try:
         with build_lock(build_dir), pinned(as_of):
-            return _run_locked(args, article_ids, build_dir)
+            status = _run_locked(args, article_ids, build_dir)
+            return max(status, 1) if skipped and status == 0 else status
     except BuildLocked as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+
+
+def _loadable(article_ids: list[str], every: bool) -> tuple[list[str], list[str]]:
+    """The articles whose text, metadata and registry load, and those skipped (``--all`` only; a single one raises)."""
+    from claimcheck.registry.articles import ArticleError
+    from claimcheck.registry.claims import ClaimsError
+
+    ready, skipped = [], []
+    for article_id in article_ids:  # a broken registry stops its article before the run starts
+        try:
+            load_checked_article(article_id).metadata
+            ready.append(article_id)
+        except (ArticleError, ClaimsError) as exc:
+            if not every:
+                raise
+            print(f"claimcheck: {article_id}: skipped, not published: {exc}", file=sys.stderr)
+            skipped.append(article_id)
+    return ready, skipped
 
 
 @contextmanager

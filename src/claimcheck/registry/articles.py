@@ -6,16 +6,21 @@ Adding an article is adding such a folder; no code changes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from claimcheck import paths
 from claimcheck.registry.claims import Claim, ClaimsError, NotClaim, load_claims
-from claimcheck.registry.yamltext import load_yaml
+from claimcheck.registry.yamltext import load_yaml, yaml_error_line
+
+# An article id is a folder name and a path component of build/: lower-case letters, digits, hyphens.
+ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class Metadata(BaseModel):
@@ -46,15 +51,17 @@ class Article:
 
     @cached_property
     def text(self) -> str:
-        return (self.folder / "article.txt").read_text(encoding="utf-8")
+        return read_text(self.folder / "article.txt")
 
     @cached_property
     def metadata(self) -> Metadata:
         path = self.folder / "metadata.yaml"
+        if not path.is_file():
+            raise ArticleError(f"{path}: missing; every article needs metadata.yaml")
         try:
-            return Metadata.model_validate(load_yaml(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            raise ArticleError(f"{path}: missing; every article needs metadata.yaml") from None
+            return Metadata.model_validate(load_yaml(read_text(path)))
+        except yaml.YAMLError as exc:
+            raise ArticleError(f"{path}: not valid YAML: {yaml_error_line(exc)}") from None
         except ValidationError as exc:
             lines = [f"{path}: field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors()]
             raise ArticleError("\n".join(lines)) from None
@@ -82,16 +89,36 @@ class Article:
         raise KeyError(f"article {self.id!r} has no claim {claim_id!r}")
 
 
+def read_text(path: Path) -> str:
+    """A UTF-8 text file; one line naming the file and what to do when it is not UTF-8 or unreadable."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+                           "save it as UTF-8") from None
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
 def list_articles() -> list[str]:
-    """The ids of every article folder, sorted."""
+    """The ids of every article folder, sorted; folders whose name is no valid id are left out."""
     root = paths.articles_dir()
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "article.txt").is_file())
+    return sorted(p.name for p in root.iterdir() if ARTICLE_ID.match(p.name) and (p / "article.txt").is_file())
+
+
+def check_article_id(article_id: str) -> str:
+    """``article_id`` if it is lower-case letters, digits and hyphens; else an error (no paths, no ``..``)."""
+    if not isinstance(article_id, str) or not ARTICLE_ID.match(article_id):
+        raise ArticleError(f"article id {article_id!r} is not valid: an id is lower-case letters, digits and "
+                           "hyphens (a folder name under data/articles/, never a path)")
+    return article_id
 
 
 def load_article(article_id: str) -> Article:
     """The article with this id; a clear error lists the known ids when it does not exist."""
+    check_article_id(article_id)
     folder = paths.articles_dir() / article_id
     if not (folder / "article.txt").is_file():
         known = ", ".join(list_articles()) or "none"
@@ -99,4 +126,4 @@ def load_article(article_id: str) -> Article:
     return Article(article_id, folder)
 
 
-__all__ = ["Article", "ArticleError", "ClaimsError", "Metadata", "list_articles", "load_article"]
+__all__ = ["ARTICLE_ID", "Article", "ArticleError", "check_article_id", "ClaimsError", "Metadata", "list_articles", "load_article"]

@@ -82,10 +82,9 @@ def _series(ctx: Context, claim) -> list:
         if spec.kind != "dataset" or spec.compute.op not in {"growth", "cagr", "sum", "yoy_change"}:
             continue
         try:
-            frame = ctx.loader.snapshot(spec.source, spec.snapshot).frame
-        except Exception:  # the evidence table already says why the snapshot is unavailable
+            rows = select_rows(ctx.loader.snapshot(spec.source, spec.snapshot).frame, spec.select)
+        except Exception:  # the evidence table already says why (no snapshot, a column it lacks): no chart
             continue
-        rows = select_rows(frame, spec.select)
         if rows["period"].astype(str).str.fullmatch(r"\d{4}").all() and rows["period"].nunique() > 5:
             by_snapshot.setdefault((spec.source, spec.snapshot), []).append(rows)
             for name in ("base_period", "period"):
