@@ -46,3 +46,28 @@ def test_an_uncovered_number_is_reported(tmp_path, monkeypatch, capsys):
 def test_coverage_passes_from_the_command_line(capsys):
     assert main(["coverage", "--article", SEED]) == 0
     assert "every number" in capsys.readouterr().out
+
+
+def test_coverage_time_grows_linearly_with_the_text():
+    """Four times the text takes about four times as long (it took sixteen when each number recounted the lines)."""
+    import time
+
+    from claimcheck.registry.articles import load_article
+
+    article = load_article("china-belgium-ties-2023-02-26")
+    article.claims, article.not_claims  # loaded against the real text, then the text is repeated
+    base = article.text + "\n"
+
+    def seconds(copies: int) -> float:
+        article.__dict__["text"] = base * copies
+        rounds = []
+        for _ in range(3):
+            started = time.perf_counter()
+            uncovered = find_uncovered(article)
+            rounds.append(time.perf_counter() - started)
+        assert uncovered == []  # every repeat is covered by the same quotes
+        return min(rounds)  # the least disturbed round on a shared machine
+
+    copies = int(500_000 / len(base.encode())) + 1  # about 0.5 MB
+    small, large = seconds(copies), seconds(4 * copies)
+    assert large / small < 8, (small, large)

@@ -6,6 +6,7 @@ decades"); a reviewer settles a false alarm by listing the text under ``not_clai
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -40,11 +41,16 @@ class Mention:
 
 
 def find_numbers(text: str) -> list[Mention]:
-    """Every numeral, percentage, amount, year, decade, number word and ordinal in ``text``."""
+    """Every numeral, percentage, amount, year, decade, number word and ordinal in ``text``.
+
+    One pass: the line number is carried from match to match, not recounted from the start.
+    """
     mentions = []
+    line, counted = 1, 0
     for match in NUMBER_PATTERN.finditer(text):
         start, end = match.span()
-        line = text.count("\n", 0, start) + 1
+        line += text.count("\n", counted, start)
+        counted = start
         context = text[max(0, start - 30) : end + 30].replace("\n", " ")
         mentions.append(Mention(match.group().strip(), start, end, line, context))
     return mentions
@@ -61,6 +67,17 @@ def _spans(text: str, needle: str) -> list[tuple[int, int]]:
 def find_uncovered(article: Article) -> list[Mention]:
     """Mentions lying outside every claim quote and every ``not_claims`` text of the article."""
     text = article.text
-    covered = [span for c in article.claims for span in _spans(text, c.quote)]
-    covered += [span for n in article.not_claims for span in _spans(text, n.text)]
-    return [m for m in find_numbers(text) if not any(s <= m.start and m.end <= e for s, e in covered)]
+    covered = sorted(span for c in article.claims for span in _spans(text, c.quote))
+    covered = sorted(covered + [span for n in article.not_claims for span in _spans(text, n.text)])
+    # reach[i]: the furthest end of the spans starting at or before covered[i]'s start, so one binary
+    # search per mention answers "does a span hold it" (a loop over every span made coverage quadratic)
+    starts, reach, furthest = [s for s, _ in covered], [], -1
+    for _, end in covered:
+        furthest = max(furthest, end)
+        reach.append(furthest)
+
+    def inside(m: Mention) -> bool:
+        at = bisect.bisect_right(starts, m.start) - 1
+        return at >= 0 and m.end <= reach[at]
+
+    return [m for m in find_numbers(text) if not inside(m)]
