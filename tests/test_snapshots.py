@@ -266,12 +266,12 @@ def test_cli_refresh_failure_exits_1_and_keeps_the_snapshot(world_bank_replay, a
 
 
 def test_cli_refresh_of_an_undeclared_snapshot_says_it_cannot(data_copy, capsys):
-    assert cli.main(["refresh", "--source", "worldbank", "--snapshot", "no_such"]) == 1
+    assert cli.main(["refresh", "--source", "worldbank", "--snapshot", "no_such"]) == 2
     assert "the worldbank catalogue has no snapshot 'no_such'" in capsys.readouterr().out
 
 
 def test_cli_refresh_of_a_misspelt_snapshot_suggests_the_nearest(data_copy, capsys):
-    assert cli.main(["refresh", "--source", "worldbank", "--snapshot", "gdp_curent_usd"]) == 1
+    assert cli.main(["refresh", "--source", "worldbank", "--snapshot", "gdp_curent_usd"]) == 2
     assert "did you mean 'gdp_current_usd'?" in capsys.readouterr().out
 
 
@@ -283,7 +283,7 @@ def test_cli_refresh_of_a_transcription_without_a_query_says_it_cannot(data_copy
 
 
 def test_cli_refresh_of_an_unknown_source_lists_the_known_ones(data_copy, capsys):
-    assert cli.main(["refresh", "--source", "nowhere"]) == 1
+    assert cli.main(["refresh", "--source", "nowhere"]) == 2
     assert "unknown source 'nowhere'; known: " in capsys.readouterr().out
 
 
@@ -350,5 +350,8 @@ def test_cli_refresh_all_refreshes_what_it_can_names_each_failure_and_keeps_the_
     lines = out.splitlines()
     for source in ("comtrade", "imf", "eurostat", "wikidata", "owid"):
         assert any(line.startswith(f"{source}/") and "FAILED" in line for line in lines), source
+    summary = lines[-1]
+    assert summary.startswith("refresh: 1 of ") and "failed, each kept as it was: " in summary
+    assert all(f"{source}/" in summary for source in ("comtrade", "imf", "eurostat", "wikidata", "owid"))
     assert load_snapshot("worldbank", "gdp_current_usd").meta["method"] == "api"
     assert {p: p.read_bytes() for p in others} == others

@@ -305,3 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ArticleError, ClaimsError) as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a read-only or missing build/ or data/ folder: say which file, not a traceback
+        if not exc.filename:
+            raise
+        print(f"claimcheck: cannot write or read {exc.filename}: {exc.strerror or exc}; make that folder writable "
+              "(or point CLAIMCHECK_BUILD / CLAIMCHECK_DATA at one that is)", file=sys.stderr)
+        return 1

@@ -99,35 +99,42 @@ def _stored_snapshots(source: str) -> set[str]:
 
 # ------------------------------------------------------------------------------------------ refresh
 
+USAGE = 2  # exit status of a usage error or an unknown name, as argparse uses
+
 
 def refresh_command(source: str | None, snapshot: str | None, everything: bool, accept_changes: bool = False) -> int:
-    """``claimcheck refresh``: refresh the chosen catalogue entries, print one line each; 1 if any failed."""
+    """``claimcheck refresh``: refresh the chosen catalogue entries, one line each, then a summary.
+
+    Exit status: 0 when every chosen snapshot refreshed, 1 when one failed (kept as it was), 2 for a
+    usage error (an unknown source or snapshot, ``--snapshot`` with ``--all``, a catalogue that does not load).
+    """
     if everything and snapshot:
         print("refresh: --snapshot needs --source, not --all")
-        return 1
+        return USAGE
     try:
         cat = catalogue.load_catalogue()
     except catalogue.CatalogueError as exc:
         print(f"refresh: {exc}")
-        return 1
+        return USAGE
     if not everything and source not in cat.sources():
         print(f"refresh: unknown source {source!r}{catalogue.nearest(str(source), cat.sources())}; "
               f"known: {', '.join(cat.sources())}")  # fmt: skip
-        return 1
-    failed = 0
+        return USAGE
+    chosen = []
+    for name in cat.sources() if everything else [source]:
+        if snapshot:
+            try:
+                chosen.append(cat.entry(name, snapshot))
+            except catalogue.CatalogueError as exc:
+                print(f"refresh: {exc}")
+                return USAGE
+        else:
+            chosen += [spec for spec in cat.entries(name) if spec.refreshable]
     with HttpClient() as http:
-        for name in cat.sources() if everything else [source]:
-            if snapshot:
-                try:
-                    spec = cat.entry(name, snapshot)
-                except catalogue.CatalogueError as exc:
-                    print(f"refresh: {exc}")
-                    return 1
-                chosen = [spec]
-            else:
-                chosen = [spec for spec in cat.entries(name) if spec.refreshable]
-            for spec in chosen:
-                failed += not _refresh_and_report(spec, http, accept_changes)
+        failed = [f"{spec.source}/{spec.name}" for spec in chosen if not _refresh_and_report(spec, http, accept_changes)]
+    if len(chosen) > 1 or failed:
+        print(f"refresh: {len(chosen) - len(failed)} of {len(chosen)} snapshot(s) refreshed"
+              + (f"; {len(failed)} failed, each kept as it was: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
 
 

@@ -32,7 +32,7 @@ from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
 from claimcheck.reference.http import HttpClient, redact
 from claimcheck.reference.sources import get_source
 from claimcheck.reference.sources.base import TIDY_COLUMNS, Provenance, describe_origin
-from claimcheck.registry.yamltext import load_yaml
+from claimcheck.registry.yamltext import load_yaml, yaml_error_line
 
 OPTIONAL_COLUMNS = ["entity_name", "partner_name", "aggregate", "basis"]
 KEY_COLUMNS = ["entity", "partner", "period", "measure"]
@@ -176,7 +176,7 @@ def read_meta(meta_path: Path, restore: str = "") -> dict[str, Any]:
     try:
         meta = load_yaml(meta_path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise SnapshotInvalid(f"sidecar {meta_path} is not valid YAML ({exc}); {restore}") from exc
+        raise SnapshotInvalid(f"sidecar {meta_path} is not valid YAML ({yaml_error_line(exc)}); {restore}") from None
     if not isinstance(meta, dict) or not {"sha256", "rows", "columns", "method"} <= meta.keys():
         raise SnapshotInvalid(f"sidecar {meta_path} lacks sha256/rows/columns/method; {restore}")
     return meta
