@@ -49,7 +49,12 @@ def test_coverage_passes_from_the_command_line(capsys):
 
 
 def test_coverage_time_grows_linearly_with_the_text():
-    """Four times the text takes about four times as long (it took sixteen when each number recounted the lines)."""
+    """Eight times the text takes about eight times as long (64 times when each number recounted the lines).
+
+    Small and large runs alternate and each round gives its own ratio, so a slow spell of the shared
+    machine touches both sides of a ratio; the median of the rounds is compared.
+    """
+    import statistics
     import time
 
     from claimcheck.registry.articles import load_article
@@ -57,17 +62,13 @@ def test_coverage_time_grows_linearly_with_the_text():
     article = load_article("china-belgium-ties-2023-02-26")
     article.claims, article.not_claims  # loaded against the real text, then the text is repeated
     base = article.text + "\n"
+    copies = int(250_000 / len(base.encode())) + 1  # about 0.25 MB, then 2 MB
 
-    def seconds(copies: int) -> float:
-        article.__dict__["text"] = base * copies
-        rounds = []
-        for _ in range(3):
-            started = time.perf_counter()
-            uncovered = find_uncovered(article)
-            rounds.append(time.perf_counter() - started)
-        assert uncovered == []  # every repeat is covered by the same quotes
-        return min(rounds)  # the least disturbed round on a shared machine
+    def seconds(n: int) -> float:
+        article.__dict__["text"] = base * n
+        started = time.perf_counter()
+        assert find_uncovered(article) == []  # every repeat is covered by the same quotes
+        return time.perf_counter() - started
 
-    copies = int(500_000 / len(base.encode())) + 1  # about 0.5 MB
-    small, large = seconds(copies), seconds(4 * copies)
-    assert large / small < 8, (small, large)
+    ratios = [seconds(8 * copies) / seconds(copies) for _ in range(3)]
+    assert statistics.median(ratios) < 20, ratios

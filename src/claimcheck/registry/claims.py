@@ -425,7 +425,8 @@ def _field_path(loc: tuple) -> str:
 
 def known_families() -> set[str]:
     """The check families: one per check notebook (every notebook but the claims list and the scorecard), and ``other``."""
-    notebooks = {p.stem for p in paths.notebooks_dir().glob("*.ipynb")} - {"claims", "scorecard"}
+    folders = {paths.PROJECT_ROOT / "notebooks", paths.notebooks_dir()}  # the suite's, and a folder set in its place
+    notebooks = {p.stem for folder in folders for p in folder.glob("*.ipynb")} - {"claims", "scorecard"}
     return notebooks | {"other"}
 
 

@@ -259,7 +259,6 @@ class Comtrade(Source):
         for chunk in _chunks(periods, size):
             if not key and last is not None:
                 time.sleep(max(0.0, self.PREVIEW_INTERVAL - (time.monotonic() - last)))
-            last = time.monotonic()
             params = self.request_params(spec.query, chunk)
             shown = redact(request_url(url, params)) or url
             urls.append(shown)
@@ -269,6 +268,7 @@ class Comtrade(Source):
                 reason = _explain(exc.reason, exc.status, keyed=bool(key))
                 raise SourceError(reason, url=shown, status=exc.status) from None
             frames.append(parse_comtrade(body))
+            last = time.monotonic()  # the pause runs from the end of one answer, so requests arrive paced apart
         frame = pd.concat(frames, ignore_index=True)
         duplicated = frame.duplicated(["entity", "partner", "period", "measure"])
         if duplicated.any():
