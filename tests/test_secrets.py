@@ -129,3 +129,7 @@ def test_a_real_run_against_a_gateway_that_echoes_the_key_leaks_it_nowhere(repla
     assert leaked == []
     verdicts = (build / SEED / "verdicts.json").read_text(encoding="utf-8")
     assert "Access denied, key [redacted]" in verdicts  # the error is reported, the key blanked
+    # every failed source is said and counted, even where another evidence decided the claim
+    failed = [line for line in done.stderr.splitlines() if line.startswith("FAILED evidence ")]
+    assert any("OWID: HTTP error" in line for line in failed), done.stderr[-3000:]
+    assert f"{len(failed)} evidence failed" in done.stdout and done.returncode == 1

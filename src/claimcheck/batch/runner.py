@@ -794,7 +794,7 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
     records = history.load()
     snapshots = stored_versions()
     finished_at = _now()
-    ready, rows_by_article, errors = [], {}, []
+    ready, rows_by_article, errors, failed_evidence = [], {}, [], []
     for article_id in article_ids:
         if article_id in failed_articles:
             continue
@@ -811,6 +811,10 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
         })
         rows_by_article[article_id] = rows
         errors += [f"{article_id}/{r['claim_id']}: {r.get('sentence', '')}" for r in rows if r["verdict"] == "error"]
+        # an evidence whose source failed, though another evidence decided the claim: said, and counted
+        failed_evidence += [f"{article_id}/{r['claim_id']}: {e.get('label') or e.get('kind')}: {e.get('reason')}"
+                            for r in rows if r["verdict"] != "error"
+                            for e in r.get("evidence") or [] if e.get("status") == "error"]
         ready.append(article_id)
 
     site_url = getattr(args, "site_url", None)
@@ -846,10 +850,15 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
               f"this run's are in {run_dir / article_id}", file=sys.stderr)
     for line in errors:
         print(f"ERROR verdict {line}", file=sys.stderr)
+    for line in failed_evidence:
+        print(f"FAILED evidence {line}", file=sys.stderr)
+    if failed_evidence:
+        print(f"{len(failed_evidence)} evidence failed (a source or snapshot could not be read) "
+              "where other evidence decided the claim")
     for article_id in [*ready, *unpublished]:
         print(verdict_summary(article_id, rows_by_article[article_id]))
     if ready:
         if not site_url:
             print("ClaimReview left out: it needs the site's public address (--site-url URL or CLAIMCHECK_SITE_URL)")
         print(f"open {_shown_path(build_dir / 'index.html')}")
-    return 1 if failed or errors or site_error else 0
+    return 1 if failed or errors or failed_evidence or site_error else 0
