@@ -46,6 +46,12 @@ def test_value_unit_and_precision_from_real_sentences(sentence, mention, value, 
     assert q.precision == pytest.approx(precision)
 
 
+def test_a_fraction_word_is_a_share_and_an_ordinal_with_place_a_rank():
+    assert _quantity("accounting for a fifth of world output", "fifth").value == pytest.approx(20.0)
+    assert _quantity("a fifth of world output", "fifth").unit == "percent"
+    assert _quantity("India was ranked in 11th place", "11th").unit == "rank"
+
+
 def test_years_decades_and_non_quantities():
     assert _quantity("The relationship which dates back to 1971", "1971").value == "1971"
     assert _quantity("grew significantly in the 1980s", "1980s").unit == "decade"

@@ -84,6 +84,9 @@ def read_quantity(text: str, start: int, end: int) -> Quantity:
     if ordinal:
         return _ordinal(base, int(ordinal["n"]), after, mention)
     first = lower.split()[0].split("-")[0]
+    if first in _FRACTIONS and re.search(r"\b(?:a|one)\s+$", text[max(0, start - 5) : start].lower()) and after[:1] == ["of"]:
+        share = _FRACTIONS[first]  # "a fifth of", "a third of": a share, not a rank
+        return Quantity(**base, shape="fraction", value=share, unit="percent", read_as=f"a {first} = {share:g} per cent")
     if first in ORDINALS:
         return _ordinal(base, ORDINALS[first], lower.split()[1:] + after, mention)
     number = _NUMBER.search(mention)
