@@ -29,8 +29,8 @@ other uri              the URI text                      ``uri``            ``as
 other literal          the text                          ``text``           ``as_of``
 =====================  ================================  =================  ======================
 
-``as_of`` is the date the query ran (``fetch`` passes the retrieval date): a fact such as "Tilburg is
-in the Netherlands" holds as of that day. An item's QID and label are easier to read in ``partner``
+``as_of`` is the date the query ran (``fetch`` passes the retrieval date): a fact such as "this city is
+in that country" holds as of that day. An item's QID and label are easier to read in ``partner``
 and ``partner_name``, which is why the snapshots here name the item variable as the partner too; the
 numeric ``value`` keeps the row numeric, which the snapshot store requires for every unit but
 ``date``. Rows with unit ``uri`` or ``text`` would not pass that check, so snapshot queries here only
