@@ -5,6 +5,12 @@ import pytest
 from claimcheck.judge.verdicts import CONTRADICTED, ERROR_VERDICT, SUPPORTED, judge
 from claimcheck.registry.claims import Claim
 
+@pytest.fixture(autouse=True)
+def datasets_gdp_vintage(monkeypatch):
+    """The figures below are those of the datasets/gdp copy (version 2024-10-21), not of later vintages."""
+    monkeypatch.setenv("CLAIMCHECK_AS_OF", "2024-10-21")
+
+
 GDP = {"kind": "dataset", "source": "worldbank", "snapshot": "gdp_current_usd", "select": {"measure": "NY.GDP.MKTP.CD"},
        "label": "World Bank GDP"}
 

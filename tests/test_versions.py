@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 
 import pytest
@@ -32,6 +33,7 @@ from conftest import REPO, Reply, recorded_rows
 SEED = "china-belgium-ties-2023-02-26"
 WB_PAGE = "/v2/country/all/indicator/NY.GDP.MKTP.CD?format=json&per_page=1000&page={}"
 SEEDED = "2024-10-21"  # the transcribed datasets/gdp copy
+NEWEST = "2026-07-01"  # the datasets/world-development-indicators copy
 
 
 def version_bytes(source: str, name: str) -> dict[str, bytes]:
@@ -43,7 +45,8 @@ def two_series_store(replay_server, data_copy, monkeypatch, api_samples):
     """The seeded GDP version cut to the two economies the recorded World Bank pages hold (Japan, Arab World),
     and the replay server serving those pages, so a refresh is a real revision of the same series."""
     monkeypatch.setenv("CLAIMCHECK_WORLDBANK_URL", f"{replay_server.url}/v2")
-    seeded = load_snapshot("worldbank", "gdp_current_usd")
+    replay_server.script("/v2/country", Reply.file(REPO / "tests/recordings/worldbank/countries_per_page10_page1.json"))
+    seeded = load_snapshot("worldbank", "gdp_current_usd", version=SEEDED)
     shutil.rmtree(snapshot_dir("worldbank", "gdp_current_usd"))
     write_snapshot("worldbank", "gdp_current_usd", recorded_rows(seeded.frame),
                    seeded.meta, version=SEEDED)
@@ -115,7 +118,7 @@ def test_a_revision_lists_the_cells_that_moved_with_old_and_new_values(two_serie
 
 def test_diff_of_an_unknown_version_names_the_stored_ones(data_copy, capsys):
     assert cli.main(["diff", "--snapshot", "worldbank/gdp_current_usd", "--from", "1999-01-01"]) == 1
-    assert "no version '1999-01-01'; stored: 2024-10-21" in capsys.readouterr().out
+    assert "no version '1999-01-01'; stored: 2018-08-01, 2024-10-21, 2025-12-17, 2026-05-01, 2026-07-01" in capsys.readouterr().out
 
 
 def test_sources_versions_lists_every_version_and_marks_the_one_read(two_series_store, capsys):
@@ -136,30 +139,38 @@ def test_a_verdict_records_the_snapshot_version_it_used(data_copy):
         assert used and all(s["snapshot"] == f"reference/worldbank/gdp_current_usd/{s['version']}.csv" for s in used)
         return {s["version"] for s in used}
 
-    assert versions_used() == {SEEDED}
-    # the same table published again later (an unchanged re-release) is a second version
-    seeded = load_snapshot("worldbank", "gdp_current_usd")
-    write_snapshot("worldbank", "gdp_current_usd", seeded.frame, {**seeded.meta, "published": "2025-06-30"},
-                   version="2025-06-30")
-    assert versions_used() == {"2025-06-30"}
+    assert versions_used() == {NEWEST}
     assert versions_used(as_of="2025-06-29") == {SEEDED}
+    # the same table published again later (an unchanged re-release) is a further version
+    newest = load_snapshot("worldbank", "gdp_current_usd")
+    write_snapshot("worldbank", "gdp_current_usd", newest.frame, {**newest.meta, "published": "2026-08-01"},
+                   version="2026-08-01")
+    assert versions_used() == {"2026-08-01"}
+    assert versions_used(as_of="2026-07-31") == {NEWEST}
 
 
-def test_run_as_of_pins_the_notebooks_and_records_the_date(data_copy, tmp_path, monkeypatch):
-    """A real batch run: the kernels inherit the pin, so a date before every stored GDP version leaves the
-    GDP claim without data, and the run file and history record the date."""
+def test_run_as_of_pins_the_notebooks_to_the_vintage_of_that_date_and_records_it(data_copy, tmp_path, monkeypatch):
+    """A real batch run as of the article's date: the kernels inherit the pin, so the GDP claim reads the
+    2018-08-01 vintage (the only one taken before 26 Feb 2023), which ends in 2016 and cannot rank 2021."""
     monkeypatch.setenv("CLAIMCHECK_BUILD", str(tmp_path / "build"))
-    code = cli.main(["run", "--article", SEED, "--notebook", "economy", "--as-of", "2020-01-01"])
+    code = cli.main(["run", "--article", SEED, "--notebook", "economy", "--as-of", "2023-02-26"])
     assert code == 0
+    run_file = json.loads((tmp_path / "build" / SEED / RUN_FILE).read_text())
+    assert run_file["as_of"] == "2023-02-26"
+    assert run_file["snapshots"]["worldbank/gdp_current_usd"]["version"] == "2018-08-01"
+    assert run_file["snapshots"]["imf/dots_china_belgium_annual"]["version"] == "2022-02-02"
+    population = run_file["snapshots"]["worldbank/population"]  # no copy taken on or before the date
+    assert "version" not in population and "on or before 2023-02-26" in population["problem"]
+    rows = json.loads((tmp_path / "build" / SEED / "verdicts" / "economy.json").read_text())
+    row = {r["claim_id"]: r for r in rows}["china-second-largest-economy"]
+    assert row["verdict"] == "no-data-offline" and "no rows to rank in 2021" in row["sentence"]
+    assert AS_OF_ENV not in os.environ  # the pin ends with the run
+
+    code = cli.main(["run", "--article", SEED, "--notebook", "economy", "--as-of", "2018-07-31"])
     rows = json.loads((tmp_path / "build" / SEED / "verdicts" / "economy.json").read_text())
     row = {r["claim_id"]: r for r in rows}["china-second-largest-economy"]
     assert row["verdict"] == "no-data-offline"
-    assert "published on or before 2020-01-01" in row["sentence"] + (row.get("reason") or "")
-    run_file = json.loads((tmp_path / "build" / SEED / RUN_FILE).read_text())
-    assert run_file["as_of"] == "2020-01-01"
-    import os
-
-    assert AS_OF_ENV not in os.environ  # the pin ends with the run
+    assert "published on or before 2018-07-31" in row["sentence"]
 
 
 def test_run_as_of_refuses_a_date_that_is_not_one(capsys):

@@ -144,12 +144,15 @@ def _load_file(file: Path) -> tuple[str, dict[str, SnapshotSpec]]:
     source = body.get("source")
     if source != file.stem:
         raise CatalogueError(f"{file}: field source: must be {file.stem!r}, the file's name, not {source!r}")
-    if source not in SOURCE_MODULES:
-        raise CatalogueError(f"{file}: field source: no source client {source!r}{nearest(str(source), set(SOURCE_MODULES))}")
     snapshots = body.get("snapshots")
     if not isinstance(snapshots, dict) or not snapshots:
         raise CatalogueError(f"{file}: field snapshots: a mapping of snapshot name to entry is required")
-    client = get_source(source)
+    # a source no client fetches may hold transcriptions only (entries without a query)
+    queried = [name for name, raw in snapshots.items() if isinstance(raw, dict) and raw.get("query")]
+    if source not in SOURCE_MODULES and (queried or not isinstance(source, str)):
+        raise CatalogueError(f"{file}: field source: no source client {source!r}{nearest(str(source), set(SOURCE_MODULES))}"
+                             + (f" to run the query of entry {queried[0]}" if queried else ""))
+    client = get_source(source) if source in SOURCE_MODULES else None
     entries = {}
     for name, raw in snapshots.items():
         entries[str(name)] = _entry(file, source, str(name), raw, body, client)

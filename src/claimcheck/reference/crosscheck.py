@@ -84,15 +84,15 @@ def _columns(source: str, name: str) -> list[str]:
     """The stored snapshot's columns (its newest sidecar), or every column a snapshot may have."""
     import yaml
 
-    from claimcheck.reference.snapshots import pick_version, version_paths
+    from claimcheck.reference.snapshots import loaded_columns, pick_version, version_paths
     from claimcheck.registry.yamltext import load_yaml
 
     try:
         meta = load_yaml(version_paths(source, name, pick_version(source, name))[1].read_text(encoding="utf-8"))
     except (SnapshotMissing, SnapshotInvalid, OSError, UnicodeDecodeError, yaml.YAMLError):
         return KNOWN_COLUMNS
-    columns = meta.get("columns") if isinstance(meta, dict) else None
-    return list(columns) if isinstance(columns, list) and columns else KNOWN_COLUMNS
+    columns = loaded_columns(meta) if isinstance(meta, dict) and isinstance(meta.get("columns"), list) else None
+    return columns or KNOWN_COLUMNS
 
 
 def _document_ids() -> tuple[set[str], str | None]:

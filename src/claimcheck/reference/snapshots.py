@@ -159,12 +159,13 @@ def load_snapshot(source: str, name: str, version: str | None = None, as_of: dat
             f"checksum mismatch for {csv_path}: the sidecar records sha256 {meta['sha256']}, the file has {digest}. "
             f"The file was edited or damaged since it was written; {restore}"
         )
-    frame = _parse_csv(data)
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
     if list(frame.columns) != list(meta["columns"]) or len(frame) != meta["rows"]:
         raise SnapshotInvalid(
             f"{csv_path} has columns {list(frame.columns)} and {len(frame)} rows, the sidecar says "
             f"{meta['columns']} and {meta['rows']}; {restore}"
         )
+    frame = _typed(_expand(frame, meta, f"{source}/{name} version {version}"))
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
     if missing:
         raise SnapshotInvalid(f"{csv_path} lacks the tidy column(s) {missing}; {restore}")
@@ -182,8 +183,47 @@ def read_meta(meta_path: Path, restore: str = "") -> dict[str, Any]:
     return meta
 
 
-def _parse_csv(data: bytes) -> pd.DataFrame:
-    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
+def _expand(frame: pd.DataFrame, meta: dict[str, Any], where: str) -> pd.DataFrame:
+    """A compact version back to the full tidy table: its ``constants`` columns (one value in every row,
+    kept once in the sidecar) and its ``labels`` (entity names and aggregate flags from one table per
+    source, checked by sha256), in the usual column order."""
+    constants, labels = meta.get("constants") or {}, meta.get("labels")
+    if not constants and not labels:
+        return frame
+    frame = frame.assign(**{k: str(v) for k, v in constants.items()})
+    if labels:
+        table = read_labels(labels["file"], labels.get("sha256"), where)
+        frame = frame.merge(table, on="entity", how="left", validate="many_to_one").fillna("")
+    order = TIDY_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in frame.columns]
+    return frame[order + sorted(c for c in frame.columns if c not in order)]
+
+
+def loaded_columns(meta: dict[str, Any]) -> list[str]:
+    """The columns a version has once loaded: its CSV's, plus any kept in its sidecar (``constants``,
+    ``labels``), from the sidecar alone."""
+    columns = list(meta.get("columns") or [])
+    columns += [c for c in (meta.get("constants") or {}) if c not in columns]
+    if meta.get("labels"):
+        columns += [c for c in ("entity_name", "aggregate") if c not in columns]
+    order = TIDY_COLUMNS + OPTIONAL_COLUMNS
+    return [c for c in order if c in columns] + sorted(c for c in columns if c not in order)
+
+
+def read_labels(file: str, sha256: str | None, where: str = "") -> pd.DataFrame:
+    """A labels table (``entity,entity_name[,aggregate]``) under the reference folder, checked by sha256."""
+    path = paths.reference_dir() / file
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SnapshotInvalid(f"{where}: its labels table {path} cannot be read ({type(exc).__name__})") from None
+    if sha256 and hashlib.sha256(data).hexdigest() != sha256:
+        raise SnapshotInvalid(f"{where}: its labels table {path} does not match the sha256 in the sidecar; "
+                              f"restore it with `git checkout -- {path}`")  # fmt: skip
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values as floats (text for TEXT_UNITS rows), aggregate flags as booleans."""
     is_date = frame["unit"].isin(TEXT_UNITS) if "unit" in frame else pd.Series(False, index=frame.index)
     if "value" in frame:
         if is_date.any():
@@ -192,7 +232,7 @@ def _parse_csv(data: bytes) -> pd.DataFrame:
         else:
             frame["value"] = frame["value"].astype(float)
     if "aggregate" in frame:
-        frame["aggregate"] = frame["aggregate"].map({"True": True, "False": False}).astype(bool)
+        frame["aggregate"] = frame["aggregate"].map({"True": True, "False": False}).fillna(False).astype(bool)
     return frame
 
 
@@ -265,9 +305,10 @@ def _is_number(value: Any) -> bool:
 def render_csv(frame: pd.DataFrame) -> bytes:
     """The deterministic CSV bytes of a tidy frame: fixed column order, sorted rows, shortest round-trip floats, LF."""
     extras = sorted(c for c in frame.columns if c not in TIDY_COLUMNS and c not in OPTIONAL_COLUMNS)
-    columns = TIDY_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in frame.columns] + extras
-    keys = frame[SORT_COLUMNS].astype(str)
-    ordered = frame.loc[keys.sort_values(SORT_COLUMNS, kind="mergesort").index, columns]
+    columns = [c for c in TIDY_COLUMNS + OPTIONAL_COLUMNS if c in frame.columns] + extras
+    sort = [c for c in SORT_COLUMNS if c in frame.columns]  # a compact version lacks its constant columns
+    keys = frame[sort].astype(str)
+    ordered = frame.loc[keys.sort_values(sort, kind="mergesort").index, columns]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
@@ -291,7 +332,7 @@ def _cell(value: Any, column: str) -> str:
 
 
 def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, Any],
-                   version: str | None = None) -> Path:
+                   version: str | None = None, *, constants: tuple[str, ...] = (), labels: str | None = None) -> Path:
     """Validate ``frame`` and store it as a version of ``<source>/<name>``; return the version's CSV path.
 
     Without ``version``, a new version is added beside the stored ones (never replacing one), named by
@@ -300,11 +341,33 @@ def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, 
     whose date is known), exactly that version is written. ``meta`` holds the descriptive keys;
     source, snapshot, version, published, sha256, rows and columns are filled in here. Nothing on disk
     changes unless validation and both writes succeed.
+
+    A large transcription can be written compact: ``constants`` names columns that hold one value in
+    every row, kept once in the sidecar; ``labels`` names a table under the reference folder
+    (``worldbank/economies.csv``) that supplies ``entity_name`` and ``aggregate`` by entity, so the
+    frame passed carries neither. Loading restores the full table.
     """
+    meta = {k: v for k, v in meta.items() if k not in ("constants", "labels", "sha256", "rows", "columns")}
+    if labels:
+        table = read_labels(labels, None, f"{source}/{name}")
+        unknown = sorted(set(frame["entity"]) - set(table["entity"]))
+        if unknown:
+            raise SnapshotInvalid(f"{source}/{name}: entities {unknown[:5]} are not in the labels table {labels}")
+        meta["labels"] = {"file": labels, "sha256": hashlib.sha256((paths.reference_dir() / labels).read_bytes()).hexdigest()}
+        frame = frame.merge(table, on="entity", how="left")
     validate_frame(frame, f"{source}/{name}")
+    if constants:
+        values = {}
+        for column in constants:
+            distinct = frame[column].astype(str).unique()
+            if len(distinct) != 1:
+                raise SnapshotInvalid(f"{source}/{name}: column {column!r} is not constant ({len(distinct)} values)")
+            values[column] = str(distinct[0])
+        meta["constants"] = values
+    stored_frame = frame.drop(columns=[*constants, *(c for c in ("entity_name", "aggregate") if labels and c in frame)])
     if meta.get("method") not in ("api", "transcribed"):
         raise SnapshotInvalid(f"{source}/{name}: sidecar method must be 'api' or 'transcribed', not {meta.get('method')!r}")
-    data = render_csv(frame)
+    data = render_csv(stored_frame)
     if version is None:
         stored = versions(source, name)
         if stored and version_paths(source, name, stored[-1])[0].is_file():
