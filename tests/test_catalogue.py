@@ -111,15 +111,15 @@ from claimcheck import cli  # noqa: E402
 def test_catalog_add_appends_a_valid_entry_and_keeps_the_comments(data_copy, capsys):
     path = data_copy / "reference" / "catalogue" / "worldbank.yaml"
     before = path.read_text(encoding="utf-8")
-    code = cli.main(["catalog", "add", "worldbank", "population", "--title", "Population, total", "--unit", "people",
-                     "--for", "population claims", "indicator=SP.POP.TOTL", "countries=all", "date=2000:2023"])
+    code = cli.main(["catalog", "add", "worldbank", "urban_population", "--title", "Urban population", "--unit", "people",
+                     "--for", "urban population claims", "indicator=SP.URB.TOTL", "countries=all", "date=2000:2023"])
     assert code == 0, capsys.readouterr().out
     after = path.read_text(encoding="utf-8")
     assert after.startswith(before.rstrip("\n"))  # comments and the old entries untouched
-    entry = catalogue.entry("worldbank", "population")
-    assert entry.query == {"indicator": "SP.POP.TOTL", "countries": "all", "date": "2000:2023"}
+    entry = catalogue.entry("worldbank", "urban_population")
+    assert entry.query == {"indicator": "SP.URB.TOTL", "countries": "all", "date": "2000:2023"}
     assert (entry.unit, entry.licence) == ("people", "CC BY 4.0")
-    assert "claimcheck refresh --source worldbank --snapshot population" in capsys.readouterr().out
+    assert "claimcheck refresh --source worldbank --snapshot urban_population" in capsys.readouterr().out
 
 
 def test_catalog_add_reads_lists_and_nested_filters(data_copy):
@@ -134,10 +134,10 @@ def test_catalog_add_reads_lists_and_nested_filters(data_copy):
 def test_catalog_add_refuses_an_invalid_entry_and_writes_nothing(data_copy, capsys):
     path = data_copy / "reference" / "catalogue" / "worldbank.yaml"
     before = path.read_bytes()
-    assert cli.main(["catalog", "add", "worldbank", "population", "--title", "t", "--unit", "people", "--for", "f",
-                     "indicatr=SP.POP.TOTL"]) == 1
+    assert cli.main(["catalog", "add", "worldbank", "urban_population", "--title", "t", "--unit", "people", "--for", "f",
+                     "indicatr=SP.URB.TOTL"]) == 1
     out = capsys.readouterr().out
-    assert "not written" in out and "entry population, field query.indicator: required" in out
+    assert "not written" in out and "entry urban_population, field query.indicator: required" in out
     assert path.read_bytes() == before
     assert cli.main(["catalog", "add", "worldbank", "gdp_current_usd", "--title", "t", "--unit", "USD", "--for", "f",
                      "indicator=X"]) == 1
