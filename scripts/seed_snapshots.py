@@ -428,6 +428,7 @@ def seed_owid(shared: Path) -> list[tuple[str, str]]:
         "published_means": "when this copy was taken: the date of the third-party commit that added it",
         "transcribed_from": _origin(NET_ZERO),
         "licence": "CC BY 4.0 (Our World in Data)",
+        "schema": "2021: the target year inside the status text, Year the data year",
         "origin_notes": ("A third-party copy of OWID's grapher CSV 'net-zero-targets' in its 2021 schema (Entity, "
                          "Code, Year, National Net-Zero Target; Year is the data year, 2021 in every row, and the "
                          "target year sits in the text, 'In policy document (2060)'). Read as the owid client reads that "

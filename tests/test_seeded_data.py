@@ -86,6 +86,9 @@ def test_the_2021_net_zero_table_reads_as_the_owid_client_reads_that_layout():
     assert frame.loc[("CHN", "target_year"), "value"] == 2060.0
     assert frame.loc[("CHN", "status"), "value"] == "In policy document"
     assert ("BTN", "target_year") not in frame.index and frame.loc[("BTN", "status"), "value"] == "Achieved"
+    from claimcheck.reference.sources.owid import TARGET_LAYOUTS
+
+    assert load_snapshot("owid", "net_zero_targets").meta["schema"] == TARGET_LAYOUTS["2021"]
 
 
 def test_every_exchange_rate_is_currency_units_per_usd_the_euro_included():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import json
 from urllib.parse import parse_qs
 
@@ -238,6 +240,7 @@ def test_a_refreshed_net_zero_chart_records_its_layout_and_decides_the_seed_clim
     replay.script("/grapher/net-zero-targets.metadata.json", Reply.file(samples / f"{OIL}.metadata.json"))
     article = load_article("china-belgium-ties-2023-02-26")
     claim = "china-carbon-neutrality-2060"
+    shutil.rmtree(data_copy / "reference/owid/net_zero_targets")  # as if the transcribed 2021 copy were not stored
     (before,) = judge_all(article, [claim])
     assert before.evidence[0].status == "missing" and before.verdict == "supported"  # decided by the documents
     assert cli.main(["refresh", "--source", "owid", "--snapshot", "net_zero_targets"]) == 0
