@@ -195,10 +195,11 @@ def test_a_failing_source_gives_an_error_with_the_reason(loaders):
     assert verdict.verdict == ERROR_VERDICT and "HTTP 503" in verdict.reason
 
 
-def test_a_reference_in_another_currency_cannot_decide_and_is_an_error():
+def test_a_reference_in_another_currency_without_exchange_rates_cannot_decide_and_is_an_error():
     euro = {"kind": "dataset", "source": "eurostat", "snapshot": "eur", "compute": {"op": "value"}, "label": "Eurostat"}
-    verdict = judge(make_claim(claimed=EXCEEDS_28_7, evidence=[euro]), ARTICLE)
-    assert verdict.verdict == ERROR_VERDICT and "unit EUR differs from the claimed USD" in verdict.reason
+    verdict = judge(make_claim(claimed=EXCEEDS_28_7, evidence=[euro]), ARTICLE)  # these fake snapshots hold no rates
+    assert verdict.verdict == ERROR_VERDICT
+    assert "not comparable with the claimed USD: no exchange rates to convert EUR to USD" in verdict.reason
 
 
 def test_a_rank_claim_says_where_the_entity_ranks_among_how_many():

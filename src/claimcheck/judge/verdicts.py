@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from claimcheck.registry.claims import AGREEMENT_BANDS, Claim, Claimed, Comparator
 from claimcheck.judge.compare import CompareError, Comparison, compare, display_value, format_value, ordinal
 from claimcheck.judge import evidence as _evidence  # the module, so tests can replace its catalogue look-up
+from claimcheck.judge.currency import ConversionError, in_claimed_unit
 from claimcheck.judge.evidence import (
     ERROR, MISSING, OK, EvidenceResult, Loader, article_date, resolve, resolve_vintage, with_reading,
 )
@@ -226,6 +227,22 @@ def _unit_fits(claimed: Claimed, result: EvidenceResult) -> str:
     if claimed.comparator in {Comparator.rank, Comparator.min_duration} and any({wanted, got} <= s for s in same):
         return ""
     return f"its unit {got} differs from the claimed {wanted}"
+
+
+def _in_claimed_units(claimed: Claimed | None, results: tuple[EvidenceResult, ...], loader: Loader) -> tuple[EvidenceResult, ...]:
+    """Each ok result in the claim's unit: a scale, a multiple or a currency converted (``judge/currency.py``;
+    the result's description, and so the sentence, says at what rate). One that cannot be is an error."""
+    if claimed is None or not claimed.unit:
+        return results
+    out = []
+    for result in results:
+        if result.ok:
+            try:
+                result = in_claimed_unit(result, claimed.unit, claimed.period, loader.snapshot)
+            except ConversionError as exc:
+                result = replace(result, status=ERROR, reason=f"not comparable with the claimed {claimed.unit}: {exc}")
+        out.append(result)
+    return tuple(out)
 
 
 def _assess(claimed: Claimed | None, results: Iterable[EvidenceResult]) -> _Assessment:
@@ -517,6 +534,7 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
 
     specs = _by_named_source(claim)
     stated_results = tuple(with_reading(resolve(e, article, mode, loader=loader), claim.reading) for e in specs)
+    stated_results = _in_claimed_units(stated_claimed, stated_results, loader)
     stated, vintages = _revisions_and_bands(stated_claimed, _assess(stated_claimed, stated_results), specs, article, loader)
     stated = _named_source_note(claim, stated)
     evidence = list(stated_results) + [with_reading(v, claim.reading) for v in vintages]
@@ -525,6 +543,7 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
         reading_claimed = merge_claimed(claim.claimed, reading.claimed, override)
         if reading.evidence:
             results = tuple(with_reading(resolve(e, article, mode, loader=loader), reading.label) for e in reading.evidence)
+            results = _in_claimed_units(reading_claimed, results, loader)
             evidence += results
         else:
             results = stated_results
@@ -593,6 +612,8 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
         return assessment, []
     if day is not None:
         vintage = resolve_vintage(spec, day, loader)
+        if vintage is not None:
+            vintage = _in_claimed_units(claimed, (vintage,), loader)[0]
         if vintage is not None and vintage.ok and vintage.version and vintage.version != check.result.version:
             then = _assess(claimed, [vintage]).decider
             if then is not None:

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from claimcheck import paths
 from claimcheck.registry.periods import parse_period
+from claimcheck.registry.units import QUANTITIES, SCALE_WORDS, known_unit
 from claimcheck.registry.yamltext import load_yaml, yaml_error_line
 
 
@@ -59,10 +60,10 @@ class Comparator(str, Enum):
     attested = "attested"  # a statement or event: holds when a cited document records it
 
 
-UNITS = {
-    "USD", "EUR", "CNY", "percent", "percentage_points", "year", "years", "date", "decade",
-    "count", "rank", "jobs", "TEU", "places", "times",
-}
+# the named units; any ISO 4217 currency is one too, and each may follow a scale word (registry/units.py)
+UNITS = set(QUANTITIES) | {"USD", "EUR", "CNY"}
+UNITS_HELP = (f"expected an ISO 4217 currency (USD, EUR, INR…) or one of {', '.join(sorted(UNITS))}, "
+              f"optionally after a scale word ({', '.join(SCALE_WORDS)})")
 
 # Each op with the fields it needs and the further fields it accepts (``scale`` always). A field an op
 # does not use is an error when the registry loads, not a surprise when it runs.
@@ -221,8 +222,8 @@ class Compute(Strict):
                 _not_a_period(getattr(self, name), name)
         for code in self.entities or []:
             _not_a_period(code, "entities item")
-        if self.unit is not None and self.unit not in UNITS:
-            raise ValueError(f"unknown unit {self.unit!r}; expected one of {', '.join(sorted(UNITS))}")
+        if self.unit is not None and not known_unit(self.unit):
+            raise ValueError(f"unknown unit {self.unit!r}; {UNITS_HELP}")
         return self
 
 
@@ -311,8 +312,8 @@ class Claimed(Strict):
     @field_validator("unit")
     @classmethod
     def _known_unit(cls, value: str | None) -> str | None:
-        if value is not None and value not in UNITS:
-            raise ValueError(f"unknown unit {value!r}; expected one of {', '.join(sorted(UNITS))}")
+        if value is not None and not known_unit(value):
+            raise ValueError(f"unknown unit {value!r}; {UNITS_HELP}")
         return value
 
     @model_validator(mode="after")
