@@ -147,18 +147,15 @@ def test_fetch_reports_a_missing_chart(replay, http):
 
 # ------------------------------------------------------------------------------ target-year charts
 
-from conftest import shared_dir  # noqa: E402
+from conftest import REPO  # noqa: E402
 
 from claimcheck.reference.sources.owid import TARGET_LAYOUTS, read_target_years  # noqa: E402
 
 
 @pytest.fixture
 def net_zero_2021():
-    """The real third-party copy of the chart's 2021 CSV (shared/reference/owid, its README gives the origin)."""
-    path = shared_dir() / "reference/owid/net-zero-targets__hbshrestha_2021-10-11.csv"
-    if not path.exists():
-        pytest.skip(f"shared reference copy not found at {path}")
-    return path.read_text(encoding="utf-8")
+    """The real third-party copy of the chart's 2021 CSV (tests/recordings/README.md gives the origin)."""
+    return (REPO / "tests/recordings/owid/net-zero-targets_2021-layout.csv").read_text(encoding="utf-8")
 
 
 def as_2023_layout(text_2021: str) -> str:
