@@ -176,15 +176,19 @@ def _charts(folder: Path, claim) -> list[dict[str, str]]:
             for i, p in enumerate(found, start=1)]
 
 
-def _summary(article: Article, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """"What we found": one line per claim, worst verdicts first."""
+def _claim_rows(article: Article, rows: list[dict[str, Any]]):
+    """Each verdict row with its claim and verdict name; rows of claims no longer registered are left out."""
     claims = {c.id: c for c in article.claims}
-    lines = []
     for row in rows:
         claim = claims.get(row["claim_id"])
-        if claim is None:
-            continue
-        verdict = str(row.get("verdict") or "")
+        if claim is not None:
+            yield row, claim, str(row.get("verdict") or "")
+
+
+def _summary(article: Article, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """"What we found": one line per claim, worst verdicts first."""
+    lines = []
+    for row, claim, verdict in _claim_rows(article, rows):
         lines.append({"verdict": verdict, "anchor": claimreview.claim_anchor(claim.id), "statement": claim.statement,
                       "sentence": _first_sentence(wording.reader_sentence(row, claim)),
                       "order": wording.severity(verdict), "claim_id": claim.id})
@@ -250,13 +254,8 @@ def article_page(article: Article, rows: list[dict[str, Any]], folder: Path, run
 
 def verdicts_page(article: Article, rows: list[dict[str, Any]], folder: Path, run: dict[str, Any]) -> str:
     """The summary, one sortable row per claim (worst first) with its reason, the legend, data versions."""
-    claims = {c.id: c for c in article.claims}
     table = []
-    for row in rows:
-        claim = claims.get(row["claim_id"])
-        if claim is None:
-            continue
-        verdict = str(row.get("verdict") or "")
+    for row, claim, verdict in _claim_rows(article, rows):
         table.append({
             "anchor": claimreview.claim_anchor(claim.id), "statement": claim.statement, "verdict": verdict,
             "order": wording.severity(verdict), "claim_id": claim.id,
