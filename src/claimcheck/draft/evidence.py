@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from claimcheck.draft.places import country_of, places_in
+from claimcheck.registry.units import is_currency
 
 # Everyday words and the words the catalogue writes for the same measure.
 SYNONYMS = {
@@ -27,6 +28,7 @@ SYNONYMS = {
     "emitter": "emissions", "emit": "emissions", "neutrality": "net-zero", "neutral": "net-zero",
     "shipments": "export", "sales": "export", "purchases": "import", "prices": "inflation",
     "jobless": "unemployment", "renewables": "renewable", "investment": "fdi", "investments": "fdi",
+    "biggest": "largest",
 }
 _STOP = set(
     "the a an of in on at to for and or but with by from as is are was were be been its it this that these those "
@@ -35,7 +37,6 @@ _STOP = set(
     "months data country countries world world's s us us$ one two first second third also more most over some "
     "about around said says say report reported according showed shows according new record time times".split()
 )
-_CURRENCIES = {"USD", "EUR", "CNY", "JPY", "GBP"}
 _FAMILY = {"worldbank": "economy", "imf": "trade", "comtrade": "trade", "eurostat": "trade", "owid": "climate",
            "wikidata": "dates"}
 _CHANGE_WORDS = re.compile(r"\b(?:rose|rise|risen|increase|grew|growth|gain|up|fell|fall|drop|decline|expanded|"
@@ -43,33 +44,34 @@ _CHANGE_WORDS = re.compile(r"\b(?:rose|rise|risen|increase|grew|growth|gain|up|f
 _CAGR_WORDS = re.compile(r"\b(?:annual(?:ly)? (?:average )?growth|a year on average|per year|each year|annually)\b", re.I)
 
 
-def _stem(word: str) -> str:
+def _stem(word: str, synonyms: dict[str, str] = SYNONYMS) -> str:
     named = word[:1].isupper() and not word.isupper()  # "People's Republic" is a name, not people
     word = word.lower().strip("'’-")
     word = re.sub(r"['’]s$", "", word)
     if named:
         return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-    word = SYNONYMS.get(word, word)
+    word = synonyms.get(word, word)
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"
     elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
-    return SYNONYMS.get(word, word)
+    return synonyms.get(word, word)
 
 
-def words(text: str) -> set[str]:
-    """The content words of ``text``, stemmed and mapped to the catalogue's vocabulary."""
+def words(text: str, synonyms: dict[str, str] = SYNONYMS) -> set[str]:
+    """The content words of ``text``, stemmed and mapped to the catalogue's vocabulary (a catalogue
+    text itself is read with ``synonyms={}``: "every economy and aggregate" in a title is no GDP)."""
     found = set()
     for raw in re.findall(r"[A-Za-z][A-Za-z0-9'’-]*", text):
         for part in [raw, *raw.split("-")] if "-" in raw and raw.lower() != "net-zero" else [raw]:
             if part.lower() in _STOP or len(part) < 3 and part.lower() != "co2" or country_of(part.rstrip("'’s")):
                 continue  # a country's name says who, not what: the select carries it
-            found.add(_stem(part))
+            found.add(_stem(part, synonyms))
     if re.search(r"\bnet[- ]zero\b", text, re.I):
         found.add("net-zero")
     if "trade" in found:  # trade is exports and imports, as trade statistics list it
         found |= {"export", "import"}
-    return found - {_stem(w) for w in _STOP}
+    return found - {_stem(w, synonyms) for w in _STOP}
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,8 @@ def _entries(signature: Any) -> tuple[list[Entry], dict[str, float]]:
     out = []
     for spec in catalogue.load_catalogue().entries():
         text = f"{spec.description} {spec.used_for}"
-        out.append(Entry(spec.source, spec.name, spec.description, spec.unit, frozenset(words(text)),
-                         frozenset(words(spec.description)), tuple(p.code for p in places_in(spec.description))))
+        out.append(Entry(spec.source, spec.name, spec.description, spec.unit, frozenset(words(text, {})),
+                         frozenset(words(spec.description, {})), tuple(p.code for p in places_in(spec.description))))
     df: dict[str, int] = {}
     for entry in out:
         for word in entry.words:
@@ -116,8 +118,8 @@ def _fits(entry: Entry, kind: str, unit: str | None) -> bool:
         return eu not in {"date", "year", "category", "wikidata-item"}
     if kind == "date":
         return eu in {"date", "year"}
-    if unit in _CURRENCIES:
-        return eu == unit
+    if is_currency(unit or ""):  # another currency converts at the stored exchange rates when judged
+        return is_currency(eu)
     if unit in {"people", "count"}:
         return eu in {"people", "count"}
     if unit == "tonnes":
@@ -150,11 +152,12 @@ def best_entry(sentence: str, kind: str, unit: str | None, codes: list[str], cla
         if score >= 1.0 and shared & entry.title_words and (kind != "date" or len(shared) >= 2):
             monthly = "monthly" in entry.title.lower()
             frequency = monthly == bool(period and "-" in period)  # months want a monthly series, years an annual one
-            scored.append((frequency, score, -len(entry.words), entry.source, entry.name, entry, sorted(shared)))
+            unmatched = len(entry.title_words - shared)  # "GDP per capita" is not the GDP a sentence names
+            scored.append((frequency, score, -unmatched, -len(entry.words), entry.source, entry.name, entry, sorted(shared)))
     if not scored:
         return None, [], looked
-    best = max(scored, key=lambda s: s[:3])
-    return best[5], best[6], looked
+    best = max(scored, key=lambda s: s[:4])
+    return best[6], best[7], looked
 
 
 def _year_before(period: str) -> str | None:

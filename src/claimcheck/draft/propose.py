@@ -17,14 +17,13 @@ from claimcheck.draft import context
 from claimcheck.draft.evidence import propose_evidence
 from claimcheck.draft.places import Place, places_in
 from claimcheck.draft.quantity import Quantity, read_quantity
-from claimcheck.registry.claims import UNITS
+from claimcheck.registry.units import known_unit
 from claimcheck.registry.coverage import find_numbers
 
 _CHANGE = re.compile(r"\b(?:increase[sd]?|rise|rose|risen|rising|grew|grow(?:th|ing|n)?|gain(?:ed|s)?|up|down|fell|fall(?:en|ing)?|"
                      r"drop(?:ped|s)?|decline[sd]?|declining|expand(?:ed|s)?|jump(?:ed|s)?|surge[sd]?|year-on-year|"
                      r"shr[ai]nk|shrank|contract(?:ed|ion)|edged|slowed|slump(?:ed)?)\b", re.I)
 _SHARE = re.compile(r"\b(?:share|of (?:the|all|total|world|global)|accounting for|per ?cent of|% of)\b", re.I)
-_FALLBACK_UNITS = {"people": "count", "tonnes": None, "JPY": None, "GBP": None}
 _LINKED = re.compile(r"^-(?!(?:years?|decades?|months?|weeks?|days?|largest|biggest|million|billion|trillion)\b)[a-z]", re.I)
 
 
@@ -276,13 +275,9 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
 
 def _claimed(q: Quantity, comparator: str, period: str | None, notes: list[str]) -> dict[str, Any] | None:
     unit = q.unit
-    if unit not in UNITS:
-        fallback = _FALLBACK_UNITS.get(unit or "")
-        if fallback is None:
-            notes.append(f"unit {unit} is not a registry unit: claimed left out, value {q.value!r}")
-            return None
-        notes.append(f"unit {unit} written as {fallback} (the registry has no unit {unit})")
-        unit = fallback
+    if not unit or not known_unit(unit):
+        notes.append(f"unit {unit} is not a registry unit: claimed left out, value {q.value!r}")
+        return None
     claimed: dict[str, Any] = {"value": q.value, "unit": unit, "comparator": comparator}
     if period:
         claimed["period"] = period
