@@ -12,7 +12,7 @@ import time
 import uuid
 from pathlib import Path
 
-from claimcheck.batch import runner
+from claimcheck.batch import kernels
 
 SEED = "china-belgium-ties-2023-02-26"
 TAG = "CLAIMCHECK_TEST_RUN"  # inherited by every process the run starts, however it is reparented
@@ -97,5 +97,5 @@ def test_only_the_files_of_dead_owners_are_removed(tmp_path):
     unknown = [tmp_path / "claimcheck-0e2f8e9ef496-1", tmp_path / "kernel-1234.json"]
     for path in mine + theirs + unknown:
         path.write_text("")
-    assert sorted(runner.remove_dead_kernel_files(tmp_path)) == sorted(theirs)
+    assert sorted(kernels.remove_dead_kernel_files(tmp_path)) == sorted(theirs)
     assert sorted(tmp_path.iterdir()) == sorted(mine + unknown)

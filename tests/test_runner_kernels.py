@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from claimcheck.batch import runner
+from claimcheck.batch import kernels, runner
 from claimcheck.batch.runner import Job, execute, run_jobs
 
 
@@ -56,7 +56,7 @@ def pid_notebooks(tmp_path, monkeypatch) -> Path:
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(notebook, folder / f"{name}.ipynb")
     monkeypatch.setenv("CLAIMCHECK_NOTEBOOKS", str(folder))
-    monkeypatch.setattr(runner, "_spare", None)
+    monkeypatch.setattr(kernels._mine, "spare", None, raising=False)
     return folder
 
 
@@ -65,23 +65,23 @@ def job(name: str, out: Path) -> Job:
 
 
 def test_a_notebook_runs_in_the_kernel_started_ahead_and_stops_it(pid_notebooks, tmp_path):
-    runner._spare = runner._start_kernel()
-    ahead = runner._spare.provisioner.pid
+    kernels._mine.spare = kernels.start_kernel()
+    ahead = kernels._mine.spare.provisioner.pid
     outcome = execute(job("one", tmp_path))
     assert outcome.ok, outcome.error
     assert int((tmp_path / "one.pid").read_text()) == ahead
     assert (tmp_path / "one.history").read_text() == ":memory:"  # like nbclient's own kernels
-    assert runner._spare is None
+    assert getattr(kernels._mine, "spare", None) is None
     assert ahead not in kernel_pids()
 
 
 def test_a_dead_kernel_started_ahead_is_replaced_and_its_files_removed(pid_notebooks, tmp_path):
-    runner._spare = runner._start_kernel()
-    sockets = Path(runner._spare.ip)  # IPC transport: <runtime dir>/claimcheck-<id>-<port>
+    kernels._mine.spare = kernels.start_kernel()
+    sockets = Path(kernels._mine.spare.ip)  # IPC transport: <runtime dir>/claimcheck-<id>-<port>
     deadline = time.monotonic() + 30
     while len(list(sockets.parent.glob(f"{sockets.name}-*"))) < 5 and time.monotonic() < deadline:
         time.sleep(0.05)  # until the kernel has bound its five sockets
-    dead = runner._spare.provisioner.pid
+    dead = kernels._mine.spare.provisioner.pid
     os.kill(dead, 9)
     os.waitpid(dead, 0)
     outcome = execute(job("one", tmp_path))
@@ -95,15 +95,16 @@ def test_start_next_leaves_a_kernel_for_the_next_notebook(pid_notebooks, tmp_pat
     monkeypatch.setenv(BATCH_TAG, tag)
     try:
         assert execute(job("one", tmp_path), start_next=True).ok
-        ahead = runner._spare.provisioner.pid
+        ahead = kernels._mine.spare.provisioner.pid
         assert ahead in kernel_pids(tag)  # the tag finds a batch's kernels
         assert execute(job("two", tmp_path)).ok
         assert int((tmp_path / "two.pid").read_text()) == ahead
     finally:
-        runner._discard_spare()
+        kernels.discard_spare()
 
 
-def test_no_kernel_outlives_a_batch(pid_notebooks, tmp_path, monkeypatch):
+@pytest.mark.parametrize("fresh", [True, False])
+def test_no_kernel_outlives_a_batch(pid_notebooks, tmp_path, monkeypatch, fresh):
     tag = uuid.uuid4().hex
     monkeypatch.setenv(BATCH_TAG, tag)
     foreign = []
@@ -115,10 +116,11 @@ def test_no_kernel_outlives_a_batch(pid_notebooks, tmp_path, monkeypatch):
 
     try:
         outcomes = run_jobs([job(name, tmp_path) for name in ("one", "two", "three")], workers=2,
-                            progress=open(os.devnull, "w"), meanwhile=someone_elses_kernel)
+                            progress=open(os.devnull, "w"), meanwhile=someone_elses_kernel, fresh_kernels=fresh)
         assert all(o.ok for o in outcomes), [o.error for o in outcomes]
         pids = {name: int((tmp_path / f"{name}.pid").read_text()) for name in ("one", "two", "three")}
-        assert len(set(pids.values())) == 3, json.dumps(pids)  # a fresh kernel for every notebook
+        # fresh: a kernel for every notebook; else at most one per worker, reused
+        assert len(set(pids.values())) == 3 if fresh else len(set(pids.values())) <= 2, json.dumps(pids)
         assert foreign[0].pid in kernel_pids() and foreign[0].pid not in kernel_pids(tag)
         assert not kernel_pids(tag)
     finally:
@@ -148,10 +150,10 @@ def test_a_kernel_that_cannot_start_ahead_costs_nothing_but_speed(pid_notebooks,
     def broken():
         raise RuntimeError("no such kernel")
 
-    monkeypatch.setattr(runner, "_start_kernel", broken)
+    monkeypatch.setattr(kernels, "start_kernel", broken)
     outcome = execute(job("one", tmp_path), start_next=True)
     assert outcome.ok, outcome.error
-    assert runner._spare is None
+    assert getattr(kernels._mine, "spare", None) is None
 
 
 def test_outputs_stay_complete_without_the_fixed_waits(tmp_path, monkeypatch):
@@ -170,10 +172,10 @@ def test_outputs_stay_complete_without_the_fixed_waits(tmp_path, monkeypatch):
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, folder / "noisy.ipynb")
     monkeypatch.setenv("CLAIMCHECK_NOTEBOOKS", str(folder))
-    monkeypatch.setattr(runner, "_spare", None)
+    monkeypatch.setattr(kernels._mine, "spare", None, raising=False)
     for ahead in (True, False):
         if ahead:
-            runner._spare = runner._start_kernel()
+            kernels._mine.spare = kernels.start_kernel()
         assert execute(job("noisy", tmp_path)).ok
         cells = nbformat.read(tmp_path / "noisy.ipynb", as_version=4).cells
         for cell in cells[-2:]:
@@ -192,7 +194,7 @@ def test_no_fixed_wait_when_a_kernel_is_ready_or_killed(pid_notebooks):
 
     ready, stops = [], []
     for _ in range(3):
-        manager = runner._start_kernel()
+        manager = kernels.start_kernel()
         client = manager.client()
         client.start_channels()
         run_sync(client.wait_for_ready)(timeout=60)

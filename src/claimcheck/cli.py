@@ -273,6 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the notebooks on a Dask distributed cluster (e.g. tcp://host:8786) instead of local workers")
     p.add_argument("--force", action="store_true",
                    help="execute every notebook, even those whose inputs are unchanged since the published run")
+    p.add_argument("--fresh-kernels", action="store_true",
+                   help="start a new kernel for every notebook instead of reusing each worker's kernel (slower)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser(

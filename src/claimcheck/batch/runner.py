@@ -2,9 +2,9 @@
 
 Kernel start dominates a notebook run, so the batch runs one notebook per family of checks (never
 one per claim) and keeps papermill imported in long-lived worker processes instead of spawning
-the ``papermill`` command for each notebook. Each worker starts the kernel of its next notebook
-while the current one runs, so a kernel boots in the gaps of another's work rather than in front
-of its own notebook.
+the ``papermill`` command for each notebook. Each worker holds one kernel and reuses it for all
+its notebooks, brought back to a clean state before each (``claimcheck.batch.kernels``); with
+fresh kernels, it starts the kernel of its next notebook while the current one runs.
 
 ``claimcheck run`` is safe to schedule:
 
@@ -36,11 +36,11 @@ from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime, timezone
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 
 from claimcheck import paths
+from claimcheck.batch import kernels
 from claimcheck.reference.crosscheck import load_checked_article
 from claimcheck.registry.articles import list_articles, load_article
 from claimcheck.show.notebook import CHARTS_DIR, SCORECARD, VERDICTS_DIR
@@ -90,181 +90,6 @@ def parameters_for(job: Job) -> dict:
     return params
 
 
-KERNEL_FILES = "claimcheck-"  # prefix of a batch kernel's connection file and IPC sockets in Jupyter's runtime folder
-
-
-def _kernel_files_prefix() -> str:
-    """``claimcheck-<pid>-<id>``: the pid of the process that owns the kernel, so that the files of
-    a dead owner can be told from those of a live one (another run, another user's tests)."""
-    import uuid
-
-    return f"{KERNEL_FILES}{os.getpid()}-{uuid.uuid4().hex[:12]}"
-
-
-def remove_dead_kernel_files(runtime_dir: Path | None = None) -> list[Path]:
-    """Delete the connection files and IPC sockets left by batch processes that no longer exist.
-
-    A process killed with SIGKILL cannot remove its kernels' files; the next run does. Files of a
-    live process are kept, whoever it is; a name this batch did not write is never touched.
-    """
-    from jupyter_core.paths import jupyter_runtime_dir
-
-    folder = Path(runtime_dir or jupyter_runtime_dir())
-    removed = []
-    for path in folder.glob(f"{KERNEL_FILES}*") if folder.is_dir() else []:
-        owner = path.name[len(KERNEL_FILES):].split("-", 1)[0]
-        # a pid has at most 7 digits (pid_max ≤ 2**22); older versions named files by a 12-digit id
-        if owner.isdigit() and len(owner) <= 7 and not _alive(int(owner)):
-            path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    """Whether ``pid`` runs; a zombie (dead, not yet reaped by whoever adopted it) does not."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    if not Path("/proc").is_dir():  # no way to see a zombie here
-        return True
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:  # it ended meanwhile
-        return False
-
-
-@lru_cache(maxsize=1)
-def _ipc_kernel_manager():
-    """A kernel manager whose kernel talks over Unix sockets in Jupyter's runtime folder, not TCP.
-
-    Local only, so nothing listens on a port, and ipykernel has no reason to warn about
-    unencrypted TCP for every notebook of the batch. Its connection file sits beside the sockets
-    (not in /tmp), both named after the owning process (see ``remove_dead_kernel_files``). It
-    remembers the clients it hands out, so that a kernel started ahead (which nbclient does not
-    own, so does not close) can be closed.
-
-    Two fixed waits of jupyter_client are taken out where they live: the client's 0.2 s wait for
-    IOPub to stay quiet once the kernel is ready, and the 0.1 s poll interval while a killed
-    kernel is reaped.
-    """
-    import asyncio
-    from queue import Empty
-
-    from jupyter_client.asynchronous import AsyncKernelClient
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.paths import jupyter_runtime_dir
-
-    class ReadyClient(AsyncKernelClient):
-        async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
-            """jupyter_client's handshake (a ``kernel_info_reply`` on shell, then one IOPub message
-            to show IOPub is connected), then drain what IOPub already holds without waiting 0.2 s
-            for more: anything later belongs to the kernel_info requests, and nbclient takes
-            only the messages whose parent is the cell it runs."""
-            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-            while True:
-                self.kernel_info()
-                try:
-                    reply = await self.shell_channel.get_msg(timeout=1)
-                except Empty:
-                    reply = None
-                if reply is not None and reply["msg_type"] == "kernel_info_reply":
-                    try:
-                        await self.iopub_channel.get_msg(timeout=0.2)
-                    except Empty:  # IOPub not connected yet: ask again
-                        pass
-                    else:
-                        self._handle_kernel_info_reply(reply)
-                        break
-                if not await self._async_is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
-            while await self.iopub_channel.msg_ready():
-                await self.iopub_channel.get_msg(timeout=0)
-
-        wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the public name to its own
-
-    class IPCKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs):
-            runtime = Path(jupyter_runtime_dir())
-            runtime.mkdir(parents=True, exist_ok=True)
-            prefix = runtime / _kernel_files_prefix()
-            kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", str(prefix))
-            kwargs.setdefault("connection_file", f"{prefix}.json")
-            kwargs.setdefault("client_factory", ReadyClient)
-            super().__init__(**kwargs)
-            self.handed_out = []
-
-        def client(self, **kwargs):
-            self.handed_out.append(super().client(**kwargs))
-            return self.handed_out[-1]
-
-        async def _async_wait(self, pollinterval: float = 0.1) -> None:
-            """Until the kernel's process has ended: a killed process is reaped within
-            milliseconds, so poll every 2 ms rather than jupyter_client's 100 ms."""
-            while await self._async_is_alive():
-                await asyncio.sleep(0.002)
-
-    return IPCKernelManager
-
-
-# A worker's kernel started ahead for its next notebook: it boots while the worker imports
-# papermill or runs the current notebook, instead of in front of the next one.
-_spare = None
-
-
-def _start_kernel():
-    from jupyter_core.utils import run_sync
-
-    manager = _ipc_kernel_manager()(kernel_name="python3")
-    # as nbclient starts its kernels: history in memory, not written to the user's IPython profile
-    run_sync(manager.start_kernel)(cwd=str(paths.notebooks_dir()),  # returns once launched, not booted
-                                   extra_arguments=["--HistoryManager.hist_file=:memory:"])
-    return manager
-
-
-def _start_ahead():
-    """A kernel for this worker's next notebook, or None if it fails to start: that notebook then
-    starts its own kernel, and reports the failure as its outcome if it persists."""
-    try:
-        return _start_kernel()
-    except Exception:
-        return None
-
-
-def _stop_kernel(manager) -> None:
-    from jupyter_core.utils import run_sync
-
-    for client in manager.handed_out:
-        client.stop_channels()
-    if run_sync(manager.is_alive)():
-        run_sync(manager.shutdown_kernel)(now=True)  # every output is saved by now; removes its files
-    else:  # died: its connection file and IPC sockets are still there
-        run_sync(manager.cleanup_resources)()
-
-
-def _take_spare():
-    """This worker's kernel started ahead, if it is still alive (else the notebook starts its own)."""
-    global _spare
-    from jupyter_core.utils import run_sync
-
-    manager, _spare = _spare, None
-    if manager is not None and not run_sync(manager.is_alive)():
-        _stop_kernel(manager)
-        return None
-    return manager
-
-
-def _discard_spare() -> None:
-    manager = _take_spare()
-    if manager is not None:
-        _stop_kernel(manager)
-
-
 def _die_with(parent: int) -> None:
     """Have the kernel kill this process when ``parent`` dies, even by SIGKILL (Linux: a
     parent-death signal). The worker's kernels follow it: ipykernel exits when its parent changes."""
@@ -279,13 +104,12 @@ def _die_with(parent: int) -> None:
 
 def _warm_up(html: bool, parent: int | None = None) -> None:
     """Worker initializer: die with the run, start the first kernel, and meanwhile import papermill (and nbconvert)."""
-    global _spare
     from multiprocessing.util import Finalize
 
     if parent is not None:
         _die_with(parent)
-    _spare = _start_ahead()
-    Finalize(None, _discard_spare, exitpriority=10)  # workers leave by os._exit: atexit never runs
+    kernels.start_ahead()
+    Finalize(None, kernels.release, exitpriority=10)  # workers leave by os._exit: atexit never runs
     # jsonschema imports rfc3987_syntax when it is installed, which compiles a grammar at import
     # (1.3 s measured here, 2026-11) only to validate IRI formats; nbformat's schemas use none.
     sys.modules.setdefault("rfc3987_syntax", None)
@@ -314,22 +138,20 @@ def _expected_costs(jobs: list[Job]) -> dict[Job, int]:
     return costs
 
 
-def execute(job: Job, start_next: bool = False) -> Outcome:
+def execute(job: Job, start_next: bool = False, reuse: bool = False) -> Outcome:
     """Run one notebook (and render it to HTML); never raises, the outcome says what happened.
 
-    In a batch worker the notebook runs in the kernel started ahead for it, if any; with
+    With ``reuse`` the notebook runs in this worker's held kernel, brought back to its baseline
+    (see ``kernels``); otherwise in the kernel started ahead for it, if any, and with
     ``start_next`` the worker starts the kernel of its next notebook at once, to boot meanwhile.
     """
-    global _spare
     import papermill
 
     started = time.monotonic()
-    kernel = _take_spare()
-    if start_next:
-        _spare = _start_ahead()
     source = paths.notebooks_dir() / f"{job.notebook}.ipynb"
     target = Path(job.out_dir) / f"{job.notebook}.ipynb"
     try:
+        kernel, ran = kernels.for_notebook(reuse, start_next, job.start_timeout), False
         try:
             papermill.execute_notebook(
                 str(source),
@@ -342,14 +164,14 @@ def execute(job: Job, start_next: bool = False) -> Outcome:
                 request_save_on_cell_execute=False,  # one write at the end, not one per cell
                 cwd=str(paths.notebooks_dir()),
                 km=kernel,  # None: nbclient starts a kernel of this class, and stops it
-                kernel_manager_class=_ipc_kernel_manager(),
+                kernel_manager_class=kernels.ipc_kernel_manager(),
                 # every output is saved by now: stop the kernel at once instead of waiting up to
                 # jupyter_client's graceful-shutdown timeout (2.5 s stalls measured here)
                 shutdown_kernel="immediate",
             )
+            ran = True
         finally:
-            if kernel is not None:
-                _stop_kernel(kernel)
+            kernels.done_with(kernel, keep=reuse and ran)  # a kernel is reused only after a notebook that ran to its end
         if job.html:
             from claimcheck.publish.notebook_html import render_notebook_html
 
@@ -397,7 +219,7 @@ class _Progress:
 
 def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
              meanwhile: Callable[[], object] | None = None, scheduler: str | None = None,
-             reused: int = 0) -> list[Outcome]:
+             reused: int = 0, fresh_kernels: bool = False) -> list[Outcome]:
     """Execute ``jobs`` in parallel worker processes, reporting progress as each one finishes.
 
     ``meanwhile`` runs in a thread of this process once a worker has no notebook left, so that it
@@ -405,11 +227,12 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
     are forked, since a fork copies a lock held by another thread (an import's, say) with no
     thread left to release it. With ``scheduler`` (a Dask scheduler address) the same jobs go to
     a Dask cluster instead of local workers. ``reused`` counts notebooks of the batch reused
-    without a job, for the progress report.
+    without a job, for the progress report. Each worker holds one kernel for all its notebooks
+    (``kernels``); with ``fresh_kernels`` every notebook gets a new one, started ahead.
     """
     progress = progress or sys.stderr  # looked up now: a default bound at import would outlive a replaced stderr
     if scheduler:
-        return _run_on_dask(jobs, scheduler, progress, meanwhile, reused)
+        return _run_on_dask(jobs, scheduler, progress, meanwhile, reused, fresh_kernels)
     if not jobs:  # everything reused: no worker, no kernel
         (meanwhile or (lambda: None))()
         return []
@@ -421,9 +244,10 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
     ordered = sorted(jobs, key=costs.__getitem__, reverse=True)
     report = _Progress(progress, len(jobs) + reused, reused)
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up, initargs=(html, os.getpid())) as pool:
-        # the first submit forks every worker. A worker starts its next kernel ahead unless the
-        # jobs left can all go to kernels already started.
-        futures = [pool.submit(execute, job, i + workers < len(ordered)) for i, job in enumerate(ordered)]
+        # the first submit forks every worker. With fresh kernels, a worker starts its next kernel
+        # ahead unless the jobs left can all go to kernels already started.
+        futures = [pool.submit(execute, job, fresh_kernels and i + workers < len(ordered), not fresh_kernels)
+                   for i, job in enumerate(ordered)]
         side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)
         for done, future in enumerate(as_completed(futures), start=1):
             outcome = future.result()
@@ -438,13 +262,14 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
     return sorted(outcomes, key=lambda o: (o.job.article, o.job.notebook))
 
 
-def execute_with(settings: dict[str, str], job: Job) -> Outcome:
+def execute_with(settings: dict[str, str], job: Job, reuse: bool = True) -> Outcome:
     """``execute`` on a Dask worker, with the submitting run's ``CLAIMCHECK_*`` settings (data,
-    notebooks, ``--as-of``) in place of the worker's own for the length of the job."""
+    notebooks, ``--as-of``) in place of the worker's own for the length of the job; the worker
+    process holds its kernel from job to job, as a local worker does."""
     before = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)
     try:
-        return execute(job)
+        return execute(job, reuse=reuse)
     finally:
         for name, value in before.items():
             if value is None:
@@ -453,7 +278,8 @@ def execute_with(settings: dict[str, str], job: Job) -> Outcome:
                 os.environ[name] = value
 
 
-def _run_on_dask(jobs: list[Job], scheduler: str, progress, meanwhile, reused: int) -> list[Outcome]:
+def _run_on_dask(jobs: list[Job], scheduler: str, progress, meanwhile, reused: int,
+                 fresh_kernels: bool = False) -> list[Outcome]:
     """The same jobs through a Dask distributed scheduler: each runs ``execute`` on a worker, which
     writes into the run folder (a path every worker must see, as it sees the project and data)."""
     from dask.distributed import Client, as_completed as completed
@@ -468,7 +294,7 @@ def _run_on_dask(jobs: list[Job], scheduler: str, progress, meanwhile, reused: i
     with Client(scheduler, set_as_default=False) as client:
         # pure=False: a notebook run is not a pure function of its arguments; priority keeps the
         # longest first, as the local pool does
-        futures = [client.submit(execute_with, settings, job, pure=False, priority=len(ordered) - i)
+        futures = [client.submit(execute_with, settings, job, not fresh_kernels, pure=False, priority=len(ordered) - i)
                    for i, job in enumerate(ordered)]
         for future in completed(futures, loop=client.loop):
             try:
@@ -755,7 +581,7 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
     from claimcheck.publish.site import read_run
 
     started_at = _now()
-    remove_dead_kernel_files()  # a run killed earlier could not remove its own
+    kernels.remove_dead_kernel_files()  # a run killed earlier could not remove its own
     run_id, run_dir = new_run_folder(build_dir)
     # incremental: offline notebooks whose inputs are unchanged since the published run are reused
     incremental = args.mode == "offline" and not getattr(args, "force", False)
@@ -783,7 +609,8 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
     started = time.monotonic()
     # the publishing modules import (pandas and all, 0.4 s) while the notebooks run
     outcomes = run_jobs(jobs, args.workers, meanwhile=lambda: [import_module(m) for m in PUBLISHING],
-                        scheduler=getattr(args, "scheduler", None), reused=reused)
+                        scheduler=getattr(args, "scheduler", None), reused=reused,
+                        fresh_kernels=getattr(args, "fresh_kernels", False))
     from claimcheck.publish import history
     from claimcheck.publish import site
     from claimcheck.reference.snapshots import stored_versions
