@@ -58,3 +58,34 @@ def test_a_gdp_amount_and_a_rank_by_biggest_find_the_gdp_entry_among_many_wdi_en
         "gdp_current_usd", {"entity": "DEU"}, {"op": "value", "period": "2023"})
     rank = _evidence(claims["third-biggest"])
     assert rank["snapshot"] == "gdp_current_usd" and rank["compute"]["op"] == "rank"
+
+
+# ---------------------------------------------------------------- demonyms
+
+
+@pytest.mark.parametrize("sentence, codes", [
+    ("Belgian exports to the world rose 5 per cent in 2022", ["BEL"]),
+    ("explores investment tools for Belgian and European companies operating in China", ["BEL", "CHN"]),
+    ("Chinese investment in the port", ["CHN"]),
+    ("French and German exporters", ["FRA", "DEU"]),
+    ("British and Dutch pension funds, American banks", ["GBR", "NLD", "USA"]),
+    ("Chinese Foreign Minister Qin Gang emphasised on China’s readiness to deepen ties with Belgium", ["CHN", "BEL"]),
+    ("the Belgian-Chinese Chamber of Commerce", ["BEL", "CHN"]),
+])
+def test_an_adjective_of_nationality_names_its_country(sentence, codes):
+    from claimcheck.draft.places import places_in
+
+    assert [p.code for p in places_in(sentence)] == codes
+
+
+def test_a_demonym_shared_by_two_sovereign_states_names_neither():
+    from claimcheck.draft.places import places_in
+
+    assert places_in("Congolese exports") == []  # the Republic of the Congo or the Democratic Republic of the Congo
+
+
+def test_a_sentence_about_belgian_exports_is_drafted_against_that_country_s_exports():
+    claims = _draft("Belgian merchandise exports rose 5 per cent in 2022.", date(2023, 8, 1))
+    evidence = _evidence(claims["5 per cent"])
+    assert evidence["snapshot"] == "merchandise_exports" and evidence["select"] == {"entity": "BEL"}
+    assert evidence["compute"] == {"op": "growth", "period": "2022", "base_period": "2021"}

@@ -6,12 +6,18 @@ name. country_converter 1.3's own ``CountryConverter`` fails to start under pand
 ``na_values`` it passes no longer keeps Namibia's ISO2 ``NA``), and importing it costs 0.9 s of
 pandas; so the table is read here with the csv module and each capitalised name in the text is
 matched against its expressions, as ``coco.convert`` does with one name.
+
+Adjectives of nationality ("Dutch exports", "German investment") are countryinfo's: each of its
+country files records the English ``demonym`` with the ISO codes. A demonym it gives to several
+places ("French": France, Réunion, Mayotte…) names the one that is a UN member state in
+country_converter's table, and none when two members share it ("Congolese").
 """
 
 from __future__ import annotations
 
 import csv
 import importlib.util
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,24 +32,52 @@ class Place:
     name: str  # country_converter's short name
     text: str  # as written
     start: int
+    demonym: bool = False  # named by its adjective ("Dutch exports"), not by its name
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"{name} is not installed (see requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@lru_cache(maxsize=1)
+def _rows() -> list[dict[str, str]]:
+    with (_package_dir("country_converter") / "country_data.tsv").open(encoding="utf-8", newline="") as handle:
+        return [r for r in csv.DictReader(handle, delimiter="\t") if not r.get("obsolete")]
 
 
 @lru_cache(maxsize=1)
 def _table() -> list[tuple[re.Pattern, str, str]]:
-    spec = importlib.util.find_spec("country_converter")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("country_converter is not installed (see requirements.txt)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "country_data.tsv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return [(re.compile(r["regex"], re.I), r["ISO3"], r["name_short"]) for r in rows if r["regex"] and not r.get("obsolete")]
+    return [(re.compile(r["regex"], re.I), r["ISO3"], r["name_short"]) for r in _rows() if r["regex"]]
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, tuple[str, str]]:
+    """English demonym -> (ISO3, short name), from countryinfo's country files."""
+    members = {r["ISO3"]: r["name_short"] for r in _rows() if r.get("UNmember")}
+    claimed: dict[str, set[str]] = {}
+    for path in sorted((_package_dir("countryinfo") / "data").glob("*.json")):
+        info = json.loads(path.read_text(encoding="utf-8"))
+        code = (info.get("ISO") or {}).get("alpha3")
+        if code and info.get("demonym"):
+            claimed.setdefault(info["demonym"].strip(), set()).add(code)
+    out = {}
+    for demonym, codes in claimed.items():
+        sovereign = [c for c in codes if c in members] if len(codes) > 1 else list(codes)
+        if len(sovereign) == 1:
+            out[demonym] = (sovereign[0], members.get(sovereign[0]) or demonym)
+    return out
 
 
 @lru_cache(maxsize=4096)
 def country_of(name: str) -> tuple[str, str] | None:
     """(ISO3, short name) of one written name, or None; like ``coco.convert(name, to='ISO3')``."""
     hits = [(code, short) for pattern, code, short in _table() if pattern.search(name)]
-    return hits[0] if len(hits) == 1 else None
+    if len(hits) == 1:
+        return hits[0]
+    return demonyms().get(name) if not hits and name[:1].isupper() else None
 
 
 def _candidates(run: str) -> list[tuple[int, str]]:
@@ -76,5 +110,5 @@ def places_in(text: str, start: int = 0, end: int | None = None) -> list[Place]:
             if hit:
                 taken.append((at, at + len(candidate)))
                 if hit[0] not in found:
-                    found[hit[0]] = Place(hit[0], hit[1], candidate, at)
+                    found[hit[0]] = Place(hit[0], hit[1], candidate, at, demonym=name in demonyms())
     return sorted(found.values(), key=lambda p: p.start)

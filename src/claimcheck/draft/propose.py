@@ -287,13 +287,14 @@ def _claimed(q: Quantity, comparator: str, period: str | None, notes: list[str])
 
 
 def most_named(text: str) -> list[Place]:
-    """The countries the text names, most often first (a fallback entity for a sentence that names none)."""
-    counts: dict[str, tuple[int, Place]] = {}
+    """The countries the text names, most often first (a fallback entity for a sentence that names none).
+    Names count before adjectives: "Dutch companies" are about companies, "the Netherlands" is the subject."""
+    counts: dict[str, tuple[int, int, Place]] = {}
     for sentence in context.sentences(text):
         for place in places_in(text, sentence.start, sentence.end):
-            n, first = counts.get(place.code, (0, place))
-            counts[place.code] = (n + 1, first)
-    return [p for _, p in sorted(counts.values(), key=lambda np: (-np[0], np[1].start))]
+            names, adjectives, first = counts.get(place.code, (0, 0, place))
+            counts[place.code] = (names + (not place.demonym), adjectives + place.demonym, first)
+    return [p for _, _, p in sorted(counts.values(), key=lambda c: (-c[0], -c[1], c[2].start))]
 
 
 def draft_article(article: Any) -> Draft:
