@@ -56,17 +56,126 @@ def test_claimcheck_claims_reports_it_and_exits_2(data_copy, capsys):
     assert "did you mean 'gdp_current_usd'?" in err and "Traceback" not in err
 
 
-def test_claimcheck_run_refuses_before_running_anything(data_copy, tmp_path, monkeypatch, capsys):
+BROKEN = "trade-grew-1980s"
+BROKEN_SELECT = ("select: {entity: BLX, partner: CHN, measure: [exports_fob, imports_cif]}",
+                 "select: {entity: BLX, partnr: CHN, measure: [exports_fob, imports_cif]}")
+BROKEN_REASON = (f"claim '{BROKEN}': field 'evidence.0.select.partnr': the snapshot imf/dots_china_belgium_annual "
+                 "has no column 'partnr' (did you mean 'partner'?)")
+
+
+def test_claimcheck_claims_reports_a_missing_column_in_one_line_and_exits_2(data_copy, capsys):
+    replace_once(claims_file(data_copy), *BROKEN_SELECT)
+    assert cli.main(["claims", "--article", SEED]) == 2
+    err = capsys.readouterr().err
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"claimcheck: {claims_file(data_copy)}: ") and BROKEN_REASON in line, line
+
+
+def expected_verdicts():
+    """Every claim's verdict as the engine gives it on the unbroken registry."""
+    from claimcheck.judge.verdicts import judge_all
+
+    return {v.claim_id: v.verdict for v in judge_all(load_article(SEED))}
+
+
+def test_a_notebook_judges_a_broken_claim_as_an_error_and_the_others_as_before(data_copy):
+    from claimcheck.show.notebook import check, start
+
+    expected = expected_verdicts()
+    replace_once(claims_file(data_copy), *BROKEN_SELECT)
+    ctx = start({"article": SEED, "mode": "offline"}, "trade", family="trade")
+    verdicts = {v.claim_id: v for v in check(ctx)}
+    assert verdicts[BROKEN].verdict == "error"
+    assert verdicts[BROKEN].reason == f"data/articles/{SEED}/claims.yaml: {BROKEN_REASON}"
+    assert BROKEN_REASON in verdicts[BROKEN].sentence
+    others = {cid: v.verdict for cid, v in verdicts.items() if cid != BROKEN}
+    assert len(others) >= 2 and others == {cid: expected[cid] for cid in others}
+
+
+def test_each_broken_claim_gets_its_own_reason(data_copy):
+    from claimcheck.show.notebook import check, start
+
+    replace_once(claims_file(data_copy), *BROKEN_SELECT)
+    replace_once(claims_file(data_copy), "snapshot: gdp_current_usd", "snapshot: gdp_curent_usd")
+    replace_once(claims_file(data_copy), "document: mfa-readout-qin-lahbib-call-2023-02-10",
+                 "document: mfa-readout-qin-lahbib-call-2023-02-11")
+    verdicts = check(start({"article": SEED, "mode": "offline"}, "scorecard"))
+    errors = {v.claim_id: v.reason for v in verdicts if v.verdict == "error"}
+    assert set(errors) == {BROKEN, "qin-lahbib-phone-call", "china-second-largest-economy"}, errors
+    assert "no snapshot 'gdp_curent_usd'" in errors["china-second-largest-economy"]
+    assert "no document 'mfa-readout-qin-lahbib-call-2023-02-11'" in errors["qin-lahbib-phone-call"]
+    assert len(verdicts) == len(load_article(SEED).claims)
+
+
+def test_claimcheck_run_judges_the_broken_claim_as_an_error_and_publishes_the_rest(tmp_path):
+    import html
+    import json
+    import os
+    import re
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    data, build = tmp_path / "data", tmp_path / "build"
+    shutil.copytree(REPO / "data", data)
+    env = {**os.environ, "CLAIMCHECK_DATA": str(data), "CLAIMCHECK_BUILD": str(build)}
+    env.pop("CLAIMCHECK_HISTORY", None)
+    os.environ["CLAIMCHECK_DATA"] = str(data)
+    try:
+        expected = expected_verdicts()
+    finally:
+        os.environ.pop("CLAIMCHECK_DATA")
+    replace_once(claims_file(data), *BROKEN_SELECT)
+    done = subprocess.run([sys.executable, "-m", "claimcheck", "run", "--article", SEED], env=env,
+                          capture_output=True, text=True, timeout=600)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "Traceback" not in output
+    assert f"ERROR verdict {SEED}/{BROKEN}: " in done.stderr and BROKEN_REASON in done.stderr
+    rows = {row["claim_id"]: row for row in json.loads((build / SEED / "verdicts.json").read_text())}
+    assert rows[BROKEN]["verdict"] == "error" and BROKEN_REASON in rows[BROKEN]["reason"]
+    assert {cid: row["verdict"] for cid, row in rows.items() if cid != BROKEN} == \
+        {cid: verdict for cid, verdict in expected.items() if cid != BROKEN}
+    assert str(tmp_path) not in (build / SEED / "verdicts.json").read_text()  # no local path published
+    # published: the front page, the article page with every claim's panel, the other trade claim's chart
+    assert (build / "index.html").is_file() and (build / "history.jsonl").is_file()
+    assert (build / SEED / "charts" / "trade" / "trade-growth-exponential-1.png").is_file()
+    page = (build / SEED / "index.html").read_text(encoding="utf-8")
+    panels = dict(re.findall(r'<section class="claim-detail" id="claim-([a-z0-9-]+)">(.*?)</section>', page, re.S))
+    assert set(panels) == set(expected)
+    panel = html.unescape(panels[BROKEN])
+    assert "error" in panel and BROKEN_REASON in panel
+    assert "its entry in the claims file" in panel.lower()  # the reader is told why, not that a source failed
+
+
+def test_a_claims_file_that_does_not_parse_still_stops_the_article(data_copy, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CLAIMCHECK_BUILD", str(tmp_path / "build"))
-    replace_once(claims_file(data_copy), "source: worldbank", "source: worldbnk")
+    replace_once(claims_file(data_copy), "snapshot: gdp_current_usd", "snapshot: [gdp_current_usd")
     assert cli.main(["run", "--article", SEED, "--no-html"]) == 2
-    assert "no source 'worldbnk' in the catalogue" in capsys.readouterr().err
+    assert "claims.yaml" in capsys.readouterr().err
     assert not (tmp_path / "build").exists()
 
 
-def test_a_notebook_start_refuses_it_too(data_copy):
+def test_a_catalogue_that_does_not_load_still_stops_the_article(data_copy, tmp_path, monkeypatch, capsys):
     from claimcheck.show.notebook import start
 
-    replace_once(claims_file(data_copy), "snapshot: gdp_current_usd", "snapshot: gdp_curent_usd")
-    with pytest.raises(ClaimsError, match="no snapshot 'gdp_curent_usd'"):
+    monkeypatch.setenv("CLAIMCHECK_BUILD", str(tmp_path / "build"))
+    (data_copy / "reference" / "catalogue" / "worldbank.yaml").write_text("entries: [unclosed\n", encoding="utf-8")
+    assert cli.main(["run", "--article", SEED, "--no-html"]) == 2
+    assert "the reference catalogue does not load" in capsys.readouterr().err
+    assert not (tmp_path / "build").exists()
+    with pytest.raises(ClaimsError, match="the reference catalogue does not load"):
         start({"article": SEED, "mode": "offline"}, "economy", family="economy")
+
+
+def test_a_notebook_loads_the_documents_registry_once(monkeypatch):
+    from claimcheck.reference import documents
+    from claimcheck.show.notebook import check, start
+
+    calls = []
+    original = documents.load_documents
+    monkeypatch.setattr(documents, "load_documents", lambda: calls.append(1) or original())
+    check(start({"article": SEED, "mode": "offline"}, "documented", family="documented"))
+    assert len(calls) == 1

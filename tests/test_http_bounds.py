@@ -16,10 +16,12 @@ from conftest import Reply
 
 
 class TrickleServer:
-    """A raw socket server that sends its headers at once, then the body one byte per ``interval`` seconds."""
+    """A raw socket server that sends its headers at once, then the body one byte per ``interval`` seconds;
+    with ``trickle_head`` the status line and headers come one byte per ``interval`` too."""
 
-    def __init__(self, body: bytes, interval: float) -> None:
-        self.body, self.interval = body, interval
+    def __init__(self, body: bytes, interval: float, trickle_head: bool = False, head_pad: int = 0) -> None:
+        self.body, self.interval, self.trickle_head = body, interval, trickle_head
+        self.head_pad = head_pad  # bytes of an extra header, so a trickled head takes a while
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(4)
@@ -39,10 +41,13 @@ class TrickleServer:
                 continue
             with conn:
                 conn.recv(65536)
-                head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(self.body)}\r\n\r\n"
+                pad = f"X-Padding: {'p' * self.head_pad}\r\n" if self.head_pad else ""
+                head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{pad}"
+                        f"Content-Length: {len(self.body)}\r\n\r\n").encode()
                 try:
-                    conn.sendall(head.encode())
-                    for byte in self.body:
+                    if not self.trickle_head:
+                        conn.sendall(head)
+                    for byte in (head if self.trickle_head else b"") + self.body:
                         if self.stop.is_set():
                             return
                         conn.sendall(bytes([byte]))
@@ -70,6 +75,39 @@ def test_a_body_trickling_in_is_cut_at_the_total_deadline(http):
         elapsed = time.monotonic() - started
     assert 1.0 <= elapsed < 3.0, elapsed
     assert "not retried" in str(caught.value)
+
+
+def test_headers_trickling_in_are_cut_at_the_total_deadline():
+    # 0.05 s a byte is well within the read timeout, so only the deadline can stop it; the whole head
+    # takes about 6 s to arrive, and the body as long again
+    client = HttpClient(timeout=(1, 1), deadline=1.0, max_retries=0)
+    with TrickleServer(b'{"ok": true}', interval=0.05, trickle_head=True, head_pad=40) as server:
+        started = time.monotonic()
+        with pytest.raises(SourceError, match=r"total deadline of 1 s exceeded before the status line and "
+                                              r"headers were complete") as caught:
+            client.get_json(server.url)
+        elapsed = time.monotonic() - started
+    assert 1.0 <= elapsed < 2.0, elapsed
+    assert "not retried" in str(caught.value) and "/slow" in str(caught.value)
+
+
+def test_a_slow_but_timely_answer_is_read_whole():
+    # the same trickle, finished well before the deadline, is an ordinary answer
+    client = HttpClient(timeout=(1, 1), deadline=10.0, max_retries=0)
+    with TrickleServer(b'{"ok": true}', interval=0.002, trickle_head=True) as server:
+        assert client.get_json(server.url) == {"ok": True}
+
+
+def test_the_deadline_counts_each_attempt_from_its_start(replay_server):
+    # a client reused after a slow answer gets its full deadline again, and no watchdog fires late
+    client = HttpClient(timeout=(1, 1), deadline=1.0, max_retries=0)
+    with TrickleServer(b'{"ok": true}', interval=0.05, trickle_head=True, head_pad=40) as server:
+        with pytest.raises(SourceError, match="total deadline"):
+            client.get(server.url)
+    replay_server.script("/fast", Reply(200, b'{"n": 1}', {"Content-Type": "application/json"}))
+    for _ in range(3):
+        time.sleep(0.4)  # spans the first attempt's deadline: a watchdog left running would cut these
+        assert client.get_json(replay_server.url + "/fast") == {"n": 1}
 
 
 def test_a_gzip_bomb_stops_at_the_size_limit_without_decoding_it_all(replay_server):

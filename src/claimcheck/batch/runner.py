@@ -41,7 +41,7 @@ from pathlib import Path
 
 from claimcheck import paths
 from claimcheck.batch import kernels
-from claimcheck.reference.crosscheck import load_checked_article
+from claimcheck.reference.crosscheck import checked_article
 from claimcheck.registry.articles import list_articles, load_article
 from claimcheck.show.notebook import CHARTS_DIR, SCORECARD, VERDICTS_DIR
 
@@ -76,7 +76,7 @@ class Outcome:
 def notebooks_for(article_id: str, only: list[str] | None = None) -> list[str]:
     """The notebooks an article needs: ``claims``, one per family with claims, and the scorecard."""
     available = {p.stem for p in paths.notebooks_dir().glob("*.ipynb")}
-    families = sorted({c.family for c in load_checked_article(article_id).claims} & available)
+    families = sorted({c.family for c in load_article(article_id).claims} & available)
     names = ["claims", *families, SCORECARD]
     return [n for n in names if n in available and (not only or n in only)]
 
@@ -494,9 +494,9 @@ def _loadable(article_ids: list[str], every: bool) -> tuple[list[str], list[str]
     from claimcheck.registry.claims import ClaimsError
 
     ready, skipped = [], []
-    for article_id in article_ids:  # a broken registry stops its article before the run starts
-        try:
-            load_checked_article(article_id).metadata
+    for article_id in article_ids:  # a registry that does not load stops its article before the run starts
+        try:  # (an evidence naming what does not exist costs its claim only: an `error` verdict)
+            checked_article(article_id)[0].metadata
             ready.append(article_id)
         except (ArticleError, ClaimsError) as exc:
             if not every:

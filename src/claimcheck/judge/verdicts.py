@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import pandas as pd
 from pydantic import ValidationError
@@ -716,12 +716,15 @@ def judge_all(
     mode: str = "offline",
     overrides: dict[str, dict[str, Any]] | None = None,
     loader: Loader | None = None,
+    broken: Mapping[str, str] | None = None,
 ) -> list[Verdict]:
     """Judge the article's claims (all, the ids given, and/or one family) in registry order.
 
     Snapshots and documents are loaded once for the whole call, or once per ``loader`` passed in.
     Unknown claim ids or override fields raise ``KeyError``/``ValueError`` before anything is judged; a failing evidence only
-    turns its own claim into an ``error`` verdict.
+    turns its own claim into an ``error`` verdict. So does a claim in ``broken`` (claim id → why its
+    registry entry cannot be checked, e.g. an evidence naming a column the data lack), without
+    resolving any of its evidence.
     """
     claims = list(article.claims)
     if claim_ids is not None:
@@ -737,7 +740,19 @@ def judge_all(
     overrides = overrides or {}
     _validate_overrides(list(article.claims), overrides)
     loader = loader or Loader(mode)
-    return [judge(c, article, mode, override=overrides.get(c.id), loader=loader) for c in claims]
+    broken = broken or {}
+    return [broken_entry(c, broken[c.id]) if c.id in broken else
+            judge(c, article, mode, override=overrides.get(c.id), loader=loader) for c in claims]
+
+
+#: The ``rule`` of a verdict whose claim has a broken registry entry (``broken_entry``).
+BROKEN_ENTRY_RULE = "the claims file names what does not exist"
+
+
+def broken_entry(claim: Claim, reason: str) -> Verdict:
+    """The ``error`` verdict of a claim whose registry entry cannot be checked, with ``reason``."""
+    return replace(_plain_verdict(claim, ERROR_VERDICT, reason, f"Could not check it: {_end(reason)}"),
+                   rule=BROKEN_ENTRY_RULE)
 
 
 def verdicts_frame(verdicts: Iterable[Verdict]) -> pd.DataFrame:
@@ -747,7 +762,7 @@ def verdicts_frame(verdicts: Iterable[Verdict]) -> pd.DataFrame:
 
 
 __all__ = [
-    "CONTRADICTED", "ERROR_VERDICT", "MISLEADING", "NOT_CHECKABLE", "NO_DATA_OFFLINE", "ROW_COLUMNS", "SUPPORTED",
-    "UNVERIFIABLE", "VERDICTS", "VERDICT_MEANINGS", "Verdict", "VerdictName", "claimed_text", "judge", "judge_all",
-    "merge_claimed", "verdicts_frame",
+    "BROKEN_ENTRY_RULE", "CONTRADICTED", "ERROR_VERDICT", "MISLEADING", "NOT_CHECKABLE", "NO_DATA_OFFLINE", "ROW_COLUMNS",
+    "SUPPORTED", "UNVERIFIABLE", "VERDICTS", "VERDICT_MEANINGS", "Verdict", "VerdictName", "broken_entry",
+    "claimed_text", "judge", "judge_all", "merge_claimed", "verdicts_frame",
 ]

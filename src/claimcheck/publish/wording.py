@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from claimcheck.judge.compare import display_value
+from claimcheck.judge.verdicts import BROKEN_ENTRY_RULE
 
 # Worst first: what a reader most needs to know about the article leads the summary.
 SEVERITY = ("contradicted", "misleading", "error", "unverifiable", "no-data-offline", "not-checkable", "supported")
@@ -62,6 +63,9 @@ def reader_sentence(row: dict[str, Any], claim) -> str:
         when = _claim_period(claim)
         return (f"This needs {what} figures{' for ' + when if when else ''}, which this copy of the site does "
                 "not hold; it will be checked when the data are next fetched.")
+    if verdict == "error" and row.get("rule") == BROKEN_ENTRY_RULE:
+        return ("Its entry in the claims file names data that do not exist, so this claim is not checked until "
+                "the entry is corrected (see how it was judged).")
     if verdict == "error":
         what = " or ".join(dict.fromkeys(str(e.get("label") or "a source") for e in missing)) or "a source"
         return f"{what} could not be read when this page was built, so this claim is not checked yet."

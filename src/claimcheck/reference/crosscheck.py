@@ -2,15 +2,23 @@
 
 A claims file validates on its own (``registry.claims``); whether its evidence names a source,
 snapshot, column or document that exists needs the reference data, which the registry stage may not
-import. ``load_checked_article`` is what every command and notebook that checks an article loads it
-with: a name that does not exist is a ``ClaimsError`` line naming the file, the claim and the field,
-with the nearest name suggested, rather than a ``no-data-offline`` verdict later.
+import. A name that does not exist is a line naming the file, the claim and the field, with the
+nearest name suggested, rather than a ``no-data-offline`` verdict later.
+
+Validation (``claimcheck claims``) loads an article with ``load_checked_article``: every such line is
+a ``ClaimsError``. Checking (``claimcheck run``, the notebooks) loads it with ``checked_article``:
+such a line costs only the claim it is in, which the verdict engine judges ``error`` with that line
+as its reason. What no claim can be checked without still stops the article: a claims file, text
+or metadata that does not load, and a reference catalogue that does not load.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
+from claimcheck import paths
 from claimcheck.reference import catalogue
 from claimcheck.reference.catalogue import nearest
 from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
@@ -32,29 +40,68 @@ def load_checked_article(article_id: str) -> Article:
     return article
 
 
+def checked_article(article_id: str, documents: Callable[[], Mapping[str, Any]] | None = None
+                    ) -> tuple[Article, dict[str, str]]:
+    """The article and its broken claims: claim id → the one-line reason, naming the file by its
+    place under the data folder (it is published). Raises ClaimsError when the catalogue does not load.
+
+    ``documents`` loads the documents registry (default: ``load_documents``); a notebook passes its
+    loader's, so the registry is read once.
+    """
+    article = load_article(article_id)
+    shown = article.claims_path
+    try:
+        shown = shown.relative_to(paths.data_dir().parent)
+    except ValueError:  # a data folder given elsewhere: name the file from the articles folder on
+        shown = Path(article.claims_path.parent.parent.name, article.id, article.claims_path.name)
+    by_claim = claim_problems(article, documents, where=str(shown))
+    return article, {claim_id: "; ".join(lines) for claim_id, lines in by_claim.items()}
+
+
 def evidence_problems(article: Article) -> list[str]:
     """One line per evidence that names a source, snapshot, column or document that does not exist."""
-    where = str(article.claims_path)
+    try:
+        by_claim = claim_problems(article)
+    except ClaimsError as exc:
+        return list(exc.problems)
+    return [line for lines in by_claim.values() for line in lines]
+
+
+def claim_problems(article: Article, documents: Callable[[], Mapping[str, Any]] | None = None,
+                   where: str | None = None) -> dict[str, list[str]]:
+    """Claim id → one line per evidence of that claim naming something that does not exist (claims
+    with none are left out); ``where`` names the file in the lines (default: its path).
+
+    Raises ClaimsError when the reference catalogue does not load: no dataset evidence can be checked then.
+    """
+    where = where or str(article.claims_path)
     try:
         cat = catalogue.load_catalogue()
     except catalogue.CatalogueError as exc:
-        return [f"{where}: the reference catalogue does not load, so no evidence can be checked: {exc}"]
-    documents, documents_problem = _document_ids()
-    problems = []
+        raise ClaimsError([f"{where}: the reference catalogue does not load, so no evidence can be checked: "
+                           f"{exc}"]) from None
+    known_documents: set[str] | None = None
+    documents_problem = None
+    problems: dict[str, list[str]] = {}
     for claim in article.claims:
         for field, evidence in _evidences(claim):
             at = f"{where}: claim '{claim.id}': field '{field}"
+            found = []
             if evidence.kind == "dataset":
-                problems += _dataset_problems(at, evidence, cat)
+                found = _dataset_problems(at, evidence, cat)
             elif evidence.kind == "document":
+                if known_documents is None:  # read only for an article that cites a document
+                    known_documents, documents_problem = _document_ids(documents)
                 ids = evidence.document if isinstance(evidence.document, list) else [evidence.document]
                 for index, doc_id in enumerate(ids):
                     suffix = f".{index}" if isinstance(evidence.document, list) else ""
                     if documents_problem:
-                        problems.append(f"{at}.document{suffix}': cannot check {doc_id!r}: {documents_problem}")
-                    elif doc_id not in documents:
-                        problems.append(f"{at}.document{suffix}': no document {doc_id!r} in the documents "
-                                        f"registry{nearest(doc_id, documents)}")  # fmt: skip
+                        found.append(f"{at}.document{suffix}': cannot check {doc_id!r}: {documents_problem}")
+                    elif doc_id not in known_documents:
+                        found.append(f"{at}.document{suffix}': no document {doc_id!r} in the documents "
+                                     f"registry{nearest(doc_id, known_documents)}")  # fmt: skip
+            if found:
+                problems.setdefault(claim.id, []).extend(found)
     return problems
 
 
@@ -95,10 +142,12 @@ def _columns(source: str, name: str) -> list[str]:
     return columns or KNOWN_COLUMNS
 
 
-def _document_ids() -> tuple[set[str], str | None]:
+def _document_ids(documents: Callable[[], Mapping[str, Any]] | None) -> tuple[set[str], str | None]:
+    import yaml
+
     from claimcheck.reference.documents import load_documents
 
     try:
-        return set(load_documents()), None
-    except (SnapshotMissing, SnapshotInvalid, ValueError) as exc:
+        return set((documents or load_documents)()), None
+    except (SnapshotMissing, SnapshotInvalid, ValueError, OSError, yaml.YAMLError) as exc:
         return set(), " ".join(str(exc).split())[:200]

@@ -9,6 +9,10 @@ Every value sent in a header other than the plain ones (``SAFE_HEADERS``), or in
 parameter, is remembered as a secret for the life of the process: ``redact_text`` blanks it from any
 error text, whatever part of a response echoed it back. Such headers are never forwarded when a
 redirect leads to another host (requests itself strips only ``Authorization``).
+
+Every attempt runs under a watchdog (``_Deadline``) that shuts its sockets down at the total deadline:
+urllib3's ``Timeout(total=...)`` does not bound a server that trickles its status line and headers,
+since each byte resets the socket timeout (urllib3 2.8: a 1 s total took 13 s).
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ import html
 import json
 import logging
 import re
+import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
+from functools import cache
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -128,10 +135,11 @@ class LimitExceeded(Exception):
 class HttpClient:
     """A ``requests.Session`` with timeouts, retries (connection errors, timeouts, 5xx, 429) and back-off.
 
-    Every attempt also has a total ``deadline`` in seconds (a body trickling one byte at a time
-    resets the read timeout forever, never the deadline) and a ``max_bytes`` bound on the decoded
-    body (a small gzip body may expand to gigabytes): the body is streamed and reading stops at
-    either bound, with an error naming it.
+    Every attempt also has a total ``deadline`` in seconds covering the connection, the status line,
+    the headers and the body (a server trickling one byte at a time resets the read timeout forever,
+    never the deadline: its socket is shut down when the deadline passes) and a ``max_bytes`` bound
+    on the decoded body (a small gzip body may expand to gigabytes): the body is streamed and reading
+    stops at either bound, with an error naming it and where the exchange was.
 
     The wait before retry ``n`` (0-based) is ``backoff * 2**n`` seconds, capped at ``max_backoff``; a
     ``Retry-After`` header lengthens it, up to ``retry_after_cap`` seconds.
@@ -162,6 +170,9 @@ class HttpClient:
         self.max_backoff = max_backoff
         self.retry_after_cap = retry_after_cap
         self.session = session or _key_safe_session()
+        adapter = _deadline_adapter()
+        for prefix in ("http://", "https://"):
+            self.session.mount(prefix, adapter())
         self.session.headers["User-Agent"] = user_agent
         self.redirected: list[str] = []  # the final URL (redacted) of every answer that came through a redirect
         self._sleep = sleep
@@ -195,10 +206,22 @@ class HttpClient:
                 remember_secret(value)
         for attempt in range(self.max_retries + 1):
             last = attempt == self.max_retries
+            # the connect timeout is capped too: a socket still connecting has nothing to shut down
+            timeout = (min(self.timeout[0], self.deadline), self.timeout[1])
             try:
-                started = time.monotonic()
-                response = self.session.get(url, params=params, headers=headers, timeout=self.timeout, stream=True)
-                self._read_body(response, started)
+                with _Deadline(self.deadline) as deadline:
+                    try:
+                        response = self.session.get(url, params=params, headers=headers, timeout=timeout, stream=True)
+                    except requests.exceptions.RequestException:
+                        if not deadline.passed:
+                            raise
+                        response = None
+                    if deadline.passed:  # http.client takes the shutdown for the end of the headers
+                        if response is not None:
+                            response.close()
+                        raise LimitExceeded(f"total deadline of {self.deadline:g} s exceeded before the status "
+                                            f"line and headers were complete")
+                    self._read_body(response, deadline)
             except LimitExceeded as exc:
                 raise SourceError(f"{exc}; not retried", full_url) from None
             except requests.exceptions.ContentDecodingError:
@@ -252,7 +275,7 @@ class HttpClient:
             response.encoding = response.apparent_encoding
         return response.text
 
-    def _read_body(self, response: requests.Response, started: float) -> None:
+    def _read_body(self, response: requests.Response, deadline: _Deadline) -> None:
         """Read the streamed body into ``response.content``, at most ``max_bytes`` decoded, within the deadline."""
         import requests
         import urllib3
@@ -262,18 +285,29 @@ class HttpClient:
             response.close()
             raise LimitExceeded(f"body of {int(declared):,} bytes announced, over the limit of {self.max_bytes:,} bytes")
         chunks, size = [], 0
+
+        def late() -> LimitExceeded:
+            return LimitExceeded(f"total deadline of {self.deadline:g} s exceeded after {size:,} bytes of the body")
+
         try:
-            while True:
-                if time.monotonic() - started > self.deadline:
-                    raise LimitExceeded(f"total deadline of {self.deadline:g} s exceeded after {size:,} bytes of the body")
-                # read1 returns as soon as any bytes arrive, and decodes at most the amount asked for
-                chunk = response.raw.read1(64 * 1024, decode_content=True)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise LimitExceeded(f"decoded body over the limit of {self.max_bytes:,} bytes")
-                chunks.append(chunk)
+            try:
+                while True:
+                    if deadline.passed:
+                        raise late()
+                    # read1 returns as soon as any bytes arrive, and decodes at most the amount asked for
+                    chunk = response.raw.read1(64 * 1024, decode_content=True)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise LimitExceeded(f"decoded body over the limit of {self.max_bytes:,} bytes")
+                    chunks.append(chunk)
+            except Exception:
+                if deadline.passed:  # a read the watchdog cut short, whatever error it surfaced as
+                    raise late() from None
+                raise
+            if deadline.passed:  # the watchdog's shutdown can also read as the end of the body
+                raise late()
         except LimitExceeded:
             response.close()
             raise
@@ -322,6 +356,119 @@ def _key_safe_session() -> requests.Session:
                                 redact(response.request.url), redact(prepared_request.url), ", ".join(dropped))
 
     return KeySafeSession()
+
+
+class _Deadline:
+    """A watchdog for one attempt: when ``seconds`` pass it shuts down every socket the attempt uses,
+    so a read blocked on a trickling server returns at once, and ``passed`` says why it did.
+
+    The connections register themselves (``_watched``) with the watchdog of their thread.
+    """
+
+    _current = threading.local()
+
+    def __init__(self, seconds: float):
+        self.passed = False
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []  # second descriptors of each new socket, ours to close
+        self._connections: list[Any] = []  # connections reused from the pool
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    @classmethod
+    def active(cls) -> _Deadline | None:
+        return getattr(cls._current, "deadline", None)
+
+    def __enter__(self) -> _Deadline:
+        self._current.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        self._current.deadline = None
+        with self._lock:
+            self._connections.clear()
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+    def watch_socket(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.passed:
+                _shut(sock)
+
+    def watch_connection(self, connection: Any) -> None:
+        with self._lock:
+            self._connections.append(connection)
+            if self.passed:
+                _shut(connection.sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.passed = True
+            for sock in [*self._sockets, *(c.sock for c in self._connections)]:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket | None) -> None:
+    try:
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed, or a socket handed over to TLS (its second descriptor is shut instead)
+        pass
+
+
+@cache
+def _deadline_adapter() -> type:
+    """An ``HTTPAdapter`` whose connections register with the ``_Deadline`` of the calling thread."""
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class Watched:
+        def _new_conn(self):
+            sock = super()._new_conn()
+            deadline = _Deadline.active()
+            if deadline is not None:
+                # a second descriptor of the same socket: it can be shut down even while TLS, which
+                # takes the first one over, is still shaking hands
+                deadline.watch_socket(sock.dup())
+            return sock
+
+        def request(self, *args, **kwargs):
+            deadline = _Deadline.active()
+            if deadline is not None and self.sock is not None:  # a connection kept alive from earlier
+                deadline.watch_connection(self)
+            return super().request(*args, **kwargs)
+
+    class Connection(Watched, HTTPConnection):
+        pass
+
+    class TLSConnection(Watched, HTTPSConnection):
+        pass
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = Connection
+
+    class TLSPool(HTTPSConnectionPool):
+        ConnectionCls = TLSConnection
+
+    pools = {"http": Pool, "https": TLSPool}
+
+    class DeadlineAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = pools
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            if not proxy.lower().startswith("socks"):  # SOCKS managers bring their own connection classes
+                manager.pool_classes_by_scheme = pools
+            return manager
+
+    return DeadlineAdapter
 
 
 def _describe(exc: Exception) -> str:

@@ -16,12 +16,11 @@ from __future__ import annotations
 import ast
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from claimcheck import paths
-from claimcheck.reference.crosscheck import load_checked_article
+from claimcheck.reference.crosscheck import checked_article
 from claimcheck.registry.articles import Article
 from claimcheck.registry.claims import Claim
 
@@ -118,13 +117,14 @@ class Context:
     mode: str = "offline"
     tolerances: dict[str, float] = field(default_factory=dict)
     output_dir: str = ""  # set by the batch: where under build/ this notebook drops its verdicts as JSON
+    broken: dict[str, str] = field(default_factory=dict)  # claim id -> why its registry entry cannot be checked
+    loader: Any = field(default=None, repr=False)  # snapshots and documents, loaded once for the whole notebook
 
-    @cached_property
-    def loader(self):
-        """Snapshots and documents loaded once for the whole notebook."""
-        from claimcheck.judge.evidence import Loader
+    def __post_init__(self) -> None:
+        if self.loader is None:
+            from claimcheck.judge.evidence import Loader
 
-        return Loader(self.mode)
+            self.loader = Loader(self.mode)
 
     @property
     def overrides(self) -> dict[str, dict[str, Any]]:
@@ -152,14 +152,19 @@ def start(namespace: dict[str, Any], notebook: str, family: str | None = None) -
     if mode not in MODES:
         raise ParameterError(f"parameter 'mode' must be one of {', '.join(MODES)}; got {mode!r}")
 
-    article = load_checked_article(params["article"])  # evidence names checked against catalogue and documents
+    from claimcheck.judge.evidence import Loader
+
+    loader = Loader(mode)
+    # evidence names checked against the catalogue and the documents (read once, by the notebook's
+    # loader): a name that does not exist costs its claim only, which `check` judges `error`
+    article, broken = checked_article(params["article"], documents=loader.documents)
     wanted = list(params.get("claims") or [])
     claims = [c for c in article.claims if (c.family == family or family is None) and (not wanted or c.id in wanted)]
     missing = sorted(set(wanted) - {c.id for c in article.claims})
     if missing:
         raise ParameterError(f"article {article.id!r} has no claim(s): {', '.join(missing)}")
     return Context(article, family, claims, mode, dict(params.get("tolerances") or {}),
-                   params.get("output_dir") or "")
+                   params.get("output_dir") or "", broken, loader)
 
 
 def check(ctx: Context) -> list:
@@ -167,7 +172,7 @@ def check(ctx: Context) -> list:
     from claimcheck.judge.verdicts import judge_all
 
     verdicts = judge_all(ctx.article, [c.id for c in ctx.claims], mode=ctx.mode, overrides=ctx.overrides,
-                         loader=ctx.loader)
+                         loader=ctx.loader, broken=ctx.broken)
     if ctx.output_dir:  # relative to the build folder, so executed notebooks carry no local path
         folder = paths.build_dir() / ctx.output_dir / VERDICTS_DIR
         folder.mkdir(parents=True, exist_ok=True)
