@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from claimcheck.reference.groups import GROUP_KEY, GroupError, group
 from claimcheck.registry.claims import Compute
 from claimcheck.registry.periods import Period, parse_period
 
@@ -84,10 +85,21 @@ def _granularity(text: str) -> str:
 def select_rows(frame: pd.DataFrame, select: dict[str, str | list[str]] | None) -> pd.DataFrame:
     """Rows whose column equals the given value, or one of the given values, for every item of ``select``.
 
-    Values are compared as text, so ``{"period": "2021"}`` matches a period stored as 2021.
+    Values are compared as text, so ``{"period": "2021"}`` matches a period stored as 2021. The key
+    ``group`` keeps the rows of the members of a country group (``reference/groups.py``).
     """
     out = frame
     for column, wanted in (select or {}).items():
+        if column == GROUP_KEY:  # members of named country groups ("Africa's largest economy")
+            try:
+                named = [group(str(name)) for name in (wanted if isinstance(wanted, list) else [wanted])]
+            except GroupError as exc:
+                raise ComputeError(f"select: {exc}") from None
+            inside = pd.Series(False, index=out.index)
+            for one in named:
+                inside |= one.mask(out)
+            out = out[inside]
+            continue
         if column not in out.columns:
             raise ComputeError(f"select: the data have no column {column!r} (columns: {', '.join(map(str, frame.columns))})")
         values = [str(v) for v in (wanted if isinstance(wanted, list) else [wanted])]
@@ -569,11 +581,12 @@ def _op_crossing(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
             return Result(text, "date", rows.iloc[0:0],
                           f"first period in which {a_name} exceeds {b_name} ({_short(a[text])} > {_short(b[text])}), "
                           f"searched {common[0]}–{common[-1]}",
-                          {})
+                          {"searched": (common[0], common[-1])})
         below = below or a[text] <= b[text]
     state = "already exceeds" if not below else "never exceeds"
     return Result(None, "date", rows.iloc[0:0], f"{a_name} {state} {b_name} in {common[0]}–{common[-1]}",
-                  {"fails": f"{a_name} {state} {b_name} in {common[0]}–{common[-1]}: no crossing"})
+                  {"fails": f"{a_name} {state} {b_name} in {common[0]}–{common[-1]}: no crossing",
+                   "searched": (common[0], common[-1])})
 
 
 def _short(value: float) -> str:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from claimcheck.registry.claims import DatasetEvidence, DocumentEvidence, Evidence, InternalEvidence
 from claimcheck.judge.compute import ComputeError, ComputeMissing, compute, inputs_frame, select_rows
+from claimcheck.reference.groups import GROUP_KEY, group
 
 OK = "ok"
 MISSING = "missing"
@@ -217,9 +218,18 @@ def _dataset(spec: DatasetEvidence, day: date | None, loader: Loader, as_of: dat
         return _result(spec, label, ERROR, provenance=provenance, reason=f"{spec.source}/{spec.snapshot}: {exc}")
     return _result(
         spec, label, OK, value=result.value, unit=result.unit, rows=result.rows,
-        description=result.description, provenance=provenance, extra=result.extra,
+        description=result.description + _group_note(spec.select), provenance=provenance, extra=result.extra,
         version=str(getattr(snapshot, "version", "") or ""),
     )
+
+
+def _group_note(select: dict[str, str | list[str]]) -> str:
+    """``" (members of Africa)"`` when the rows were those of country groups."""
+    wanted = select.get(GROUP_KEY)
+    if wanted is None:
+        return ""
+    names = wanted if isinstance(wanted, list) else [wanted]
+    return f" (members of {' or '.join(group(str(n)).label for n in names)})"
 
 
 def _matches_period(text: Any, wanted: list[str]) -> bool:
@@ -304,6 +314,26 @@ def resolve_vintage(spec: Evidence, day: date, loader: Loader) -> EvidenceResult
         return _dataset(spec, day, loader, as_of=day)
     except Exception:
         return None
+
+
+def resolve_later_vintages(spec: Evidence, day: date, loader: Loader) -> list[EvidenceResult]:
+    """A dataset evidence read from each version after ``day`` but the newest, oldest first.
+
+    When no version from the article's date holds a figure, the earliest later one is the nearest
+    to what its author could read.
+    """
+    from claimcheck.reference.snapshots import versions
+
+    if not isinstance(spec, DatasetEvidence):
+        return []
+    later = [v for v in versions(spec.source, spec.snapshot) if v[:10] > day.isoformat()][:-1]
+    found = []
+    for version in later:
+        try:
+            found.append(_dataset(spec, day, loader, as_of=date.fromisoformat(version[:10])))
+        except Exception:
+            continue
+    return found
 
 
 def resolve(spec: Evidence, article: Any = None, mode: str = "offline", *, loader: Loader | None = None) -> EvidenceResult:

@@ -31,7 +31,8 @@ from claimcheck.judge.compare import CompareError, Comparison, compare, display_
 from claimcheck.judge import evidence as _evidence  # the module, so tests can replace its catalogue look-up
 from claimcheck.judge.currency import ConversionError, in_claimed_unit
 from claimcheck.judge.evidence import (
-    ERROR, MISSING, OK, EvidenceResult, Loader, article_date, resolve, resolve_vintage, with_reading,
+    ERROR, MISSING, OK, EvidenceResult, Loader, article_date, resolve, resolve_later_vintages, resolve_vintage,
+    with_reading,
 )
 
 
@@ -610,23 +611,34 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
     day = article_date(article)
     if spec is None:
         return assessment, []
+    used: list[EvidenceResult] = []
+    revised = ""
     if day is not None:
-        vintage = resolve_vintage(spec, day, loader)
-        if vintage is not None:
-            vintage = _in_claimed_units(claimed, (vintage,), loader)[0]
-        if vintage is not None and vintage.ok and vintage.version and vintage.version != check.result.version:
+        revised = f" It has been revised since to {_reference_text(check.result)} (version {check.result.version})."
+        vintage = _usable(claimed, resolve_vintage(spec, day, loader), check, loader)
+        if vintage is not None:  # what the author could read decides, and its verdict stands
             then = _assess(claimed, [vintage]).decider
             if then is not None:
-                revised = (f" It has been revised since to {_reference_text(check.result)} "
-                           f"(version {check.result.version}).")
                 rule = f"{then.comparison.rule}, against the version of {vintage.version}, the newest on or before the article's date"
                 return _with_decider(assessment, replace(then, comparison=Comparison(then.comparison.holds, rule),
                                                          policy=then.policy + revised)), [vintage]
+        later = next((v for v in (_usable(claimed, r, check, loader) for r in resolve_later_vintages(spec, day, loader))
+                      if v is not None), None)
+        then = _assess(claimed, [later]).decider if later is not None else None
+        if then is not None:  # no version of the article's date holds it: the nearest later one decides
+            rule = (f"{then.comparison.rule}, against the version of {later.version}, the earliest stored after the "
+                    "article's date that holds the figure")
+            check = replace(then, comparison=Comparison(then.comparison.holds, rule))
+            assessment, used = _with_decider(assessment, check), [later]
+            if then.comparison.holds:
+                return _with_decider(assessment, replace(check, policy=check.policy + revised)), used
+        else:
+            revised = ""
     band = _band(claimed, spec)
     c, r = claimed.value, check.result.value
     if (band is None or claimed.comparator is not Comparator.rounded or claimed.unit in _NOT_AMOUNTS
             or not isinstance(c, (int, float)) or not isinstance(r, (int, float)) or not c):
-        return assessment, []
+        return (_with_decider(assessment, replace(check, policy=check.policy + revised)) if used else assessment), used
     width, what = band
     rel = abs(r - c) / abs(c)
     within = rel <= width * (1 + 1e-9)
@@ -638,7 +650,31 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
         policy = (f" The reference figure is {display_value(r, check.result.unit)}, {_pct(rel)} {side} the article's; "
                   f"estimates of {what} differ between sources and vintages by up to {_pct(width)}, "
                   "so the difference is within that band.")
-    return _with_decider(assessment, replace(check, comparison=Comparison(within, rule), policy=policy)), []
+    return _with_decider(assessment, replace(check, comparison=Comparison(within, rule), policy=policy + revised)), used
+
+
+def _usable(claimed: Claimed, result: EvidenceResult | None, current: Any, loader: Loader) -> EvidenceResult | None:
+    """An earlier version's reading, in the claim's units, when it holds a figure other than the current one's."""
+    if result is None or not result.ok or not result.version or result.version == current.result.version:
+        return None
+    if _ends_before(result, claimed):  # a copy whose data stop before the claimed date cannot say
+        return None
+    converted = _in_claimed_units(claimed, (result,), loader)[0]
+    return converted if converted.ok else None
+
+
+def _ends_before(result: EvidenceResult, claimed: Claimed) -> bool:
+    if claimed.unit != "date":
+        return False
+    if "searched" in (result.extra or {}):  # a crossing: the span it searched
+        years = [str(result.extra["searched"][-1])[:4]]
+    elif not result.rows.empty and "period" in result.rows.columns:
+        years = result.rows["period"].astype(str).str[:4]
+    else:
+        return False
+    last = max((int(y) for y in years if y.isdigit()), default=None)
+    claimed_year = str(claimed.value)[:4]
+    return last is not None and claimed_year.isdigit() and last < int(claimed_year)
 
 
 def _pct(fraction: float) -> str:

@@ -22,6 +22,7 @@ from claimcheck import paths
 from claimcheck.reference import catalogue
 from claimcheck.reference.catalogue import nearest
 from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
+from claimcheck.reference.groups import GROUP_KEY, GroupError, groups_path, load_groups
 from claimcheck.registry.articles import Article, load_article
 from claimcheck.registry.claims import ClaimsError
 
@@ -123,8 +124,21 @@ def _dataset_problems(at: str, evidence: Any, cat: catalogue.Catalogue) -> list[
         return [f"{at}.snapshot': no snapshot {evidence.snapshot!r} in the {evidence.source} catalogue"
                 f"{nearest(evidence.snapshot, names)}"]  # fmt: skip
     columns = _columns(evidence.source, evidence.snapshot)
-    return [f"{at}.select.{key}': the snapshot {evidence.source}/{evidence.snapshot} has no column {key!r}"
-            f"{nearest(key, columns)}" for key in evidence.select if key not in columns]  # fmt: skip
+    problems = [f"{at}.select.{key}': the snapshot {evidence.source}/{evidence.snapshot} has no column {key!r}"
+                f"{nearest(key, columns + [GROUP_KEY])}" for key in evidence.select
+                if key not in columns and key != GROUP_KEY]  # fmt: skip
+    return problems + _group_problems(f"{at}.select.{GROUP_KEY}'", evidence.select.get(GROUP_KEY))
+
+
+def _group_problems(at: str, wanted: str | list[str] | None) -> list[str]:
+    if wanted is None:
+        return []
+    try:
+        declared = load_groups()
+    except GroupError as exc:
+        return [f"{at}: {exc}"]
+    return [f"{at}: no country group {name!r} in {groups_path()}{nearest(name, set(declared))}"
+            for name in (wanted if isinstance(wanted, list) else [wanted]) if name not in declared]
 
 
 def _columns(source: str, name: str) -> list[str]:
