@@ -4,8 +4,9 @@ For the seed article (its reviewed claims.yaml) and each real news text under te
 (its hand-reviewed expected.yaml, in the registry's own format):
 
 - spans: the share of reviewed claims whose number the draft proposes a claim for (a drafted
-  claim whose number lies inside the reviewed quote); over every claim, and over the claims whose
-  quote holds a number;
+  claim whose number lies inside the reviewed quote; for a drafted claim in parts, the part about
+  that number, judged as a claim of its own); over every claim, and over the claims whose quote
+  holds a number;
 - fields: of those, the share whose drafted value, unit, period and comparator all equal the
   reviewed ones (and each field alone), and whose country matches where the reviewed claim names one;
 - verdicts (news texts): the share of those drafted claims whose verdict, judged as drafted with
@@ -45,16 +46,17 @@ def _entity(claim) -> str | None:
 
 
 def _pairs(text, reviewed, drafted):
-    """Each reviewed claim with the drafted claim proposed for its number (or None)."""
+    """Each reviewed claim with the drafted claim (or part of a drafted claim in parts) proposed for its number."""
     from claimcheck.registry.coverage import find_numbers
 
     numbers = find_numbers(text)
+    views = [(q, view) for d in drafted for q, view in d.views() if q is not None]
     pairs = []
     for claim in reviewed:
         at = text.find(claim.quote)
         span = (at, at + len(claim.quote))
         inside = [m for m in numbers if span[0] <= m.start and m.end <= span[1]]
-        match = next((d for d in drafted if span[0] <= d.quantity.start and d.quantity.end <= span[1]), None)
+        match = next((view for q, view in views if span[0] <= q.start and q.end <= span[1]), None)
         pairs.append((claim, bool(inside), match))
     return pairs
 
@@ -81,13 +83,14 @@ def measure(article_id: str, folder: Path, reviewed_path: Path) -> dict:
     article = Article(article_id, folder)
     reviewed, _ = load_claims(reviewed_path, article.text, article_id)
     draft = draft_article(article)
-    as_claims = {id(d): Claim.model_validate(d.fields) for d in draft.claims}
+    for drafted in draft.claims:
+        Claim.model_validate(drafted.fields)  # the drafted file validates as it stands
     loader = Loader("offline")
     rows = []
     for claim, has_number, match in _pairs(article.text, reviewed, draft.claims):
         row = {"id": claim.id, "number": has_number, "proposed": match is not None}
         if match is not None:
-            drafted_claim = as_claims[id(match)]
+            drafted_claim = Claim.model_validate(match)
             row.update(_fields(claim, drafted_claim))
             want = _entity(claim)
             row["entity"] = None if want is None else want == _entity(drafted_claim)

@@ -16,7 +16,7 @@ def _draft(text: str, today: date = date(2024, 2, 15)):
     claims = draft_text("t", text, today, None, most_named(text)).claims
     for drafted in claims:  # every drafted claim validates as it stands
         Claim.model_validate(drafted.fields)
-    return {c.quantity.text: c.fields for c in claims}
+    return {q.text: c.fields for c in claims for q in c.quantities}
 
 
 def _evidence(fields: dict) -> dict:
@@ -52,7 +52,7 @@ def test_tonnes_of_co2_are_claimed_and_matched_to_an_emissions_series():
 
 def test_a_gdp_amount_and_a_rank_by_biggest_find_the_gdp_entry_among_many_wdi_entries():
     claims = _draft("The Japanese news agency Kyodo reported that Germany's nominal GDP in 2023 amounted to $4.46 trillion. "
-                    "Germany has overtaken Japan as the world's third-biggest economy in 2023.")
+                    "Germany was the world's third-biggest economy in 2023.")
     amount = _evidence(claims["$4.46 trillion"])
     assert (amount["snapshot"], amount["select"], amount["compute"]) == (
         "gdp_current_usd", {"entity": "DEU"}, {"op": "value", "period": "2023"})
@@ -89,3 +89,102 @@ def test_a_sentence_about_belgian_exports_is_drafted_against_that_country_s_expo
     evidence = _evidence(claims["5 per cent"])
     assert evidence["snapshot"] == "merchandise_exports" and evidence["select"] == {"entity": "BEL"}
     assert evidence["compute"] == {"op": "growth", "period": "2022", "base_period": "2021"}
+
+
+# ---------------------------------------------------------------- series operations and compound claims
+
+
+def _parts(fields: dict) -> list[dict]:
+    assert "parts" in fields and "claimed" not in fields and "evidence" not in fields
+    return fields["parts"]
+
+
+def test_overtaking_as_the_nth_largest_is_a_rank_and_a_crossing():
+    claims = _draft("Germany has overtaken Japan as the world's third-biggest economy in terms of nominal gross "
+                    "domestic product (GDP) in dollar terms in 2023, the Japanese cabinet's data showed on Thursday.")
+    rank, crossing = _parts(claims["third-biggest"])
+    assert rank["claimed"] == {"value": 3.0, "unit": "rank", "comparator": "rank", "period": "2023"}
+    assert _evidence(rank)["compute"] == {"op": "rank", "entity": "DEU", "period": "2023"}
+    assert crossing["claimed"] == {"value": "2023", "unit": "date", "comparator": "equals"}
+    assert _evidence(crossing)["snapshot"] == "gdp_current_usd"
+    assert _evidence(crossing)["compute"] == {"op": "crossing", "entity": "DEU", "other": "JPN", "period": "2023"}
+    assert any("overtaken" in note for note in claims["third-biggest"]["draft"])
+
+
+def test_overtaking_two_countries_is_a_crossing_for_each():
+    claims = _draft("India emerged as the world's fifth largest economy by overtaking the UK and France in 2019, says a report.",
+                    date(2020, 2, 18))
+    parts = _parts(claims["fifth largest"])
+    assert [_evidence(p)["compute"]["op"] for p in parts] == ["rank", "crossing", "crossing"]
+    assert [_evidence(p)["compute"].get("other") for p in parts[1:]] == ["GBR", "FRA"]
+
+
+def test_an_overtaking_with_no_period_written_is_read_as_by_the_latest_figures():
+    claims = _draft("India becomes 5th largest economy, overtakes UK, France", date(2020, 2, 18))
+    crossing = _parts(claims["5th"])[1]
+    assert crossing["claimed"] == {"value": "2018", "unit": "date", "comparator": "by"}
+
+
+def test_a_record_amount_is_the_amount_and_the_highest_period_of_its_series():
+    claims = _draft("India's merchandise exports reached a record $453 billion in 2022.", date(2023, 8, 1))
+    value, record = _parts(claims["$453 billion"])
+    assert _evidence(value)["compute"] == {"op": "value", "period": "2022"}
+    assert record["claimed"] == {"value": 1.0, "unit": "rank", "comparator": "rank"}
+    assert _evidence(record)["compute"] == {"op": "period_rank", "entity": "IND", "period": "2022"}
+    assert _evidence(record)["snapshot"] == "merchandise_exports"
+
+
+def test_the_second_highest_on_record_ranks_the_period_not_the_country():
+    claims = _draft("Germany's consumer price inflation in 2022 was the second-highest on record.", date(2023, 8, 1))
+    fields = claims["second"]
+    assert fields["claimed"]["value"] == 2.0
+    assert _evidence(fields)["compute"] == {"op": "period_rank", "entity": "DEU", "period": "2022"}
+    assert _evidence(fields)["snapshot"] == "inflation_cpi"
+
+
+def test_the_highest_since_a_year_is_first_since():
+    claims = _draft("Consumer price inflation in the United States reached 8 per cent in 2022, the highest since 1981.",
+                    date(2023, 8, 1))
+    fields = claims["1981"]
+    assert fields["claimed"] == {"value": "1981", "unit": "date", "comparator": "equals"}
+    assert _evidence(fields)["compute"] == {"op": "first_since", "entity": "USA", "period": "2022"}
+    lowest = _draft("Unemployment in Japan fell to 2.4 per cent in 2018, the lowest since 1992.", date(2019, 8, 1))["1992"]
+    assert _evidence(lowest)["compute"] == {"op": "first_since", "entity": "JPN", "period": "2018", "direction": "below"}
+
+
+def test_throughout_a_decade_applies_the_check_to_every_year():
+    claims = _draft("The United States remained the largest economy in the world throughout the 2010s.", date(2021, 8, 1))
+    fields = claims["2010s"]
+    assert fields["kind"] == "rank" and fields["claimed"] == {"value": 1.0, "unit": "rank", "comparator": "rank"}
+    assert _evidence(fields)["compute"] == {"op": "throughout", "each": "rank", "entity": "USA", "period": "2010/2019"}
+    below = _draft("Inflation in Japan stayed below 3 per cent throughout the 2010s.", date(2021, 8, 1))["3 per cent"]
+    assert below["claimed"]["comparator"] == "at_most"
+    assert _evidence(below)["compute"] == {"op": "throughout", "each": "value", "period": "2010/2019"}
+    assert _evidence(below)["select"] == {"entity": "JPN"}
+
+
+def test_twice_as_large_as_is_a_ratio_of_two_countries():
+    claims = _draft("China's economy was almost three times as large as Japan's in 2021.", date(2022, 8, 1))
+    fields = claims["three times"]
+    assert fields["claimed"]["unit"] == "times" and fields["claimed"]["comparator"] == "at_most"
+    assert _evidence(fields)["compute"] == {"op": "ratio", "entity": "CHN", "other": "JPN", "period": "2021"}
+    assert _evidence(fields)["snapshot"] == "gdp_current_usd"
+    twice = _draft("India's population in 2021 was twice as large as that of the European Union.", date(2022, 8, 1))
+    assert twice["twice"]["claimed"]["value"] == 2.0 and twice["twice"]["claimed"]["unit"] == "times"
+
+
+def test_rose_by_a_rate_to_an_amount_is_one_claim_in_two_parts():
+    claims = _draft("India's merchandise exports rose 40 per cent to $395 billion in 2021.", date(2022, 8, 1))
+    fields = claims["40 per cent"]
+    assert claims["$395 billion"] is fields  # one claim covers both numbers
+    growth, amount = _parts(fields)
+    assert _evidence(growth)["compute"] == {"op": "growth", "period": "2021", "base_period": "2020"}
+    assert amount["claimed"]["value"] == pytest.approx(395e9)
+    assert _evidence(amount)["compute"] == {"op": "value", "period": "2021"}
+    assert len({p["id"] for p in (growth, amount)}) == 2
+
+
+def test_a_clause_naming_no_country_takes_the_one_named_nearest_before_it_in_the_sentence():
+    claims = _draft("There exist significant opportunities for Dutch companies to invest in India as well given India’s "
+                    "stance on carbon emissions, which is to ensure net zero by 2070.", date(2023, 2, 26))
+    assert _evidence(claims["2070"])["select"] == {"entity": "IND"}

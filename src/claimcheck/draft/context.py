@@ -111,7 +111,7 @@ class PeriodGuess:
     rule: str  # the rule used, for the draft note
 
 
-_YEAR = r"(?<![\d.,$])(?:1[89]|20)\d\d(?!\d|,\d|\.\d)"
+_YEAR = r"(?<![\d.,$])(?:1[89]|20)\d\d(?!\d|,\d|\.\d|s\b)"
 _BASE = re.compile(rf"\b(?:since|from|versus|vs\.?|compared with|compared to|over|than in)\s+(?:the\s+)?(?:end of\s+)?({_YEAR})", re.I)
 
 

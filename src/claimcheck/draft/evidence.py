@@ -37,7 +37,7 @@ _STOP = set(
     "months data country countries world world's s us us$ one two first second third also more most over some "
     "about around said says say report reported according showed shows according new record time times".split()
 )
-_FAMILY = {"worldbank": "economy", "imf": "trade", "comtrade": "trade", "eurostat": "trade", "owid": "climate",
+FAMILY = {"worldbank": "economy", "imf": "trade", "comtrade": "trade", "eurostat": "trade", "owid": "climate",
            "wikidata": "dates"}
 _CHANGE_WORDS = re.compile(r"\b(?:rose|rise|risen|increase|grew|growth|gain|up|fell|fall|drop|decline|expanded|"
                            r"jump|shrank|contracted|year-on-year|slowed|edged)\w*", re.I)
@@ -222,4 +222,4 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
     evidence["label"] = entry.title
     note = (f"evidence {entry.source}/{entry.name}: the words {', '.join(matched)} match its title or use; "
             f"{rule}" + (f"; select {select}" if select else ""))
-    return [evidence], "", _FAMILY.get(entry.source), [note]
+    return [evidence], "", FAMILY.get(entry.source), [note]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from claimcheck.draft import context
+from claimcheck.draft import context, shapes
 from claimcheck.draft.evidence import propose_evidence
 from claimcheck.draft.places import Place, places_in
 from claimcheck.draft.quantity import Quantity, read_quantity
@@ -35,6 +35,23 @@ class Drafted:
     start: int
     end: int
     quantity: Quantity
+    also: list[Quantity] = field(default_factory=list)  # the other numbers of a claim in parts ("rose 7% to $3.9 tn")
+
+    @property
+    def quantities(self) -> list[Quantity]:
+        return [self.quantity, *self.also]
+
+    def views(self) -> list[tuple[Quantity | None, dict[str, Any]]]:
+        """The claim, or each of its parts as a claim of its own, with the number it is about."""
+        parts = self.fields.get("parts")
+        if not parts:
+            return [(self.quantity, self.fields)]
+        own = {k: v for k, v in self.fields.items() if k not in {"parts", "id", "statement"}}
+        numbers = self.quantities + [None] * len(parts)
+        kinds = [self.fields["kind"]] * len(parts) if not self.also else [d.get("kind", self.fields["kind"]) for d in parts]
+        return [(numbers[i], {**own, "id": part["id"], "kind": _part_kind(kinds[i], part), "statement": part["statement"],
+                              "claimed": part["claimed"], "evidence": part["evidence"]})
+                for i, part in enumerate(parts)]
 
 
 @dataclass
@@ -53,6 +70,12 @@ class Draft:
         if text not in {n["text"] for n in self.not_claims}:
             self.not_claims.append({"text": text, "reason": reason})
             self.not_claim_spans.append((start, end))
+
+
+def _part_kind(kind: str, part: dict[str, Any]) -> str:
+    unit = part["claimed"].get("unit")
+    return "date" if unit == "date" else "rank" if unit == "rank" else "change" if unit == "percent" and kind == "change" else (
+        kind if kind not in {"change", "rank", "date"} else "amount")
 
 
 def _slug(text: str) -> str:
@@ -77,7 +100,7 @@ def _qualifies(text: str, q: Quantity, clause: context.Span) -> bool:
     near = text[q.start : min(clause.end, q.end + 20)].lower()
     before = text[max(clause.start, q.start - 12) : q.start].lower()
     if q.shape in {"year", "decade"}:
-        return True
+        return not shapes.since_year(text, q, clause.start)  # "the highest since 1981" is a claim of its own
     if q.shape == "duration" and re.search(r"\b(?:first|last|past|next|previous)\s+$", before):
         return True
     if q.text.lower() in {"first", "last"} or q.read_as.startswith("ordinal") and "rank" not in q.read_as:
@@ -104,19 +127,20 @@ def _kind(q: Quantity, clause_text: str, forecast_word: str) -> str:
 
 
 def _period(text: str, q: Quantity, clause: context.Span, today: date, carried: str | None,
-            others: list[Quantity]) -> tuple[str | None, str | None, str]:
+            others: list[Quantity]) -> tuple[str | None, str | None, str, bool]:
     """The claim's period, its base period (for changes) and the rule used."""
     clause_text = clause.text(text)
-    offsets = tuple(o.start - clause.start for o in others if o is not q and o.shape not in {"year", "decade"})
+    offsets = tuple(o.start - clause.start for o in others if o is not q and o.shape not in {"year", "decade"}
+                    and not shapes.reached_level(text[q.end : o.start]))  # "rose 7% to $3.9 tn in 2022": both 2022
     period, base, rule = context.explicit_period(clause_text, q.end - clause.start, offsets)
     if period:
-        return period, base, f"period {period}: {rule}"
+        return period, base, f"period {period}: {rule}", True
     relative, rule = context.relative_period(clause_text, today, carried)
     if relative:
-        return relative, base, f"period {relative}: {rule}"
+        return relative, base, f"period {relative}: {rule}", True
     if carried:
-        return carried, base, f"period {carried}: carried from the clause or sentence before, same paragraph"
-    return None, base, ""
+        return carried, base, f"period {carried}: carried from the clause or sentence before, same paragraph", False
+    return None, base, "", False
 
 
 def _places(text: str, q: Quantity, kind: str, clause: context.Span, sentence: context.Span,
@@ -133,7 +157,10 @@ def _places(text: str, q: Quantity, kind: str, clause: context.Span, sentence: c
             nearest = before[-1]
             return [nearest] + [p for p in here if p is not nearest], "the country named nearest before the number"
         return here, "named in the clause"
-    if in_sentence:
+    if in_sentence:  # the nearest before the number: "given X's stance on emissions, which is to … by 2060"
+        before = [p for p in in_sentence if p.start < q.start]
+        if before:
+            return [before[-1]] + [p for p in in_sentence if p is not before[-1]], "the country named nearest before the clause"
         return in_sentence, "named in the sentence"
     if most_named:
         return most_named[:1], "no country in the sentence: the country the article names most"
@@ -191,6 +218,13 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
                     cid, n = f"{base}-{n}", n + 1
                 ids.add(cid)
                 fields["id"] = cid
+                last = draft.claims[-1] if draft.claims else None
+                joined = (shapes.compound(last.fields, fields, text[last.quantity.end : q.start])
+                          if last and last.start == clause.start and not last.also else None)
+                if joined:  # "rose 7 per cent to $3.9 trillion": one claim, two parts
+                    last.fields, last.also = joined, [q]
+                    ids.discard(cid)
+                    continue
                 draft.claims.append(Drafted(fields, clause.start, clause.end, q))
                 period = fields.get("claimed", {}).get("period")
                 if period and q.shape not in {"year", "decade"}:
@@ -234,8 +268,9 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
         forecast_word = f"the year {q.value} is after the article's date"
     kind = _kind(q, clause_text, forecast_word)
     period = base = None
+    written = False
     if q.shape not in {"year", "decade", "duration"}:
-        period, base, rule = _period(text, q, clause, today, carried, neighbours)
+        period, base, rule, written = _period(text, q, clause, today, carried, neighbours)
         if period is None and kind in {"rank", "amount", "count", "share"}:
             period, rule = context.latest_annual(today)
         if period:
@@ -270,6 +305,10 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     elif not evidence or not claimed:
         fields["reason"] = reason or "no evidence proposed"
     fields["draft"] = notes
+    if kind != "forecast":
+        shape = shapes.Shape(text, (clause.start, clause.end), (sentence.start, sentence.end), q, places, period, written,
+                             context.latest_annual(today)[0])
+        fields = shapes.refine(fields, shape)
     return fields
 
 

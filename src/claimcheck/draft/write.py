@@ -77,8 +77,7 @@ def merge(reviewed: str, draft: Draft, text: str) -> tuple[str, list[Drafted]]:
     numbers = find_numbers(text)
     qualifiers: list[tuple[int, int]] = []
     for drafted in draft.claims:
-        q = drafted.quantity
-        if _inside(q.start, q.end, covered):
+        if any(_inside(q.start, q.end, covered) for q in drafted.quantities):
             # its period or ordinal ("the first eight months of 2022") may lie outside the reviewed quote
             left = [m for m in numbers if drafted.start <= m.start < drafted.end and not _inside(m.start, m.end, covered)]
             if left:
