@@ -135,3 +135,19 @@ def test_the_africa_article_runs_end_to_end(data, tmp_path, monkeypatch):
     with open(tmp_path / "build" / ARTICLE / "verdicts.csv", encoding="utf-8") as handle:
         table = {row["claim_id"]: row["verdict"] for row in csv.DictReader(handle)}
     assert len(table) == 9 and "error" not in table.values()
+
+
+def test_an_article_without_a_byline_loads_and_its_author_is_the_publication(data):
+    # the Legit.ng text names no author (metadata `author: null`); it used to be refused
+    from claimcheck.publish.claimreview import claim_reviews
+    from claimcheck.show.render import byline
+
+    article = load_article(ARTICLE)
+    assert article.metadata.author is None and article.metadata.dateline is None
+    item = claim_reviews(article, [{"claim_id": "egypt-second", "verdict": "supported"}], "2026-12-01",
+                         "https://checks.example/")["@graph"][0]["itemReviewed"]
+    assert item["author"] == {"@type": "Organization", "name": "Legit.ng"}
+    assert byline(article).endswith(", Legit.ng, 05 July 2023</p>") and " by " not in byline(article)
+    meta = data / "articles" / ARTICLE / "metadata.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("author: null  # not printed", 'author: "  "'), encoding="utf-8")
+    assert load_article(ARTICLE).metadata.author is None  # blank means not printed, never an empty name

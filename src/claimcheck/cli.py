@@ -19,7 +19,7 @@ def _cmd_articles(args: argparse.Namespace) -> int:
             print(f"claimcheck: {exc}", file=sys.stderr)
             broken += 1
             continue
-        print(f"{article_id}\t{meta.date}\t{meta.author}\t{meta.title}")
+        print(f"{article_id}\t{meta.date}\t{meta.author or ''}\t{meta.title}")
     return 1 if broken else 0
 
 

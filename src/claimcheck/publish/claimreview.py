@@ -85,7 +85,9 @@ def claim_reviews(article: Article, rows: list[dict[str, Any]], run_date: str, s
     """The JSON-LD document: ``{"@context", "@graph": [ClaimReview, ...]}``, one per row, by claim id,
     each addressed by its absolute URL under ``site_url``."""
     quotes = {c.id: c.quote for c in article.claims}
-    author = {"@type": "Person", "name": article.metadata.author}
+    meta = article.metadata  # the claim's author: the person, else the publication that printed it
+    author = ({"@type": "Person", "name": meta.author} if meta.author
+              else {"@type": "Organization", "name": meta.publication} if meta.publication else None)
     reviews = []
     for row in sorted(rows, key=lambda r: r["claim_id"]):
         claim_id = row["claim_id"]
@@ -97,7 +99,7 @@ def claim_reviews(article: Article, rows: list[dict[str, Any]], run_date: str, s
             "claimReviewed": quotes.get(claim_id, str(row.get("statement") or claim_id)),
             "itemReviewed": {
                 "@type": "Claim",
-                "author": author,
+                **({"author": author} if author else {}),
                 "datePublished": article.metadata.date.isoformat(),
                 "appearance": _appearance(article),
             },

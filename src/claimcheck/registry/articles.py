@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from claimcheck import paths
 from claimcheck.registry.claims import Claim, ClaimsError, NotClaim, load_claims
@@ -29,13 +29,19 @@ class Metadata(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str
-    author: str
+    author: str | None = None  # as printed; a wire story or an editorial may name none
     affiliation: str | None = None  # as printed in the article's byline or footer
     dateline: str | None = None  # as printed, e.g. "26th Feb, 2023. 09:20 am"
     date: date  # publication date, ISO
     publication: str | None = None  # where it appeared
     url: str | None = None
     language: str = "en"
+
+
+    @field_validator("author", "affiliation", "dateline", "publication", "url", mode="after")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value if value is None or value.strip() else None  # "" means not printed
 
 
 class ArticleError(ValueError):

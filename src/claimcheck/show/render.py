@@ -85,9 +85,9 @@ def highlight_article(article: Article, verdicts: dict[str, str] | None = None, 
 def byline(article: Article) -> str:
     """The article's title, author, affiliation and date as escaped HTML."""
     meta = article.metadata
-    affiliation = meta.affiliation or "affiliation not printed"
-    return (f"<p><strong>{escape(str(meta.title))}</strong> by {escape(str(meta.author))} "
-            f"({escape(str(affiliation))}), {meta.date:%d %B %Y}</p>")
+    by = f" by {escape(meta.author)} ({escape(meta.affiliation or 'affiliation not printed')})" if meta.author else ""
+    where = f", {escape(meta.publication)}" if meta.publication and not meta.author else ""
+    return f"<p><strong>{escape(str(meta.title))}</strong>{by}{where}, {meta.date:%d %B %Y}</p>"
 
 
 def not_claims_list(article: Article) -> str:
