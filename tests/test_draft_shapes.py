@@ -188,3 +188,61 @@ def test_a_clause_naming_no_country_takes_the_one_named_nearest_before_it_in_the
     claims = _draft("There exist significant opportunities for Dutch companies to invest in India as well given India’s "
                     "stance on carbon emissions, which is to ensure net zero by 2070.", date(2023, 2, 26))
     assert _evidence(claims["2070"])["select"] == {"entity": "IND"}
+
+
+# ---------------------------------------------------------------- document evidence
+
+SEED = "china-belgium-ties-2023-02-26"
+
+
+def _seed_draft():
+    from claimcheck.draft.propose import draft_article
+    from claimcheck.registry.articles import load_article
+
+    article = load_article(SEED)
+    return article, draft_article(article)
+
+
+def test_a_figure_no_catalogue_entry_holds_is_drafted_against_the_document_that_states_it():
+    _, draft = _seed_draft()
+    claims = {q.text: d.fields for d in draft.claims for q in d.quantities}
+    for mention, period in (("48 per cent", "2022"), ("29 per cent", "2021")):
+        evidence = _evidence(claims[mention])
+        assert evidence["kind"] == "document" and evidence["period"] == period
+        assert evidence["document"] == "nedopil-bri-report-2022-investment-share"
+        assert evidence["measures"] == ["bri_investment_share_of_engagement"]
+        note = next(n for n in claims[mention]["draft"] if n.startswith("evidence document"))
+        assert "Look for “Investments as a share of BRI engagement reached record levels at 48%" in note
+        assert claims[mention]["family"] == "documented"
+
+
+def test_a_document_is_preferred_when_the_sentence_names_what_no_catalogue_entry_knows():
+    _, draft = _seed_draft()
+    claims = {q.text: d.fields for d in draft.claims for q in d.quantities}
+    trade = claims["$11 trillion"]  # "trade in goods between countries along the BRI route and China"
+    assert _evidence(trade)["kind"] == "document" and _evidence(trade)["measures"] == ["china_bri_goods_trade"]
+    assert any("preferred to the catalogue entry" in n and "bri" in n for n in trade["draft"])
+
+
+def test_a_duration_is_measured_from_the_date_a_document_states():
+    _, draft = _seed_draft()
+    claims = {q.text: d.fields for d in draft.claims for q in d.quantities}
+    evidence = _evidence(claims["five decades"])
+    assert evidence["kind"] == "document"
+    assert evidence["compute"] == {"op": "years_between", "start": "diplomatic_relations_established", "end": "article"}
+
+
+def test_a_drafted_seed_registry_with_document_evidence_validates_names_only_known_documents_and_is_judged(data_copy):
+    from claimcheck.cli import main
+    from claimcheck.judge.verdicts import judge_all
+    from claimcheck.reference.crosscheck import evidence_problems
+    from claimcheck.registry.articles import load_article
+
+    folder = data_copy / "articles" / SEED
+    assert main(["draft", "--article", SEED, "--write"]) == 0
+    (folder / "claims.draft.yaml").replace(folder / "claims.yaml")
+    article = load_article(SEED)
+    assert evidence_problems(article) == []  # every document and measure it names exists
+    verdicts = {v.claim_id: v.verdict for v in judge_all(article)}
+    assert verdicts[next(c.id for c in article.claims if c.id.startswith("48-per-cent"))] == "supported"
+    assert verdicts[next(c.id for c in article.claims if "five decades" in c.quote)] == "supported"

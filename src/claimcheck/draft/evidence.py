@@ -111,6 +111,11 @@ def catalogue_entries() -> tuple[list[Entry], dict[str, float]]:
     return _entries(tuple((str(f), f.stat().st_mtime_ns) for f in files))
 
 
+def vocabulary() -> frozenset[str]:
+    """Every word some catalogue entry's title or use holds."""
+    return frozenset(w for entry in catalogue_entries()[0] for w in entry.words)
+
+
 def _fits(entry: Entry, kind: str, unit: str | None) -> bool:
     """Whether the entry's unit can answer a claim of this kind and unit."""
     eu = entry.unit
@@ -196,13 +201,26 @@ def _compute(entry: Entry, kind: str, claimed: dict, sentence: str, codes: list[
 
 
 def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence: str, places: list,
-                     period: str | None, base: str | None, clause: str = "") -> tuple[list[dict], str, str | None, list[str]]:
-    """(evidence list, reason when there is none, the family notebook, draft notes)."""
+                     period: str | None, base: str | None, clause: str = "",
+                     near: str = "") -> tuple[list[dict], str, str | None, list[str]]:
+    """(evidence list, reason when there is none, the family notebook, draft notes). ``near``: the words
+    of the clause from the number before this one (what a document's fact must be about)."""
     codes = [p.code for p in places]
     unit = claimed.get("unit") if claimed else quantity.unit
-    if kind in {"forecast", "duration"} or quantity.shape in {"decade"} or claimed is None:
+    from claimcheck.draft.documents import propose_document
+
+    if kind == "forecast" or quantity.shape in {"decade"} or claimed is None:
         return [], "", None, []
+    if kind == "duration":
+        document, note, _ = propose_document(sentence, claimed, clause=near)
+        return ([document], "", "dates", [note]) if document else ([], "no document states the start of the span", None, [])
     entry, matched, looked = best_entry(sentence, kind, quantity.unit if quantity.unit == "people" else unit, codes, clause, period)
+    document, note, specific = propose_document(sentence, claimed, vocabulary(), near)
+    if document and (entry is None or specific):  # "trade … along the BRI route": a name no entry knows
+        if entry is not None:
+            note += (f" (preferred to the catalogue entry {entry.source}/{entry.name}: the sentence names "
+                     f"{', '.join(sorted(specific))}, which no catalogue entry knows)")
+        return [document], "", "documented", [note]
     if entry is None:
         return [], f"no catalogue entry matches; looked for: {', '.join(sorted(looked)) or 'no content words'}", None, []
     compute, rule = _compute(entry, kind, claimed, sentence, codes, period, base)

@@ -293,9 +293,10 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     }
     if claimed:
         fields["claimed"] = claimed
+    after_previous = max([n.end for n in neighbours if n.end <= q.start] + [clause.start])
     evidence, reason, family, evidence_notes = propose_evidence(
         kind=kind, quantity=q, claimed=claimed, sentence=sentence.text(text), places=places, period=period, base=base,
-        clause=clause_text)
+        clause=clause_text, near=text[after_previous : q.start])
     notes += evidence_notes
     fields["family"] = family or ("dates" if kind in {"date", "duration"} else "other")
     if evidence and claimed:

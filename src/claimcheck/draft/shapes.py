@@ -131,6 +131,8 @@ def refine(fields: dict, shape: Shape) -> dict:
     after = t[q.end : shape.clause[1]]
     notes = fields.setdefault("draft", [])
     evidence = fields.get("evidence") or []
+    if evidence and evidence[0]["kind"] != "dataset":
+        return fields  # a document states its figures; no series to operate on
     compute = evidence[0]["compute"] if evidence else {}
     entry = _entry_of(evidence)
 
@@ -251,8 +253,11 @@ def _period_before(before: str):
 
 def compound(first: dict, second: dict, text_between: str) -> dict | None:
     """One claim in two parts for "rose N per cent to $M": a change followed by the level it reached."""
-    rate = first.get("evidence") and first["evidence"][0]["compute"].get("op") in {"growth", "yoy_change", "cagr"}
-    level = second.get("evidence") and second["evidence"][0]["compute"].get("op") in {"value", "sum"}
+    def op(fields: dict) -> str | None:
+        evidence = fields.get("evidence") or [{}]
+        return (evidence[0].get("compute") or {}).get("op") if evidence[0].get("kind") == "dataset" else None
+
+    rate, level = op(first) in {"growth", "yoy_change", "cagr"}, op(second) in {"value", "sum"}
     if not (rate and level and first.get("claimed") and second.get("claimed") and _RATE_TO_AMOUNT.match(text_between)):
         return None
     fields = {k: v for k, v in first.items() if k not in {"claimed", "evidence", "reason", "draft"}}
