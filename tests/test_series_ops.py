@@ -179,3 +179,26 @@ def test_a_part_of_a_decade_is_a_window_of_years():
     assert (early.start.year, early.end.year) == (2020, 2023)
     assert (parse_period("late 1990s").start.year, parse_period("late 1990s").end.year) == (1997, 1999)
     assert Claimed(value="early 2020s", unit="date", comparator="equals").value == "early 2020s"
+
+
+def test_change_is_the_later_period_minus_the_earlier_in_the_series_unit():
+    years = tidy(series("AAA", {2019: 78.8, 2021: 76.1}, measure="life", unit="years"))
+    fell = compute(Compute(op="change", period="2021", base_period="2019"), years)
+    assert fell.value == pytest.approx(-2.7) and fell.unit == "years"
+    rates = tidy(series("AAA", {2019: 3.5, 2021: 5.25}, measure="unemployment", unit="percent"))
+    rose = compute(Compute(op="change", period="2021", base_period="2019"), rates)
+    assert rose.value == pytest.approx(1.75) and rose.unit == "percentage_points"
+    with pytest.raises(ValidationError, match="needs 'base_period'"):
+        Compute(op="change", period="2021")
+
+
+def test_change_on_the_world_bank_life_expectancy_snapshot():
+    from claimcheck.judge.compute import select_rows
+    from claimcheck.reference.snapshots import get_snapshot
+
+    frame = get_snapshot("worldbank", "life_expectancy").frame
+    usa = select_rows(frame, {"entity": "USA"})
+    by_year = {str(p): float(v) for p, v in zip(usa["period"], usa["value"])}
+    result = compute(Compute(op="change", period="2021", base_period="2019"), usa)
+    assert result.value == pytest.approx(by_year["2021"] - by_year["2019"]) and result.value < 0
+    assert result.unit == "years"

@@ -290,6 +290,19 @@ def _op_growth(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     return _change(spec, rows, _parse_param(spec.base_period, "base_period", "growth"), "growth")
 
 
+def _op_change(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
+    """``period`` minus ``base_period`` in the series' own unit ("fell by 2.7 years"); rates give points."""
+    period = _parse_param(spec.period, "period", "change")
+    base = _parse_param(spec.base_period, "base_period", "change")
+    new = _sum(rows, period, spec.require_complete)
+    old = _sum(rows, base, spec.require_complete)
+    if new.unit != old.unit:
+        raise ComputeError(f"change: units differ between periods ({new.unit} vs {old.unit})")
+    unit = "percentage_points" if new.unit == "percent" else new.unit
+    return Result(new.value - old.value, unit, pd.concat([old.rows, new.rows]),
+                  f"{new.text} ({_short(new.value)}) − {old.text} ({_short(old.value)})")
+
+
 def _op_cagr(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     period = _parse_param(spec.period, "period", "cagr")
     base = _parse_param(spec.base_period, "base_period", "cagr")
@@ -681,6 +694,7 @@ OPERATIONS: dict[str, Callable[[Compute, pd.DataFrame, dict], Result]] = {
     "sum": _op_sum,
     "yoy_change": _op_yoy_change,
     "growth": _op_growth,
+    "change": _op_change,
     "cagr": _op_cagr,
     "share": _op_share,
     "rank": _op_rank,

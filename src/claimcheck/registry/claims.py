@@ -73,6 +73,7 @@ OP_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "sum": (set(), {"period", "require_complete", "entities"}),
     "yoy_change": ({"period"}, {"require_complete"}),
     "growth": ({"period", "base_period"}, {"require_complete"}),
+    "change": ({"period", "base_period"}, {"require_complete"}),
     "cagr": ({"period", "base_period"}, {"require_complete"}),
     "share": (set(), {"entity", "entities", "total", "period", "exclude_aggregates", "require_complete"}),
     "rank": ({"entity"}, {"period", "exclude_aggregates"}),
