@@ -148,6 +148,9 @@ def test_claimcheck_run_judges_the_broken_claim_as_an_error_and_publishes_the_re
     panel = html.unescape(panels[BROKEN])
     assert "error" in panel and BROKEN_REASON in panel
     assert "its entry in the claims file" in panel.lower()  # the reader is told why, not that a source failed
+    registry_page = html.unescape((build / SEED / "claims.html").read_text(encoding="utf-8"))
+    assert "1 claim cannot be checked until its entry is corrected" in registry_page
+    assert BROKEN_REASON in registry_page
 
 
 def test_a_claims_file_that_does_not_parse_still_stops_the_article(data_copy, tmp_path, monkeypatch, capsys):
@@ -179,3 +182,16 @@ def test_a_notebook_loads_the_documents_registry_once(monkeypatch):
     monkeypatch.setattr(documents, "load_documents", lambda: calls.append(1) or original())
     check(start({"article": SEED, "mode": "offline"}, "documented", family="documented"))
     assert len(calls) == 1
+
+
+def test_a_broken_claims_reason_names_every_file_from_the_data_folder_on(data_copy):
+    """The reason is published (verdicts, pages): it names no local path, the groups file included."""
+    from claimcheck.show.notebook import check, start
+
+    replace_once(claims_file(data_copy), "select: {measure: NY.GDP.MKTP.CD}",
+                 "select: {measure: NY.GDP.MKTP.CD, group: africaa}")
+    verdicts = {v.claim_id: v for v in check(start({"article": SEED, "mode": "offline"}, "economy", family="economy"))}
+    reason = verdicts["china-second-largest-economy"].reason
+    assert verdicts["china-second-largest-economy"].verdict == "error"
+    assert "no country group 'africaa' in data/reference/groups.yaml (did you mean 'africa'?)" in reason, reason
+    assert str(data_copy) not in reason

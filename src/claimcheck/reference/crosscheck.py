@@ -43,20 +43,23 @@ def load_checked_article(article_id: str) -> Article:
 
 def checked_article(article_id: str, documents: Callable[[], Mapping[str, Any]] | None = None
                     ) -> tuple[Article, dict[str, str]]:
-    """The article and its broken claims: claim id → the one-line reason, naming the file by its
-    place under the data folder (it is published). Raises ClaimsError when the catalogue does not load.
+    """The article and its broken claims: claim id → the one-line reason, which names each file from
+    the data folder on (it is published). Raises ClaimsError when the catalogue does not load.
 
     ``documents`` loads the documents registry (default: ``load_documents``); a notebook passes its
     loader's, so the registry is read once.
     """
     article = load_article(article_id)
-    shown = article.claims_path
-    try:
-        shown = shown.relative_to(paths.data_dir().parent)
-    except ValueError:  # a data folder given elsewhere: name the file from the articles folder on
-        shown = Path(article.claims_path.parent.parent.name, article.id, article.claims_path.name)
-    by_claim = claim_problems(article, documents, where=str(shown))
+    by_claim = claim_problems(article, documents, shown=_from_data_folder)
     return article, {claim_id: "; ".join(lines) for claim_id, lines in by_claim.items()}
+
+
+def _from_data_folder(path: Path) -> str:
+    """``data/articles/x/claims.yaml``: a file named from the data folder on, as a published text names it."""
+    try:
+        return str(path.relative_to(paths.data_dir().parent))
+    except ValueError:
+        return path.name
 
 
 def evidence_problems(article: Article) -> list[str]:
@@ -69,13 +72,13 @@ def evidence_problems(article: Article) -> list[str]:
 
 
 def claim_problems(article: Article, documents: Callable[[], Mapping[str, Any]] | None = None,
-                   where: str | None = None) -> dict[str, list[str]]:
+                   shown: Callable[[Path], str] = str) -> dict[str, list[str]]:
     """Claim id → one line per evidence of that claim naming something that does not exist (claims
-    with none are left out); ``where`` names the file in the lines (default: its path).
+    with none are left out); ``shown`` names a file in the lines (default: its path).
 
     Raises ClaimsError when the reference catalogue does not load: no dataset evidence can be checked then.
     """
-    where = where or str(article.claims_path)
+    where = shown(article.claims_path)
     try:
         cat = catalogue.load_catalogue()
     except catalogue.CatalogueError as exc:
@@ -89,7 +92,7 @@ def claim_problems(article: Article, documents: Callable[[], Mapping[str, Any]] 
             at = f"{where}: claim '{claim.id}': field '{field}"
             found = []
             if evidence.kind == "dataset":
-                found = _dataset_problems(at, evidence, cat)
+                found = _dataset_problems(at, evidence, cat, shown)
             elif evidence.kind == "document":
                 if known_documents is None:  # read only for an article that cites a document
                     known_documents, documents_problem = _document_ids(documents)
@@ -116,7 +119,7 @@ def _evidences(claim: Any) -> list[tuple[str, Any]]:
     return found
 
 
-def _dataset_problems(at: str, evidence: Any, cat: catalogue.Catalogue) -> list[str]:
+def _dataset_problems(at: str, evidence: Any, cat: catalogue.Catalogue, shown: Callable[[Path], str]) -> list[str]:
     if evidence.source not in cat.sources():
         return [f"{at}.source': no source {evidence.source!r} in the catalogue{nearest(evidence.source, cat.sources())}"]
     if not cat.has(evidence.source, evidence.snapshot):
@@ -127,17 +130,17 @@ def _dataset_problems(at: str, evidence: Any, cat: catalogue.Catalogue) -> list[
     problems = [f"{at}.select.{key}': the snapshot {evidence.source}/{evidence.snapshot} has no column {key!r}"
                 f"{nearest(key, columns + [GROUP_KEY])}" for key in evidence.select
                 if key not in columns and key != GROUP_KEY]  # fmt: skip
-    return problems + _group_problems(f"{at}.select.{GROUP_KEY}'", evidence.select.get(GROUP_KEY))
+    return problems + _group_problems(f"{at}.select.{GROUP_KEY}'", evidence.select.get(GROUP_KEY), shown)
 
 
-def _group_problems(at: str, wanted: str | list[str] | None) -> list[str]:
+def _group_problems(at: str, wanted: str | list[str] | None, shown: Callable[[Path], str]) -> list[str]:
     if wanted is None:
         return []
     try:
         declared = load_groups()
     except GroupError as exc:
         return [f"{at}: {exc}"]
-    return [f"{at}: no country group {name!r} in {groups_path()}{nearest(name, set(declared))}"
+    return [f"{at}: no country group {name!r} in {shown(groups_path())}{nearest(name, set(declared))}"
             for name in (wanted if isinstance(wanted, list) else [wanted]) if name not in declared]
 
 

@@ -96,6 +96,17 @@ def not_claims_list(article: Article) -> str:
     return f"<ul>{items}</ul>" if items else ""
 
 
+def broken_entries_note(broken: dict[str, str]) -> str:
+    """The claims whose evidence names what does not exist, each with its reason (escaped HTML; "" if none):
+    the check notebooks judge them ``error`` until the entry is corrected."""
+    if not broken:
+        return ""
+    items = "".join(f"<li><code>{escape(claim_id)}</code>: {escape(reason)}</li>" for claim_id, reason in broken.items())
+    count = f"{len(broken)} claim cannot be checked until its entry is corrected" if len(broken) == 1 else \
+        f"{len(broken)} claims cannot be checked until their entries are corrected"
+    return f"<p><strong>{count}</strong> (judged <code>error</code>):</p><ul>{items}</ul>"
+
+
 def coverage_note(uncovered: list) -> str:
     """Whether every number of the text is accounted for; if not, which (escaped HTML)."""
     if not uncovered:
