@@ -246,3 +246,13 @@ def test_a_drafted_seed_registry_with_document_evidence_validates_names_only_kno
     verdicts = {v.claim_id: v.verdict for v in judge_all(article)}
     assert verdicts[next(c.id for c in article.claims if c.id.startswith("48-per-cent"))] == "supported"
     assert verdicts[next(c.id for c in article.claims if "five decades" in c.quote)] == "supported"
+
+
+def test_a_surplus_is_no_export_figure_and_a_rate_is_read_with_the_words_leading_to_it():
+    claims = _draft("China's trade surplus swelled to a record USD 877.6 billion in 2022 as exports rose 7 per cent "
+                    "despite weakening US and European demand.", date(2023, 1, 13))
+    surplus = claims["877.6 billion"]
+    assert "evidence" not in surplus and "parts" not in surplus and surplus["reason"].startswith("no catalogue entry matches")
+    exports = _evidence(claims["7 per cent"])
+    assert exports["snapshot"] == "merchandise_exports" and exports["select"] == {"entity": "CHN"}
+    assert exports["compute"] == {"op": "growth", "period": "2022", "base_period": "2021"}

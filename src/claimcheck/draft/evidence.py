@@ -30,6 +30,8 @@ SYNONYMS = {
     "jobless": "unemployment", "renewables": "renewable", "investment": "fdi", "investments": "fdi",
     "biggest": "largest",
 }
+# Words that turn a measure into another one ("trade" → "trade surplus", "GDP" → "GDP per capita").
+_OTHER_MEASURE = {"surplus", "deficit", "balance", "capita"}
 _STOP = set(
     "the a an of in on at to for and or but with by from as is are was were be been its it this that these those "
     "than then there their which who whom while has have had not no per cent percent every all each any other "
@@ -152,6 +154,8 @@ def best_entry(sentence: str, kind: str, unit: str | None, codes: list[str], cla
                                     else entry.countries[0] in codes[:1]):
             continue  # an entry about named countries (a bilateral series) holds nobody else
         shared = looked & entry.words
+        if (looked & {_stem(w) for w in _OTHER_MEASURE}) - entry.words:
+            continue  # "trade surplus", "GDP per capita": another measure than the entry's, though it shares words
         score = sum(idf.get(w, 0.0) for w in shared)
         # the measure its title names must be among the words, and a date needs a second word to agree
         if score >= 1.0 and shared & entry.title_words and (kind != "date" or len(shared) >= 2):
@@ -214,7 +218,11 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
     if kind == "duration":
         document, note, _ = propose_document(sentence, claimed, clause=near)
         return ([document], "", "dates", [note]) if document else ([], "no document states the start of the span", None, [])
-    entry, matched, looked = best_entry(sentence, kind, quantity.unit if quantity.unit == "people" else unit, codes, clause, period)
+    unit_wanted = quantity.unit if quantity.unit == "people" else unit
+    entry, matched, looked = (best_entry(near, kind, unit_wanted, codes, period=period) if near.strip() and kind != "rank"
+                              else (None, [], set()))  # a rank names its measure after the ordinal
+    if entry is None:  # the words leading to the number first: "a surplus of $N as exports rose 7%" is no export figure
+        entry, matched, looked = best_entry(sentence, kind, unit_wanted, codes, clause, period)
     document, note, specific = propose_document(sentence, claimed, vocabulary(), near)
     if document and (entry is None or specific):  # "trade … along the BRI route": a name no entry knows
         if entry is not None:
