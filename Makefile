@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-scale lab notebooks clean bench-draft
+.PHONY: run test bench bench-scale bench-charts lab notebooks clean bench-draft
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ bench: $(STAMP)  ## time the batch against the plain papermill loop and the floo
 
 bench-scale: $(STAMP)  ## N = 1, 4, 16, 64 articles: cold, warm and after one snapshot changes
 	$(PY) scripts/bench_scale.py $(BENCH_SCALE_ARGS)
+
+bench-charts: $(STAMP)  ## one check notebook with N and with 10 N different claims, interleaved rounds
+	$(PY) scripts/bench_charts.py $(BENCH_CHARTS_ARGS)
 
 lab: $(STAMP)  ## explore the notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab notebooks/

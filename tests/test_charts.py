@@ -1,138 +1,197 @@
-"""Charts: scale choice, readable labels, PNG output."""
+"""Charts: scale choice, units and titles, values as the tables write them, escaping, layout for a phone."""
 
+import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.cbook import is_math_text
+import pytest
 
+from claimcheck.judge.compare import display_value
 from claimcheck.show import charts
+from claimcheck.show.render import VERDICT_COLOURS
+
+NS = "{http://www.w3.org/2000/svg}"
 
 
-def yearly(values: dict[int, float], reporter: str = "Belgium") -> pd.DataFrame:
-    return pd.DataFrame({"entity_name": reporter, "period": [str(y) for y in values], "value": list(values.values())})
+def parsed(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # also proves the document is well-formed XML
 
 
-def tick_labels(figure) -> list[str]:
-    figure.canvas.draw()
-    return [t.get_text() for t in figure.axes[0].get_yticklabels() if t.get_text()]
+def texts(svg: str) -> list[str]:
+    return [t.text or "" for t in parsed(svg).iter(f"{NS}text")]
 
 
-def test_series_over_decades_is_on_a_log_scale_with_plain_labels():
-    figure = charts.annual_series(yearly({1980 + i: 1e8 * 2**i for i in range(10)}), "t", {"1980": 1980})
-    axes = figure.axes[0]
-    assert axes.get_yscale() == "log"
-    assert "log scale" in axes.get_ylabel()
-    labels = tick_labels(figure)
-    assert labels and not any("$" in label or "e" in label for label in labels), labels
-    plt.close(figure)
+def yearly(values: dict[int, float], reporter: str = "Belgium", **columns) -> pd.DataFrame:
+    return pd.DataFrame({"entity_name": reporter, "period": [str(y) for y in values], "value": list(values.values()),
+                         **columns})
 
 
-def test_series_within_a_decade_stays_linear():
-    figure = charts.annual_series(yearly({2015 + i: 20e9 + i * 1e9 for i in range(8)}), "t")
-    assert figure.axes[0].get_yscale() == "linear"
-    assert figure.axes[0].get_ylabel() == "USD bn"
-    plt.close(figure)
+def evidence(label: str, value: float, unit: str = "USD", reading: str = "") -> SimpleNamespace:
+    return SimpleNamespace(label=label, reading=reading, value=value, unit=unit, ok=True, extra={})
+
+
+def bars(statement: str, claimed: float, refs: list, unit: str = "USD", verdict: str = "supported") -> str:
+    return charts.claim_against_references(SimpleNamespace(claim_id="c", verdict=verdict, statement=statement,
+                                                           evidence=refs), claimed, unit)
+
+
+def test_series_over_decades_is_on_a_log_scale_with_plain_decade_labels():
+    svg = charts.annual_series(yearly({1980 + i: 1e8 * 2**i for i in range(10)}, unit="USD"), "Trade", {"1980": 1980})
+    words = texts(svg)
+    assert "USD bn, log scale" in words
+    ticks = [w for w in words if w.replace(".", "").isdigit() and len(w) < 4]
+    assert ticks == ["0.1", "1", "10"], words  # the decades the data span, as plain numbers
+
+
+def test_series_within_a_decade_stays_linear_with_its_unit():
+    words = texts(charts.annual_series(yearly({2015 + i: 20e9 + i * 1e9 for i in range(8)}, unit="USD"), "Trade"))
+    assert "USD bn" in words and not any("log" in w for w in words)
+
+
+def test_a_series_is_labelled_with_its_own_unit_not_dollars():
+    people = yearly({2000 + i: 10.2e6 + i * 1e5 for i in range(10)}, unit="people")
+    words = texts(charts.annual_series(people, "Population, total"))
+    assert "people m" in words and not any("USD" in w for w in words), words
 
 
 def test_gaps_stay_gaps():
-    figure = charts.annual_series(yearly({2000: 1e9, 2001: 2e9, 2005: 3e9}), "t")
-    line = figure.axes[0].get_lines()[0]
-    assert list(line.get_xdata()) == [2000, 2001, 2002, 2003, 2004, 2005]
-    assert pd.isna(line.get_ydata()[2])
-    plt.close(figure)
+    root = parsed(charts.annual_series(yearly({2000: 1e9, 2001: 2e9, 2005: 3e9, 2006: 3.5e9}, unit="USD"), "t"))
+    runs = [[float(p.split(",")[0]) for p in line.get("points").split()] for line in root.iter(f"{NS}polyline")]
+    assert [len(run) for run in runs] == [2, 2]  # 2000-2001 and 2005-2006, nothing drawn across 2002-2004
+    assert runs[0][-1] < runs[1][0]
+    assert len(list(root.iter(f"{NS}circle"))) == 4
 
 
-def test_png_is_an_image_and_closes_the_figure():
-    figure = charts.annual_series(yearly({2000 + i: 1e9 * (i + 1) for i in range(6)}), "t")
-    data = charts.png(figure)
-    assert data.startswith(b"\x89PNG\r\n\x1a\n")
-    assert not plt.fignum_exists(figure.number)
+def test_a_flow_between_partners_names_its_reporter_and_a_country_series_its_country():
+    flow = pd.concat([yearly({1990 + i: 1e9 * (i + 1) for i in range(8)}, "China", partner="BEL"),
+                      yearly({1990 + i: 2e9 * (i + 1) for i in range(8)}, "Belgium", partner="CHN")])
+    assert {"reported by China", "reported by Belgium"} <= set(texts(charts.annual_series(flow, "t")))
+    own = yearly({1990 + i: 1e9 * (i + 1) for i in range(8)}, "Japan", partner="")
+    assert "Japan" in texts(charts.annual_series(own, "t"))
 
 
-def evidence(label: str, value: float, unit: str = "USD") -> SimpleNamespace:
-    return SimpleNamespace(label=label, reading="", value=value, unit=unit, ok=True, extra={})
+def test_bar_values_are_written_as_the_tables_write_them_and_drawn_to_scale():
+    svg = bars("Goods trade was $11 tn.", 11e12, [evidence("cumulative", 11e12), evidence("in 2022", 2.07e12)])
+    words = texts(svg)
+    assert [display_value(v, "USD") for v in (11e12, 11e12, 2.07e12)] == ["$11 tn", "$11 tn", "$2.07 tn"]
+    assert [w for w in words if w.startswith("$")] == ["$11 tn", "$11 tn", "$2.07 tn"]
+    rects = [r for r in parsed(svg).iter(f"{NS}rect") if r.get("height") == "16"]
+    widths = [float(r.get("width")) for r in rects]
+    assert widths[2] / widths[0] == pytest.approx(2.07 / 11, rel=0.02)
+    assert [r.get("fill") for r in rects] == [VERDICT_COLOURS["claim"]] + [VERDICT_COLOURS["supported"]] * 2
+    assert "USD tn; dashed line: the claimed value" in words
 
 
-def test_dollar_signs_in_labels_are_drawn_as_text_not_mathtext():
-    verdict = SimpleNamespace(claim_id="c", verdict="supported", evidence=[
-        evidence("MOFCOM: US$9.2 tn since 2013 (stated Apr 2021) plus US$1.8 tn in 2021 (derived sum)", 11e12),
-        evidence("MOFCOM, Mar 2023: US$2.07 tn in 2022", 2.07e12),
-    ])
-    figure = charts.claim_against_references(verdict, 11e12, "USD")
-    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
-    assert labels[0] == "claimed"
-    assert all(not is_math_text(label) for label in labels), labels
-    assert labels[1].endswith("…") and len(labels[1].replace("\\$", "$")) == 60
-    plt.close(figure)
+def test_negative_values_are_drawn_left_of_zero():
+    svg = bars("Exports fell 30%.", -30, [evidence("World Bank", -28.4, "percent"), evidence("IMF", 5.0, "percent")],
+               unit="percent")
+    root = parsed(svg)
+    rects = [r for r in root.iter(f"{NS}rect") if r.get("height") == "16"]
+    zero = [float(line.get("x1")) for line in root.iter(f"{NS}line") if line.get("stroke") == "#888"][0]
+    assert float(rects[0].get("x")) + float(rects[0].get("width")) == pytest.approx(zero, abs=0.2)  # ends at 0
+    assert float(rects[2].get("x")) == pytest.approx(zero, abs=0.2)  # the positive one starts there
+    assert "-28.4%" in texts(svg) and "5%" in texts(svg)
+
+
+def test_dollar_signs_and_markup_in_labels_are_text():
+    hostile = "MOFCOM: US$9.2 tn <script>alert(1)</script> & $1.8 tn \"quoted\""
+    svg = bars("A $ statement </text><svg onload=alert(1)>", 11e12, [evidence(hostile, 11e12), evidence("b", 2e12)])
+    assert "<script" not in svg and "<svg onload" not in svg
+    joined = " ".join(texts(svg))
+    assert "US$9.2 tn <script>alert(1)</script> &" in joined  # escaped in the file, the same words when read
+    assert parsed(svg).find(f"{NS}title").text == "A $ statement </text><svg onload=alert(1)>"
 
 
 def test_one_reference_beside_the_claim_reads_better_as_text():
-    verdict = SimpleNamespace(claim_id="c", verdict="supported", evidence=[evidence("GFDC", 0.48, "share")])
-    assert charts.claim_against_references(verdict, 0.48, "share") is None
+    assert bars("c", 0.48, [evidence("GFDC", 0.48, "share")], unit="share") is None
 
 
 def test_chart_titles_are_words_not_ids():
-    verdict = SimpleNamespace(claim_id="bri-goods", verdict="misleading", statement="Goods trade was $11 tn.", evidence=[
-        evidence("cumulative", 11e12), evidence("in 2022", 2.07e12)])
-    figure = charts.claim_against_references(verdict, 11e12, "USD")
-    assert figure.axes[0].get_title() == r"Goods trade was \$11 tn."
-    plt.close(figure)
+    svg = bars("Goods trade was $11 tn.", 11e12, [evidence("cumulative", 11e12), evidence("in 2022", 2.07e12)])
+    assert parsed(svg).find(f"{NS}title").text == "Goods trade was $11 tn."
+    assert texts(svg)[0] == "Goods trade was $11 tn." and "c" not in texts(svg)
+
+
+def test_rank_leaders_highlight_the_ranked_entity():
+    top = [("USA", "United States", 23.3e12), ("CHN", "China", 17.7e12), ("JPN", "Japan", 5.0e12)]
+    svg = charts.rank_leaders(SimpleNamespace(label="World Bank GDP (current US$), 2021",
+                                              extra={"top": top, "entity": "CHN", "unit": "USD"}))
+    rects = [r for r in parsed(svg).iter(f"{NS}rect") if r.get("height") == "16"]
+    assert [r.get("fill") for r in rects] == ["#9ecae1", "#d95f02", "#9ecae1"]
+    words = texts(svg)
+    assert words[0] == "World Bank GDP (current US$), 2021" and "USD tn" in words and "$17.7 tn" in words
 
 
 def test_the_annual_series_of_a_snapshot_is_titled_by_its_catalogue_title():
     from claimcheck.reference.catalogue import entry
     from claimcheck.show.report import _snapshot_title
 
-    title = _snapshot_title("imf", "dots_china_belgium_annual")
+    ctx = SimpleNamespace(titles={})
+    title = _snapshot_title(ctx, "imf", "dots_china_belgium_annual")
     assert title == entry("imf", "dots_china_belgium_annual").description and "/" not in title.split(" ")[0]
 
 
-def test_charts_lay_out_without_tight_layout_and_keep_their_labels_inside(monkeypatch):
-    from matplotlib.figure import Figure
+LONG = "a reference with a label long enough to need a second line, and then some more words than fit"
 
-    def measured(*args, **kwargs):
-        raise AssertionError("tight_layout draws every figure once more")
 
-    monkeypatch.setattr(Figure, "tight_layout", measured)
-    evidence = [SimpleNamespace(ok=True, value=28.7e9 + i * 1e8, unit="USD", reading="", extra={},
-                                label="a reference with a label long enough to be shortened at sixty characters")
-                for i in range(3)]
-    figures = [
-        charts.claim_against_references(SimpleNamespace(evidence=evidence, claim_id="c", verdict="supported",
-                                                        statement="A statement long enough to be cut at ninety "
-                                                                  "characters, as the longest chart titles are."),
-                                        28.7e9, "USD"),
-        charts.annual_series(yearly({1980 + i: 1e8 * 2**i for i in range(30)}), "t", {"1990": 1990}),
+def every_chart() -> list[str]:
+    refs = [evidence(LONG, 28.7e9 + i * 1e8) for i in range(3)]
+    top = [(f"C{i}", f"Country number {i} with a long official name", 1e12 / (i + 1)) for i in range(10)]
+    return [
+        bars("A statement long enough to wrap onto a second and a third line, as the longest statements "
+             "of a registry do, and beyond that.", 28.7e9, refs),
+        charts.annual_series(yearly({1980 + i: 1e8 * 1.3**i for i in range(40)}, "Belgium-Luxembourg", partner="CHN",
+                                    unit="USD"), "IMF Direction of Trade Statistics (annual), as reported by each side",
+                             {"1980": 1980, "1989": 1989}),
+        charts.rank_leaders(SimpleNamespace(label="World Bank GDP (current US$), 2021", extra={"top": top, "entity": "C1",
+                                                                                              "unit": "USD"})),
     ]
-    for figure in figures:
-        figure.canvas.draw()
-        width, height = figure.canvas.get_width_height()
-        box = figure.axes[0].get_tightbbox(figure.canvas.get_renderer())  # ticks, labels and title as drawn
-        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height, (box, width, height)
-        charts.png(figure)
 
 
-def test_the_same_chart_is_drawn_once_and_a_different_one_again(monkeypatch):
-    drawn = []
-    real = charts.png
+def test_no_text_is_smaller_than_a_phone_can_read_and_none_runs_past_the_edge():
+    """At 390 px a claim panel shows a chart 309 px wide: 12 units of a 320-unit chart are 11.6 px there."""
+    for svg in every_chart():
+        root = parsed(svg)
+        width = float(root.get("viewBox").split()[2])
+        assert width == charts.WIDTH
+        for text in root.iter(f"{NS}text"):
+            size = float(text.get("font-size"))
+            assert size * 309 / width >= 11, (text.text, size)
+            if text.get("transform"):
+                continue  # a year mark's label, upright along its line
+            x, extent = float(text.get("x")), charts._width(text.text or "", size)
+            left = {"start": x, "middle": x - extent / 2, "end": x - extent}[text.get("text-anchor", "start")]
+            assert 0 <= left and left + extent <= width, (text.text, left, extent)
 
-    def counting(figure):
-        drawn.append(figure)
-        return real(figure)
 
-    monkeypatch.setattr(charts, "png", counting)
-    monkeypatch.setattr(charts, "_DRAWN", {})
-    frame = yearly({1990 + i: 1e9 * 1.2**i for i in range(20)})
-    first = charts.annual_series_png(frame, "t", {"2000": 2000})
-    assert charts.annual_series_png(frame.copy(), "t", {"2000": 2000}) == first and len(drawn) == 1
-    assert charts.annual_series_png(frame, "t", {"2005": 2005}) != first and len(drawn) == 2  # other marks
-    changed = frame.assign(value=frame["value"] * 2)
-    assert charts.annual_series_png(changed, "t", {"2000": 2000}) != first and len(drawn) == 3  # other data
-    refs = [evidence("a", 1e9), evidence("b", 1.1e9)]
-    bars = [SimpleNamespace(claim_id=f"c{i}", verdict="supported", statement="same words", evidence=refs) for i in range(2)]
-    assert charts.claim_against_references_png(bars[0], 1e9, "USD") == charts.claim_against_references_png(bars[1], 1e9, "USD")
-    assert len(drawn) == 4
-    bars[1].verdict = "contradicted"  # another colour
-    charts.claim_against_references_png(bars[1], 1e9, "USD")
-    assert len(drawn) == 5
+MEASURE = """<script>
+window.addEventListener('load', function () {
+  var found = [];
+  document.querySelectorAll('svg').forEach(function (svg, n) {
+    var box = svg.getBoundingClientRect(), scale = box.width / svg.viewBox.baseVal.width;
+    svg.querySelectorAll('text').forEach(function (t) {
+      var r = t.getBoundingClientRect();
+      found.push({chart: n, text: t.textContent, px: parseFloat(t.getAttribute('font-size')) * scale,
+                  inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5});
+    });
+  });
+  document.documentElement.setAttribute('data-found', JSON.stringify(found));
+});
+</script>"""
+
+
+def test_in_a_browser_at_phone_width_every_label_is_legible_and_inside_its_chart(browser, tmp_path):
+    """The charts inline in a 309 px column (the claim panel at 390 px), measured with Chromium's own fonts."""
+    import html
+    import json
+    import re
+
+    page = tmp_path / "charts.html"
+    sized = '<svg style="width:100%;height:auto" '
+    body = "".join(f'<div style="width:309px">{svg.replace("<svg ", sized, 1)}</div>' for svg in every_chart())
+    page.write_text(f"<!DOCTYPE html><html><body style='margin:0'>{body}{MEASURE}</body></html>", encoding="utf-8")
+    dom = browser.dump_dom(page, "", ("--window-size=500,3000", "--virtual-time-budget=5000"))
+    found = json.loads(html.unescape(re.search(r'data-found="([^"]*)"', dom).group(1)))
+    assert len(found) > 40 and {f["chart"] for f in found} == {0, 1, 2}
+    assert [f for f in found if f["px"] < 11] == []
+    assert [f for f in found if not f["inside"]] == []

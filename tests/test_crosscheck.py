@@ -141,7 +141,7 @@ def test_claimcheck_run_judges_the_broken_claim_as_an_error_and_publishes_the_re
     assert str(tmp_path) not in (build / SEED / "verdicts.json").read_text()  # no local path published
     # published: the front page, the article page with every claim's panel, the other trade claim's chart
     assert (build / "index.html").is_file() and (build / "history.jsonl").is_file()
-    assert (build / SEED / "charts" / "trade" / "trade-growth-exponential-1.png").is_file()
+    assert (build / SEED / "charts" / "trade" / "trade-growth-exponential-1.svg").is_file()
     page = (build / SEED / "index.html").read_text(encoding="utf-8")
     panels = dict(re.findall(r'<section class="claim-detail" id="claim-([a-z0-9-]+)">(.*?)</section>', page, re.S))
     assert set(panels) == set(expected)

@@ -32,6 +32,8 @@ window.addEventListener('load', function () {
     panelInside: !!(box && box.left >= 0 && box.right <= window.innerWidth + 1),
     charts: panel ? Array.prototype.filter.call(panel.querySelectorAll('img.chart'),
                                                 function (i) { return i.complete && i.naturalWidth > 0; }).length : 0,
+    chartBoxes: panel ? Array.prototype.map.call(panel.querySelectorAll('img.chart'), function (i) {
+      var r = i.getBoundingClientRect(); return {src: i.getAttribute('src'), left: r.left, right: r.right}; }) : [],
     backTarget: back ? !!document.getElementById(back.getAttribute('href').slice(1)) : false,
     words: Array.prototype.map.call(document.querySelectorAll('mark.claim .verdict-word'),
                                     function (w) { return w.textContent; })
@@ -84,6 +86,20 @@ def test_a_claim_panel_opens_with_its_chart_and_a_way_back(browser, hostile_buil
     assert facts["panelShown"] and facts["panelInside"], facts
     assert facts["charts"] >= 1, facts  # the notebook's image, loaded
     assert facts["backTarget"], facts
+
+
+def test_a_claim_panel_chart_is_legible_on_a_phone(browser, hostile_build):
+    """Each chart of the panel, shown at 390 px, keeps its smallest text at 11 px or more, inside the screen."""
+    import xml.etree.ElementTree as ET
+
+    facts = probe(browser, hostile_build / SEED / "index.html", f"claim-{CHARTED}", PHONE)
+    assert facts["chartBoxes"], facts
+    for box in facts["chartBoxes"]:
+        svg = ET.parse(hostile_build / SEED / box["src"]).getroot()
+        smallest = min(float(t.get("font-size")) for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+        shown = box["right"] - box["left"]
+        assert 0 <= box["left"] and box["right"] <= PHONE[0], box
+        assert smallest * shown / float(svg.get("viewBox").split()[2]) >= 11, (box, smallest)
 
 
 @pytest.mark.parametrize("page", ["index.html", "verdicts.html", "../index.html"])

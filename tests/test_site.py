@@ -328,10 +328,10 @@ def test_each_highlight_carries_its_verdict_word_and_the_statement_as_tooltip(re
 def test_each_panel_shows_the_charts_its_notebook_drew(tmp_path, real_rows):
     folder = fake_build(tmp_path, rows=real_rows, run=RUN)
     (folder / "charts" / "documented").mkdir(parents=True)
-    (folder / "charts" / "documented" / "bri-goods-trade-11-trillion-1.png").write_bytes(b"\x89PNG fake")
+    (folder / "charts" / "documented" / "bri-goods-trade-11-trillion-1.svg").write_text("<svg xmlns=\"http://www.w3.org/2000/svg\"/>", encoding="utf-8")
     site.build_site(tmp_path, [SEED])
     body = panel_of(page(tmp_path, "index.html"), "bri-goods-trade-11-trillion")
-    assert re.search(r'<img class="chart" src="charts/documented/bri-goods-trade-11-trillion-1.png" alt="Chart 1: [^"]+">', body)
+    assert re.search(r'<img class="chart" src="charts/documented/bri-goods-trade-11-trillion-1.svg" alt="Chart 1: [^"]+">', body)
     assert "<img" not in panel_of(page(tmp_path, "index.html"), "relations-since-1971")
     assert site.check_site(tmp_path) == []
 

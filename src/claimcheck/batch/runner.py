@@ -43,7 +43,7 @@ from claimcheck import paths
 from claimcheck.batch import kernels
 from claimcheck.reference.crosscheck import checked_article
 from claimcheck.registry.articles import list_articles, load_article
-from claimcheck.show.notebook import CHARTS_DIR, SCORECARD, VERDICTS_DIR
+from claimcheck.show.notebook import CHART_SUFFIX, CHARTS_DIR, SCORECARD, VERDICTS_DIR
 
 LOCK_FILE = ".lock"  # under the build folder; held with flock for the whole run
 RUNS_DIR = ".runs"  # under the build folder: one folder per run; build/<article> links into the live one
@@ -527,7 +527,7 @@ def pinned(as_of: str | None):
 def _outputs(notebook: str, html: bool, public: Path | None = None) -> list[str]:
     """The files one notebook run leaves in its article folder (the verdicts file when it judges, and
     the charts it drew, found in ``public``)."""
-    charts = sorted(f"{CHARTS_DIR}/{notebook}/{p.name}" for p in (public / CHARTS_DIR / notebook).glob("*.png")) \
+    charts = sorted(f"{CHARTS_DIR}/{notebook}/{p.name}" for p in (public / CHARTS_DIR / notebook).glob(f"*{CHART_SUFFIX}")) \
         if public is not None else []
     return [f"{notebook}.ipynb", *([f"{notebook}.html", f"{notebook}.code.html"] if html else []),
             f"{VERDICTS_DIR}/{notebook}.json", *charts]

@@ -91,6 +91,7 @@ class Loader:
         self.mode = mode
         self.as_of = as_of  # read every snapshot at its newest version on or before this date (None: newest)
         self._snapshots: dict[tuple[str, str, date | None], Any] = {}
+        self._rows: dict[tuple, pd.DataFrame] = {}
         self._documents: dict[str, Any] | None = None
         self._documents_error: BaseException | None = None
 
@@ -107,6 +108,15 @@ class Loader:
         if isinstance(found, BaseException):
             raise found
         return found
+
+    def rows(self, source: str, name: str, select: dict | None, as_of: date | None = None) -> pd.DataFrame:
+        """``select_rows`` of a snapshot, kept for the run: a notebook's chart of a claim's series
+        selects what judging the claim selected (callers must not modify the frame)."""
+        as_of = as_of or self.as_of
+        key = (source, name, as_of, repr(sorted((select or {}).items())))
+        if key not in self._rows:
+            self._rows[key] = select_rows(self.snapshot(source, name, as_of).frame, select)
+        return self._rows[key]
 
     def documents(self) -> dict[str, Any]:
         if self._documents is None and self._documents_error is None:
@@ -207,7 +217,7 @@ def _dataset(spec: DatasetEvidence, day: date | None, loader: Loader, as_of: dat
         provenance.append(provenance_dict(getattr(other, "provenance", None)))
         frames.append((source, more, other.frame))
     try:
-        rows = select_rows(snapshot.frame, spec.select)
+        rows = loader.rows(spec.source, spec.snapshot, spec.select, as_of=as_of)
         if frames:
             rows = pd.concat([rows] + [select_rows(f, m.select) for _, m, f in frames], ignore_index=True)
         result = compute(spec.compute, rows, article_date=day)

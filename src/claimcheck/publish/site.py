@@ -36,7 +36,7 @@ from markupsafe import Markup
 
 from claimcheck.publish import claimreview, history, wording
 from claimcheck.registry.articles import Article, load_article
-from claimcheck.show.notebook import CHARTS_DIR, SCORECARD  # where the check notebooks leave their charts
+from claimcheck.show.notebook import CHART_SUFFIX, CHARTS_DIR, SCORECARD  # where the check notebooks leave their charts
 from claimcheck.show.render import VERDICT_COLOURS, highlight_article
 from claimcheck.reference.snapshots import stored_versions
 from claimcheck.judge.verdicts import VERDICT_MEANINGS, VERDICTS
@@ -165,12 +165,12 @@ def _family_notebook(claim, folder: Path) -> dict[str, str] | None:
 
 
 def _charts(folder: Path, claim) -> list[dict[str, str]]:
-    """The images the check notebooks drew for the claim (``charts/<notebook>/<claim-id>-<n>.png``), in order."""
+    """The images the check notebooks drew for the claim (``charts/<notebook>/<claim-id>-<n>.svg``), in order."""
     def number(path: Path) -> int:
         tail = path.stem[len(claim.id) + 1:]
         return int(tail) if tail.isdigit() else 0
 
-    found = [p for p in (folder / CHARTS_DIR).glob(f"*/{claim.id}-*.png") if number(p)]
+    found = [p for p in (folder / CHARTS_DIR).glob(f"*/{claim.id}-*{CHART_SUFFIX}") if number(p)]
     found.sort(key=lambda p: (p.parent.name == SCORECARD, number(p)))
     return [{"src": p.relative_to(folder).as_posix(), "alt": f"Chart {i}: {claim.statement}"}
             for i, p in enumerate(found, start=1)]

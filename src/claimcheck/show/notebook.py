@@ -26,7 +26,8 @@ from claimcheck.registry.claims import Claim
 
 SCORECARD = "scorecard"  # the notebook whose verdict file becomes verdicts.csv / verdicts.json
 VERDICTS_DIR = "verdicts"  # under output_dir: where each check notebook drops its verdicts as JSON
-CHARTS_DIR = "charts"  # under output_dir: the charts a notebook displays, as PNG, for the site's claim panels
+CHARTS_DIR = "charts"  # under output_dir: the charts a notebook displays, as SVG, for the site's claim panels
+CHART_SUFFIX = ".svg"
 INJECTED_HEADER = "# Parameters"  # the first line of the cell papermill injects
 MODES = ("offline", "refresh", "auto")
 _KINDS = {str: "a text in quotes", list: "a list", dict: "a mapping {...}", int: "a whole number",
@@ -119,6 +120,7 @@ class Context:
     output_dir: str = ""  # set by the batch: where under build/ this notebook drops its verdicts as JSON
     broken: dict[str, str] = field(default_factory=dict)  # claim id -> why its registry entry cannot be checked
     loader: Any = field(default=None, repr=False)  # snapshots and documents, loaded once for the whole notebook
+    titles: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)  # charts' snapshot titles, by snapshot
 
     def __post_init__(self) -> None:
         if self.loader is None:
@@ -183,10 +185,10 @@ def check(ctx: Context) -> list:
     return verdicts
 
 
-def save_chart(ctx: Context, name: str, png: bytes) -> None:
-    """In a batch, keep a chart the notebook displays as ``<output_dir>/charts/<notebook>/<name>.png``
+def save_chart(ctx: Context, name: str, svg: str) -> None:
+    """In a batch, keep a chart the notebook displays as ``<output_dir>/charts/<notebook>/<name>.svg``
     (one folder per notebook, so a run that reuses a notebook's outputs takes its charts along)."""
     if ctx.output_dir:
         folder = paths.build_dir() / ctx.output_dir / CHARTS_DIR / (ctx.family or SCORECARD)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}.png").write_bytes(png)
+        (folder / f"{name}{CHART_SUFFIX}").write_text(svg, encoding="utf-8")

@@ -8,11 +8,10 @@ from __future__ import annotations
 from html import escape
 
 import pandas as pd
-from IPython.display import HTML, Image, Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from claimcheck.show import charts
 from claimcheck.judge.compare import display_value
-from claimcheck.judge.compute import select_rows
 from claimcheck.show.notebook import Context, save_chart
 from claimcheck.show.render import VERDICT_COLOURS, table_html
 from claimcheck.judge.verdicts import VERDICT_MEANINGS, Verdict, verdicts_frame
@@ -74,7 +73,7 @@ def show(ctx: Context, verdict: Verdict) -> None:
     _show_charts(ctx, verdict, claim)
 
 
-def _series(ctx: Context, claim) -> list:
+def _series(ctx: Context, claim) -> list[str]:
     """Annual series behind a claim's dataset evidence, one chart per snapshot, periods marked."""
     by_snapshot: dict[tuple[str, str], list[pd.DataFrame]] = {}
     marks: dict[str, int] = {}
@@ -82,38 +81,45 @@ def _series(ctx: Context, claim) -> list:
         if spec.kind != "dataset" or spec.compute.op not in {"growth", "cagr", "sum", "yoy_change"}:
             continue
         try:
-            rows = select_rows(ctx.loader.snapshot(spec.source, spec.snapshot).frame, spec.select)
+            rows = ctx.loader.rows(spec.source, spec.snapshot, spec.select)  # as judging selected them
         except Exception:  # the evidence table already says why (no snapshot, a column it lacks): no chart
             continue
-        if rows["period"].astype(str).str.fullmatch(r"\d{4}").all() and rows["period"].nunique() > 5:
+        periods = {str(period) for period in rows["period"]}
+        if len(periods) > 5 and all(len(p) == 4 and p.isdigit() for p in periods):
             by_snapshot.setdefault((spec.source, spec.snapshot), []).append(rows)
             for name in ("base_period", "period"):
                 text = getattr(spec.compute, name)
                 if text and text.isdigit():
                     marks[text] = int(text)
-    return [charts.annual_series_png(pd.concat(parts).drop_duplicates(), _snapshot_title(source, snapshot), marks)
-            for (source, snapshot), parts in by_snapshot.items()]
+    charts_ = []
+    for (source, snapshot), parts in by_snapshot.items():
+        rows = parts[0] if len(parts) == 1 else pd.concat(parts)
+        rows = rows[~rows.index.duplicated()]  # rows two evidences both select, drawn once
+        charts_.append(charts.annual_series(rows, _snapshot_title(ctx, source, snapshot), marks))
+    return charts_
 
 
-def _snapshot_title(source: str, snapshot: str) -> str:
-    """A chart's title in words: the catalogue's title of the snapshot, not its id."""
+def _snapshot_title(ctx: Context, source: str, snapshot: str) -> str:
+    """A chart's title in words: the catalogue's title of the snapshot, not its id (looked up once a run)."""
     from claimcheck.reference.catalogue import entry
 
-    try:
-        return entry(source, snapshot).description or f"{source} {snapshot}"
-    except Exception:  # an entry the catalogue lacks: the evidence table says why
-        return f"{source} {snapshot}"
+    if (source, snapshot) not in ctx.titles:
+        try:
+            ctx.titles[source, snapshot] = entry(source, snapshot).description or f"{source} {snapshot}"
+        except Exception:  # an entry the catalogue lacks: the evidence table says why
+            ctx.titles[source, snapshot] = f"{source} {snapshot}"
+    return ctx.titles[source, snapshot]
 
 
 def _show_charts(ctx: Context, verdict: Verdict, claim) -> None:
-    images = [charts.rank_leaders_png(e) for e in verdict.evidence if e.ok and e.extra.get("top")]
+    images = [charts.rank_leaders(e) for e in verdict.evidence if e.ok and e.extra.get("top")]
     images += _series(ctx, claim)
     claimed = claim.claimed
     if claimed is not None and isinstance(claimed.value, (int, float)):
-        images.append(charts.claim_against_references_png(verdict, float(claimed.value), claimed.unit))
+        images.append(charts.claim_against_references(verdict, float(claimed.value), claimed.unit))
     for number, image in enumerate(filter(None, images), start=1):
         save_chart(ctx, f"{claim.id}-{number}", image)  # the same image, for the site's claim panel
-        display(Image(data=image, format="png"))
+        display({"image/svg+xml": image}, raw=True)
 
 
 def show_all(ctx: Context, verdicts: list[Verdict]) -> None:
