@@ -6,12 +6,13 @@ two years, with the value the snapshot gives, rounded (every fourth one is off b
 verdicts differ too). No two claims share an economy and period, so no two draw the same chart:
 each claim has the growth of the claimed series and of the other series (exports beside imports)
 as evidence, and so two annual-series charts and one bar chart, all different. The notebook runs
-as the batch runs it (``claimcheck.batch.runner.execute``: a fresh kernel, papermill, no HTML).
+as the batch runs it (``claimcheck.batch.runner.execute``, papermill, no HTML), in a fresh kernel
+each time and in the batch's reused kernel (brought back to its baseline before each notebook).
 
 Rounds are interleaved (N, then 10 N, in each round) and each round's ratio is taken within the
 round before the median, as the machine's speed drifts. Prints each round, the median times, and
 the median ratio with its range. Usage:
-``python scripts/bench_charts.py [--claims 4] [--repeat 5] [--notebook trade]``.
+``python scripts/bench_charts.py [--claims 4] [--repeat 5] [--notebook trade] [--kernels fresh|reused|both]``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 import yaml
 
 from claimcheck import paths
+from claimcheck.batch import kernels
 from claimcheck.batch.runner import Job, execute
 from claimcheck.reference.snapshots import load_snapshot
 
@@ -101,11 +103,11 @@ def write_article(root: Path, article_id: str, count: int, notebook: str) -> Non
                                                        allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def run_notebook(data: Path, article: str, notebook: str, out: Path) -> float:
+def run_notebook(data: Path, article: str, notebook: str, out: Path, reuse: bool) -> float:
     os.environ["CLAIMCHECK_DATA"] = str(data)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        outcome = execute(Job(article, notebook, "offline", str(out), 60, 600, False))
+        outcome = execute(Job(article, notebook, "offline", str(out), 60, 600, False), reuse=reuse)
         if not outcome.ok:
             raise SystemExit(f"{article}/{notebook}: {outcome.error}")
         return outcome.seconds
@@ -128,28 +130,40 @@ def main() -> int:
     parser.add_argument("--claims", type=int, default=4, help="claims of the 1x article (the seed's trade notebook has 4)")
     parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds; medians are kept")
     parser.add_argument("--notebook", default="trade", help="the check notebook (family) the claims belong to")
+    parser.add_argument("--kernels", choices=["fresh", "reused", "both"], default="both",
+                        help="a fresh kernel for each notebook, the batch's reused one (its default), or both")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        data = root / "data"
-        shutil.copytree(paths.data_dir() / "reference", data / "reference")
-        sizes = {"1x": args.claims, "10x": 10 * args.claims}
-        for label, count in sizes.items():
-            write_article(data, f"bench-charts-{label}", count, args.notebook)
-        for label in sizes:  # warm the disk cache and compiled bytecode
-            run_notebook(data, f"bench-charts-{label}", args.notebook, root / f"warm-{label}")
-        drawn = {label: charts_drawn(root / f"warm-{label}", args.notebook) for label in sizes}
-        times: dict[str, list[float]] = {label: [] for label in sizes}
-        for i in range(args.repeat):
-            for label in sizes:
-                times[label].append(run_notebook(data, f"bench-charts-{label}", args.notebook, root / f"r{i}-{label}"))
-            print(f"  round {i + 1}: 1x {times['1x'][-1]:.2f} s, 10x {times['10x'][-1]:.2f} s, "
-                  f"ratio {times['10x'][-1] / times['1x'][-1]:.2f}", file=sys.stderr)
-    ratios = [ten / one for one, ten in zip(times["1x"], times["10x"])]  # paired within each round
-    print(f"{args.notebook} notebook, {args.repeat} interleaved rounds, each a fresh kernel (no HTML):")
-    for label, count in sizes.items():
-        print(f"  {label:>3}: {count:3d} different claims, {drawn[label]:3d} charts: {spread(times[label], unit=' s')}")
-    print(f"  10x / 1x: {spread(ratios, unit='x')} (target <= 1.3x)")
+    sizes = {"1x": args.claims, "10x": 10 * args.claims}
+    modes = ["fresh", "reused"] if args.kernels == "both" else [args.kernels]
+    times = {(mode, label): [] for mode in modes for label in sizes}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            data = root / "data"
+            shutil.copytree(paths.data_dir() / "reference", data / "reference")
+            for label, count in sizes.items():
+                write_article(data, f"bench-charts-{label}", count, args.notebook)
+            for mode in modes:  # warm the disk cache and compiled bytecode, and start the held kernel
+                for label in sizes:
+                    run_notebook(data, f"bench-charts-{label}", args.notebook, root / f"warm-{mode}-{label}",
+                                 mode == "reused")
+            drawn = {label: charts_drawn(root / f"warm-{modes[0]}-{label}", args.notebook) for label in sizes}
+            for i in range(args.repeat):
+                for mode in modes:
+                    for label in sizes:
+                        times[mode, label].append(run_notebook(data, f"bench-charts-{label}", args.notebook,
+                                                               root / f"r{i}-{mode}-{label}", mode == "reused"))
+                    print(f"  round {i + 1}, {mode} kernel: 1x {times[mode, '1x'][-1]:.2f} s, "
+                          f"10x {times[mode, '10x'][-1]:.2f} s, ratio {times[mode, '10x'][-1] / times[mode, '1x'][-1]:.2f}",
+                          file=sys.stderr)
+    finally:
+        kernels.release()
+    print(f"{args.notebook} notebook, {args.repeat} interleaved rounds, no HTML; "
+          f"{sizes['1x']} and {sizes['10x']} different claims drawing {drawn['1x']} and {drawn['10x']} charts:")
+    for mode in modes:
+        ratios = [ten / one for one, ten in zip(times[mode, "1x"], times[mode, "10x"])]  # paired within each round
+        print(f"  {mode} kernel: 1x {spread(times[mode, '1x'], unit=' s')}, 10x {spread(times[mode, '10x'], unit=' s')}; "
+              f"10x / 1x {spread(ratios, unit='x')} (target <= 1.3x)")
     return 0
 
 
