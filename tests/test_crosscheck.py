@@ -195,3 +195,34 @@ def test_a_broken_claims_reason_names_every_file_from_the_data_folder_on(data_co
     assert verdicts["china-second-largest-economy"].verdict == "error"
     assert "no country group 'africaa' in data/reference/groups.yaml (did you mean 'africa'?)" in reason, reason
     assert str(data_copy) not in reason
+
+
+def test_a_documents_registry_that_does_not_load_fails_only_the_evidence_citing_it(data_copy):
+    """A failing source, not a broken entry: the claims that rest on a document are `error`, those that
+    cite one as context only are judged as before (the run prints the failed context evidence)."""
+    from claimcheck.show.notebook import check, start
+
+    expected = expected_verdicts()
+    claims = load_article(SEED).claims
+    rest_on_documents = {c.id for c in claims if any(e.kind == "document" and e.role != "context" for e in c.evidence)}
+    context_only = {c.id for c in claims if c.id not in rest_on_documents and any(
+        e.kind == "document" for e in c.evidence)}
+    registry = data_copy / "reference" / "documents" / "documents.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")  # checksum no longer matches
+    verdicts = {v.claim_id: v for v in check(start({"article": SEED, "mode": "offline"}, "scorecard"))}
+    broken = {cid for cid, v in verdicts.items() if v.verdict == "error"}
+    assert rest_on_documents and context_only and broken <= rest_on_documents, broken
+    assert all("checksum mismatch" in verdicts[cid].reason for cid in broken)
+    assert {cid: verdicts[cid].verdict for cid in context_only} == {cid: expected[cid] for cid in context_only}
+    assert any(e.status == "error" and "checksum mismatch" in e.reason
+               for cid in context_only for e in verdicts[cid].evidence)
+    others = set(verdicts) - rest_on_documents
+    assert {cid: verdicts[cid].verdict for cid in others} == {cid: expected[cid] for cid in others}
+
+
+def test_claimcheck_claims_still_reports_a_documents_registry_that_does_not_load(data_copy, capsys):
+    registry = data_copy / "reference" / "documents" / "documents.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert cli.main(["claims", "--article", SEED]) == 2
+    err = capsys.readouterr().err
+    assert "cannot check" in err and "checksum mismatch" in err and "Traceback" not in err

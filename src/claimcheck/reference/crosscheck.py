@@ -50,7 +50,7 @@ def checked_article(article_id: str, documents: Callable[[], Mapping[str, Any]] 
     loader's, so the registry is read once.
     """
     article = load_article(article_id)
-    by_claim = claim_problems(article, documents, shown=_from_data_folder)
+    by_claim = claim_problems(article, documents, shown=_from_data_folder, unreadable_documents=False)
     return article, {claim_id: "; ".join(lines) for claim_id, lines in by_claim.items()}
 
 
@@ -72,9 +72,12 @@ def evidence_problems(article: Article) -> list[str]:
 
 
 def claim_problems(article: Article, documents: Callable[[], Mapping[str, Any]] | None = None,
-                   shown: Callable[[Path], str] = str) -> dict[str, list[str]]:
+                   shown: Callable[[Path], str] = str, unreadable_documents: bool = True) -> dict[str, list[str]]:
     """Claim id → one line per evidence of that claim naming something that does not exist (claims
     with none are left out); ``shown`` names a file in the lines (default: its path).
+    ``unreadable_documents``: a documents registry that does not load is a line for every document
+    evidence (else those are left unchecked: judging them reports the failing registry, as any
+    failing source, and a claim citing a document as context only is still judged).
 
     Raises ClaimsError when the reference catalogue does not load: no dataset evidence can be checked then.
     """
@@ -99,9 +102,9 @@ def claim_problems(article: Article, documents: Callable[[], Mapping[str, Any]] 
                 ids = evidence.document if isinstance(evidence.document, list) else [evidence.document]
                 for index, doc_id in enumerate(ids):
                     suffix = f".{index}" if isinstance(evidence.document, list) else ""
-                    if documents_problem:
+                    if documents_problem and unreadable_documents:
                         found.append(f"{at}.document{suffix}': cannot check {doc_id!r}: {documents_problem}")
-                    elif doc_id not in known_documents:
+                    elif not documents_problem and doc_id not in known_documents:
                         found.append(f"{at}.document{suffix}': no document {doc_id!r} in the documents "
                                      f"registry{nearest(doc_id, known_documents)}")  # fmt: skip
             if found:
