@@ -256,3 +256,29 @@ def test_a_surplus_is_no_export_figure_and_a_rate_is_read_with_the_words_leading
     exports = _evidence(claims["7 per cent"])
     assert exports["snapshot"] == "merchandise_exports" and exports["select"] == {"entity": "CHN"}
     assert exports["compute"] == {"op": "growth", "period": "2022", "base_period": "2021"}
+
+
+def test_the_claims_notebook_table_shows_drafted_document_evidence_and_claims_in_parts(data_copy):
+    from claimcheck.draft.review import unregistered_table
+    from claimcheck.registry.articles import load_article
+
+    folder = data_copy / "articles" / SEED
+    registry = (folder / "claims.yaml").read_text(encoding="utf-8")
+    start = registry.index("  - id: bri-investment-share-2022")
+    end = registry.index("  - id: bri-goods-trade-11-trillion")
+    (folder / "claims.yaml").write_text(registry[:start] + registry[end:], encoding="utf-8")
+    table = unregistered_table(load_article(SEED))
+    rows = table.set_index("number")
+    assert {"48 per cent", "29 per cent"} <= set(rows.index)
+    assert rows.loc["48 per cent", "evidence or reason"] == (
+        "document nedopil-bri-report-2022-investment-share: bri_investment_share_of_engagement (2022)")
+
+
+def test_the_table_text_of_a_claim_in_parts_lists_each_part():
+    from claimcheck.draft.review import claimed_text, evidence_text
+
+    fields = _draft("India emerged as the world's fifth largest economy by overtaking the UK and France in 2019, says a report.",
+                    date(2020, 2, 18))["fifth largest"]
+    assert claimed_text(fields) == "rank 5 rank, 2019; equals 2019 date; equals 2019 date"
+    assert evidence_text(fields) == ("worldbank/gdp_current_usd: rank; worldbank/gdp_current_usd: crossing; "
+                                     "worldbank/gdp_current_usd: crossing")

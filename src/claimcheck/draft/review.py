@@ -12,7 +12,7 @@ from claimcheck.registry.coverage import find_uncovered
 COLUMNS = ["number", "line", "drafted id", "kind", "claimed", "evidence or reason", "quote", "draft notes"]
 
 
-def _claimed_text(claimed: dict[str, Any] | None) -> str:
+def _one_claimed(claimed: dict[str, Any] | None) -> str:
     if not claimed:
         return ""
     value = claimed.get("value")
@@ -21,12 +21,26 @@ def _claimed_text(claimed: dict[str, Any] | None) -> str:
     return f"{claimed['comparator']} {shown} {claimed['unit']}{period}"
 
 
-def _evidence_text(fields: dict[str, Any]) -> str:
-    evidence = fields.get("evidence") or []
-    if evidence:
-        e = evidence[0]
-        return f"{e['source']}/{e['snapshot']}: {e['compute'].get('op', 'value')}"
-    return fields.get("reason", "")
+def _one_evidence(e: dict[str, Any]) -> str:
+    if e["kind"] == "document":
+        period = f" ({e['period']})" if e.get("period") else ""
+        return f"document {e['document']}: {', '.join(e.get('measures') or ['its wording'])}{period}"
+    if e["kind"] == "dataset":
+        return f"{e['source']}/{e['snapshot']}: {(e.get('compute') or {}).get('op', 'value')}"
+    return f"{e['kind']}: {(e.get('compute') or {}).get('op', 'value')}"
+
+
+def claimed_text(fields: dict[str, Any]) -> str:
+    """The claimed value(s) of a drafted claim, one per part of a claim in parts."""
+    parts = fields.get("parts") or [fields]
+    return "; ".join(_one_claimed(p.get("claimed")) for p in parts)
+
+
+def evidence_text(fields: dict[str, Any]) -> str:
+    """The first evidence of a drafted claim (of each part), or its reason."""
+    parts = fields.get("parts") or [fields]
+    shown = [_one_evidence(p["evidence"][0]) for p in parts if p.get("evidence")]
+    return "; ".join(shown) if shown else fields.get("reason", "")
 
 
 def unregistered_table(article: Any) -> pd.DataFrame:
@@ -46,6 +60,6 @@ def unregistered_table(article: Any) -> pd.DataFrame:
             rows.append([mention.text, mention.line, "", "not a claim", "", reason, mention.context, ""])
             continue
         notes = fields.get("draft") or []
-        rows.append([mention.text, mention.line, fields["id"], fields["kind"], _claimed_text(fields.get("claimed")),
-                     _evidence_text(fields), fields["quote"], "; ".join(notes if isinstance(notes, list) else [notes])])
+        rows.append([mention.text, mention.line, fields["id"], fields["kind"], claimed_text(fields),
+                     evidence_text(fields), fields["quote"], "; ".join(notes if isinstance(notes, list) else [notes])])
     return pd.DataFrame(rows, columns=COLUMNS)
