@@ -58,6 +58,7 @@ class Result:
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)  # the same few dozen period cells are read for every claim of a notebook
 def _period_or_none(text: str) -> Period | None:
     try:
         return parse_period(text)
@@ -159,7 +160,11 @@ def _check_complete(rows: pd.DataFrame, period: Period) -> None:
     """Every month (monthly rows) or year (annual rows) of ``period`` present in each group."""
     absent: list[str] = []
     keys = _group_columns(rows)
-    groups = rows.groupby(keys, dropna=False, sort=True) if keys else [((), rows)]
+    columns = [rows[k].tolist() for k in keys]
+    if all(len(set(map(str, values))) <= 1 for values in columns):  # one group (one series): no groupby
+        groups = [(tuple(values[0] for values in columns) if len(rows) else (), rows)]
+    else:
+        groups = rows.groupby(keys, dropna=False, sort=True)
     for key, group in groups:
         kinds = {_granularity(t) for t in group["period"]}
         if kinds == {"month", "year"}:
@@ -181,6 +186,8 @@ def _key_text(key: Any) -> str:
 
 
 def _check_no_duplicates(rows: pd.DataFrame, what: str) -> None:
+    if len(rows) < 2:  # one row cannot repeat itself
+        return
     keys = _group_columns(rows) + ["period"]
     duplicated = rows.duplicated(subset=keys, keep=False)
     if duplicated.any():

@@ -184,9 +184,9 @@ def rank_leaders(evidence) -> str | None:
 def _yearly(frame: pd.DataFrame) -> dict[str, dict[int, float]]:
     """Each line's yearly totals: the rows of one entity and year summed (exports + imports); missing
     values are left out, so a year with none is a gap (plain Python: the frames are a few dozen rows)."""
-    partners = {str(p) for p in frame["partner"].dropna()} - {""} if "partner" in frame else set()
+    partners = {str(p) for p in frame["partner"].dropna().tolist()} - {""} if "partner" in frame else set()
     lines: dict[str, dict[int, float]] = {}
-    for name, period, value in zip(frame["entity_name"], frame["period"], frame["value"]):
+    for name, period, value in zip(*(frame[c].tolist() for c in ("entity_name", "period", "value"))):
         if pd.isna(value):
             continue
         # a flow between partners is reported by one side: say which
@@ -196,7 +196,7 @@ def _yearly(frame: pd.DataFrame) -> dict[str, dict[int, float]]:
 
 
 def _series_unit(frame: pd.DataFrame) -> str:
-    units = {str(u) for u in frame["unit"].dropna()} - {""} if "unit" in frame else set()
+    units = {str(u) for u in frame["unit"].dropna().tolist()} - {""} if "unit" in frame else set()
     return units.pop() if len(units) == 1 else "value"
 
 

@@ -84,7 +84,7 @@ def _series(ctx: Context, claim) -> list[str]:
             rows = ctx.loader.rows(spec.source, spec.snapshot, spec.select)  # as judging selected them
         except Exception:  # the evidence table already says why (no snapshot, a column it lacks): no chart
             continue
-        periods = {str(period) for period in rows["period"]}
+        periods = {str(period) for period in rows["period"].tolist()}
         if len(periods) > 5 and all(len(p) == 4 and p.isdigit() for p in periods):
             by_snapshot.setdefault((spec.source, spec.snapshot), []).append(rows)
             for name in ("base_period", "period"):
