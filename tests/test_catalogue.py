@@ -219,3 +219,12 @@ def test_claimcheck_sources_lists_every_entry_with_its_title_left_aligned(capsys
     for entry in catalogue.entries():
         (line,) = [li for li in lines[1:] if li.split()[:2] == [entry.source, entry.name]]
         assert line[at:].startswith(entry.title[:20])
+
+
+def test_measure_names_are_a_mapping_of_codes_to_plain_names(data_copy):
+    assert catalogue.load_catalogue().entry("worldbank", "population").measure_names == {"SP.POP.TOTL": "population"}
+    path = data_copy / "reference" / "catalogue" / "worldbank.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('measure_names: {SP.POP.TOTL: "population"}', "measure_names: [population]"), encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"entry population, field measure_names: expected a mapping"):
+        catalogue.load_catalogue()

@@ -51,7 +51,8 @@ def test_throughout_that_holds_every_year_is_supported():
     verdict = judge(claim({"op": "throughout", "each": "rank", "entity": "USA", "period": "2010/2019"},
                           {"value": 1, "unit": "rank", "comparator": "rank"}))
     assert verdict.verdict == SUPPORTED and "in every period 2010–2019" in verdict.rule
-    assert "United States by NY.GDP.MKTP.CD among 210 entities, in every period 2010–2019 is 2010: 1st; 2011: 1st" in (
+    # the catalogue's plain name of the measure, not its indicator code (which holds " in " itself)
+    assert "United States by GDP in current US dollars among 210 entities, in every period 2010–2019 is 2010: 1st; 2011: 1st" in (
         verdict.sentence)
 
 

@@ -145,9 +145,11 @@ def _group_columns(rows: pd.DataFrame) -> list[str]:
 
 
 def _measures_text(rows: pd.DataFrame) -> str:
-    if "measure" not in rows.columns or rows.empty:
+    """The measures summed or ranked, by their plain names where the catalogue gives them."""
+    column = "measure_name" if "measure_name" in rows.columns else "measure"
+    if column not in rows.columns or rows.empty:
         return "the selected rows"
-    return "+".join(dict.fromkeys(str(m) for m in rows["measure"]))
+    return "+".join(dict.fromkeys(str(m) for m in rows[column]))
 
 
 def _expected_periods(period: Period, granularity: str) -> list[str]:
@@ -264,7 +266,8 @@ def _op_value(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     else:
         value = float(raw)
     row = used.iloc[0]
-    return Result(value, unit, used, f"{row.get('measure', 'value')} for {row.get('period', '')}".strip())
+    measure = row.get("measure_name", row.get("measure", "value"))
+    return Result(value, unit, used, f"{measure} for {row.get('period', '')}".strip())
 
 
 def _op_sum(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
@@ -575,7 +578,7 @@ def _op_throughout(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
         raise ComputeMissing(f"throughout {span.text}: no periods", [span.text])
     return Result(
         last.value, last.unit, pd.concat(used) if used else rows.iloc[0:0],
-        f"{last.description.split(' in ')[0]}, in every period {series[0][0]}–{series[-1][0]}",
+        f"{last.description.rsplit(f' in {series[-1][0]}', 1)[0]}, in every period {series[0][0]}–{series[-1][0]}",
         {**last.extra, "series": series},
     )
 

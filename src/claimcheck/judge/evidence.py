@@ -217,9 +217,11 @@ def _dataset(spec: DatasetEvidence, day: date | None, loader: Loader, as_of: dat
         provenance.append(provenance_dict(getattr(other, "provenance", None)))
         frames.append((source, more, other.frame))
     try:
-        rows = loader.rows(spec.source, spec.snapshot, spec.select, as_of=as_of)
+        rows = _with_measure_names(loader.rows(spec.source, spec.snapshot, spec.select, as_of=as_of),
+                                   _catalogue_entry(spec.source, spec.snapshot))
         if frames:
-            rows = pd.concat([rows] + [select_rows(f, m.select) for _, m, f in frames], ignore_index=True)
+            more = [_with_measure_names(select_rows(f, m.select), _catalogue_entry(s, m.snapshot)) for s, m, f in frames]
+            rows = pd.concat([rows] + more, ignore_index=True)
         result = compute(spec.compute, rows, article_date=day)
     except ComputeMissing as exc:
         reason = f"{spec.source}/{spec.snapshot}: {exc}" + (f" — {spec.why_missing}" if spec.why_missing else "")
@@ -306,14 +308,29 @@ def _internal(spec: InternalEvidence, day: date | None) -> EvidenceResult:
     )
 
 
-def agreement_band(source: str, snapshot: str) -> str | float | None:
-    """The catalogue entry's ``agreement_band`` (a kind of measure or a number), or None."""
+def _catalogue_entry(source: str, snapshot: str) -> Any:
+    """The catalogue's entry for a snapshot, or None for one it does not declare."""
     from claimcheck.reference.catalogue import load_catalogue
 
     try:
-        return load_catalogue().entry(source, snapshot).agreement_band
-    except Exception:  # an undeclared snapshot simply has no band
+        return load_catalogue().entry(source, snapshot)
+    except Exception:
         return None
+
+
+def agreement_band(source: str, snapshot: str) -> str | float | None:
+    """The catalogue entry's ``agreement_band`` (a kind of measure or a number), or None."""
+    return getattr(_catalogue_entry(source, snapshot), "agreement_band", None)
+
+
+def _with_measure_names(rows: pd.DataFrame, entry: Any) -> pd.DataFrame:
+    """The rows with a ``measure_name`` column from the entry's ``measure_names``, so that sentences say
+    "GDP in current US dollars" rather than an indicator code; rows without a name keep their code."""
+    names = getattr(entry, "measure_names", None)
+    if not names or "measure" not in rows.columns or rows.empty:
+        return rows
+    codes = rows["measure"].astype(str)
+    return rows.assign(measure_name=codes.map(names).fillna(codes))
 
 
 def resolve_vintage(spec: Evidence, day: date, loader: Loader) -> EvidenceResult | None:

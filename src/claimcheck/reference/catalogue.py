@@ -36,7 +36,8 @@ from claimcheck.reference.sources.base import SnapshotSpec
 from claimcheck.registry.claims import check_band
 
 CATALOGUE_FOLDER = "catalogue"
-ENTRY_KEYS = {"title", "unit", "for", "query", "dataset", "licence", "licence_url", "notes", "agreement_band"}
+ENTRY_KEYS = {"title", "unit", "for", "query", "dataset", "licence", "licence_url", "notes", "agreement_band",
+              "measure_names"}
 FILE_KEYS = {"source", "licence", "licence_url", "snapshots", "notes"}
 #: Query keys whose value is a file beside the catalogue; the loader adds its text under ``<key>_text``.
 QUERY_FILE_KEYS = {"sparql"}
@@ -190,6 +191,9 @@ def _entry(file: Path, source: str, name: str, raw: Any, defaults: dict[str, Any
             check_band(band)
         except ValueError as exc:
             raise CatalogueError(f"{where}, field agreement_band: {exc}") from None
+    names = raw.get("measure_names") or {}
+    if not isinstance(names, dict) or not all(isinstance(v, str) and v.strip() for v in names.values()):
+        raise CatalogueError(f"{where}, field measure_names: expected a mapping of measure codes to plain names")
     return SnapshotSpec(
         name=name,
         dataset=str(dataset),
@@ -202,6 +206,7 @@ def _entry(file: Path, source: str, name: str, raw: Any, defaults: dict[str, Any
         used_for=" ".join(raw["for"].split()),
         file=str(file),
         agreement_band=band,
+        measure_names={str(k): " ".join(v.split()) for k, v in names.items()},
     )
 
 

@@ -64,6 +64,7 @@ class SnapshotSpec:
     used_for: str = ""  # what the snapshot is for, in the catalogue's words
     file: str = ""  # the catalogue file that declares it
     agreement_band: str | float | None = None  # how far sources and vintages of it differ (a kind of measure or a number)
+    measure_names: dict[str, str] = field(default_factory=dict)  # measure code -> the plain name sentences use
 
     @property
     def title(self) -> str:
