@@ -282,3 +282,10 @@ def test_the_table_text_of_a_claim_in_parts_lists_each_part():
     assert claimed_text(fields) == "rank 5 rank, 2019; equals 2019 date; equals 2019 date"
     assert evidence_text(fields) == ("worldbank/gdp_current_usd: rank; worldbank/gdp_current_usd: crossing; "
                                      "worldbank/gdp_current_usd: crossing")
+
+
+def test_a_future_tense_governs_the_number_it_leads_to_not_a_later_one_of_the_clause():
+    claims = _draft("Global carbon dioxide emissions from burning fossil fuels will rise to a record 36 billion\n"
+                    "tonnes this year, a report by 49 researchers from 10 countries said.", date(2013, 11, 19))
+    assert claims["36 billion"]["kind"] == "forecast"
+    assert claims["49"]["kind"] == "count" and claims["10"]["kind"] == "count"

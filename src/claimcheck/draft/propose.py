@@ -263,7 +263,8 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     notes = [f"value: {q.read_as} (from '{q.text}')"]
     comparator, words = context.hedge(text, clause, q.start, q.shape)
     notes.append(f"comparator {comparator}: " + (f"'{words}' before the number" if words else "no hedge written"))
-    forecast_word = context.is_forecast(clause_text) if q.shape not in {"year", "decade"} else ""
+    others = tuple(n.start - clause.start for n in neighbours if n.start != q.start)
+    forecast_word = context.is_forecast(clause_text, q.start - clause.start, others) if q.shape not in {"year", "decade"} else ""
     if q.shape == "year" and int(q.value) > today.year and comparator != "by":  # "by 2060" states a target
         forecast_word = f"the year {q.value} is after the article's date"
     kind = _kind(q, clause_text, forecast_word)
