@@ -195,3 +195,11 @@ def test_in_a_browser_at_phone_width_every_label_is_legible_and_inside_its_chart
     assert len(found) > 40 and {f["chart"] for f in found} == {0, 1, 2}
     assert [f for f in found if f["px"] < 11] == []
     assert [f for f in found if not f["inside"]] == []
+
+
+def test_a_long_series_is_a_line_and_a_year_standing_alone_a_dot():
+    values = {1960 + i: 1e9 * (i + 1) for i in range(50)}
+    values[2005] = 9e10  # 2004 and 2006 missing around it
+    del values[2004], values[2006]
+    root = parsed(charts.annual_series(yearly(values, unit="USD"), "t"))
+    assert len(list(root.iter(f"{NS}polyline"))) == 2 and len(list(root.iter(f"{NS}circle"))) == 1

@@ -262,15 +262,16 @@ def annual_series(frame: pd.DataFrame, title: str, marks: dict[str, int] | None 
         grid.append(_text(x(year) + 3 + SMALL * 0.8, top + 2, str(label), anchor="end", fill="#555", rotate=True))
     for number, line in enumerate(lines.values()):
         colour = LINES[number % len(LINES)]
+        dots = len(line) <= 25  # a dot on every year of a short series; on a long one only where a year stands alone
         run: list[str] = []
         for year in range(min(line), max(line) + 2):  # one year past the end closes the last run
             value = line.get(year)
             if value is not None and (value > 0 or not log):
-                px, py = x(year), value_y(value / factor)
-                run.append(f"{px:.1f},{py:.1f}")
-                parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="1.8" fill="{colour}"/>')
+                run.append(f"{x(year):.1f},{value_y(value / factor):.1f}")
                 continue
             if len(run) > 1:
                 parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="1.8"/>')
+            parts += [f'<circle cx="{point.split(",")[0]}" cy="{point.split(",")[1]}" r="1.8" fill="{colour}"/>'
+                      for point in run if dots or len(run) == 1]
             run = []
     return _document(bottom + SMALL + 4 + PAD, title, grid + parts)
