@@ -3,9 +3,11 @@
 For each N (default 1, 4, 16, 64) the seed article is copied N times under generated ids into a
 scratch data folder, and each round measures, in this order:
 
-- floor: a bare notebook with the check notebooks' imports, run alone the way the batch runs each
-  notebook, times the notebooks of the N articles, divided by the workers (as ``bench.py``);
+- floor: a bare notebook with the check notebooks' imports, run alone in a fresh kernel the way the
+  batch ran each notebook before it reused kernels, times the notebooks of the N articles, divided
+  by the workers (as ``bench.py``);
 - cold:  ``claimcheck run --all`` into an empty build folder (every notebook executes);
+- fresh (with ``--fresh``): the cold run with ``--fresh-kernels``;
 - warm:  the same again, nothing changed (every notebook is reused);
 - changed: the same after one snapshot's newest sidecar changed bytes (only the notebooks whose
   claims name it execute);
@@ -17,7 +19,7 @@ are repeated ten times (``--family``, default trade), to show what ten times the
 
 Times are medians over rounds, ratios are taken within a round before the median (the machine is
 shared and its speed drifts). Usage:
-``python scripts/bench_scale.py [--sizes 1,4,16,64] [--repeat 3] [--scheduler local]``.
+``python scripts/bench_scale.py [--sizes 1,4,16,64] [--repeat 3] [--scheduler local] [--fresh]``.
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ def main() -> int:
     parser.add_argument("--snapshot", default="worldbank/gdp_current_usd", help="the snapshot changed between runs")
     parser.add_argument("--family", default="trade", help="the family whose claims are repeated ten times")
     parser.add_argument("--scheduler", help="also time the cold run on Dask: 'local' starts a LocalCluster")
+    parser.add_argument("--fresh", action="store_true", help="also time the cold run with --fresh-kernels")
     args = parser.parse_args()
     source, snapshot = args.snapshot.split("/")
     per_article = len(notebooks_for(SEED_ID))
@@ -137,11 +140,11 @@ def main() -> int:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    dashboard_address=None)
         print("\n   N | cold s (s/article, nb/min) | warm s (% of cold) | changed s (executed) | floor s | cold/floor"
-              + (" | dask cold s (dask/local)" if cluster else ""))
+              + (" | dask cold s (dask/local)" if cluster else "") + (" | fresh kernels" if args.fresh else ""))
         for count in [int(n) for n in args.sizes.split(",")]:
             data = scratch_data(root, count)
             notebooks = per_article * count
-            rounds = {k: [] for k in ("floor", "cold", "warm", "changed", "dask")}
+            rounds = {k: [] for k in ("floor", "cold", "warm", "changed", "dask", "fresh")}
             for i in range(args.repeat):
                 with bare_notebooks(root / "bare"):
                     single = floor(jobs, 1)  # one bare notebook alone
@@ -154,6 +157,8 @@ def main() -> int:
                 if cluster:
                     rounds["dask"].append(run_all(data, root / f"dask-{count}-{i}", workers,
                                                   "--scheduler", cluster.scheduler_address))
+                if args.fresh:
+                    rounds["fresh"].append(run_all(data, root / f"fresh-{count}-{i}", workers, "--fresh-kernels"))
                 print(f"  round {i + 1} at N={count}: " + ", ".join(f"{k} {v[-1]:.1f}s" for k, v in rounds.items() if v),
                       flush=True)
             executed = sum(r["how"] == "executed" for article in (build.glob("bench-copy-*"))
@@ -166,6 +171,10 @@ def main() -> int:
                     f"{spread([c / f for c, f in zip(cold, rounds['floor'])])}")
             if cluster:
                 line += f" | {spread(rounds['dask'], 1)} ({spread([d / c for d, c in zip(rounds['dask'], cold)])})"
+            if args.fresh:
+                line += (f" | fresh kernels cold {spread(rounds['fresh'], 1)} (cold/fresh "
+                         f"{spread([c / f for c, f in zip(cold, rounds['fresh'])])}, fresh/floor "
+                         f"{spread([f / fl for f, fl in zip(rounds['fresh'], rounds['floor'])])})")
             print(line, flush=True)
         if cluster:
             cluster.close()
