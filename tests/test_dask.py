@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from dask.distributed import LocalCluster
+from dask.distributed import Client, LocalCluster
 
 from claimcheck.cli import main
 from claimcheck.publish import history
@@ -16,6 +16,12 @@ SEED = "china-belgium-ties-2023-02-26"
 
 def tables(build: Path) -> dict[str, bytes]:
     return {name: (build / SEED / name).read_bytes() for name in ("verdicts.csv", "verdicts.json")}
+
+
+def held_kernels() -> int:
+    from claimcheck.batch import kernels
+
+    return len(kernels._all_held)
 
 
 def test_a_dask_cluster_runs_the_same_jobs_and_the_submitter_publishes(tmp_path, monkeypatch):
@@ -31,6 +37,9 @@ def test_a_dask_cluster_runs_the_same_jobs_and_the_submitter_publishes(tmp_path,
         assert main([*run, "--scheduler", cluster.scheduler_address]) == 0
         ran = cluster.scheduler.task_prefixes.get("execute_with")
         assert ran is not None and ran.state_counts["memory"] == 7  # every notebook ran on the cluster
+        with Client(cluster) as client:  # each worker process holds the kernel it ran its notebooks in
+            held = list(client.run(held_kernels).values())
+            assert len(held) == 2 and set(held) <= {0, 1} and sum(held) >= 1, held  # one per worker that ran any
 
     assert (build / SEED).readlink() != local_link  # switched into place by the submitting run
     assert tables(build) == local

@@ -18,7 +18,6 @@ such notebooks with ``--fresh-kernels``.
 """
 
 import copy
-import gc
 import importlib
 import io
 import os
@@ -93,7 +92,6 @@ class Baseline:
             for take, put, saved in self.libraries:
                 if take() != saved:
                     put(saved)
-        gc.collect()
 
 
 def _library_settings():
