@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from claimcheck.draft.regions import among_group
 from claimcheck.draft import context, shapes
 from claimcheck.draft.evidence import propose_evidence
 from claimcheck.draft.places import Place, places_in
@@ -311,7 +312,7 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
         shape = shapes.Shape(text, (clause.start, clause.end), (sentence.start, sentence.end), q, places, period, written,
                              context.latest_annual(today)[0])
         fields = shapes.refine(fields, shape)
-    return fields
+    return among_group(fields, fields["quote"])
 
 
 def _claimed(q: Quantity, comparator: str, period: str | None, notes: list[str]) -> dict[str, Any] | None:

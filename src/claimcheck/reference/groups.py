@@ -23,7 +23,7 @@ from claimcheck.registry.yamltext import load_yaml, yaml_error_line
 
 GROUPS_FILE = "groups.yaml"
 GROUP_KEY = "group"  # the select key that names a group instead of a column
-GROUP_KEYS = {"label", "column", "value", "joined", "any_of", "members", "source"}
+GROUP_KEYS = {"label", "column", "value", "joined", "any_of", "members", "source", "names"}
 _YEAR = re.compile(r"^(\d{4})")
 
 
@@ -36,6 +36,7 @@ class Group:
     name: str
     label: str
     members: dict[str, int | None]  # ISO3 -> the year it joined, or None when always a member
+    names: tuple[str, ...] = ()  # how a text names it ("European Union", "EU")
 
     def mask(self, frame: pd.DataFrame) -> pd.Series:
         """Rows of ``frame`` whose entity was a member in the row's year."""
@@ -86,7 +87,10 @@ def _load(path_text: str, mtime_ns: int) -> dict[str, Group]:
         members = _members(spec, name, where, lambda other: build(other, trail + (name,)))
         if not members:
             raise GroupError(f"{where}: group {name!r}: has no members")
-        built[name] = Group(name, spec["label"], members)
+        written = spec.get("names") or [re.sub(r"^the\s+|\s*\(.*\)$", "", spec["label"])]
+        if not isinstance(written, list) or not all(isinstance(n, str) and n.strip() for n in written):
+            raise GroupError(f"{where}: group {name!r}: field 'names': expected a list of texts")
+        built[name] = Group(name, spec["label"], members, tuple(written))
         return built[name]
 
     for name in specs:
