@@ -31,3 +31,13 @@ def test_a_rank_among_a_named_group_selects_its_members():
 def test_a_rank_among_the_world_keeps_every_economy():
     fields = _claims("Egypt was the world’s 33rd-largest economy in 2022.")["33rd"]
     assert "group" not in fields["evidence"][0].get("select", {})
+
+
+def test_the_largest_for_n_consecutive_years_is_rank_one_throughout_those_years():
+    fields = _claims("Nigeria retained its position as Africa’s largest economy for five consecutive years in 2022.")["five"]
+    (evidence,) = fields["evidence"]
+    assert fields["kind"] == "rank" and fields["claimed"]["value"] == 1.0
+    assert evidence["compute"] == {"op": "throughout", "each": "rank", "entity": "NGA", "period": "2018/2022"}
+    assert evidence["select"]["group"] == "africa"
+    ordinal = _claims("Nigeria was Africa’s largest economy for the fifth year in a row in 2022.")["fifth year"]
+    assert ordinal["evidence"][0]["compute"] == evidence["compute"] and ordinal["claimed"]["period"] == "2018/2022"

@@ -8,6 +8,8 @@ Some sentences say more, in words the number does not carry:
 - "the second-highest on record": ``period_rank`` instead of a rank among countries;
 - "the highest / lowest since YEAR": ``first_since`` (``direction: below`` for "lowest");
 - "throughout the 2010s": ``throughout`` with the rank or value applied to every year;
+- "the largest … for five consecutive years (in 2022)", "for the fifth year in a row": ``throughout``
+  with rank 1 over the N years up to the period;
 - "twice / three times as large as X": ``ratio`` of the two countries, unit ``times``;
 - "rose N per cent to $M" (two numbers of one clause): one claim in two parts (``compound``).
 
@@ -32,6 +34,9 @@ _HIGH = "highest|largest|biggest|strongest|fastest|most|steepest|sharpest"
 _LOW = "lowest|smallest|weakest|slowest|least|fewest"
 _SINCE = re.compile(rf"\b({_HIGH}|{_LOW})\s+(?:[\w-]+\s+){{0,2}}since\s+$", re.I)
 _THROUGHOUT = re.compile(r"\bthroughout\s+(?:the\s+)?(?:(\d{3}0)s|(\d{4})\s*(?:-|–|to)\s*(\d{4}))", re.I)
+_IN_A_ROW = re.compile(r"^[\s-]*(?:(?:straight|consecutive|successive)\s+years?\b|years?\s+in\s+a\s+row\b|"
+                       r"(?:straight\s+|consecutive\s+)?years?\s+running\b)", re.I)
+_ROW_AFTER_YEAR = re.compile(r"^\s*(?:in\s+a\s+row|running)\b", re.I)  # "the fifth year | in a row"
 _SUPERLATIVE = re.compile(rf"\b(?:the\s+)?(?:world['’]s\s+)?({_HIGH}|{_LOW}|richest|poorest|most populous)\b", re.I)
 _AS_LARGE = re.compile(r"^\s*(?:times\s+)?(?:as\s+[\w-]+\s+as|the\s+size\s+of|(?:bigger|larger|higher|more)\s+than)\b", re.I)
 _RATE_TO_AMOUNT = re.compile(r"^\s*to\s+(?:a\s+record\s+)?(?:[A-Z]{2,3}\$?\s*)?[$€£¥]?\s*$")
@@ -135,6 +140,23 @@ def refine(fields: dict, shape: Shape) -> dict:
         return fields  # a document states its figures; no series to operate on
     compute = evidence[0]["compute"] if evidence else {}
     entry = _entry_of(evidence)
+
+    run = _IN_A_ROW.match(after) or (_ROW_AFTER_YEAR.match(after) if q.text.lower().endswith("year") else None)
+    years = int(q.value) if run and isinstance(q.value, (int, float)) and 1 < q.value <= 100 else 0
+    superlative = _SUPERLATIVE.search(t, shape.clause[0], q.start) if years else None
+    end = shape.period if shape.period and re.fullmatch(r"\d{4}", shape.period) else None
+    if superlative and codes and end:  # "Africa's largest economy for five consecutive years in 2022"
+        entry = _series_entry(shape, codes)
+        if entry:
+            period = f"{int(end) - years + 1}/{end}"
+            fields.update(kind="rank", family=FAMILY.get(entry.source, "other"),
+                          claimed={"value": 1.0, "unit": "rank", "comparator": "rank", "period": period},
+                          evidence=[_dataset(entry, {"op": "throughout", "each": "rank", "entity": codes[0], "period": period})])
+            fields.pop("reason", None)
+            notes[:] = [n for n in notes if not n.startswith(("comparator", "kind", "value"))]
+            notes.append(f"throughout: '{superlative.group(1)} … {q.text} {run.group().strip()}' read as rank 1 in every "
+                         f"year {period} of {entry.source}/{entry.name}; confirm the years")
+        return fields
 
     if fields["kind"] == "rank" and compute.get("op") == "rank" and entry:
         if _ON_RECORD.match(after):  # "the second-highest on record": the period among the series' periods
