@@ -2,10 +2,9 @@
 
 The names and their variants ("UK", "Britain", "the Netherlands", "U.S.") are country_converter's:
 its table ``country_data.tsv`` holds a regular expression per country, written to recognise a whole
-name. country_converter 1.3's own ``CountryConverter`` fails to start under pandas 3 (the
-``na_values`` it passes no longer keeps Namibia's ISO2 ``NA``), and importing it costs 0.9 s of
-pandas; so the table is read here with the csv module and each capitalised name in the text is
-matched against its expressions, as ``coco.convert`` does with one name.
+name. The table is read by ``reference.countries`` (not through country_converter's own converter,
+see there), and each capitalised name in the text is matched against its expressions, as
+``coco.convert`` does with one name.
 
 Adjectives of nationality ("Dutch exports", "German investment") are countryinfo's: each of its
 country files records the English ``demonym`` with the ISO codes. A demonym it gives to several
@@ -15,13 +14,12 @@ country_converter's table, and none when two members share it ("Congolese").
 
 from __future__ import annotations
 
-import csv
-import importlib.util
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+
+from claimcheck.reference.countries import country_rows, package_dir
 
 _RUN = re.compile(r"(?:[A-Z][\w.’']*)(?:(?:\s(?:of|the)){0,2}\s[A-Z][\w.’']*)*")
 
@@ -35,17 +33,9 @@ class Place:
     demonym: bool = False  # named by its adjective ("Dutch exports"), not by its name
 
 
-def _package_dir(name: str) -> Path:
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(f"{name} is not installed (see requirements.txt)")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
 @lru_cache(maxsize=1)
 def _rows() -> list[dict[str, str]]:
-    with (_package_dir("country_converter") / "country_data.tsv").open(encoding="utf-8", newline="") as handle:
-        return [r for r in csv.DictReader(handle, delimiter="\t") if not r.get("obsolete")]
+    return [r for r in country_rows() if not r.get("obsolete")]
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +48,7 @@ def demonyms() -> dict[str, tuple[str, str]]:
     """English demonym -> (ISO3, short name), from countryinfo's country files."""
     members = {r["ISO3"]: r["name_short"] for r in _rows() if r.get("UNmember")}
     claimed: dict[str, set[str]] = {}
-    for path in sorted((_package_dir("countryinfo") / "data").glob("*.json")):
+    for path in sorted((package_dir("countryinfo") / "data").glob("*.json")):
         info = json.loads(path.read_text(encoding="utf-8"))
         code = (info.get("ISO") or {}).get("alpha3")
         if code and info.get("demonym"):

@@ -13,12 +13,16 @@ from functools import lru_cache
 from pathlib import Path
 
 
+def package_dir(name: str) -> Path:
+    """Where an installed package's files are (its data tables ship inside it)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"{name} is not installed (see requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 @lru_cache(maxsize=1)
 def country_rows() -> tuple[dict[str, str], ...]:
     """Every row of the table, current and obsolete, as read (all values text)."""
-    spec = importlib.util.find_spec("country_converter")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("country_converter is not installed (see requirements.txt)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "country_data.tsv"
-    with path.open(encoding="utf-8", newline="") as handle:
+    with (package_dir("country_converter") / "country_data.tsv").open(encoding="utf-8", newline="") as handle:
         return tuple(csv.DictReader(handle, delimiter="\t"))
