@@ -224,6 +224,13 @@ def recorded_rows(frame):
     return frame[(frame["entity"] == "JPN") & frame["period"].astype(str).isin(["2018", "2019"])]
 
 
+def drop_claims(claims_file: Path, first_id: str, next_id: str) -> None:
+    """Remove the claims from ``first_id`` up to (not including) ``next_id`` from a registry, as text."""
+    registry = claims_file.read_text(encoding="utf-8")
+    start, end = registry.index(f"  - id: {first_id}"), registry.index(f"  - id: {next_id}")
+    claims_file.write_text(registry[:start] + registry[end:], encoding="utf-8")
+
+
 def shared_dir() -> Path:
     """The shared reference folder: ``CLAIMCHECK_SHARED`` or ``../shared`` next to the repository."""
     return Path(os.environ.get("CLAIMCHECK_SHARED", Path(__file__).resolve().parents[2] / "shared"))

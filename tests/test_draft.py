@@ -17,6 +17,7 @@ from claimcheck.draft.quantity import read_quantity
 from claimcheck.registry.articles import load_article
 from claimcheck.registry.claims import load_claims
 from claimcheck.registry.coverage import find_uncovered
+from conftest import drop_claims
 
 TEXTS = Path(__file__).parent / "draft_texts"
 SEED = "china-belgium-ties-2023-02-26"
@@ -222,10 +223,7 @@ def test_the_claims_notebook_table_lists_each_unregistered_number_with_its_draft
 
     assert unregistered_table(load_article(SEED)).empty  # the seed registry covers every number
     folder = data_copy / "articles" / SEED
-    registry = (folder / "claims.yaml").read_text(encoding="utf-8")
-    start = registry.index("  - id: china-second-largest-economy")
-    end = registry.index("  - id: eu-most-continental-bloc")
-    (folder / "claims.yaml").write_text(registry[:start] + registry[end:], encoding="utf-8")
+    drop_claims(folder / "claims.yaml", "china-second-largest-economy", "eu-most-continental-bloc")
     table = unregistered_table(load_article(SEED))
     assert table["number"].tolist() == ["second largest"]
     row = table.iloc[0]

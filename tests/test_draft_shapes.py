@@ -10,6 +10,7 @@ import pytest
 
 from claimcheck.draft.propose import draft_text, most_named
 from claimcheck.registry.claims import Claim
+from conftest import drop_claims
 
 
 def _draft(text: str, today: date = date(2024, 2, 15)):
@@ -263,10 +264,7 @@ def test_the_claims_notebook_table_shows_drafted_document_evidence_and_claims_in
     from claimcheck.registry.articles import load_article
 
     folder = data_copy / "articles" / SEED
-    registry = (folder / "claims.yaml").read_text(encoding="utf-8")
-    start = registry.index("  - id: bri-investment-share-2022")
-    end = registry.index("  - id: bri-goods-trade-11-trillion")
-    (folder / "claims.yaml").write_text(registry[:start] + registry[end:], encoding="utf-8")
+    drop_claims(folder / "claims.yaml", "bri-investment-share-2022", "bri-goods-trade-11-trillion")
     table = unregistered_table(load_article(SEED))
     rows = table.set_index("number")
     assert {"48 per cent", "29 per cent"} <= set(rows.index)

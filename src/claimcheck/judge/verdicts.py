@@ -599,8 +599,9 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
     """The policy for a figure the current data do not round to (README, "Revisions and sources").
 
     1. The claimed figure's rounding decides first: a reference that rounds to it supports it.
-    2. Else, when a version of the snapshot from on or before the article's date exists, that vintage
-       decides, and the current figure is shown as revised since.
+    2. Else, when a version of the snapshot from on or before the article's date holds the figure, that
+       vintage decides, and the current figure is shown as revised since. When none does, the earliest
+       later version that holds it takes its place, and step 3 applies to its figure.
     3. Else, for an amount with an agreement band, a difference within the band supports it (the
        sentence gives the figure, the difference and the band); beyond the band contradicts it.
     """
@@ -612,9 +613,8 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
     if spec is None:
         return assessment, []
     used: list[EvidenceResult] = []
-    revised = ""
+    revised = f" It has been revised since to {_reference_text(check.result)} (version {check.result.version})."
     if day is not None:
-        revised = f" It has been revised since to {_reference_text(check.result)} (version {check.result.version})."
         vintage = _usable(claimed, resolve_vintage(spec, day, loader), check, loader)
         if vintage is not None:  # what the author could read decides, and its verdict stands
             then = _assess(claimed, [vintage]).decider
@@ -632,8 +632,8 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
             assessment, used = _with_decider(assessment, check), [later]
             if then.comparison.holds:
                 return _with_decider(assessment, replace(check, policy=check.policy + revised)), used
-        else:
-            revised = ""
+    if not used:
+        revised = ""  # the current figure decides: nothing was revised away from
     band = _band(claimed, spec)
     c, r = claimed.value, check.result.value
     if (band is None or claimed.comparator is not Comparator.rounded or claimed.unit in _NOT_AMOUNTS
