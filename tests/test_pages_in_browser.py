@@ -34,6 +34,8 @@ window.addEventListener('load', function () {
                                                 function (i) { return i.complete && i.naturalWidth > 0; }).length : 0,
     chartBoxes: panel ? Array.prototype.map.call(panel.querySelectorAll('img.chart'), function (i) {
       var r = i.getBoundingClientRect(); return {src: i.getAttribute('src'), left: r.left, right: r.right}; }) : [],
+    pageCharts: Array.prototype.map.call(document.querySelectorAll('img.chart'),
+                                         function (i) { return i.complete && i.naturalWidth > 0; }),
     backTarget: back ? !!document.getElementById(back.getAttribute('href').slice(1)) : false,
     words: Array.prototype.map.call(document.querySelectorAll('mark.claim .verdict-word'),
                                     function (w) { return w.textContent; })
@@ -115,8 +117,16 @@ def test_every_claim_is_highlighted_with_its_verdict_word(browser, hostile_build
     assert sorted(words) == sorted(r["verdict"] for r in rows)
 
 
-@pytest.mark.parametrize("page", ["index.html", "verdicts.html"])
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1400px", "390px"])
+def test_a_notebook_page_shows_its_charts_and_never_scrolls_sideways(browser, hostile_build, size):
+    facts = probe(browser, hostile_build / SEED / "documented.html", "", size)
+    assert facts["pageCharts"] and all(facts["pageCharts"]), facts["pageCharts"]  # each chart image decoded
+    assert facts["scrollWidth"] <= facts["width"], facts
+
+
+@pytest.mark.parametrize("page", ["index.html", "verdicts.html", "documented.html", "documented.code.html"])
 def test_no_script_from_data_runs(browser, hostile_build, page):
     html = (hostile_build / SEED / page).read_text(encoding="utf-8")
-    assert "Goods trade with Belt and Road countries was $11 tn statement &lt;script&gt;" in html  # shown, as text
+    if not page.startswith("documented"):  # the notebook shows the statement only in its charts' text
+        assert "Goods trade with Belt and Road countries was $11 tn statement &lt;script&gt;" in html  # as text
     assert browser.scripts_ran(hostile_build / SEED / page) == []

@@ -5,15 +5,16 @@ Every text that comes from data goes through ``html.escape`` or pandas' escaping
 
 from __future__ import annotations
 
+import base64
 from html import escape
 
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, display
 
 from claimcheck.show import charts
 from claimcheck.judge.compare import display_value
 from claimcheck.show.notebook import Context, save_chart
-from claimcheck.show.render import VERDICT_COLOURS, table_html
+from claimcheck.show.render import VERDICT_COLOURS, table_html, text_table_html
 from claimcheck.judge.verdicts import VERDICT_MEANINGS, Verdict, verdicts_frame
 
 
@@ -23,43 +24,51 @@ def badge(verdict: str) -> str:
             f'title="{escape(VERDICT_MEANINGS.get(verdict, ""), quote=True)}">{escape(verdict)}</span>')
 
 
-def _html_table(frame: pd.DataFrame) -> HTML:
-    return HTML(table_html(frame))
-
-
 def summary(verdicts: list[Verdict]) -> None:
     """Counts per verdict and one row per claim."""
     frame = verdicts_frame(verdicts)
     counts = frame["verdict"].value_counts()
-    display(HTML(" ".join(f"{badge(name)} {counts[name]}" for name in VERDICT_MEANINGS if name in counts)))
-    display(_html_table(frame[["claim_id", "verdict", "claimed", "reference", "source"]]))
+    display(HTML("<p>" + " ".join(f"{badge(name)} {counts[name]}" for name in VERDICT_MEANINGS if name in counts)
+                 + "</p>" + _scrolling(table_html(frame[["claim_id", "verdict", "claimed", "reference", "source"]]))))
+
+
+def _scrolling(table: str) -> str:
+    """A wide table scrolls inside its own box, so the page never scrolls sideways on a phone."""
+    return f'<div style="overflow-x:auto;max-width:100%">{table}</div>'
+
+
+EVIDENCE_COLUMNS = ["reading", "role", "evidence", "status", "value", "unit", "how", "method", "where"]
+
+
+def evidence_rows(verdict: Verdict) -> list[list[str]]:
+    """Every evidence of every reading, the deciding one first among its peers, as texts in
+    ``EVIDENCE_COLUMNS`` order."""
+    rows = []
+    for e in verdict.evidence:
+        rows.append([
+            e.reading or verdict.reading,
+            e.role,
+            e.label,
+            e.status,
+            "" if e.value is None else display_value(e.value, e.unit),
+            e.unit or "",
+            e.description if e.ok else (e.reason or ""),
+            ", ".join(sorted({p.get("method", "") for p in e.provenance} - {""})),
+            e.source_ref,
+        ])
+    return [["" if cell is None else str(cell) for cell in row] for row in rows]
 
 
 def evidence_table(verdict: Verdict) -> pd.DataFrame:
-    """Every evidence of every reading, the deciding one first among its peers."""
-    rows = []
-    for e in verdict.evidence:
-        value = "" if e.value is None else display_value(e.value, e.unit)
-        rows.append({
-            "reading": e.reading or verdict.reading,
-            "role": e.role,
-            "evidence": e.label,
-            "status": e.status,
-            "value": value,
-            "unit": e.unit or "",
-            "how": e.description if e.ok else (e.reason or ""),
-            "method": ", ".join(sorted({p.get("method", "") for p in e.provenance} - {""})),
-            "where": e.source_ref,
-        })
-    return pd.DataFrame(rows, columns=["reading", "role", "evidence", "status", "value", "unit", "how", "method", "where"])
+    """``evidence_rows`` as a table, for exploring a verdict in JupyterLab."""
+    return pd.DataFrame(evidence_rows(verdict), columns=EVIDENCE_COLUMNS)
 
 
-def show(ctx: Context, verdict: Verdict) -> None:
-    """One claim: the quote, the verdict and its sentence, the rule, the evidence, a chart."""
+def claim_html(ctx: Context, verdict: Verdict) -> str:
+    """One claim as one HTML block: its id, the quote, the verdict and its sentence, the rule, the
+    evidence and its charts. One block, displayed once, because every output a kernel sends costs
+    about a millisecond in the batch, and a claim used to send seven."""
     claim = ctx.article.claim(verdict.claim_id)
-    display(Markdown(f"### `{claim.id}`"))
-    display(HTML(f"<blockquote>“{escape(claim.quote)}”</blockquote>"
-                 f"<p>{badge(verdict.verdict)} {escape(verdict.sentence)}</p>"))
     difference = ""
     if verdict.difference_abs is not None:
         difference = f"{verdict.difference_abs:,.6g}"
@@ -67,10 +76,20 @@ def show(ctx: Context, verdict: Verdict) -> None:
             difference += f" ({verdict.difference_rel:+.2%})"
     facts = {"claimed": verdict.claimed, "reference": verdict.reference, "reading": verdict.reading,
              "difference": difference, "rule": verdict.rule}
-    display(_html_table(pd.DataFrame([{k: v for k, v in facts.items() if v}])))
+    facts = {name: str(value) for name, value in facts.items() if value}
+    parts = [f'<h3 id="claim-{escape(claim.id, quote=True)}"><code>{escape(claim.id)}</code></h3>',
+             f"<blockquote>“{escape(claim.quote)}”</blockquote>",
+             f"<p>{badge(verdict.verdict)} {escape(verdict.sentence)}</p>",
+             _scrolling(text_table_html(list(facts), [list(facts.values())]))]
     if verdict.evidence:
-        display(_html_table(evidence_table(verdict)))
-    _show_charts(ctx, verdict, claim)
+        parts.append(_scrolling(text_table_html(EVIDENCE_COLUMNS, evidence_rows(verdict))))
+    parts += _charts(ctx, verdict, claim)
+    return "\n".join(parts)
+
+
+def show(ctx: Context, verdict: Verdict) -> None:
+    """One claim: the quote, the verdict and its sentence, the rule, the evidence, its charts."""
+    display(HTML(claim_html(ctx, verdict)))
 
 
 def _series(ctx: Context, claim) -> list[str]:
@@ -111,15 +130,21 @@ def _snapshot_title(ctx: Context, source: str, snapshot: str) -> str:
     return ctx.titles[source, snapshot]
 
 
-def _show_charts(ctx: Context, verdict: Verdict, claim) -> None:
+def _charts(ctx: Context, verdict: Verdict, claim) -> list[str]:
+    """The claim's charts as images: SVG in a ``data:`` URL, which JupyterLab shows even in a
+    notebook it does not trust (it strips inline ``<svg>`` and hides ``image/svg+xml`` there)."""
     images = [charts.rank_leaders(e) for e in verdict.evidence if e.ok and e.extra.get("top")]
     images += _series(ctx, claim)
     claimed = claim.claimed
     if claimed is not None and isinstance(claimed.value, (int, float)):
         images.append(charts.claim_against_references(verdict, float(claimed.value), claimed.unit))
+    tags = []
     for number, image in enumerate(filter(None, images), start=1):
         save_chart(ctx, f"{claim.id}-{number}", image)  # the same image, for the site's claim panel
-        display({"image/svg+xml": image}, raw=True)
+        source = "data:image/svg+xml;base64," + base64.b64encode(image.encode("utf-8")).decode("ascii")
+        tags.append(f'<img class="chart" style="max-width:100%;height:auto" src="{source}" '
+                    f'alt="{escape(f"Chart {number}: {claim.statement}", quote=True)}">')
+    return tags
 
 
 def show_all(ctx: Context, verdicts: list[Verdict]) -> None:
