@@ -32,6 +32,9 @@ SYNONYMS = {
 }
 # Words that turn a measure into another one ("trade" → "trade surplus", "GDP" → "GDP per capita").
 _OTHER_MEASURE = {"surplus", "deficit", "balance", "capita"}
+# Words of a stock or an investment ("two-way investments exceeding $230 billion"): a figure they lead to is
+# no trade flow, whatever else its sentence says, and only an entry that measures one of them can hold it.
+HOLDINGS = {"investment", "fdi", "stock", "asset", "holding", "reserve", "debt"}
 _STOP = set(
     "the a an of in on at to for and or but with by from as is are was were be been its it this that these those "
     "than then there their which who whom while has have had not no per cent percent every all each any other "
@@ -131,24 +134,27 @@ def _fits(entry: Entry, kind: str, unit: str | None) -> bool:
         return eu in {"people", "count"}
     if unit == "tonnes":
         return eu in {"tonnes", "kilotonnes"}
+    if unit == "years":  # a figure of a series measured in years (life expectancy), not a span
+        return eu == "years"
     if unit in {"percent", "percentage_points"}:
         return eu not in {"date", "year", "category", "wikidata-item"}
     return False
 
 
 def best_entry(sentence: str, kind: str, unit: str | None, codes: list[str], clause: str = "",
-               period: str | None = None) -> tuple[Entry | None, list[str], set[str]]:
+               period: str | None = None, holdings: bool = False) -> tuple[Entry | None, list[str], set[str]]:
     """The best-matching entry, the words it matched, and the words looked for: the clause's words
-    first, the whole sentence's when the clause matches nothing."""
+    first, the whole sentence's when the clause matches nothing. ``holdings``: the figure is a stock or
+    an investment, which only an entry measuring one can hold."""
     if clause:
-        found = best_entry(clause, kind, unit, codes, period=period)
+        found = best_entry(clause, kind, unit, codes, period=period, holdings=holdings)
         if found[0] is not None:
             return found
     looked = words(sentence)
     entries, idf = catalogue_entries()
     scored = []
     for entry in entries:
-        if not _fits(entry, kind, unit):
+        if not _fits(entry, kind, unit) or holdings and not entry.words & HOLDINGS:
             continue
         if entry.countries and not (set(entry.countries) <= set(codes[:2]) if len(entry.countries) > 1
                                     else entry.countries[0] in codes[:1]):
@@ -188,6 +194,13 @@ def _compute(entry: Entry, kind: str, claimed: dict, sentence: str, codes: list[
         return {"op": "value"}, "value: the date the data record"
     if not period:
         return None, "no period to read"
+    own_unit = claimed.get("unit") == entry.unit != "percent" or (claimed.get("unit"), entry.unit) == ("percentage_points", "percent")
+    if kind == "change" and own_unit:  # "fell by 2.7 years", "down 0.5 percentage points": a difference, not a rate
+        span = re.fullmatch(r"(\d{4})/(\d{4})", period)
+        end, start = (span[2], span[1]) if span else (period, base or _year_before(period))
+        if start:
+            return {"op": "change", "period": end, "base_period": start}, f"change: {end} minus {start} in the series' unit"
+        return None, "a change with no base period"
     if kind == "change" and entry.unit not in {"percent", "percentage_points"}:
         if "/" in period and len(period) > 9:  # a span of months: against the same months a year before
             return {"op": "yoy_change", "period": period}, "yoy_change: a change over a span of months"
@@ -219,16 +232,23 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
         document, note, _ = propose_document(sentence, claimed, clause=near)
         return ([document], "", "dates", [note]) if document else ([], "no document states the start of the span", None, [])
     unit_wanted = quantity.unit if quantity.unit == "people" else unit
-    entry, matched, looked = (best_entry(near, kind, unit_wanted, codes, period=period) if near.strip() and kind != "rank"
-                              else (None, [], set()))  # a rank names its measure after the ordinal
+    holdings = sorted(words(near) & HOLDINGS) if kind != "rank" else []
+    entry, matched, looked = (best_entry(near, kind, unit_wanted, codes, period=period, holdings=bool(holdings))
+                              if near.strip() and kind != "rank" else (None, [], set()))  # a rank names its measure after the ordinal
     if entry is None:  # the words leading to the number first: "a surplus of $N as exports rose 7%" is no export figure
-        entry, matched, looked = best_entry(sentence, kind, unit_wanted, codes, clause, period)
+        entry, matched, looked = best_entry(sentence, kind, unit_wanted, codes, clause, period, bool(holdings))
     document, note, specific = propose_document(sentence, claimed, vocabulary(), near)
     if document and (entry is None or specific):  # "trade … along the BRI route": a name no entry knows
         if entry is not None:
             note += (f" (preferred to the catalogue entry {entry.source}/{entry.name}: the sentence names "
                      f"{', '.join(sorted(specific))}, which no catalogue entry knows)")
         return [document], "", "documented", [note]
+    if entry is None and holdings:
+        said = ", ".join("investment" if w == "fdi" else w for w in holdings)
+        return [], (f"the words leading to the number name a stock or an investment ({said}), which no catalogue "
+                    "entry or document of this period holds; find the series or the statement by hand"), None, [
+            f"evidence: '{said}' before the number is no trade flow, so the trade series the sentence also names "
+            "were not proposed; confirm what the figure measures"]
     if entry is None:
         return [], f"no catalogue entry matches; looked for: {', '.join(sorted(looked)) or 'no content words'}", None, []
     compute, rule = _compute(entry, kind, claimed, sentence, codes, period, base)

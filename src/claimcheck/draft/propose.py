@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from claimcheck.draft.regions import among_group
-from claimcheck.draft import context, shapes
-from claimcheck.draft.evidence import propose_evidence
+from claimcheck.draft import changes, context, shapes
+from claimcheck.draft.evidence import best_entry, propose_evidence
 from claimcheck.draft.places import Place, places_in
 from claimcheck.draft.quantity import Quantity, read_quantity
 from claimcheck.registry.units import known_unit
@@ -149,6 +149,11 @@ def _places(text: str, q: Quantity, kind: str, clause: context.Span, sentence: c
     """The countries a claim is about, the main one first: for a rank the sentence's first (its
     subject), otherwise the clause's nearest before the number."""
     in_sentence = places_in(text, sentence.start, sentence.end)
+    lost = shapes.lost_to(text, clause.start, clause.end, in_sentence) if kind == "rank" else None
+    if lost:
+        winner, loser = lost
+        return [winner, loser] + [p for p in in_sentence if p.code not in {winner.code, loser.code}], (
+            f"'{loser.text} lost its place … to {winner.text}': {winner.text} holds the rank")
     if kind == "rank" and in_sentence:
         return in_sentence, "the first country the sentence names"
     here = places_in(text, clause.start, clause.end)
@@ -261,7 +266,10 @@ def _not_claim_text(text: str, q: Quantity) -> str:
 def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span, today: date, carried: str | None,
            named_before: list[Place], most_named: list[Place], neighbours: list[Quantity]) -> dict[str, Any]:
     clause_text = clause.text(text)
-    notes = [f"value: {q.read_as} (from '{q.text}')"]
+    after_previous = max([n.end for n in neighbours if n.end <= q.start] + [clause.start])
+    near = text[after_previous : q.start]
+    q, series_note = _years_of_a_series(q, near, sentence.text(text), clause_text)
+    notes = [f"value: {q.read_as} (from '{q.text}')", *series_note]
     comparator, words = context.hedge(text, clause, q.start, q.shape)
     notes.append(f"comparator {comparator}: " + (f"'{words}' before the number" if words else "no hedge written"))
     others = tuple(n.start - clause.start for n in neighbours if n.start != q.start)
@@ -269,6 +277,9 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     if q.shape == "year" and int(q.value) > today.year and comparator != "by":  # "by 2060" states a target
         forecast_word = f"the year {q.value} is after the article's date"
     kind = _kind(q, clause_text, forecast_word)
+    sign, sign_words = changes.direction(near, text[q.end : clause.end])
+    if series_note and sign and kind != "forecast":  # "fell by 2.7 years": a change in the series' unit
+        kind = "change"
     period = base = None
     written = False
     if q.shape not in {"year", "decade", "duration"}:
@@ -286,6 +297,8 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     if places:
         notes.append("entity " + ", ".join(f"{p.code} ('{p.text}')" for p in places[:2]) + f": {how}")
     claimed = _claimed(q, comparator, period, notes)
+    if claimed and kind in {"change", "forecast"} and sign < 0 and isinstance(claimed["value"], float):
+        _as_fall(claimed, sign_words, notes)
     fields: dict[str, Any] = {
         "id": _slug(f"{q.text}-{period or ''}")[:48].strip("-"),
         "quote": clause_text,
@@ -295,10 +308,9 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     }
     if claimed:
         fields["claimed"] = claimed
-    after_previous = max([n.end for n in neighbours if n.end <= q.start] + [clause.start])
     evidence, reason, family, evidence_notes = propose_evidence(
         kind=kind, quantity=q, claimed=claimed, sentence=sentence.text(text), places=places, period=period, base=base,
-        clause=clause_text, near=text[after_previous : q.start])
+        clause=clause_text, near=near)
     notes += evidence_notes
     fields["family"] = family or ("dates" if kind in {"date", "duration"} else "other")
     if evidence and claimed:
@@ -312,7 +324,33 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
         shape = shapes.Shape(text, (clause.start, clause.end), (sentence.start, sentence.end), q, places, period, written,
                              context.latest_annual(today)[0])
         fields = shapes.refine(fields, shape)
-    return among_group(fields, fields["quote"])
+    return among_group(fields, fields["quote"], text[: clause.start])
+
+
+_FALL_COMPARATOR = {"exceeds": "at_most", "at_least": "at_most", "at_most": "at_least"}  # "fell by more than 3%": below -3%
+
+
+def _as_fall(claimed: dict[str, Any], words: str, notes: list[str]) -> None:
+    """A fall is a negative change, and a bound on its size bounds the change from the other side."""
+    claimed["value"] = -claimed["value"]
+    note = f"value negative: '{words}' is a fall"
+    if claimed["comparator"] in _FALL_COMPARATOR:
+        claimed["comparator"] = _FALL_COMPARATOR[claimed["comparator"]]
+        note += f", so the bound on its size is comparator {claimed['comparator']}"
+    notes.append(note)
+
+
+def _years_of_a_series(q: Quantity, near: str, sentence: str, clause: str) -> tuple[Quantity, list[str]]:
+    """A number of years that a catalogue series measured in years holds ("life expectancy fell to 76.1
+    years") is that series' figure, not a span of time."""
+    if q.shape != "duration" or not changes.years_as_series(near):
+        return q, []
+    entry, matched, _ = best_entry(sentence, "amount", "years", [], clause)
+    if entry is None:
+        return q, []
+    return replace(q, shape="number", read_as=f"{q.read_as.split(' = ')[-1]} of a series"), [
+        f"unit years: '{near.strip().split()[-1] if near.strip() else q.text}' leads to a figure of "
+        f"{entry.source}/{entry.name} ({', '.join(matched)}), not a span of time"]
 
 
 def _claimed(q: Quantity, comparator: str, period: str | None, notes: list[str]) -> dict[str, Any] | None:

@@ -34,11 +34,52 @@ def group_named(text: str) -> tuple[str, str, str] | None:
 
 
 _AMONG = {"rank", "share", "sum"}  # the ops taken among the rows a select keeps
+_THE_GROUP = re.compile(r"\bthe\s+(?:continent|region|bloc|zone|union)(?:['’]s?|\b)", re.I)
 
 
-def among_group(fields: dict, text: str) -> dict:
-    """A drafted claim whose rank, share or sum is taken among the members of a group the quote names."""
+def _groups_before(text: str) -> list[tuple[str, str, str]]:
+    """Every distinct group ``text`` names, in the order first named."""
+    out: list[tuple[str, str, str]] = []
+    while (named := group_named(text)) is not None:
+        if named[0] not in {n[0] for n in out}:
+            out.append(named)
+        at = re.search(rf"(?<![\w-]){re.escape(named[2])}(?![\w-])", text)
+        text = text[at.end() :] if at else ""
+    return out
+
+
+def _entities(fields: dict) -> set[str]:
+    evidence = [*fields.get("evidence", []), *(e for p in fields.get("parts", []) for e in p.get("evidence", []))]
+    return {c for e in evidence for c in [(e.get("compute") or {}).get("entity"), (e.get("select") or {}).get("entity")]
+            if isinstance(c, str)}
+
+
+def _group_meant(fields: dict, text: str, before: str) -> tuple[str, str, str] | None:
+    """The group the quote names, or the one "the continent's" / "the region's" points back to: the
+    only group named earlier in the text, with the claim's country among its members; else a note."""
     named = group_named(text)
+    said = _THE_GROUP.search(text)
+    if named is not None or said is None:
+        return named
+    earlier = _groups_before(before)
+    fitting = [g for g in earlier if _entities(fields) <= set(load_groups()[g[0]].members)]
+    notes = fields.setdefault("draft", [])
+    if len(fitting) == 1:
+        name, label, written = fitting[0]
+        return name, label, f"{said.group()} ('{written}' named earlier)"
+    which = ", ".join(f"'{w}'" for _, _, w in earlier) or "none"
+    notes.append(f"'{said.group()}' names a group, but which one is unclear (named earlier: {which}); "
+                 "set select: {group: …} by hand")
+    return None
+
+
+def among_group(fields: dict, text: str, before: str = "") -> dict:
+    """A drafted claim whose rank, share or sum is taken among the members of a group the quote names
+    (``before``: the article's text before the quote, for "the continent's")."""
+    try:
+        named = _group_meant(fields, text, before)
+    except GroupError:
+        return fields
     if named is None:
         return fields
     name, label, written = named

@@ -28,6 +28,9 @@ from claimcheck.draft.places import Place
 
 _OVERTOOK = re.compile(r"\b(?:overt(?:ook|aken|akes|aking|ake)|surpass(?:ed|es|ing)?|outstrip(?:ped|s|ping)?|"
                        r"overhaul(?:ed|s|ing)?|leapfrog(?:ged|s|ging)?)\b", re.I)
+_LOST = re.compile(r"\blos(?:t|es|ing|e)\s+(?:its|their|the|his|her)\s+(?:place|status|position|spot|title|"
+                   r"crown|rank(?:ing)?|standing|top spot)\b", re.I)
+_TO = re.compile(r"\bto\s+(?:the\s+)?$", re.I)
 _ON_RECORD = re.compile(r"^[\w\s-]{0,30}?\b(?:on record|ever|in (?:its |their |recorded )?history)\b", re.I)
 _RECORD_BEFORE = re.compile(r"\b(?:record|all-time high)(?:\s+\w+){0,2}\s+(?:of\s+|at\s+)?(?:[A-Z]{2,3}\$?\s*)?[$€£¥]?\s*$", re.I)
 _HIGH = "highest|largest|biggest|strongest|fastest|most|steepest|sharpest"
@@ -39,7 +42,7 @@ _IN_A_ROW = re.compile(r"^[\s-]*(?:(?:straight|consecutive|successive)\s+years?\
 _ROW_AFTER_YEAR = re.compile(r"^\s*(?:in\s+a\s+row|running)\b", re.I)  # "the fifth year | in a row"
 _SUPERLATIVE = re.compile(rf"\b(?:the\s+)?(?:world['’]s\s+)?({_HIGH}|{_LOW}|richest|poorest|most populous)\b", re.I)
 _AS_LARGE = re.compile(r"^\s*(?:times\s+)?(?:as\s+[\w-]+\s+as|the\s+size\s+of|(?:bigger|larger|higher|more)\s+than)\b", re.I)
-_RATE_TO_AMOUNT = re.compile(r"^\s*to\s+(?:a\s+record\s+)?(?:[A-Z]{2,3}\$?\s*)?[$€£¥]?\s*$")
+_RATE_TO_AMOUNT = re.compile(r"^\s*(?:years?\s+|percentage points?\s+)?to\s+(?:a\s+record\s+)?(?:[A-Z]{2,3}\$?\s*)?[$€£¥]?\s*$")
 
 
 @dataclass
@@ -81,6 +84,17 @@ def _series_entry(shape: Shape, codes: list[str]) -> Entry | None:
     return entry
 
 
+def lost_to(text: str, start: int, end: int, places: list[Place]) -> tuple[Place, Place] | None:
+    """(winner, loser) of "Japan lost its status as the third-largest economy to Germany": the country
+    after "… to" holds the rank, having overtaken the one before "lost"."""
+    verb = _LOST.search(text, start, end)
+    if verb is None:
+        return None
+    loser = next((p for p in reversed(places) if start <= p.start < verb.start()), None)
+    winner = next((p for p in places if verb.end() <= p.start < end and _TO.search(text[verb.end() : p.start])), None)
+    return (winner, loser) if winner and loser and winner.code != loser.code else None
+
+
 def _objects(shape: Shape, verb_end: int) -> list[Place]:
     """The countries right after an overtaking verb: "overtaking the UK and France", "overtakes UK, France"."""
     out, at = [], verb_end
@@ -98,9 +112,13 @@ def _objects(shape: Shape, verb_end: int) -> list[Place]:
 def _crossing_parts(shape: Shape, entry: Entry, subject: str, period: str, cid: str) -> tuple[list[dict], str]:
     t = shape.text
     verb = next((m for m in _OVERTOOK.finditer(t, shape.clause[0], shape.clause[1])), None)
-    if verb is None or not re.fullmatch(r"\d{4}", period or ""):
+    lost = lost_to(t, *shape.clause, shape.places) if verb is None else None
+    if verb is None and lost is None or not re.fullmatch(r"\d{4}", period or ""):
         return [], ""
-    objects = [p for p in _objects(shape, verb.end()) if p.code != subject]
+    if lost:  # "Japan lost its status … to Germany": Germany overtook Japan
+        verb, objects = _LOST.search(t, *shape.clause), [lost[1]] if lost[0].code == subject else []
+    else:
+        objects = [p for p in _objects(shape, verb.end()) if p.code != subject]
     if not objects:
         return [], ""
     comparator = "equals" if shape.period_written else "by"
@@ -273,15 +291,25 @@ def _period_before(before: str):
     return (period, base, rule) if period and re.fullmatch(r"\d{4}", period) else None
 
 
+def _level_at_end(level: dict) -> None:
+    """The level a change reached "from 2019 to 2021" is the figure of 2021, not of the span."""
+    compute = level["evidence"][0]["compute"]
+    span = re.fullmatch(r"(\d{4})/(\d{4})", compute.get("period") or "")
+    if compute["op"] == "value" and span:
+        compute["period"] = level["claimed"]["period"] = span[2]
+        level.setdefault("draft", []).append(f"period {span[2]}: the level reached at the end of {span[0]}")
+
+
 def compound(first: dict, second: dict, text_between: str) -> dict | None:
     """One claim in two parts for "rose N per cent to $M": a change followed by the level it reached."""
     def op(fields: dict) -> str | None:
         evidence = fields.get("evidence") or [{}]
         return (evidence[0].get("compute") or {}).get("op") if evidence[0].get("kind") == "dataset" else None
 
-    rate, level = op(first) in {"growth", "yoy_change", "cagr"}, op(second) in {"value", "sum"}
+    rate, level = op(first) in {"growth", "yoy_change", "cagr", "change"}, op(second) in {"value", "sum"}
     if not (rate and level and first.get("claimed") and second.get("claimed") and _RATE_TO_AMOUNT.match(text_between)):
         return None
+    _level_at_end(second)
     fields = {k: v for k, v in first.items() if k not in {"claimed", "evidence", "reason", "draft"}}
     fields["quote"] = first["quote"] if len(first["quote"]) >= len(second["quote"]) else second["quote"]
     fields["statement"] = f"{first['statement'][:-1]}; {second['statement'][0].lower()}{second['statement'][1:]}"
