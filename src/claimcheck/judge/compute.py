@@ -20,6 +20,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 
 from claimcheck.reference.groups import GROUP_KEY, GroupError, group
@@ -57,7 +58,6 @@ class Result:
 # ---------------------------------------------------------------------------------------- helpers
 
 
-@lru_cache(maxsize=4096)
 @lru_cache(maxsize=8192)  # the same few dozen period cells are read for every claim of a notebook
 def _period_or_none(text: str) -> Period | None:
     try:
@@ -108,27 +108,119 @@ def select_rows(frame: pd.DataFrame, select: dict[str, str | list[str]] | None) 
     return out
 
 
+class RowIndex:
+    """``select_rows`` of one frame that is selected from many times (a loaded snapshot), as look-ups.
+
+    The row positions of each value (as text) of a column are found once, when the column is first
+    selected on, so that a selection is a few look-ups and one ``take`` rather than a pass over every
+    row for each item; the rows, their order, index and types are those ``select_rows`` gives.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._positions: dict[str, dict[str, np.ndarray]] = {}  # column -> value as text -> row positions
+        self._members: dict[str, np.ndarray] = {}  # country group -> row positions of its members
+
+    def select(self, select: dict[str, str | list[str]] | None) -> pd.DataFrame:
+        kept: np.ndarray | None = None  # positions of the rows every item so far keeps (None: all rows)
+        for column, wanted in (select or {}).items():
+            values = wanted if isinstance(wanted, list) else [wanted]
+            if column == GROUP_KEY:
+                found = [self._group_positions(str(name)) for name in values]
+            elif column not in self.frame.columns:
+                raise ComputeError(f"select: the data have no column {column!r} "
+                                   f"(columns: {', '.join(map(str, self.frame.columns))})")
+            else:
+                by_value = self._column_positions(column)
+                found = [by_value[text] for text in {str(v) for v in values} if text in by_value]
+            positions = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.intp)
+            kept = positions if kept is None else np.intersect1d(kept, positions, assume_unique=True)
+        return self.frame if kept is None else self.frame.take(kept)
+
+    def _column_positions(self, column: str) -> dict[str, np.ndarray]:
+        if column not in self._positions:
+            text = self.frame[column].astype(str)  # as select_rows compares: missing cells match nothing
+            self._positions[column] = dict(text.groupby(text, sort=False).indices)
+        return self._positions[column]
+
+    def _group_positions(self, name: str) -> np.ndarray:
+        if name not in self._members:
+            try:
+                one = group(name)
+            except GroupError as exc:
+                raise ComputeError(f"select: {exc}") from None
+            self._members[name] = np.flatnonzero(one.mask(self.frame).to_numpy(dtype=bool))
+        return self._members[name]
+
+
+class _Rows:
+    """Some rows of a frame (those at ``positions``; None: all), read column by column as lists.
+
+    An op checks and sums a handful of rows, and each pandas call on them costs more than the
+    rows do; the rows become a frame (``frame()``) only to be shown with the result.
+    """
+
+    def __init__(self, source: pd.DataFrame, positions: list[int] | None = None):
+        self.source = source
+        self.positions = positions
+        self.columns = source.columns
+        self._lists: dict[str, list] = {}
+
+    def __len__(self) -> int:
+        return len(self.source) if self.positions is None else len(self.positions)
+
+    def column(self, name: str) -> list:
+        if name not in self._lists:
+            values = self.source[name].tolist()
+            self._lists[name] = values if self.positions is None else [values[i] for i in self.positions]
+        return self._lists[name]
+
+    def frame(self) -> pd.DataFrame:
+        return self.source if self.positions is None else self.source.take(self.positions)
+
+
+@lru_cache(maxsize=65536)  # each distinct period cell is tested once against each period asked for
+def _cell_within(text: str, period: Period) -> bool:
+    inside = row_period(text)
+    return inside is not None and inside in period
+
+
+def _within(frame: pd.DataFrame, period: Period | None) -> _Rows:
+    """The rows whose period lies within ``period`` (all rows when ``period`` is None)."""
+    if period is None or frame.empty:
+        return _Rows(frame)
+    cells = frame["period"].tolist()
+    return _Rows(frame, [i for i, text in enumerate(cells)
+                         if (_cell_within(text, period) if isinstance(text, str) else
+                             (p := row_period(text)) is not None and p in period)])
+
+
 def rows_within(frame: pd.DataFrame, period: Period | None) -> pd.DataFrame:
     """Rows whose period lies within ``period`` (all rows when ``period`` is None)."""
-    if period is None or frame.empty:
-        return frame
-    cells = frame["period"]  # each distinct period is parsed once: a few dozen, not every row
-    inside = [text for text in cells.unique() if (p := row_period(text)) is not None and p in period]
-    return frame[cells.isin(inside)]
+    return _within(frame, period).frame()
 
 
-def _numeric(rows: pd.DataFrame, what: str) -> pd.Series:
-    values = pd.to_numeric(rows["value"], errors="coerce")
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _numeric(rows: _Rows, what: str) -> np.ndarray:
+    if rows.source["value"].dtype.kind == "f":  # already floats (a snapshot's): only NaN is not a number
+        values = np.array(rows.column("value"), dtype=float)
+        if not np.isnan(values).any():
+            return values
+    frame = rows.frame()
+    values = pd.to_numeric(frame["value"], errors="coerce")
     if values.isna().any():
-        bad = rows.loc[values.isna(), "value"].astype(str).tolist()[:3]
+        bad = frame.loc[values.isna(), "value"].astype(str).tolist()[:3]
         raise ComputeError(f"{what}: non-numeric values {bad}")
-    return values.astype(float)
+    return values.to_numpy(dtype=float)
 
 
-def _single_unit(rows: pd.DataFrame, what: str) -> str | None:
+def _single_unit(rows: _Rows, what: str) -> str | None:
     if "unit" not in rows.columns:
         return None
-    units = sorted({str(u) for u in rows["unit"].dropna()})
+    units = sorted({str(u) for u in rows.column("unit") if not _missing(u)})
     if len(units) > 1:
         raise ComputeError(f"{what}: mixed units {', '.join(units)}")
     return units[0] if units else None
@@ -140,16 +232,16 @@ def _aggregate_mask(rows: pd.DataFrame) -> pd.Series:
     return rows["aggregate"].astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
 
 
-def _group_columns(rows: pd.DataFrame) -> list[str]:
+def _group_columns(rows: pd.DataFrame | _Rows) -> list[str]:
     return [c for c in ("entity", "partner", "measure") if c in rows.columns]
 
 
-def _measures_text(rows: pd.DataFrame) -> str:
+def _measures_text(rows: _Rows) -> str:
     """The measures summed or ranked, by their plain names where the catalogue gives them."""
     column = "measure_name" if "measure_name" in rows.columns else "measure"
-    if column not in rows.columns or rows.empty:
+    if column not in rows.columns or not len(rows):
         return "the selected rows"
-    return "+".join(dict.fromkeys(str(m) for m in rows[column]))
+    return "+".join(dict.fromkeys(str(m) for m in rows.column(column)))
 
 
 def _expected_periods(period: Period, granularity: str) -> list[str]:
@@ -158,23 +250,24 @@ def _expected_periods(period: Period, granularity: str) -> list[str]:
     return [str(y) for y in range(period.start.year, period.end.year + 1)]
 
 
-def _check_complete(rows: pd.DataFrame, period: Period) -> None:
+def _check_complete(rows: _Rows, period: Period) -> None:
     """Every month (monthly rows) or year (annual rows) of ``period`` present in each group."""
     absent: list[str] = []
     keys = _group_columns(rows)
-    columns = [rows[k].tolist() for k in keys]
+    columns = [rows.column(k) for k in keys]
     if all(len(set(map(str, values))) <= 1 for values in columns):  # one group (one series): no groupby
         groups = [(tuple(values[0] for values in columns) if len(rows) else (), rows)]
     else:
-        groups = rows.groupby(keys, dropna=False, sort=True)
+        groups = [(key, _Rows(group)) for key, group in rows.frame().groupby(keys, dropna=False, sort=True)]
     for key, group in groups:
-        kinds = {_granularity(t) for t in group["period"]}
+        periods = group.column("period")
+        kinds = {_granularity(t) for t in periods}
         if kinds == {"month", "year"}:
             raise ComputeError(f"mixed monthly and annual rows for {_key_text(key)}: the sum would count months twice")
         if len(kinds) != 1 or kinds == {"other"}:
             continue  # ranges and dates: completeness is not defined
         expected = _expected_periods(period, kinds.pop())
-        have = {str(t).strip() for t in group["period"]}
+        have = {str(t).strip() for t in periods}
         missing = [p for p in expected if p not in have]
         if missing:
             absent += [f"{_key_text(key)} {p}" if keys else p for p in missing]
@@ -187,13 +280,20 @@ def _key_text(key: Any) -> str:
     return "/".join("-" if pd.isna(p) else str(p) for p in parts)
 
 
-def _check_no_duplicates(rows: pd.DataFrame, what: str) -> None:
+_NA = object()  # every missing cell as one key, as pandas compares them
+
+
+def _check_no_duplicates(rows: _Rows, what: str) -> None:
     if len(rows) < 2:  # one row cannot repeat itself
         return
     keys = _group_columns(rows) + ["period"]
-    duplicated = rows.duplicated(subset=keys, keep=False)
+    distinct = set(zip(*([_NA if _missing(v) else v for v in rows.column(k)] for k in keys)))
+    if len(distinct) == len(rows):  # no two rows share their keys
+        return
+    frame = rows.frame()
+    duplicated = frame.duplicated(subset=keys, keep=False)
     if duplicated.any():
-        first = rows[duplicated].iloc[0]
+        first = frame[duplicated].iloc[0]
         raise ComputeError(
             f"{what}: {int(duplicated.sum())} rows share {', '.join(f'{k}={first[k]}' for k in keys)}; "
             "narrow the select (e.g. by basis or reporter)"
@@ -206,10 +306,10 @@ def _parse_param(text: str | None, name: str, op: str) -> Period:
     return parse_period(text)
 
 
-def _span_text(period: Period | None, rows: pd.DataFrame) -> str:
+def _span_text(period: Period | None, rows: _Rows) -> str:
     if period is None:
         return f"{len(rows)} rows"
-    kinds = {_granularity(t) for t in rows["period"]} if not rows.empty else set()
+    kinds = {_granularity(t) for t in rows.column("period")}
     if kinds == {"month"}:
         months = period.months()
         return f"{len(months)} months {months[0]}..{months[-1]}"
@@ -231,14 +331,25 @@ def _percent_change(new: float, old: float, what: str) -> float:
 class _Sum:
     value: float
     unit: str | None
-    rows: pd.DataFrame
+    used: _Rows = field(repr=False)
     text: str
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        return self.used.frame()
+
+
+def _rows_of(*sums: _Sum) -> pd.DataFrame:
+    """The rows of several sums as one frame: one ``take`` when they are rows of the same frame."""
+    if len({id(s.used.source) for s in sums}) == 1 and all(s.used.positions is not None for s in sums):
+        return sums[0].used.source.take([i for s in sums for i in s.used.positions])
+    return pd.concat([s.rows for s in sums])
 
 
 def _sum(rows: pd.DataFrame, period: Period | None, require_complete: bool) -> _Sum:
-    used = rows_within(rows, period)
+    used = _within(rows, period)
     where = period.text if period else "the selected rows"
-    if used.empty:
+    if not len(used):
         raise ComputeMissing(f"no rows for {where}", [where])
     _check_no_duplicates(used, f"sum over {where}")
     if require_complete and period is not None:
@@ -260,7 +371,7 @@ def _op_value(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     if len(used) > 1:
         raise ComputeError(f"ambiguous: {len(used)} rows{where}; narrow the select")
     raw = used["value"].iloc[0]
-    unit = _single_unit(used, "value")
+    unit = _single_unit(_Rows(used), "value")
     if unit == "date" or isinstance(raw, (str, date)):
         value: float | str = raw.isoformat() if isinstance(raw, date) else str(raw)
     else:
@@ -287,8 +398,7 @@ def _change(spec: Compute, rows: pd.DataFrame, base: Period, op: str) -> Result:
     if new.unit != old.unit:
         raise ComputeError(f"{op}: units differ between periods ({new.unit} vs {old.unit})")
     value = _percent_change(new.value, old.value, op)
-    used = pd.concat([old.rows, new.rows])
-    return Result(value, "percent", used, f"percent change of {new.text} over {old.text}")
+    return Result(value, "percent", _rows_of(old, new), f"percent change of {new.text} over {old.text}")
 
 
 def _op_yoy_change(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
@@ -309,7 +419,7 @@ def _op_change(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     if new.unit != old.unit:
         raise ComputeError(f"change: units differ between periods ({new.unit} vs {old.unit})")
     unit = "percentage_points" if new.unit == "percent" else new.unit
-    return Result(new.value - old.value, unit, pd.concat([old.rows, new.rows]),
+    return Result(new.value - old.value, unit, _rows_of(old, new),
                   f"{new.text} ({_short(new.value)}) − {old.text} ({_short(old.value)})")
 
 
@@ -324,8 +434,7 @@ def _op_cagr(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     if old.value <= 0 or new.value < 0:
         raise ComputeError("cagr: needs a positive base and a non-negative end value")
     value = 100.0 * ((new.value / old.value) ** (1.0 / years) - 1.0)
-    used = pd.concat([old.rows, new.rows])
-    return Result(value, "percent", used, f"compound annual growth over {years} years from {old.text} to {new.text}")
+    return Result(value, "percent", _rows_of(old, new), f"compound annual growth over {years} years from {old.text} to {new.text}")
 
 
 def _without_aggregates(rows: pd.DataFrame, spec: Compute) -> pd.DataFrame:
@@ -348,11 +457,11 @@ def _op_share(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
             raise ComputeMissing(f"no rows for {spec.total} in {where}", [spec.total])
         whole = _sum(total_rows, period, spec.require_complete)
         of = f"the {entity_name(rows, spec.total)} total"
-        used = pd.concat([part.rows, whole.rows])
+        used = _rows_of(part, whole)
     else:
         whole = _sum(_without_aggregates(rows, spec), period, spec.require_complete)
-        of = f"the total of {whole.rows['entity'].nunique()} entities"
         used = whole.rows
+        of = f"the total of {used['entity'].nunique()} entities"
     if whole.value == 0:
         raise ComputeError("share: the total is zero")
     if part.unit != whole.unit:
@@ -388,9 +497,9 @@ def _op_rank(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     name = entity_name(rows, spec.entity)
     return Result(
         float(rank), "rank", ordered.head(max(TOP_N, rank)),
-        f"rank of {name} by {_measures_text(pool)} among {len(pool)} entities in {where}{note}",
+        f"rank of {name} by {_measures_text(_Rows(pool))} among {len(pool)} entities in {where}{note}",
         {"entity": spec.entity, "entity_name": name, "n": len(pool), "top": top, "own_value": own, "note": note,
-         "unit": _single_unit(pool, "rank")},
+         "unit": _single_unit(_Rows(pool), "rank")},
     )
 
 
@@ -504,7 +613,7 @@ def _side_name(rows: pd.DataFrame, entity: str | None, measure: str | None) -> s
     parts = [entity_name(rows, entity)] if entity else []
     if measure:
         parts.append(measure)
-    return " ".join(parts) or _measures_text(rows)
+    return " ".join(parts) or _measures_text(_Rows(rows))
 
 
 def _series(rows: pd.DataFrame, what: str) -> dict[str, float]:
@@ -515,7 +624,7 @@ def _series(rows: pd.DataFrame, what: str) -> dict[str, float]:
     if (counts > 1).any():
         raise ComputeError(f"{what}: {int(counts.iloc[0])} rows for period {counts.index[0]}; narrow the select "
                            "(one entity and one measure)")
-    values = _numeric(rows, what)
+    values = _numeric(_Rows(rows), what).tolist()
     pairs = [(str(p), v) for p, v in zip(rows["period"], values)]
     parsed = [(row_period(p), p, v) for p, v in pairs]
     parsed = [t for t in parsed if t[0] is not None]
@@ -676,7 +785,7 @@ def _pair(spec: Compute, rows: pd.DataFrame, what: str) -> tuple[float, float, s
             raise ComputeMissing(f"{what}: no value of {name} in {period.text}", [f"{name} {period.text}"])
         if len(picked) > 1:
             raise ComputeError(f"{what}: {len(picked)} rows for {name} in {period.text}; narrow the select")
-        sides.append((float(_numeric(picked, what).iloc[0]), name, _single_unit(picked, what)))
+        sides.append((float(_numeric(_Rows(picked), what)[0]), name, _single_unit(_Rows(picked), what)))
     (a, a_name, a_unit), (b, b_name, b_unit) = sides
     return a, b, a_name, b_name, a_unit, b_unit
 
@@ -778,5 +887,5 @@ def compute(
 
 __all__ = [
     "ComputeError", "ComputeMissing", "DAYS_PER_YEAR", "NEVER", "OPERATIONS", "entity_name", "Result", "compute",
-    "inputs_frame", "row_period", "rows_within", "scaled_unit", "select_rows",
+    "inputs_frame", "row_period", "RowIndex", "rows_within", "scaled_unit", "select_rows",
 ]

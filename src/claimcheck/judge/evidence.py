@@ -18,7 +18,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from claimcheck.registry.claims import DatasetEvidence, DocumentEvidence, Evidence, InternalEvidence
-from claimcheck.judge.compute import ComputeError, ComputeMissing, compute, inputs_frame, select_rows
+from claimcheck.judge.compute import ComputeError, ComputeMissing, RowIndex, compute, inputs_frame
 from claimcheck.reference.groups import GROUP_KEY, group
 
 OK = "ok"
@@ -92,6 +92,7 @@ class Loader:
         self.as_of = as_of  # read every snapshot at its newest version on or before this date (None: newest)
         self._snapshots: dict[tuple[str, str, date | None], Any] = {}
         self._rows: dict[tuple, pd.DataFrame] = {}
+        self._indexes: dict[int, RowIndex] = {}  # id of a loaded snapshot -> its frame's index for select
         self._documents: dict[str, Any] | None = None
         self._documents_error: BaseException | None = None
 
@@ -100,14 +101,33 @@ class Loader:
         as_of = as_of or self.as_of
         key = (source, name, as_of)
         if key not in self._snapshots:
-            try:
-                self._snapshots[key] = get_snapshot(source, name, mode=self.mode, **({"as_of": as_of} if as_of else {}))
-            except Exception as exc:  # remembered so a failing fetch is not retried per claim
-                self._snapshots[key] = exc
+            found = self._read_already(source, name, as_of)
+            if found is None:
+                try:
+                    found = get_snapshot(source, name, mode=self.mode, **({"as_of": as_of} if as_of else {}))
+                except Exception as exc:  # remembered so a failing fetch is not retried per claim
+                    found = exc
+            self._snapshots[key] = found
         found = self._snapshots[key]
         if isinstance(found, BaseException):
             raise found
         return found
+
+    def _read_already(self, source: str, name: str, as_of: date | None) -> Any:
+        """The snapshot read for another date when ``as_of`` picks the same stored version, else None:
+        offline, a version is a file, so the revision policy's reads as of an article's date cost nothing
+        when the newest version is already that of the date."""
+        read = [s for (src, nm, _), s in self._snapshots.items()
+                if (src, nm) == (source, name) and not isinstance(s, BaseException)]
+        if self.mode != "offline" or not read:
+            return None
+        from claimcheck.reference.snapshots import pick_version
+
+        try:
+            version = pick_version(source, name, as_of)
+        except Exception:  # not in the store (the caller's get_snapshot says why)
+            return None
+        return next((s for s in read if getattr(s, "version", None) == version), None)
 
     def rows(self, source: str, name: str, select: dict | None, as_of: date | None = None) -> pd.DataFrame:
         """``select_rows`` of a snapshot, kept for the run: a notebook's chart of a claim's series
@@ -115,7 +135,10 @@ class Loader:
         as_of = as_of or self.as_of
         key = (source, name, as_of, repr(sorted((select or {}).items())))
         if key not in self._rows:
-            self._rows[key] = select_rows(self.snapshot(source, name, as_of).frame, select)
+            snapshot = self.snapshot(source, name, as_of)
+            if id(snapshot) not in self._indexes:
+                self._indexes[id(snapshot)] = RowIndex(snapshot.frame)
+            self._rows[key] = self._indexes[id(snapshot)].select(select)
         return self._rows[key]
 
     def documents(self) -> dict[str, Any]:
@@ -215,12 +238,13 @@ def _dataset(spec: DatasetEvidence, day: date | None, loader: Loader, as_of: dat
             status = MISSING if _is_missing(exc) else ERROR
             return _result(spec, label, status, provenance=provenance, reason=f"also {source}/{more.snapshot}: {_exc_text(exc)}")
         provenance.append(provenance_dict(getattr(other, "provenance", None)))
-        frames.append((source, more, other.frame))
+        frames.append((source, more))
     try:
         rows = _with_measure_names(loader.rows(spec.source, spec.snapshot, spec.select, as_of=as_of),
                                    _catalogue_entry(spec.source, spec.snapshot))
         if frames:
-            more = [_with_measure_names(select_rows(f, m.select), _catalogue_entry(s, m.snapshot)) for s, m, f in frames]
+            more = [_with_measure_names(loader.rows(s, m.snapshot, m.select, as_of=as_of), _catalogue_entry(s, m.snapshot))
+                    for s, m in frames]
             rows = pd.concat([rows] + more, ignore_index=True)
         result = compute(spec.compute, rows, article_date=day)
     except ComputeMissing as exc:
