@@ -137,3 +137,33 @@ def test_refresh_and_force_bypass_the_reuse(data, tmp_path, monkeypatch):
     everything = seen[0]
     assert len(everything) == 7 and seen[1] == [] and seen[2] == everything and seen[3] == everything
     assert json.loads((tmp_path / "build" / SEED / "run.json").read_text())["notebooks"]["trade"]["how"] == "executed"
+
+
+def test_a_warm_run_parses_each_registry_once_hashes_each_input_once_and_links_the_tables(data, tmp_path, monkeypatch):
+    from claimcheck.reference import documents
+    from claimcheck.registry import articles
+
+    copy = data / "articles" / "seed-copy"
+    shutil.copytree(data / "articles" / SEED, copy)
+    registry = (copy / "claims.yaml").read_text(encoding="utf-8")
+    (copy / "claims.yaml").write_text(registry.replace(f"article: {SEED}", "article: seed-copy"), encoding="utf-8")
+    build = tmp_path / "build"
+    run = ["run", "--all", "--workers", "2"]
+    assert main(run) == 0
+    before = {a: ((build / a / "verdicts.csv").stat().st_ino, (build / a / "verdicts.json").read_bytes())
+              for a in (SEED, "seed-copy")}
+
+    parsed, loaded, read = [], [], []
+    load_claims, load_documents, read_bytes = articles.load_claims, documents.load_documents, Path.read_bytes
+    monkeypatch.setattr(articles, "load_claims", lambda path, *a, **k: parsed.append(Path(path).parent.name) or load_claims(path, *a, **k))
+    monkeypatch.setattr(documents, "load_documents", lambda: loaded.append(1) or load_documents())
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or read_bytes(self))
+    assert main(run) == 0
+    assert set(executions(build).values()) == {"reused"}
+    assert sorted(parsed) == sorted([SEED, "seed-copy"])  # each registry once, not once a notebook or page
+    assert len(loaded) <= 2  # the crosscheck's and the pages' wording's, not one an article
+    snapshot_files = [p for p in read if (data / "reference" / "worldbank") in p.parents]
+    assert snapshot_files and len(snapshot_files) == len(set(snapshot_files))  # hashed once for both articles
+    for article in (SEED, "seed-copy"):  # the same rows from the same code: the published tables, linked
+        assert ((build / article / "verdicts.csv").stat().st_ino, (build / article / "verdicts.json").read_bytes()) \
+            == before[article]

@@ -40,10 +40,43 @@ def _files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
-def _digest(files: list[Path], root: Path, h) -> None:
+def _digest(files: list[Path], root: Path, h, inputs: Inputs | None = None) -> None:
     for path in files:
         h.update(str(path.relative_to(root)).encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(inputs.sha256(path) if inputs else hashlib.sha256(path.read_bytes()).digest())
+
+
+class Inputs:
+    """The input files of one batch, each listed and hashed once however many notebooks read it (the
+    catalogue and an article's files are read by each of its notebooks, a snapshot by many articles).
+
+    Hold one only while computing the keys of one run: a file changed after it was hashed is not seen."""
+
+    def __init__(self) -> None:
+        self._listings: dict[tuple[Path, str], list[Path]] = {}
+        self._digests: dict[Path, bytes] = {}
+
+    def files_under(self, folder: Path) -> list[Path]:
+        return self.listing(folder, "**")
+
+    def listing(self, folder: Path, pattern: str) -> list[Path]:
+        """``**``: every file under ``folder``; otherwise the files matching ``pattern`` in it, and every
+        file under the folders matching it."""
+        found = self._listings.get((folder, pattern))
+        if found is None:
+            if pattern == "**":
+                found = _files_under(folder)
+            else:
+                matches = sorted(set(folder.glob(pattern)))
+                found = [f for path in matches for f in ([path] if path.is_file() else _files_under(path))]
+            self._listings[(folder, pattern)] = found
+        return found
+
+    def sha256(self, path: Path) -> bytes:
+        digest = self._digests.get(path)
+        if digest is None:
+            digest = self._digests[path] = hashlib.sha256(path.read_bytes()).digest()
+        return digest
 
 
 @lru_cache(maxsize=1)
@@ -98,8 +131,12 @@ def _reads(article_id: str, notebook: str) -> tuple[set[tuple[str, str]], set[st
     return snapshots, documents
 
 
-def execution_key(article_id: str, notebook: str, parameters: dict, html: bool) -> dict[str, Any]:
-    """``{"key": sha256, "reads": [...]}``: the hash of a notebook run's inputs and what it covered."""
+def execution_key(article_id: str, notebook: str, parameters: dict, html: bool,
+                  inputs: Inputs | None = None) -> dict[str, Any]:
+    """``{"key": sha256, "reads": [...]}``: the hash of a notebook run's inputs and what it covered.
+
+    ``inputs`` shares the listing and hashing of files between the keys of one batch."""
+    inputs = inputs or Inputs()
     reference = paths.reference_dir()
     h = hashlib.sha256(_environment().encode())
     # the settings notebooks inherit, e.g. the date `--as-of` pins every snapshot version to
@@ -109,17 +146,16 @@ def execution_key(article_id: str, notebook: str, parameters: dict, html: bool) 
     notebook_file = paths.notebooks_dir() / f"{notebook}.ipynb"
     h.update(notebook_file.read_bytes() if notebook_file.is_file() else b"no notebook")
     article_folder = paths.articles_dir() / article_id
-    _digest(_files_under(article_folder), article_folder, h)
-    _digest(_files_under(reference / "catalogue"), reference, h)
+    _digest(inputs.files_under(article_folder), article_folder, h, inputs)
+    _digest(inputs.files_under(reference / "catalogue"), reference, h, inputs)
     snapshots, documents = _reads(article_id, notebook)
     reads = []
     for source, name in sorted(snapshots):
-        files = sorted(set((reference / source).glob(f"{name}*")))  # every version and sidecar
-        files = [f for path in files for f in ([path] if path.is_file() else _files_under(path))]
+        files = inputs.listing(reference / source, f"{name}*")  # every version and sidecar
         h.update(f"{source}/{name}:{len(files)}\0".encode())
-        _digest(files, reference, h)
+        _digest(files, reference, h, inputs)
         reads.append(f"{source}/{name}")
     if documents:
-        _digest(_files_under(reference / "documents"), reference, h)
+        _digest(inputs.files_under(reference / "documents"), reference, h, inputs)
         reads.append("documents")
     return {"key": h.hexdigest(), "reads": reads}

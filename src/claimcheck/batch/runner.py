@@ -42,7 +42,7 @@ from pathlib import Path
 from claimcheck import paths
 from claimcheck.batch import kernels
 from claimcheck.reference.crosscheck import checked_article
-from claimcheck.registry.articles import list_articles, load_article
+from claimcheck.registry.articles import Article, list_articles, load_article
 from claimcheck.show.notebook import CHART_SUFFIX, CHARTS_DIR, SCORECARD, VERDICTS_DIR
 
 LOCK_FILE = ".lock"  # under the build folder; held with flock for the whole run
@@ -73,10 +73,12 @@ class Outcome:
     error: str = ""
 
 
-def notebooks_for(article_id: str, only: list[str] | None = None) -> list[str]:
-    """The notebooks an article needs: ``claims``, one per family with claims, and the scorecard."""
+def notebooks_for(article: str | Article, only: list[str] | None = None) -> list[str]:
+    """The notebooks an article (its id, or the article loaded) needs: ``claims``, one per family
+    with claims, and the scorecard."""
     available = {p.stem for p in paths.notebooks_dir().glob("*.ipynb")}
-    families = sorted({c.family for c in load_article(article_id).claims} & available)
+    article = load_article(article) if isinstance(article, str) else article
+    families = sorted({c.family for c in article.claims} & available)
     names = ["claims", *families, SCORECARD]
     return [n for n in names if n in available and (not only or n in only)]
 
@@ -317,16 +319,40 @@ def collect_verdicts(out_dir: Path) -> list[dict]:
     return sorted(json.loads(path.read_text(encoding="utf-8")), key=lambda row: row["claim_id"])
 
 
-def write_verdict_tables(out_dir: Path, rows: list[dict]) -> None:
-    """``verdicts.csv`` and ``verdicts.json``: one row per claim, byte-identical for the same data."""
+def write_verdict_tables(out_dir: Path, rows: list[dict], same_inputs: Path | None = None) -> None:
+    """``verdicts.csv`` and ``verdicts.json``: one row per claim, byte-identical for the same data.
+
+    ``same_inputs``: the published folder of the article when every notebook of this run was reused
+    from it, so the same code and packages wrote its tables: they are linked when they hold these rows."""
+    text = json.dumps(rows, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    if same_inputs is not None and (same_inputs / "verdicts.csv").is_file() and _holds(same_inputs / "verdicts.json", text):
+        for name in ("verdicts.csv", "verdicts.json"):
+            _link(same_inputs / name, out_dir / name)
+        return
     import pandas as pd
 
     from claimcheck.judge.verdicts import ROW_COLUMNS
 
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS)  # the flat columns; evidence stays in the JSON
     frame.to_csv(out_dir / "verdicts.csv", index=False, lineterminator="\n")
-    (out_dir / "verdicts.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-                                           encoding="utf-8")
+    (out_dir / "verdicts.json").write_text(text, encoding="utf-8")
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
+
+
+def _link(source: Path, target: Path) -> None:
+    """``target`` as a hard link to ``source`` (a copy across file systems): run folders are never
+    written twice, so sharing a file between them is safe."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 # ------------------------------------------------------------------------------------ scheduled runs
@@ -470,10 +496,10 @@ def run_command(args) -> int:
               file=sys.stderr)
         return 2
     article_ids = list_articles() if args.all else [load_article(args.article).id]
-    article_ids, skipped = _loadable(article_ids, args.all)
-    if not article_ids:
+    articles, skipped = _loadable(article_ids, args.all)
+    if not articles:
         return 1
-    if args.notebook and not any(notebooks_for(a, args.notebook) for a in article_ids):
+    if args.notebook and not any(notebooks_for(a, args.notebook) for a in articles.values()):
         print(f"claimcheck: no article has claims for notebook(s) {', '.join(args.notebook)}; nothing to run",
               file=sys.stderr)
         return 2
@@ -481,23 +507,29 @@ def run_command(args) -> int:
     as_of = getattr(args, "as_of", None)
     try:
         with build_lock(build_dir), pinned(as_of):
-            status = _run_locked(args, article_ids, build_dir)
+            status = _run_locked(args, articles, build_dir)
             return max(status, 1) if skipped and status == 0 else status
     except BuildLocked as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return EXIT_LOCKED
 
 
-def _loadable(article_ids: list[str], every: bool) -> tuple[list[str], list[str]]:
-    """The articles whose text, metadata and registry load, and those skipped (``--all`` only; a single one raises)."""
+def _loadable(article_ids: list[str], every: bool) -> tuple[dict[str, Article], list[str]]:
+    """The articles whose text, metadata and registry load, by id, and the ids of those skipped
+    (``--all`` only; a single one raises). The run uses these, each registry parsed once."""
+    from functools import cache
+
+    from claimcheck.reference.documents import load_documents
     from claimcheck.registry.articles import ArticleError
     from claimcheck.registry.claims import ClaimsError
 
-    ready, skipped = [], []
+    documents = cache(load_documents)  # the documents registry, read once for all articles
+    ready, skipped = {}, []
     for article_id in article_ids:  # a registry that does not load stops its article before the run starts
         try:  # (an evidence naming what does not exist costs its claim only: an `error` verdict)
-            checked_article(article_id)[0].metadata
-            ready.append(article_id)
+            article = checked_article(article_id, documents)[0]
+            article.metadata
+            ready[article_id] = article
         except (ArticleError, ClaimsError) as exc:
             if not every:
                 raise
@@ -545,11 +577,7 @@ def _reuse(job: Job, key: dict, public: Path, previous: dict) -> str | None:
     for name in wanted:
         target = Path(job.out_dir) / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)
-        try:
-            os.link(public / name, target)  # run folders are never written twice: sharing is safe
-        except OSError:
-            shutil.copy2(public / name, target)
+        _link(public / name, target)
     return record.get("run") or previous.get("run") or "an earlier run"
 
 
@@ -576,9 +604,11 @@ def unknown_notebooks(names: list[str] | None) -> list[str]:
     return sorted(set(names or []) - available)
 
 
-def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
-    from claimcheck.batch.keys import execution_key
+def _run_locked(args, articles: dict[str, Article], build_dir: Path) -> int:
+    from claimcheck.batch.keys import Inputs, execution_key
     from claimcheck.publish.site import read_run
+
+    article_ids = list(articles)
 
     started_at = _now()
     kernels.remove_dead_kernel_files()  # a run killed earlier could not remove its own
@@ -586,6 +616,7 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
     # incremental: offline notebooks whose inputs are unchanged since the published run are reused
     incremental = args.mode == "offline" and not getattr(args, "force", False)
     jobs, executions, reused = [], {}, 0
+    inputs = Inputs()  # each input file hashed once for all the keys of the run
     for article_id in article_ids:
         out_dir = run_dir / article_id
         public = build_dir / article_id
@@ -594,10 +625,10 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
         if args.notebook and public.is_dir():  # a partial run starts from the published outputs
             shutil.copytree(public, out_dir, symlinks=True)
         (out_dir / VERDICTS_DIR).mkdir(parents=True, exist_ok=True)
-        for nb in notebooks_for(article_id, args.notebook):
+        for nb in notebooks_for(articles[article_id], args.notebook):
             job = Job(article_id, nb, args.mode, str(out_dir), args.start_timeout, args.cell_timeout, not args.no_html)
             key = execution_key(article_id, nb, {k: v for k, v in parameters_for(job).items() if k != "output_dir"},
-                                job.html)
+                                job.html, inputs)
             source_run = _reuse(job, key, public, previous) if incremental and public.is_dir() else None
             if source_run:
                 executions[article_id][nb] = {**key, "how": "reused", "run": source_run}
@@ -616,6 +647,7 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
     from claimcheck.reference.snapshots import stored_versions
 
     failed = [o for o in outcomes if not o.ok]
+    executed = {job.article for job in jobs}
     failed_articles = {o.job.article for o in failed}
 
     records = history.load()
@@ -628,7 +660,8 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
         out_dir = run_dir / article_id
         rows = collect_verdicts(out_dir)
         if rows:
-            write_verdict_tables(out_dir, rows)
+            every_one_reused = article_id not in executed and not args.notebook
+            write_verdict_tables(out_dir, rows, build_dir / article_id if every_one_reused else None)
         previous, changes = history.changes_since_last(article_id, rows, records)
         _write_run_file(out_dir, {
             "run": run_id, "started": started_at, "finished": finished_at, "mode": args.mode,
@@ -650,7 +683,7 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
         unpublished, ready = ready, []
     try:
         if ready:
-            site.build_site(run_dir, ready, site_url=site_url)
+            site.build_site(run_dir, ready, site_url=site_url, articles=articles)
     except Exception as exc:  # no half-built site goes live
         site_error = f"{type(exc).__name__}: {exc}"
         ready = []
@@ -659,7 +692,7 @@ def _run_locked(args, article_ids: list[str], build_dir: Path) -> int:
     if ready:
         history.append(history.make_record(run_id, started_at, finished_at, args.mode,
                                            {a: rows_by_article[a] for a in ready}, snapshots))
-        site.write_index(build_dir)
+        site.write_index(build_dir, articles)
     prune_runs(build_dir)
 
     print(f"{len(outcomes) - len(failed)}/{len(outcomes)} notebooks ran in {time.monotonic() - started:.1f}s"

@@ -29,7 +29,7 @@ from collections import Counter
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -164,13 +164,18 @@ def _family_notebook(claim, folder: Path) -> dict[str, str] | None:
     return next(filter(None, (_notebook(folder, nb) for nb in (family, "scorecard"))), None)
 
 
-def _charts(folder: Path, claim) -> list[dict[str, str]]:
-    """The images the check notebooks drew for the claim (``charts/<notebook>/<claim-id>-<n>.svg``), in order."""
+def _drawn(folder: Path) -> list[Path]:
+    """Every image the check notebooks drew for an article, listed once for all its claims."""
+    return sorted((folder / CHARTS_DIR).glob(f"*/*{CHART_SUFFIX}"))
+
+
+def _charts(folder: Path, claim, drawn: list[Path]) -> list[dict[str, str]]:
+    """The images of ``drawn`` for the claim (``charts/<notebook>/<claim-id>-<n>.svg``), in order."""
     def number(path: Path) -> int:
         tail = path.stem[len(claim.id) + 1:]
         return int(tail) if tail.isdigit() else 0
 
-    found = [p for p in (folder / CHARTS_DIR).glob(f"*/{claim.id}-*{CHART_SUFFIX}") if number(p)]
+    found = [p for p in drawn if p.name.startswith(f"{claim.id}-") and number(p)]
     found.sort(key=lambda p: (p.parent.name == SCORECARD, number(p)))
     return [{"src": p.relative_to(folder).as_posix(), "alt": f"Chart {i}: {claim.statement}"}
             for i, p in enumerate(found, start=1)]
@@ -200,7 +205,7 @@ def _first_sentence(text: str, limit: int = 130) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _panel(claim, row: dict[str, Any] | None, folder: Path) -> dict[str, Any]:
+def _panel(claim, row: dict[str, Any] | None, folder: Path, drawn: list[Path]) -> dict[str, Any]:
     row = row or {}
     return {
         "claim_id": claim.id,
@@ -221,7 +226,7 @@ def _panel(claim, row: dict[str, Any] | None, folder: Path) -> dict[str, Any]:
         "rule": str(row.get("rule") or ""),
         "technical": "" if str(row.get("sentence") or "") == wording.reader_sentence(row, claim) else str(row.get("sentence") or ""),
         "sources": wording.sources(row),
-        "charts": _charts(folder, claim),
+        "charts": _charts(folder, claim, drawn),
         "notebook": _family_notebook(claim, folder),
     }
 
@@ -240,12 +245,13 @@ def article_page(article: Article, rows: list[dict[str, Any]], folder: Path, run
     by_id = {row["claim_id"]: row for row in rows}
     verdicts = {cid: str(row.get("verdict") or NO_VERDICT) for cid, row in by_id.items()}
     notebooks = [n for nb in sorted(p.stem for p in folder.glob("*.ipynb")) if (n := _notebook(folder, nb))]
+    drawn = _drawn(folder)
     page = templates().get_template("article.html.j2").render(
         title=article.metadata.title, meta=article.metadata, original=_original(article),
         nav=_nav(folder, ARTICLE_PAGE), tally=_ordered_counts(counts(article, rows)), changes=_changes(run),
         found=_summary(article, rows),
         text=Markup(highlight_article(article, verdicts=verdicts, link="#claim-{id}")),  # escaped by render
-        panels=[_panel(claim, by_id.get(claim.id), folder) for claim in article.claims],
+        panels=[_panel(claim, by_id.get(claim.id), folder, drawn) for claim in article.claims],
         notebooks=notebooks, run=run, scripts=[SELECT_SCRIPT],
         claimreview_tag=Markup(claimreview.script_tag(claimreview_document)) if claimreview_document else "",
     )
@@ -310,8 +316,9 @@ def build_article(folder: Path, article: Article, site_url: str | None = None) -
     return written
 
 
-def write_index(build_dir: Path) -> Path:
-    """``index.html`` over every article folder of ``build_dir`` that has an article page."""
+def write_index(build_dir: Path, articles: Mapping[str, Article] | None = None) -> Path:
+    """``index.html`` over every article folder of ``build_dir`` that has an article page
+    (``articles``: those already loaded, by id)."""
     from claimcheck.registry.articles import ArticleError, list_articles
 
     entries = []
@@ -320,24 +327,27 @@ def write_index(build_dir: Path) -> Path:
         if not (folder / ARTICLE_PAGE).is_file():
             continue
         try:
-            entries.append((load_article(article_id), read_rows(folder), read_run(folder)))
+            article = (articles or {}).get(article_id) or load_article(article_id)
+            entries.append((article, read_rows(folder), read_run(folder)))
         except ArticleError:
             continue
     Path(build_dir).mkdir(parents=True, exist_ok=True)
     return _write(Path(build_dir) / "index.html", index_page(entries, build_dir))
 
 
-def build_site(build_dir: Path, article_ids: Iterable[str], site_url: str | None = None) -> list[Path]:
+def build_site(build_dir: Path, article_ids: Iterable[str], site_url: str | None = None,
+               articles: Mapping[str, Article] | None = None) -> list[Path]:
     """The site pages of ``article_ids`` under ``build_dir`` and the top ``index.html``; the paths written.
 
-    ``site_url`` is the public address the site is served from; ClaimReview is written only with it."""
+    ``site_url`` is the public address the site is served from; ClaimReview is written only with it.
+    ``articles``: the articles already loaded, by id (the others are loaded here)."""
     build_dir = Path(build_dir)
     written = []
     for article_id in article_ids:
         folder = build_dir / article_id
         folder.mkdir(parents=True, exist_ok=True)
-        written += build_article(folder, load_article(article_id), site_url)
-    written.append(write_index(build_dir))
+        written += build_article(folder, (articles or {}).get(article_id) or load_article(article_id), site_url)
+    written.append(write_index(build_dir, articles))
     return written
 
 
