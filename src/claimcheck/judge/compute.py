@@ -122,7 +122,12 @@ class RowIndex:
         self._members: dict[str, np.ndarray] = {}  # country group -> row positions of its members
 
     def select(self, select: dict[str, str | list[str]] | None) -> pd.DataFrame:
-        kept: np.ndarray | None = None  # positions of the rows every item so far keeps (None: all rows)
+        kept = self.positions(select)
+        return self.frame if kept is None else self.frame.take(kept)
+
+    def positions(self, select: dict[str, str | list[str]] | None) -> np.ndarray | None:
+        """The positions of the rows ``select`` keeps, in order (None: every row, for an empty select)."""
+        kept: np.ndarray | None = None
         for column, wanted in (select or {}).items():
             values = wanted if isinstance(wanted, list) else [wanted]
             if column == GROUP_KEY:
@@ -135,7 +140,7 @@ class RowIndex:
                 found = [by_value[text] for text in {str(v) for v in values} if text in by_value]
             positions = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.intp)
             kept = positions if kept is None else np.intersect1d(kept, positions, assume_unique=True)
-        return self.frame if kept is None else self.frame.take(kept)
+        return kept
 
     def _column_positions(self, column: str) -> dict[str, np.ndarray]:
         if column not in self._positions:
@@ -160,10 +165,12 @@ class _Rows:
     rows do; the rows become a frame (``frame()``) only to be shown with the result.
     """
 
-    def __init__(self, source: pd.DataFrame, positions: list[int] | None = None):
+    def __init__(self, source: pd.DataFrame, positions: list[int] | None = None,
+                 every: dict[str, list] | None = None):
         self.source = source
         self.positions = positions
         self.columns = source.columns
+        self._every = {} if every is None else every  # column -> the values of all the source's rows
         self._lists: dict[str, list] = {}
 
     def __len__(self) -> int:
@@ -171,33 +178,47 @@ class _Rows:
 
     def column(self, name: str) -> list:
         if name not in self._lists:
-            values = self.source[name].tolist()
+            if name not in self._every:
+                self._every[name] = self.source[name].tolist()
+            values = self._every[name]
             self._lists[name] = values if self.positions is None else [values[i] for i in self.positions]
         return self._lists[name]
+
+    def subset(self, kept: list[int]) -> _Rows:
+        """The rows at ``kept`` (positions among these rows), sharing the columns read so far."""
+        return _Rows(self.source, kept if self.positions is None else [self.positions[i] for i in kept], self._every)
 
     def frame(self) -> pd.DataFrame:
         return self.source if self.positions is None else self.source.take(self.positions)
 
 
-@lru_cache(maxsize=65536)  # each distinct period cell is tested once against each period asked for
-def _cell_within(text: str, period: Period) -> bool:
-    inside = row_period(text)
-    return inside is not None and inside in period
+@lru_cache(maxsize=1024)
+def _cells_within(period: Period) -> dict[str, bool]:
+    """Whether each period cell met so far lies within ``period``: the same few dozen cells are read for
+    every claim of a notebook (filled in by ``_within``)."""
+    return {}
 
 
-def _within(frame: pd.DataFrame, period: Period | None) -> _Rows:
+def _within(rows: _Rows, period: Period | None) -> _Rows:
     """The rows whose period lies within ``period`` (all rows when ``period`` is None)."""
-    if period is None or frame.empty:
-        return _Rows(frame)
-    cells = frame["period"].tolist()
-    return _Rows(frame, [i for i, text in enumerate(cells)
-                         if (_cell_within(text, period) if isinstance(text, str) else
-                             (p := row_period(text)) is not None and p in period)])
+    if period is None or not len(rows):
+        return rows
+    known = _cells_within(period)
+    kept = []
+    for i, text in enumerate(rows.column("period")):
+        inside = known.get(text) if isinstance(text, str) else None
+        if inside is None:
+            inside = (p := row_period(text)) is not None and p in period
+            if isinstance(text, str):
+                known[text] = inside
+        if inside:
+            kept.append(i)
+    return rows.subset(kept)
 
 
 def rows_within(frame: pd.DataFrame, period: Period | None) -> pd.DataFrame:
     """Rows whose period lies within ``period`` (all rows when ``period`` is None)."""
-    return _within(frame, period).frame()
+    return _within(_Rows(frame), period).frame()
 
 
 def _missing(value: Any) -> bool:
@@ -346,7 +367,7 @@ def _rows_of(*sums: _Sum) -> pd.DataFrame:
     return pd.concat([s.rows for s in sums])
 
 
-def _sum(rows: pd.DataFrame, period: Period | None, require_complete: bool) -> _Sum:
+def _sum(rows: _Rows, period: Period | None, require_complete: bool) -> _Sum:
     used = _within(rows, period)
     where = period.text if period else "the selected rows"
     if not len(used):
@@ -386,15 +407,16 @@ def _op_sum(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     if spec.entities:
         _known_entities(rows, spec.entities)
         rows = _entity_rows(rows, spec.entities, period)
-    total = _sum(rows, period, spec.require_complete)
+    total = _sum(_Rows(rows), period, spec.require_complete)
     text = f"{total.text} over {len(spec.entities)} entities" if spec.entities else total.text
     return Result(total.value, total.unit, total.rows, text)
 
 
 def _change(spec: Compute, rows: pd.DataFrame, base: Period, op: str) -> Result:
     period = _parse_param(spec.period, "period", op)
-    new = _sum(rows, period, spec.require_complete)
-    old = _sum(rows, base, spec.require_complete)
+    series = _Rows(rows)
+    new = _sum(series, period, spec.require_complete)
+    old = _sum(series, base, spec.require_complete)
     if new.unit != old.unit:
         raise ComputeError(f"{op}: units differ between periods ({new.unit} vs {old.unit})")
     value = _percent_change(new.value, old.value, op)
@@ -414,8 +436,9 @@ def _op_change(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     """``period`` minus ``base_period`` in the series' own unit ("fell by 2.7 years"); rates give points."""
     period = _parse_param(spec.period, "period", "change")
     base = _parse_param(spec.base_period, "base_period", "change")
-    new = _sum(rows, period, spec.require_complete)
-    old = _sum(rows, base, spec.require_complete)
+    series = _Rows(rows)
+    new = _sum(series, period, spec.require_complete)
+    old = _sum(series, base, spec.require_complete)
     if new.unit != old.unit:
         raise ComputeError(f"change: units differ between periods ({new.unit} vs {old.unit})")
     unit = "percentage_points" if new.unit == "percent" else new.unit
@@ -429,8 +452,9 @@ def _op_cagr(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     years = period.start.year - base.start.year
     if years <= 0:
         raise ComputeError(f"cagr: period {period.text} must start at least a year after base_period {base.text}")
-    new = _sum(rows, period, spec.require_complete)
-    old = _sum(rows, base, spec.require_complete)
+    series = _Rows(rows)
+    new = _sum(series, period, spec.require_complete)
+    old = _sum(series, base, spec.require_complete)
     if old.value <= 0 or new.value < 0:
         raise ComputeError("cagr: needs a positive base and a non-negative end value")
     value = 100.0 * ((new.value / old.value) ** (1.0 / years) - 1.0)
@@ -449,17 +473,17 @@ def _op_share(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     period = parse_period(spec.period) if spec.period else None
     where = period.text if period else "the data"
     part_rows = _entity_rows(rows, wanted, period)
-    part = _sum(part_rows, period, spec.require_complete)
+    part = _sum(_Rows(part_rows), period, spec.require_complete)
     names = _names(rows, wanted)
     if spec.total:  # the total is a row of its own (e.g. the world aggregate), not a sum of the rows
         total_rows = rows[rows["entity"].astype(str) == spec.total]
         if rows_within(total_rows, period).empty:
             raise ComputeMissing(f"no rows for {spec.total} in {where}", [spec.total])
-        whole = _sum(total_rows, period, spec.require_complete)
+        whole = _sum(_Rows(total_rows), period, spec.require_complete)
         of = f"the {entity_name(rows, spec.total)} total"
         used = _rows_of(part, whole)
     else:
-        whole = _sum(_without_aggregates(rows, spec), period, spec.require_complete)
+        whole = _sum(_Rows(_without_aggregates(rows, spec)), period, spec.require_complete)
         used = whole.rows
         of = f"the total of {used['entity'].nunique()} entities"
     if whole.value == 0:

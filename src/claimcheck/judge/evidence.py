@@ -93,6 +93,8 @@ class Loader:
         self._snapshots: dict[tuple[str, str, date | None], Any] = {}
         self._rows: dict[tuple, pd.DataFrame] = {}
         self._indexes: dict[int, RowIndex] = {}  # id of a loaded snapshot -> its frame's index for select
+        self._named: dict[int, pd.DataFrame] = {}  # id of a loaded snapshot -> its frame with measure names
+        self._entries: dict[tuple[str, str], Any] = {}
         self._documents: dict[str, Any] | None = None
         self._documents_error: BaseException | None = None
 
@@ -129,17 +131,31 @@ class Loader:
             return None
         return next((s for s in read if getattr(s, "version", None) == version), None)
 
-    def rows(self, source: str, name: str, select: dict | None, as_of: date | None = None) -> pd.DataFrame:
+    def rows(self, source: str, name: str, select: dict | None, as_of: date | None = None, *,
+             named: bool = False) -> pd.DataFrame:
         """``select_rows`` of a snapshot, kept for the run: a notebook's chart of a claim's series
-        selects what judging the claim selected (callers must not modify the frame)."""
+        selects what judging the claim selected (callers must not modify the frame). ``named``: with
+        the catalogue's measure names (``_with_measure_names``), named once for the whole snapshot."""
         as_of = as_of or self.as_of
-        key = (source, name, as_of, repr(sorted((select or {}).items())))
+        key = (source, name, as_of, repr(sorted((select or {}).items())), named)
         if key not in self._rows:
             snapshot = self.snapshot(source, name, as_of)
             if id(snapshot) not in self._indexes:
                 self._indexes[id(snapshot)] = RowIndex(snapshot.frame)
-            self._rows[key] = self._indexes[id(snapshot)].select(select)
+            kept = self._indexes[id(snapshot)].positions(select)
+            frame = snapshot.frame
+            if named and (len(frame) if kept is None else len(kept)):  # no rows, no names (as _with_measure_names)
+                if id(snapshot) not in self._named:
+                    self._named[id(snapshot)] = _with_measure_names(frame, self.entry(source, name))
+                frame = self._named[id(snapshot)]
+            self._rows[key] = frame if kept is None else frame.take(kept)
         return self._rows[key]
+
+    def entry(self, source: str, name: str) -> Any:
+        """The catalogue's entry for a snapshot, or None for one it does not declare (read once per run)."""
+        if (source, name) not in self._entries:
+            self._entries[source, name] = _catalogue_entry(source, name)
+        return self._entries[source, name]
 
     def documents(self) -> dict[str, Any]:
         if self._documents is None and self._documents_error is None:
@@ -240,11 +256,9 @@ def _dataset(spec: DatasetEvidence, day: date | None, loader: Loader, as_of: dat
         provenance.append(provenance_dict(getattr(other, "provenance", None)))
         frames.append((source, more))
     try:
-        rows = _with_measure_names(loader.rows(spec.source, spec.snapshot, spec.select, as_of=as_of),
-                                   _catalogue_entry(spec.source, spec.snapshot))
+        rows = loader.rows(spec.source, spec.snapshot, spec.select, as_of=as_of, named=True)
         if frames:
-            more = [_with_measure_names(loader.rows(s, m.snapshot, m.select, as_of=as_of), _catalogue_entry(s, m.snapshot))
-                    for s, m in frames]
+            more = [loader.rows(s, m.snapshot, m.select, as_of=as_of, named=True) for s, m in frames]
             rows = pd.concat([rows] + more, ignore_index=True)
         result = compute(spec.compute, rows, article_date=day)
     except ComputeMissing as exc:
