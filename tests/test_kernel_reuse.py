@@ -47,7 +47,9 @@ get_ipython().display_formatter.formatters["text/plain"].for_type(int, lambda n,
 """
 
 LOOK = r"""
-import os, sys, json, warnings, pathlib
+import sys
+_drawing = sorted(m for m in ("matplotlib.pyplot", "matplotlib.backends.backend_agg", "matplotlib_inline") if m in sys.modules)
+import os, json, warnings, pathlib
 import matplotlib, matplotlib.pyplot as plt, pandas as pd, numpy as np
 import claimcheck
 from claimcheck.registry import units
@@ -67,6 +69,7 @@ seen = {
     "cwd": os.getcwd(),
     "env": dict(os.environ),
     "path": sys.path,
+    "drawing_modules": _drawing,  # pyplot and its backend, before this notebook imports them
     "leftover_module": "leftover_module" in sys.modules,
     "argv": [a for a in sys.argv if not a.endswith(".json")],  # but the kernel's connection file
     "events": {name: [getattr(c, "__qualname__", repr(c)) for c in callbacks] for name, callbacks in get_ipython().events.callbacks.items()},
@@ -125,6 +128,7 @@ def test_nothing_one_notebook_leaves_reaches_the_next_in_a_reused_kernel(noteboo
     assert pids["look1"] == pids["look2"] != (fresh / "look.pid").read_text()  # one kernel, reused
     expected = json.loads((fresh / "look.json").read_text())
     assert expected["unit_cache"] == 0 and not expected["claimcheck_attribute"]  # the test can fail
+    assert expected["drawing_modules"] == []  # and a held kernel does not preload pyplot either
     assert expected["env"]["CLAIMCHECK_KEPT"] == "kept" and "CLAIMCHECK_LEFT_BEHIND" not in expected["env"]
     for name in ("look1", "look2"):
         assert json.loads((reused / f"{name}.json").read_text()) == expected, name

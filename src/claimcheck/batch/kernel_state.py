@@ -19,7 +19,6 @@ such notebooks with ``--fresh-kernels``.
 
 import copy
 import importlib
-import io
 import os
 import sys
 import warnings
@@ -41,12 +40,6 @@ class Baseline:
                 importlib.import_module(name)
             except ImportError:  # an optional import: the notebook will say so itself if it needs it
                 pass
-        if "matplotlib.pyplot" in sys.modules:  # loads the Agg backend and PIL once, for every notebook
-            import matplotlib.pyplot as plt
-
-            figure = plt.figure()
-            figure.savefig(io.BytesIO(), format="png")
-            plt.close(figure)
         for name in [m for m in sys.modules if _own(m)]:
             del sys.modules[name]
         # what the kernel's launch and start-up (and the shared imports) added to the environment

@@ -29,9 +29,12 @@ from queue import Empty
 from claimcheck import paths
 
 KERNEL_FILES = "claimcheck-"  # prefix of a batch kernel's connection file and IPC sockets in Jupyter's runtime folder
-# imported once into a held kernel, before its baseline (claimcheck's modules are then dropped again)
-PRELOAD = ("pandas", "matplotlib", "matplotlib.pyplot", "IPython.display", "claimcheck.show.notebook",
-           "claimcheck.show.report", "claimcheck.show.render", "claimcheck.show.tables")
+# imported once into a held kernel, before its baseline (claimcheck's modules are then dropped again):
+# the modules the check notebooks import, and so what those import (pandas, matplotlib's tickers:
+# the charts are SVG written directly, so neither pyplot nor a drawing backend is loaded)
+PRELOAD = ("pandas", "IPython.display", "claimcheck.show.notebook", "claimcheck.show.report",
+           "claimcheck.show.render", "claimcheck.show.tables", "claimcheck.registry.coverage",
+           "claimcheck.draft.review")
 STATE_CODE = Path(__file__).with_name("kernel_state.py")  # executed inside a held kernel
 
 
