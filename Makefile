@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-scale bench-charts lab notebooks clean bench-draft
+.PHONY: run test bench bench-scale bench-charts bench-judge lab notebooks clean bench-draft
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ bench-scale: $(STAMP)  ## N = 1, 4, 16, 64 articles: cold, warm and after one sn
 
 bench-charts: $(STAMP)  ## one check notebook with N and with 10 N different claims, interleaved rounds
 	$(PY) scripts/bench_charts.py $(BENCH_CHARTS_ARGS)
+
+bench-judge: $(STAMP)  ## what judging one more claim costs: notebook.check of N and 10 N claims, interleaved rounds
+	$(PY) scripts/bench_judge.py $(BENCH_JUDGE_ARGS)
 
 lab: $(STAMP)  ## explore the notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab notebooks/

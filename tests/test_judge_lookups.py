@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from claimcheck import paths
 from claimcheck.judge import evidence
-from claimcheck.judge.compute import ComputeError, RowIndex, compute, rows_within, select_rows
+from claimcheck.judge.compute import ComputeError, ComputeMissing, RowIndex, compute, row_period, rows_within, select_rows
 from claimcheck.judge.evidence import Loader, resolve_vintage
 from claimcheck.registry.articles import load_article
 from claimcheck.registry.claims import Compute, DatasetEvidence
@@ -174,3 +174,63 @@ def test_a_loader_reads_a_stored_version_once_whatever_date_asks_for_it(monkeypa
     older = loader.snapshot("worldbank", "gdp_current_usd", as_of=date(2024, 12, 31))
     assert older.version == "2024-10-21" != gdp.version and len(calls) == 2
     assert loader.snapshot("worldbank", "gdp_current_usd").version == gdp.version and len(calls) == 3
+
+
+# ------------------------------------------------- a sum over generated rows, against plain pandas
+
+MONTHS = [f"2022-{m:02d}" for m in range(1, 5)]
+
+
+def plain_sum(frame: pd.DataFrame, period_text: str, require_complete: bool) -> tuple[float, pd.DataFrame]:
+    """What a sum over ``period`` is, written with one pandas call per step: the oracle."""
+    period = parse_period(period_text)
+    inside = frame[[(p := row_period(t)) is not None and p in period for t in frame["period"]]]
+    if inside.empty:
+        raise ComputeMissing("no rows")
+    keys = ["entity", "partner", "measure"]
+    if inside.duplicated(subset=keys + ["period"], keep=False).any():
+        raise ComputeError("rows share")
+    if require_complete:
+        absent = False
+        for _, group in inside.groupby(keys, dropna=False):
+            kinds = {"month" if len(str(t)) == 7 else "year" if len(str(t)) == 4 and str(t).isdigit() else "other"
+                     for t in group["period"]}
+            if kinds == {"month", "year"}:
+                raise ComputeError("mixed monthly and annual")
+            if len(kinds) == 1 and kinds != {"other"}:
+                expected = period.months() if kinds == {"month"} else [str(y) for y in range(period.start.year, period.end.year + 1)]
+                absent |= bool(set(expected) - {str(t) for t in group["period"]})
+        if absent:
+            raise ComputeMissing("incomplete")
+    values = pd.to_numeric(inside["value"], errors="coerce")
+    if values.isna().any():
+        raise ComputeError("non-numeric")
+    if len({str(u) for u in inside["unit"].dropna()}) > 1:
+        raise ComputeError("mixed units")
+    return float(values.astype(float).sum()), inside
+
+
+@st.composite
+def tidy_rows(draw):
+    cells = st.tuples(st.sampled_from(["A", "B"]), st.sampled_from(["P", None, float("nan")]),
+                      st.sampled_from(MONTHS + ["2021", "2022", "unstated"]), st.sampled_from(["x", "y"]),
+                      st.one_of(st.floats(-1e12, 1e12), st.just(float("nan"))), st.sampled_from(["USD", "USD", "EUR"]))
+    rows = draw(st.lists(cells, max_size=10))
+    frame = pd.DataFrame(rows, columns=["entity", "partner", "period", "measure", "value", "unit"])
+    if draw(st.booleans()):  # as a snapshot is loaded: text columns, float values
+        frame = frame.astype({"entity": str, "period": str, "measure": str, "unit": str})
+    return frame
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tidy_rows(), st.sampled_from(["2022", "2022-01/2022-03", "2021/2022", "2022-02"]), st.booleans())
+def test_a_sum_over_any_rows_is_what_plain_pandas_gives(frame, period, require_complete):
+    try:
+        expected = plain_sum(frame, period, require_complete)
+    except (ComputeMissing, ComputeError) as exc:
+        with pytest.raises(type(exc)):
+            compute(Compute(op="sum", period=period, require_complete=require_complete), frame)
+        return
+    result = compute(Compute(op="sum", period=period, require_complete=require_complete), frame)
+    assert result.value == expected[0]
+    pd.testing.assert_frame_equal(result.rows, expected[1])
