@@ -287,3 +287,14 @@ def test_a_future_tense_governs_the_number_it_leads_to_not_a_later_one_of_the_cl
                     "tonnes this year, a report by 49 researchers from 10 countries said.", date(2013, 11, 19))
     assert claims["36 billion"]["kind"] == "forecast"
     assert claims["49"]["kind"] == "count" and claims["10"]["kind"] == "count"
+
+
+def test_a_drafted_claim_reads_as_a_plain_line_and_its_evidence_names_the_publisher():
+    """The statement is what a reader sees on the site: whose, what, the figure as written, when; the
+    label is what a verdict's sentence reads "According to …"."""
+    claims = _draft("India now has 1428.6 million people. In 2021 China was the world's second most populous country.",
+                    date(2023, 4, 19))
+    population = claims["1428.6 million"]
+    assert population["statement"] == "India, population: 1428.6 million (2023)."
+    assert _evidence(population)["label"] == "World Bank World Development Indicators, population of India"
+    assert claims["second"]["statement"] == "China ranks second by population (2021)."

@@ -88,6 +88,15 @@ class Entry:
     words: frozenset[str]
     title_words: frozenset[str]  # the measure the title names
     countries: tuple[str, ...]  # ISO3 codes the title names (an entry about particular countries)
+    measure: str  # what it measures, in words ("population")
+
+
+def measure_name(spec: Any) -> str:
+    """What a catalogue entry measures, in words: its ``measure_names``, else its title up to a comma,
+    a bracket or "by country"."""
+    names = list(spec.measure_names.values())
+    name = names[0] if len(names) == 1 else re.split(r",| \(| by (?:country|economy)", spec.description)[0]
+    return re.sub(r"^the ", "", name)
 
 
 @lru_cache(maxsize=4)
@@ -98,7 +107,8 @@ def _entries(signature: Any) -> tuple[list[Entry], dict[str, float]]:
     for spec in catalogue.load_catalogue().entries():
         text = f"{spec.description} {spec.used_for}"
         out.append(Entry(spec.source, spec.name, spec.description, spec.unit, frozenset(words(text, {})),
-                         frozenset(words(spec.description, {})), tuple(p.code for p in places_in(spec.description))))
+                         frozenset(words(spec.description, {})), tuple(p.code for p in places_in(spec.description)),
+                         measure_name(spec)))
     df: dict[str, int] = {}
     for entry in out:
         for word in entry.words:
@@ -217,6 +227,32 @@ def _compute(entry: Entry, kind: str, claimed: dict, sentence: str, codes: list[
     return {"op": "value", "period": period}, "value: the figure for the period"
 
 
+def entry_of(evidence: dict) -> Entry | None:
+    """The catalogue entry a drafted dataset evidence reads."""
+    wanted = (evidence.get("source"), evidence.get("snapshot"))
+    return next((e for e in catalogue_entries()[0] if (e.source, e.name) == wanted), None)
+
+
+def measure_of(evidence: list[dict]) -> str:
+    """What the first dataset evidence measures, in words ('' for a document or none)."""
+    first = next((e for e in evidence if e.get("kind") == "dataset"), None)
+    entry = entry_of(first) if first else None
+    return entry.measure if entry else ""
+
+
+def evidence_label(entry: Entry, place: str = "") -> str:
+    """"World Bank World Development Indicators, population of India": who publishes it and what it is,
+    which a verdict's sentence reads as "According to …"."""
+    from claimcheck.reference.sources import get_source
+
+    try:
+        publisher = get_source(entry.source).title.split(" (")[0]
+    except KeyError:  # a source kept as transcribed tables only: its catalogue name
+        publisher = entry.source
+    named = place and not entry.countries  # an entry about named countries says whose in its title
+    return f"{publisher}, {entry.measure}" + (f" of {place}" if named else "")
+
+
 def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence: str, places: list,
                      period: str | None, base: str | None, clause: str = "",
                      near: str = "") -> tuple[list[dict], str, str | None, list[str]]:
@@ -265,7 +301,7 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
     if select:
         evidence["select"] = select
     evidence["compute"] = compute
-    evidence["label"] = entry.title
+    evidence["label"] = evidence_label(entry, places[0].name if places else "")
     note = (f"evidence {entry.source}/{entry.name}: the words {', '.join(matched)} match its title or use; "
             f"{rule}" + (f"; select {select}" if select else ""))
     return [evidence], "", FAMILY.get(entry.source), [note]

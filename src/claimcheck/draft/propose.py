@@ -15,7 +15,7 @@ from typing import Any
 
 from claimcheck.draft.regions import among_group
 from claimcheck.draft import changes, context, shapes
-from claimcheck.draft.evidence import best_entry, propose_evidence
+from claimcheck.draft.evidence import best_entry, measure_of, propose_evidence
 from claimcheck.draft.places import Place, places_in
 from claimcheck.draft.quantity import Quantity, read_quantity
 from claimcheck.registry.units import known_unit
@@ -173,11 +173,39 @@ def _places(text: str, q: Quantity, kind: str, clause: context.Span, sentence: c
     return [], ""
 
 
-def _statement(kind: str, q: Quantity, comparator: str, period: str | None, places: list[Place]) -> str:
-    who = " and ".join(p.name for p in places[:2])
-    what = q.read_as
-    when = f" ({period})" if period else ""
-    return f"{kind.capitalize()}{' for ' + who if who else ''}: {comparator.replace('_', ' ')} {what}{when}."
+_COMPARATOR_WORDS = {"exceeds": "more than ", "at_least": "at least ", "at_most": "at most ", "about": "about ",
+                     "before": "before ", "by": "by ", "min_duration": "over "}
+
+
+def _statement(kind: str, q: Quantity, comparator: str, period: str | None, places: list[Place],
+               evidence: list[dict]) -> str:
+    """The claim in a plain line, as a reader sees it on the site: whose, what, the figure as written,
+    when ("India, population: 1428.6 million (2023)."). A reviewer rewrites it as the article means it."""
+    measure = measure_of(evidence)
+    named = _codes_in(evidence)
+    whose = [p for p in places if p.code in named] or places[:1 if kind == "rank" or measure else 2]
+    who = " and ".join(p.name for p in whose[:2])
+    figure = q.text
+    if q.unit in {"people", "tonnes"} and q.unit not in figure.lower() and not measure:
+        figure += f" {q.unit}"
+    if kind == "rank":
+        line = f"{who or 'It'} ranks {figure}" + (f" by {measure}" if measure else "")
+    else:
+        subject = ", ".join(part for part in (who, measure) if part)
+        figure = ("a change of " if kind == "change" else "") + _COMPARATOR_WORDS.get(comparator, "") + (
+            q.read_as if kind == "date" else figure)
+        line = f"{subject}: {figure}" if subject else figure
+    when = f" ({period})" if period and period not in figure else ""
+    return f"{line[:1].upper()}{line[1:]}{when}."
+
+
+def _codes_in(evidence: list[dict]) -> set[str]:
+    """The countries a drafted evidence selects or ranks."""
+    codes = set()
+    for e in evidence:
+        codes |= {str(v) for k, v in (e.get("select") or {}).items() if k in {"entity", "partner"}}
+        codes |= {str(v) for k, v in (e.get("compute") or {}).items() if k in {"entity", "other"}}
+    return codes
 
 
 def draft_text(article_id: str, text: str, today: date, dateline: str | None = None,
@@ -304,7 +332,7 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
         "quote": clause_text,
         "kind": kind,
         "family": "other",
-        "statement": _statement(kind, q, comparator, period, places),
+        "statement": "",  # written once the evidence says what is measured
     }
     if claimed:
         fields["claimed"] = claimed
@@ -313,6 +341,7 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
         clause=clause_text, near=near)
     notes += evidence_notes
     fields["family"] = family or ("dates" if kind in {"date", "duration"} else "other")
+    fields["statement"] = _statement(kind, q, comparator, period, places, evidence)
     if evidence and claimed:
         fields["evidence"] = evidence
     if kind == "forecast":

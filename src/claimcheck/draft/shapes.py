@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from claimcheck.draft.evidence import FAMILY, Entry, best_entry
+from claimcheck.draft.evidence import FAMILY, Entry, best_entry, entry_of, evidence_label
 from claimcheck.draft.places import Place
 
 _OVERTOOK = re.compile(r"\b(?:overt(?:ook|aken|akes|aking|ake)|surpass(?:ed|es|ing)?|outstrip(?:ped|s|ping)?|"
@@ -64,17 +64,12 @@ def _dataset(entry: Entry, compute: dict, select: dict | None = None) -> dict:
     if select:
         evidence["select"] = select
     evidence["compute"] = compute
-    evidence["label"] = entry.title
+    evidence["label"] = evidence_label(entry)
     return evidence
 
 
 def _entry_of(evidence: list[dict]) -> Entry | None:
-    from claimcheck.draft.evidence import catalogue_entries
-
-    if not evidence:
-        return None
-    first = evidence[0]
-    return next((e for e in catalogue_entries()[0] if (e.source, e.name) == (first["source"], first["snapshot"])), None)
+    return entry_of(evidence[0]) if evidence else None
 
 
 def _series_entry(shape: Shape, codes: list[str]) -> Entry | None:
