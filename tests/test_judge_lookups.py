@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from claimcheck import paths
 from claimcheck.judge import evidence
-from claimcheck.judge.compute import ComputeError, ComputeMissing, RowIndex, compute, row_period, rows_within, select_rows
+from claimcheck.judge.compute import ComputeError, ComputeMissing, RowIndex, compute, row_period, rows_within, select_rows, take_rows
 from claimcheck.judge.evidence import Loader, resolve_vintage
 from claimcheck.registry.articles import load_article
 from claimcheck.registry.claims import Compute, DatasetEvidence
@@ -234,3 +234,11 @@ def test_a_sum_over_any_rows_is_what_plain_pandas_gives(frame, period, require_c
     result = compute(Compute(op="sum", period=period, require_complete=require_complete), frame)
     assert result.value == expected[0]
     pd.testing.assert_frame_equal(result.rows, expected[1])
+
+
+@pytest.mark.parametrize("positions", [[], [7], [3, 4, 5, 6], [3, 5], [6, 5, 4], [9, 10, 2], list(range(66))])
+def test_taking_rows_as_a_slice_gives_what_take_gives(positions):
+    frame = load_snapshot("worldbank", "merchandise_exports").frame
+    for chosen in (frame, frame.iloc[100:200]):
+        pd.testing.assert_frame_equal(take_rows(chosen, positions), chosen.take(positions), check_index_type=True)
+        pd.testing.assert_frame_equal(take_rows(chosen, np.array(positions, dtype=np.intp)), chosen.take(positions))

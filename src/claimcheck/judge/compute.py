@@ -108,6 +108,15 @@ def select_rows(frame: pd.DataFrame, select: dict[str, str | list[str]] | None) 
     return out
 
 
+def take_rows(frame: pd.DataFrame, positions: Any) -> pd.DataFrame:
+    """``frame.take(positions)``; a slice when the positions are consecutive (a series' rows in a sorted
+    snapshot), which gives the same rows for a quarter of the cost."""
+    if len(positions) and positions[-1] - positions[0] == len(positions) - 1 and all(
+            b - a == 1 for a, b in zip(positions, positions[1:])):
+        return frame.iloc[int(positions[0]):int(positions[-1]) + 1]
+    return frame.take(positions)
+
+
 class RowIndex:
     """``select_rows`` of one frame that is selected from many times (a loaded snapshot), as look-ups.
 
@@ -123,7 +132,7 @@ class RowIndex:
 
     def select(self, select: dict[str, str | list[str]] | None) -> pd.DataFrame:
         kept = self.positions(select)
-        return self.frame if kept is None else self.frame.take(kept)
+        return self.frame if kept is None else take_rows(self.frame, kept)
 
     def positions(self, select: dict[str, str | list[str]] | None) -> np.ndarray | None:
         """The positions of the rows ``select`` keeps, in order (None: every row, for an empty select)."""
@@ -189,7 +198,7 @@ class _Rows:
         return _Rows(self.source, kept if self.positions is None else [self.positions[i] for i in kept], self._every)
 
     def frame(self) -> pd.DataFrame:
-        return self.source if self.positions is None else self.source.take(self.positions)
+        return self.source if self.positions is None else take_rows(self.source, self.positions)
 
 
 @lru_cache(maxsize=1024)
@@ -363,7 +372,7 @@ class _Sum:
 def _rows_of(*sums: _Sum) -> pd.DataFrame:
     """The rows of several sums as one frame: one ``take`` when they are rows of the same frame."""
     if len({id(s.used.source) for s in sums}) == 1 and all(s.used.positions is not None for s in sums):
-        return sums[0].used.source.take([i for s in sums for i in s.used.positions])
+        return take_rows(sums[0].used.source, [i for s in sums for i in s.used.positions])
     return pd.concat([s.rows for s in sums])
 
 
@@ -911,5 +920,5 @@ def compute(
 
 __all__ = [
     "ComputeError", "ComputeMissing", "DAYS_PER_YEAR", "NEVER", "OPERATIONS", "entity_name", "Result", "compute",
-    "inputs_frame", "row_period", "RowIndex", "rows_within", "scaled_unit", "select_rows",
+    "inputs_frame", "row_period", "RowIndex", "rows_within", "scaled_unit", "select_rows", "take_rows",
 ]

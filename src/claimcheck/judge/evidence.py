@@ -18,7 +18,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from claimcheck.registry.claims import DatasetEvidence, DocumentEvidence, Evidence, InternalEvidence
-from claimcheck.judge.compute import ComputeError, ComputeMissing, RowIndex, compute, inputs_frame
+from claimcheck.judge.compute import ComputeError, ComputeMissing, RowIndex, compute, inputs_frame, take_rows
 from claimcheck.reference.groups import GROUP_KEY, group
 
 OK = "ok"
@@ -148,7 +148,7 @@ class Loader:
                 if id(snapshot) not in self._named:
                     self._named[id(snapshot)] = _with_measure_names(frame, self.entry(source, name))
                 frame = self._named[id(snapshot)]
-            self._rows[key] = frame if kept is None else frame.take(kept)
+            self._rows[key] = frame if kept is None else take_rows(frame, kept)
         return self._rows[key]
 
     def entry(self, source: str, name: str) -> Any:
