@@ -82,6 +82,32 @@ def test_documents_and_the_notebook_file_are_in_the_key(data, tmp_path, monkeypa
     assert key("trade") != before
 
 
+def test_the_rows_an_evidence_adds_from_its_own_source_are_in_the_key(data):
+    path = data / "articles" / SEED / "claims.yaml"
+    registry = path.read_text(encoding="utf-8")
+    label = '        label: "World Bank GDP (current US$), 2021"\n'
+    assert registry.count(label) == 1
+    path.write_text(registry.replace(label, label + "        also: [{snapshot: gdp_growth}]\n"), encoding="utf-8")
+    family = "economy"
+    assert f"family: {family}" in registry.split(label)[0].rsplit("  - id:", 1)[1]
+    assert "worldbank/gdp_growth" in execution_key(SEED, family, PARAMS, False)["reads"]
+    before = key(family)
+    touch_newest_version(data, "worldbank", "gdp_growth")
+    assert key(family) != before
+
+
+def test_the_keys_from_the_loaded_claims_are_the_keys_from_the_registry_as_written(data):
+    from claimcheck.batch.keys import Inputs
+    from claimcheck.batch.runner import notebooks_for
+    from claimcheck.registry.articles import load_article
+
+    article = load_article(SEED)
+    inputs = Inputs()
+    for notebook in notebooks_for(article):
+        assert execution_key(SEED, notebook, PARAMS, False, inputs, article.claims) \
+            == execution_key(SEED, notebook, PARAMS, False), notebook
+
+
 def tables(build: Path) -> dict[str, bytes]:
     return {name: (build / SEED / name).read_bytes() for name in ("verdicts.csv", "verdicts.json")}
 

@@ -55,6 +55,7 @@ class Inputs:
     def __init__(self) -> None:
         self._listings: dict[tuple[Path, str], list[Path]] = {}
         self._digests: dict[Path, bytes] = {}
+        self._named: dict[str, list] = {}
 
     def files_under(self, folder: Path) -> list[Path]:
         return self.listing(folder, "**")
@@ -71,6 +72,12 @@ class Inputs:
                 found = [f for path in matches for f in ([path] if path.is_file() else _files_under(path))]
             self._listings[(folder, pattern)] = found
         return found
+
+    def named(self, article_id: str, claims: list | None = None) -> list:
+        """``_claims_named`` once per article."""
+        if article_id not in self._named:
+            self._named[article_id] = _claims_named(article_id, claims)
+        return self._named[article_id]
 
     def sha256(self, path: Path) -> bytes:
         digest = self._digests.get(path)
@@ -94,11 +101,16 @@ def _environment() -> str:
 
 
 def _named(node: Any, snapshots: set[tuple[str, str]], documents: set[str]) -> None:
-    """Every (source, snapshot) and document id named anywhere in a claim (readings, parts, evidence)."""
+    """Every (source, snapshot) and document id named anywhere in a claim (readings, parts, evidence,
+    and the rows an evidence adds with ``also``, of the evidence's own source unless they name one)."""
     if isinstance(node, dict):
-        if isinstance(node.get("source"), str) and isinstance(node.get("snapshot"), str):
-            snapshots.add((node["source"], node["snapshot"]))
-        if "document" in node:
+        source = node.get("source")
+        if isinstance(source, str) and isinstance(node.get("snapshot"), str):
+            snapshots.add((source, node["snapshot"]))
+            for more in node.get("also") or []:
+                if isinstance(more, dict) and more.get("source") is None and isinstance(more.get("snapshot"), str):
+                    snapshots.add((source, more["snapshot"]))
+        if node.get("document") is not None:
             ids = node["document"] if isinstance(node["document"], list) else [node["document"]]
             documents.update(str(i) for i in ids)
         for value in node.values():
@@ -115,27 +127,45 @@ def _registry(text: bytes) -> Any:
     return yaml.load(text.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
 
 
-def _reads(article_id: str, notebook: str) -> tuple[set[tuple[str, str]], set[str]]:
+def _claims_named(article_id: str, claims: list | None = None) -> list[tuple[str, set[tuple[str, str]], set[str]]]:
+    """Each claim's family and the snapshots and documents it names: from the article's validated
+    ``claims`` when loaded (a dump takes a fraction of a millisecond), else from its registry as
+    written (parsing it takes tens), which need not validate: the notebook will say what is wrong."""
+    if claims is not None:
+        entries = [claim.model_dump() for claim in claims]
+    else:
+        try:
+            registry = _registry((paths.articles_dir() / article_id / "claims.yaml").read_bytes())
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return []
+        entries = registry.get("claims") if isinstance(registry, dict) else None
+        entries = [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+    named = []
+    for entry in entries:
+        snapshots, documents = set(), set()
+        _named(entry, snapshots, documents)
+        named.append((entry.get("family", "other"), snapshots, documents))
+    return named
+
+
+def _reads(notebook: str, named: list[tuple[str, set[tuple[str, str]], set[str]]]) -> tuple[set[tuple[str, str]], set[str]]:
     """The snapshots and documents named by the claims a notebook checks (all claims for the scorecard)."""
-    try:
-        registry = _registry((paths.articles_dir() / article_id / "claims.yaml").read_bytes())
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):  # the notebook will say what is wrong
-        return set(), set()
-    claims = registry.get("claims") if isinstance(registry, dict) else None
     snapshots, documents = set(), set()
     if notebook in JUDGING_NOTHING:
         return snapshots, documents
-    for claim in claims if isinstance(claims, list) else []:
-        if notebook == SCORECARD or (isinstance(claim, dict) and claim.get("family", "other") == notebook):
-            _named(claim, snapshots, documents)
+    for family, named_snapshots, named_documents in named:
+        if notebook == SCORECARD or family == notebook:
+            snapshots |= named_snapshots
+            documents |= named_documents
     return snapshots, documents
 
 
 def execution_key(article_id: str, notebook: str, parameters: dict, html: bool,
-                  inputs: Inputs | None = None) -> dict[str, Any]:
+                  inputs: Inputs | None = None, claims: list | None = None) -> dict[str, Any]:
     """``{"key": sha256, "reads": [...]}``: the hash of a notebook run's inputs and what it covered.
 
-    ``inputs`` shares the listing and hashing of files between the keys of one batch."""
+    ``inputs`` shares the listing and hashing of files between the keys of one batch; ``claims``
+    are the article's claims if already loaded (else its registry is read)."""
     inputs = inputs or Inputs()
     reference = paths.reference_dir()
     h = hashlib.sha256(_environment().encode())
@@ -148,7 +178,7 @@ def execution_key(article_id: str, notebook: str, parameters: dict, html: bool,
     article_folder = paths.articles_dir() / article_id
     _digest(inputs.files_under(article_folder), article_folder, h, inputs)
     _digest(inputs.files_under(reference / "catalogue"), reference, h, inputs)
-    snapshots, documents = _reads(article_id, notebook)
+    snapshots, documents = _reads(notebook, inputs.named(article_id, claims))
     reads = []
     for source, name in sorted(snapshots):
         files = inputs.listing(reference / source, f"{name}*")  # every version and sidecar

@@ -628,7 +628,7 @@ def _run_locked(args, articles: dict[str, Article], build_dir: Path) -> int:
         for nb in notebooks_for(articles[article_id], args.notebook):
             job = Job(article_id, nb, args.mode, str(out_dir), args.start_timeout, args.cell_timeout, not args.no_html)
             key = execution_key(article_id, nb, {k: v for k, v in parameters_for(job).items() if k != "output_dir"},
-                                job.html, inputs)
+                                job.html, inputs, articles[article_id].claims)
             source_run = _reuse(job, key, public, previous) if incremental and public.is_dir() else None
             if source_run:
                 executions[article_id][nb] = {**key, "how": "reused", "run": source_run}
