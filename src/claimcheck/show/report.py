@@ -100,7 +100,7 @@ def _series(ctx: Context, claim) -> list[str]:
         if spec.kind != "dataset" or spec.compute.op not in {"growth", "cagr", "sum", "yoy_change"}:
             continue
         try:
-            rows = ctx.loader.rows(spec.source, spec.snapshot, spec.select)  # as judging selected them
+            rows = ctx.loader.rows(spec.source, spec.snapshot, spec.select, named=True)  # the rows judging selected
         except Exception:  # the evidence table already says why (no snapshot, a column it lacks): no chart
             continue
         periods = {str(period) for period in rows["period"].tolist()}
