@@ -158,10 +158,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="timing rounds for the 5,000-word draft")
     parser.add_argument("--details", action="store_true", help="print each reviewed claim's row")
+    parser.add_argument("--texts", nargs="+", metavar="FOLDER", help="only these news texts (folder names under tests/draft_texts)")
     args = parser.parse_args()
 
     seed = measure(SEED, ROOT / "data" / "articles" / SEED, ROOT / "data" / "articles" / SEED / "claims.yaml")
-    texts = [measure(d.name, d, d / "expected.yaml") for d in sorted(TEXTS.iterdir()) if (d / "expected.yaml").is_file()]
+    folders = [d for d in sorted(TEXTS.iterdir()) if (d / "expected.yaml").is_file() and (not args.texts or d.name in args.texts)]
+    texts = [measure(d.name, d, d / "expected.yaml") for d in folders]
     for result in [seed, *texts] if args.details else []:
         print(result["article"])
         for row in result["rows"]:

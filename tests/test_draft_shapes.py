@@ -188,7 +188,7 @@ def test_rose_by_a_rate_to_an_amount_is_one_claim_in_two_parts():
 def test_a_clause_naming_no_country_takes_the_one_named_nearest_before_it_in_the_sentence():
     claims = _draft("There exist significant opportunities for Dutch companies to invest in India as well given India’s "
                     "stance on carbon emissions, which is to ensure net zero by 2070.", date(2023, 2, 26))
-    assert _evidence(claims["2070"])["select"] == {"entity": "IND"}
+    assert _evidence(claims["2070"])["select"] == {"entity": "IND", "measure": "target_year"}
 
 
 # ---------------------------------------------------------------- document evidence

@@ -16,9 +16,10 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "vs", "jan", "feb", "mar"
                   "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "gov", "prof"}
 _SENTENCE_END = re.compile(r"[.!?][\"”’')]*(?=\s+[\"“‘(]?[A-Z0-9])|(?<=[a-z)])\.(?=[A-Z][a-z])")
 _CONNECTORS = (r"which|while|whereas|but|compared|according|although|though|as|with|and|after|"
-               r"surpassing|overtaking|marking|making|up|down|from|cooling|decelerating|accelerating")
+               r"surpassing|overtaking|marking|making|up|down|from|cooling|decelerating|accelerating|followed")
 _CLAUSE_BREAK = re.compile(rf";\s+|,\s+(?=(?:{_CONNECTORS}|\w+ing)\b)|\s+(?=(?:which|while|whereas)\s)"
                            rf"|\s+(?=and\s+(?:a|an|the)?\s*[$€£¥\d])", re.I)
+_SPAN_OPEN = re.compile(r"\b(?:between|from)\s+\S+$", re.I)  # "between 2020 | and 2021" is one period, not two clauses
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 
@@ -26,9 +27,10 @@ HEDGES = [  # (comparator, words just before the number); the first that matches
     ("exceeds", r"(?:more than|over|above|exceed(?:ed|ing|s)?|in excess of|surpass(?:ed|ing|es)?|top(?:ped|ping|s)?)"),
     ("at_least", r"(?:at least|no less than|not less than|a minimum of)"),
     ("at_most", r"(?:up to|almost|nearly|close to|less than|under|below|no more than|not more than|just under)"),
-    ("about", r"(?:about|around|some|roughly|approximately|an estimated|estimated|circa|approx\.?|~)"),
+    ("about", r"(?:about|around|some|roughly|approximately|estimated(?:\s+[a-z]+){1,2}\s+of|an estimated|estimated|"
+              r"circa|approx\.?|~)"),  # "an estimated population of 340 million"
 ]
-_FORECAST = re.compile(r"\b(?:will|would|shall|is expected|are expected|expected to|projected|forecasts?|"
+_FORECAST = re.compile(r"\b(?:will|would|shall|is expected|are expected|expected to|expects?|projected|forecasts?|"
                        r"set to|on track to|likely to|poised to|could|may|might|is due to|aims? to|target)\b", re.I)
 
 
@@ -71,7 +73,8 @@ def sentences(text: str) -> list[Span]:
 def clauses(text: str, sentence: Span) -> list[Span]:
     """The clauses of one sentence: split at semicolons and before connectives ("which", ", while")."""
     body = sentence.text(text)
-    cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(body)] + [len(body)]
+    breaks = [m for m in _CLAUSE_BREAK.finditer(body) if not _SPAN_OPEN.search(body, 0, m.start())]
+    cuts = [0] + [m.end() for m in breaks] + [len(body)]
     out = [_trim(text, sentence.start + a, sentence.start + b) for a, b in zip(cuts, cuts[1:])]
     return [s for s in out if s.end > s.start]
 
@@ -119,7 +122,8 @@ class PeriodGuess:
 
 
 _YEAR = r"(?<![\d.,$])(?:1[89]|20)\d\d(?!\d|,\d|\.\d|s\b)"
-_BASE = re.compile(rf"\b(?:since|from|versus|vs\.?|compared with|compared to|over|than in)\s+(?:the\s+)?(?:end of\s+)?({_YEAR})", re.I)
+_BASE = re.compile(rf"\b(?:since|from|versus|vs\.?|compared with|compared to|over|than in)\s+(?:the\s+)?(?:end of\s+)?"
+                   rf"(?:last\s+[A-Za-z]+\s+in\s+)?({_YEAR})", re.I)  # "since the last Census in 2001"
 
 
 def _months(year: str, first: int, last: int) -> str:
@@ -166,8 +170,9 @@ def explicit_period(clause_text: str, at: int = 0, others: tuple[int, ...] = ())
     return period, base, f"'{clause_text[start:end]}', the nearest period written in the clause"
 
 
-def relative_period(clause_text: str, today: date, carried: str | None) -> tuple[str | None, str]:
-    """A period said relative to the article's date or to the sentence before."""
+def relative_period(clause_text: str, today: date, carried: str | None, at: int = 0) -> tuple[str | None, str]:
+    """A period said relative to the article's date or to the sentence before (``at``: the number's
+    offset; "compared to the year before" after it is the base of its change, not its period)."""
     lower = clause_text.lower()
     y = today.year
     m = re.search(r"\b(?:over|in|during) the (?:past|last) (decade|(\w+) (?:years|decades))", lower)
@@ -178,7 +183,10 @@ def relative_period(clause_text: str, today: date, carried: str | None) -> tuple
             n *= 10
         if n:
             return f"{y - n}/{y - 1}", f"'{m.group()}' before the article's date ({today})"
-    if re.search(r"\b(?:a year earlier|the previous year|a year before|the year before|a year ago|previous year's)\b", lower):
+    earlier = re.search(r"\b(?:a year earlier|the previous year|a year before|the year before|a year ago|previous year's)\b", lower)
+    if earlier and carried and earlier.start() > at and re.search(r"\b(?:compared (?:to|with)|from|than|over|versus|on)\s+$", lower[: earlier.start()]):
+        return carried, f"'{earlier.group()}' is the base of the change; the period {carried} carried from before"
+    if earlier:
         if carried and re.fullmatch(r"\d{4}", carried):
             return str(int(carried) - 1), f"'a year earlier' than {carried}"
         return str(y - 1), f"'a year earlier' than the article's year {y}"

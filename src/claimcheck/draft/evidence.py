@@ -28,7 +28,7 @@ SYNONYMS = {
     "emitter": "emissions", "emit": "emissions", "neutrality": "net-zero", "neutral": "net-zero",
     "shipments": "export", "sales": "export", "purchases": "import", "prices": "inflation",
     "jobless": "unemployment", "renewables": "renewable", "investment": "fdi", "investments": "fdi",
-    "biggest": "largest",
+    "biggest": "largest", "contraction": "growth", "contracted": "growth", "expansion": "growth",
 }
 # Words that turn a measure into another one ("trade" → "trade surplus", "GDP" → "GDP per capita").
 _OTHER_MEASURE = {"surplus", "deficit", "balance", "capita"}
@@ -63,10 +63,14 @@ def _stem(word: str, synonyms: dict[str, str] = SYNONYMS) -> str:
     return synonyms.get(word, word)
 
 
+_IN_CURRENCY = re.compile(r"\b(?:in|measured in)\s+(?:US\s+|U\.S\.\s+)?(?:dollar terms|dollars|dollar)\b", re.I)
+
+
 def words(text: str, synonyms: dict[str, str] = SYNONYMS) -> set[str]:
     """The content words of ``text``, stemmed and mapped to the catalogue's vocabulary (a catalogue
     text itself is read with ``synonyms={}``: "every economy and aggregate" in a title is no GDP)."""
     found = set()
+    text = _IN_CURRENCY.sub(" ", text)  # "measured in US dollar terms" says the unit, not the measure
     for raw in re.findall(r"[A-Za-z][A-Za-z0-9'’-]*", text):
         for part in [raw, *raw.split("-")] if "-" in raw and raw.lower() != "net-zero" else [raw]:
             if part.lower() in _STOP or len(part) < 3 and part.lower() != "co2" or country_of(part.rstrip("'’s")):
@@ -76,7 +80,19 @@ def words(text: str, synonyms: dict[str, str] = SYNONYMS) -> set[str]:
         found.add("net-zero")
     if "trade" in found:  # trade is exports and imports, as trade statistics list it
         found |= {"export", "import"}
-    return found - {_stem(w, synonyms) for w in _STOP}
+    return found - _stop_stems(synonyms)
+
+
+def _stop_stems(synonyms: dict[str, str]) -> frozenset[str]:
+    """The stop words as ``_stem`` leaves them with these synonyms (once for the two mappings in use:
+    words() runs for every clause and catalogue entry)."""
+    if synonyms is SYNONYMS:
+        return _STOP_STEMMED
+    return _STOP_PLAIN if not synonyms else frozenset(_stem(w, synonyms) for w in _STOP)
+
+
+_STOP_STEMMED = frozenset(_stem(w) for w in _STOP)
+_STOP_PLAIN = frozenset(_stem(w, {}) for w in _STOP)
 
 
 @dataclass(frozen=True)
@@ -144,6 +160,8 @@ def _fits(entry: Entry, kind: str, unit: str | None) -> bool:
         return eu in {"people", "count"}
     if unit == "tonnes":
         return eu in {"tonnes", "kilotonnes"}
+    if unit == "tonnes_per_person":
+        return eu == "tonnes_per_person"
     if unit == "years":  # a figure of a series measured in years (life expectancy), not a span
         return eu == "years"
     if unit in {"percent", "percentage_points"}:
@@ -160,7 +178,7 @@ def best_entry(sentence: str, kind: str, unit: str | None, codes: list[str], cla
         found = best_entry(clause, kind, unit, codes, period=period, holdings=holdings)
         if found[0] is not None:
             return found
-    looked = words(sentence)
+    looked = words(sentence) | ({"capita"} if unit == "tonnes_per_person" else set())
     entries, idf = catalogue_entries()
     scored = []
     for entry in entries:
@@ -170,19 +188,35 @@ def best_entry(sentence: str, kind: str, unit: str | None, codes: list[str], cla
                                     else entry.countries[0] in codes[:1]):
             continue  # an entry about named countries (a bilateral series) holds nobody else
         shared = looked & entry.words
-        if (looked & {_stem(w) for w in _OTHER_MEASURE}) - entry.words:
+        other = {_stem(w) for w in _OTHER_MEASURE}
+        if (looked & other) - entry.words or (entry.title_words & other) - looked:
             continue  # "trade surplus", "GDP per capita": another measure than the entry's, though it shares words
         score = sum(idf.get(w, 0.0) for w in shared)
+        if " per " in entry.unit and len(shared & entry.title_words) < 2:
+            continue  # a rate between units (currency per USD) needs more than "rate" in common: "growth rate" is none
         # the measure its title names must be among the words, and a date needs a second word to agree
         if score >= 1.0 and shared & entry.title_words and (kind != "date" or len(shared) >= 2):
             monthly = "monthly" in entry.title.lower()
-            frequency = monthly == bool(period and "-" in period)  # months want a monthly series, years an annual one
+            if period and "-" in period and not monthly:
+                continue  # a month or a quarter is no figure of an annual series
+            frequency = monthly == bool(period and "-" in period)  # years want an annual series first
             unmatched = len(entry.title_words - shared)  # "GDP per capita" is not the GDP a sentence names
             scored.append((frequency, score, -unmatched, -len(entry.words), entry.source, entry.name, entry, sorted(shared)))
     if not scored:
         return None, [], looked
     best = max(scored, key=lambda s: s[:4])
     return best[6], best[7], looked
+
+
+def _growth_series(entry: Entry, looked: set[str]) -> Entry:
+    """For a rate of change, the catalogue's growth series of the same measure, when it has one ("GDP …
+    a 1.7 percent increase" is GDP growth, not the growth of GDP in current dollars); else ``entry``."""
+    if entry.unit == "percent":
+        return entry
+    other = {_stem(w) for w in _OTHER_MEASURE}
+    rates = [e for e in catalogue_entries()[0] if e.unit == "percent" and "growth" in e.title_words
+             and entry.title_words <= e.title_words and not (e.title_words & other) - looked]
+    return min(rates, key=lambda e: (len(e.title_words - entry.title_words), e.name), default=entry)
 
 
 def _year_before(period: str) -> str | None:
@@ -202,6 +236,17 @@ def _compute(entry: Entry, kind: str, claimed: dict, sentence: str, codes: list[
         return out, "rank: an ordinal with 'largest', 'biggest', 'place'…"
     if kind == "date":
         return {"op": "value"}, "value: the date the data record"
+    if kind == "share" and entry.unit not in {"percent", "percentage_points"}:  # "17.5 per cent of the world's population"
+        if not entity or not period:
+            return None, "a share needs the country and a period"
+        out = {"op": "share", "entity": entity}
+        if re.search(r"\b(?:world(?:'s|’s|wide)?|global)\b", sentence, re.I):
+            from claimcheck.draft.aggregates import aggregate_code
+
+            if total := aggregate_code(entry.source, entry.name, "@world"):
+                out["total"] = total
+        out["period"] = period
+        return out, "share: of the country in the total" + (f" ({out['total']})" if "total" in out else " of the rows")
     if not period:
         return None, "no period to read"
     own_unit = claimed.get("unit") == entry.unit != "percent" or (claimed.get("unit"), entry.unit) == ("percentage_points", "percent")
@@ -270,10 +315,10 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
     unit_wanted = quantity.unit if quantity.unit == "people" else unit
     holdings = sorted(words(near) & HOLDINGS) if kind != "rank" else []
     entry, matched, looked = (best_entry(near, kind, unit_wanted, codes, period=period, holdings=bool(holdings))
-                              if near.strip() and kind != "rank" else (None, [], set()))  # a rank names its measure after the ordinal
+                              if near.strip() else (None, [], set()))  # for a rank, the words after it: "second largest economy"
     if entry is None:  # the words leading to the number first: "a surplus of $N as exports rose 7%" is no export figure
         entry, matched, looked = best_entry(sentence, kind, unit_wanted, codes, clause, period, bool(holdings))
-    document, note, specific = propose_document(sentence, claimed, vocabulary(), near)
+    document, note, specific = propose_document(sentence, claimed, vocabulary(), near if kind != "rank" else "")
     if document and (entry is None or specific):  # "trade … along the BRI route": a name no entry knows
         if entry is not None:
             note += (f" (preferred to the catalogue entry {entry.source}/{entry.name}: the sentence names "
@@ -287,16 +332,32 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
             "were not proposed; confirm what the figure measures"]
     if entry is None:
         return [], f"no catalogue entry matches; looked for: {', '.join(sorted(looked)) or 'no content words'}", None, []
+    entry = _growth_series(entry, looked) if kind == "change" and unit == "percent" else entry
+    if claimed.get("unit") == "count" and entry.unit == "people":  # "the least populated, at 64,429": inhabitants
+        claimed["unit"] = unit = "people"
     compute, rule = _compute(entry, kind, claimed, sentence, codes, period, base)
     if compute is None:
         return [], f"the catalogue entry {entry.source}/{entry.name} matches ({', '.join(matched)}) but {rule}", None, []
     select: dict[str, Any] = {}
-    if kind != "rank" and entry.countries:  # an entry about named countries: as its title orders them
+    among = kind == "rank" or compute.get("op") == "share"  # taken among the rows: the entity is the compute's
+    if not among and entry.countries:  # an entry about named countries: as its title orders them
         select["entity"] = entry.countries[0]
         if len(entry.countries) > 1:
             select["partner"] = entry.countries[1]
-    elif kind != "rank" and codes:
+    elif not among and codes and codes[0].startswith("@"):  # the world, a group: the snapshot's aggregate row
+        from claimcheck.draft.aggregates import aggregate_code
+
+        select["entity"] = aggregate_code(entry.source, entry.name, codes[0]) or ""
+        if not select["entity"]:
+            return [], (f"the catalogue entry {entry.source}/{entry.name} matches ({', '.join(matched)}) but keeps no "
+                        f"row for {places[0].name}"), None, []
+    elif not among and codes:
         select["entity"] = codes[0]
+    if kind == "date":  # a year kept beside other measures ("status", "target_year"): the measure in years
+        from claimcheck.draft.aggregates import date_measure
+
+        if measure := date_measure(entry.source, entry.name):
+            select["measure"] = measure
     evidence = {"kind": "dataset", "source": entry.source, "snapshot": entry.name}
     if select:
         evidence["select"] = select

@@ -84,6 +84,9 @@ def _candidates(run: str) -> list[tuple[int, str]]:
     return out
 
 
+_CURRENCY_AFTER = re.compile(r"[\s-]+(?:dollars?|pounds?|yen|euros?|francs?|yuan|rupees?|rubles?|roubles?|pesos?)\b", re.I)
+
+
 def places_in(text: str, start: int = 0, end: int | None = None) -> list[Place]:
     """Every country named in ``text[start:end]``, in order of appearance, each once."""
     segment = text[start:end]
@@ -94,8 +97,9 @@ def places_in(text: str, start: int = 0, end: int | None = None) -> list[Place]:
             name = re.sub(r"[’']s$|[.’']$", "", candidate.strip())
             name = re.sub(r"^(?:The|the)\s+", "", name)
             at = start + run.start() + offset
-            if not name or any(a <= at < b for a, b in taken) or text[at + len(candidate) : at + len(candidate) + 1] == "$":
-                continue  # "US$" names a currency, not a country
+            after = text[at + len(candidate) : at + len(candidate) + 12]
+            if not name or any(a <= at < b for a, b in taken) or after[:1] == "$" or _CURRENCY_AFTER.match(after):
+                continue  # "US$", "US dollar terms", "the X dollar" name a currency, not a country
             hit = country_of(name)
             if hit:
                 taken.append((at, at + len(candidate)))

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from claimcheck.draft import subjects
+from claimcheck.draft.subjects import claim_places
 from claimcheck.draft.regions import among_group
 from claimcheck.draft import changes, context, shapes
-from claimcheck.draft.evidence import best_entry, measure_of, propose_evidence
+from claimcheck.draft.evidence import measure_of, propose_evidence
 from claimcheck.draft.places import Place, places_in
 from claimcheck.draft.quantity import Quantity, read_quantity
 from claimcheck.registry.units import known_unit
@@ -25,6 +27,7 @@ _CHANGE = re.compile(r"\b(?:increase[sd]?|rise|rose|risen|rising|grew|grow(?:th|
                      r"drop(?:ped|s)?|decline[sd]?|declining|expand(?:ed|s)?|jump(?:ed|s)?|surge[sd]?|year-on-year|"
                      r"shr[ai]nk|shrank|contract(?:ed|ion)|edged|slowed|slump(?:ed)?)\b", re.I)
 _SHARE = re.compile(r"\b(?:share|of (?:the|all|total|world|global)|accounting for|per ?cent of|% of)\b", re.I)
+_ESTIMATE = re.compile(r"\bestimates?\b", re.I)  # "its 2013 estimate" (a noun); "an estimated 340 million" is a hedge
 _LINKED = re.compile(r"^-(?!(?:years?|decades?|months?|weeks?|days?|largest|biggest|million|billion|trillion)\b)[a-z]", re.I)
 
 
@@ -136,41 +139,12 @@ def _period(text: str, q: Quantity, clause: context.Span, today: date, carried: 
     period, base, rule = context.explicit_period(clause_text, q.end - clause.start, offsets)
     if period:
         return period, base, f"period {period}: {rule}", True
-    relative, rule = context.relative_period(clause_text, today, carried)
+    relative, rule = context.relative_period(clause_text, today, carried, q.start - clause.start)
     if relative:
         return relative, base, f"period {relative}: {rule}", True
     if carried:
         return carried, base, f"period {carried}: carried from the clause or sentence before, same paragraph", False
     return None, base, "", False
-
-
-def _places(text: str, q: Quantity, kind: str, clause: context.Span, sentence: context.Span,
-            most_named: list[Place]) -> tuple[list[Place], str]:
-    """The countries a claim is about, the main one first: for a rank the sentence's first (its
-    subject), otherwise the clause's nearest before the number."""
-    in_sentence = places_in(text, sentence.start, sentence.end)
-    lost = shapes.lost_to(text, clause.start, clause.end, in_sentence) if kind == "rank" else None
-    if lost:
-        winner, loser = lost
-        return [winner, loser] + [p for p in in_sentence if p.code not in {winner.code, loser.code}], (
-            f"'{loser.text} lost its place … to {winner.text}': {winner.text} holds the rank")
-    if kind == "rank" and in_sentence:
-        return in_sentence, "the first country the sentence names"
-    here = places_in(text, clause.start, clause.end)
-    if here:
-        before = [p for p in here if p.start < q.start]
-        if before:
-            nearest = before[-1]
-            return [nearest] + [p for p in here if p is not nearest], "the country named nearest before the number"
-        return here, "named in the clause"
-    if in_sentence:  # the nearest before the number: "given X's stance on emissions, which is to … by 2060"
-        before = [p for p in in_sentence if p.start < q.start]
-        if before:
-            return [before[-1]] + [p for p in in_sentence if p is not before[-1]], "the country named nearest before the clause"
-        return in_sentence, "named in the sentence"
-    if most_named:
-        return most_named[:1], "no country in the sentence: the country the article names most"
-    return [], ""
 
 
 _COMPARATOR_WORDS = {"exceeds": "more than ", "at_least": "at least ", "at_most": "at most ", "about": "about ",
@@ -219,10 +193,11 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
         draft.add_not_claim(dateline, "dateline of the article (draft: from metadata.yaml)", at, at + len(dateline))
     mentions = [read_quantity(text, m.start, m.end) for m in find_numbers(text)]
     mentions = [q for q in mentions if not any(a <= q.start < b for a, b in skip)]
+    mentions = [q for i, q in enumerate(mentions) if not any(o.start < q.start < o.end for o in mentions[:i])]  # "two and a half"
     sentences = context.sentences(text)
     ids: set[str] = set()
     carried: str | None = None
-    named_before: list[Place] = []
+    previous: list[Place] = []
     recent: list[Quantity] = []  # quantities of this sentence and the one before, for a unit left unwritten
     for sentence in sentences:
         inside = [q for q in mentions if sentence.start <= q.start < sentence.end]
@@ -238,6 +213,11 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
             main = [q for q in real if not _qualifies(text, q, clause)]
             if not main:  # a year alone is a date claim; a lone ordinal or span a qualifier of nothing
                 main = [q for q in real if q.shape in {"year", "decade"} or q.shape == "duration"]
+                lone = main[0] if len(main) == 1 and main[0].shape == "year" else None
+                if lone and _period_of_what_follows(text, lone, clause, inside):
+                    draft.add_not_claim(_not_claim_text(text, lone), f"the year {lone.value}: the period of the figures "
+                                        "after it in the sentence (draft: confirm)", lone.start, lone.end)
+                    carried, main = str(lone.value), []
                 leftovers = [q for q in real if q not in main]
                 for q in leftovers:
                     draft.add_not_claim(_not_claim_text(text, q), f"{q.read_as} (draft: not a quantity on its own; confirm)",
@@ -245,7 +225,7 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
             for q in main:
                 q = _inherit_unit(text, q, clause, recent)
                 recent.append(q)
-                fields = _claim(text, q, clause, sentence, today, carried, named_before, most_named or [], here)
+                fields = _claim(text, q, clause, sentence, today, carried, previous, most_named or [], here, inside)
                 cid = base = fields["id"]
                 n = 2
                 while cid in ids:
@@ -264,10 +244,22 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
                 if period and q.shape not in {"year", "decade"}:
                     carried = period if clause is clauses[0] or first_clause_period is None else carried
                     first_clause_period = first_clause_period or period
-        named_before += places_in(text, sentence.start, sentence.end)
+        if "\n\n" in text[sentence.end : next((n.start for n in sentences if n.start >= sentence.end), len(text))]:
+            previous = []  # a new paragraph: no claim before to be about
         carried = first_clause_period  # a period carries into the next sentence only
         recent = [q for q in recent if q.start >= sentence.start]
     return draft
+
+
+def _period_of_what_follows(text: str, year: Quantity, clause: context.Span, inside: list[Quantity]) -> bool:
+    """Whether a year alone in its clause is the period of the numbers in the clauses after it ("X
+    emerged with the highest growth rate in 2023, registering at 7.7 percent"), not a date claim."""
+    if context.hedge(text, clause, year.start, "year")[0] != "equals" or shapes.since_year(text, year, clause.start):
+        return False
+    if not re.search(r"\b(?:in|during|for)\s+$", text[clause.start : year.start], re.I):
+        return False
+    return any(q.start >= clause.end and q.shape not in {"year", "decade", "none"} and not _not_a_quantity(text, q)
+               for q in inside)
 
 
 def _inherit_unit(text: str, q: Quantity, clause: context.Span, recent: list[Quantity]) -> Quantity:
@@ -292,11 +284,12 @@ def _not_claim_text(text: str, q: Quantity) -> str:
 
 
 def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span, today: date, carried: str | None,
-           named_before: list[Place], most_named: list[Place], neighbours: list[Quantity]) -> dict[str, Any]:
+           previous: list[Place], most_named: list[Place], neighbours: list[Quantity],
+           in_sentence: list[Quantity]) -> dict[str, Any]:
     clause_text = clause.text(text)
     after_previous = max([n.end for n in neighbours if n.end <= q.start] + [clause.start])
     near = text[after_previous : q.start]
-    q, series_note = _years_of_a_series(q, near, sentence.text(text), clause_text)
+    q, series_note = changes.years_of_a_series(q, near, sentence.text(text), clause_text)
     notes = [f"value: {q.read_as} (from '{q.text}')", *series_note]
     comparator, words = context.hedge(text, clause, q.start, q.shape)
     notes.append(f"comparator {comparator}: " + (f"'{words}' before the number" if words else "no hedge written"))
@@ -304,29 +297,44 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     forecast_word = context.is_forecast(clause_text, q.start - clause.start, others) if q.shape not in {"year", "decade"} else ""
     if q.shape == "year" and int(q.value) > today.year and comparator != "by":  # "by 2060" states a target
         forecast_word = f"the year {q.value} is after the article's date"
+    elif q.shape == "year" and int(q.value) == today.year and comparator == "equals":  # "He expects 2024's exports to …"
+        forecast_word = context.is_forecast(clause_text, q.start - clause.start, others)
     kind = _kind(q, clause_text, forecast_word)
     sign, sign_words = changes.direction(near, text[q.end : clause.end])
-    if series_note and sign and kind != "forecast":  # "fell by 2.7 years": a change in the series' unit
-        kind = "change"
+    listed = changes.listed_before(text, q, in_sentence)  # "declines of 0.8 percent and 0.3 percent"
+    if not sign and listed is not None:
+        sign, sign_words = changes.direction(text[max(sentence.start, listed.start - 60) : listed.start], "")
+        kind = "change" if sign and kind == "share" else kind  # the list shares its verb
+    if sign and kind in {"count", "amount"} and (series_note or q.shape in {"number", "money"}):
+        kind = "change"  # "fell by 2.7 years", "an increase of 181 million people": a change in the series' unit
     period = base = None
     written = False
     if q.shape not in {"year", "decade", "duration"}:
         period, base, rule, written = _period(text, q, clause, today, carried, neighbours)
+        if kind == "rank" and not written:  # "the world's second largest economy" describes, at the latest figures
+            period = None
         if period is None and kind in {"rank", "amount", "count", "share"}:
             period, rule = context.latest_annual(today)
         if period:
             notes.append(rule)
             if context.period_start(period) > today and kind != "forecast":
                 kind, forecast_word = "forecast", f"period {period} after the article's date"
+            elif kind != "forecast" and context.month_end(period.split("/")[-1]) > today and _ESTIMATE.search(sentence.text(text)):
+                kind, forecast_word = "forecast", f"an estimate for {period}, not over at the article's date"
     notes.append(f"kind {kind}" + (f": '{forecast_word}'" if forecast_word else ""))
-    places, how = _places(text, q, kind, clause, sentence, most_named)
+    places, how = claim_places(text, q, kind, clause, sentence, most_named, previous)
+    paired = changes.respectively(text, q, sentence.start, sentence.end, in_sentence, places_in(text, sentence.start, sentence.end))
+    if paired is not None:
+        places, how = [paired] + [p for p in places if p.code != paired.code], "'respectively': the country in the same place of its list"
     if len(places) < 2 and len(most_named) >= 2 and re.search(r"\bbilateral\b", sentence.text(text), re.I):
         places, how = most_named[:2], "'bilateral': the two countries the article names most"
     if places:
         notes.append("entity " + ", ".join(f"{p.code} ('{p.text}')" for p in places[:2]) + f": {how}")
+        if kind not in {"date", "duration"}:
+            previous[:] = places[:1]
     claimed = _claimed(q, comparator, period, notes)
     if claimed and kind in {"change", "forecast"} and sign < 0 and isinstance(claimed["value"], float):
-        _as_fall(claimed, sign_words, notes)
+        changes.as_fall(claimed, sign_words, notes)
     fields: dict[str, Any] = {
         "id": _slug(f"{q.text}-{period or ''}")[:48].strip("-"),
         "quote": clause_text,
@@ -338,8 +346,13 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
         fields["claimed"] = claimed
     evidence, reason, family, evidence_notes = propose_evidence(
         kind=kind, quantity=q, claimed=claimed, sentence=sentence.text(text), places=places, period=period, base=base,
-        clause=clause_text, near=near)
+        clause=clause_text, near=_ranked_noun(text[q.end : clause.end]) if kind == "rank" else near)
     notes += evidence_notes
+    within = subjects.within_country(text[sentence.start : q.start], places, text[clause.start : clause.end])
+    if within and evidence and evidence[0]["kind"] == "dataset":  # "the state of X … with 199 million people"
+        evidence, reason = [], (f"the sentence is about a {within} within a country, which no catalogue entry holds; "
+                                "confirm the place and find its figure by hand")
+        notes.append(f"evidence: '{within}' before the number; no country series proposed")
     fields["family"] = family or ("dates" if kind in {"date", "duration"} else "other")
     fields["statement"] = _statement(kind, q, comparator, period, places, evidence)
     if evidence and claimed:
@@ -356,30 +369,10 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     return among_group(fields, fields["quote"], text[: clause.start])
 
 
-_FALL_COMPARATOR = {"exceeds": "at_most", "at_least": "at_most", "at_most": "at_least"}  # "fell by more than 3%": below -3%
-
-
-def _as_fall(claimed: dict[str, Any], words: str, notes: list[str]) -> None:
-    """A fall is a negative change, and a bound on its size bounds the change from the other side."""
-    claimed["value"] = -claimed["value"]
-    note = f"value negative: '{words}' is a fall"
-    if claimed["comparator"] in _FALL_COMPARATOR:
-        claimed["comparator"] = _FALL_COMPARATOR[claimed["comparator"]]
-        note += f", so the bound on its size is comparator {claimed['comparator']}"
-    notes.append(note)
-
-
-def _years_of_a_series(q: Quantity, near: str, sentence: str, clause: str) -> tuple[Quantity, list[str]]:
-    """A number of years that a catalogue series measured in years holds ("life expectancy fell to 76.1
-    years") is that series' figure, not a span of time."""
-    if q.shape != "duration" or not changes.years_as_series(near):
-        return q, []
-    entry, matched, _ = best_entry(sentence, "amount", "years", [], clause)
-    if entry is None:
-        return q, []
-    return replace(q, shape="number", read_as=f"{q.read_as.split(' = ')[-1]} of a series"), [
-        f"unit years: '{near.strip().split()[-1] if near.strip() else q.text}' leads to a figure of "
-        f"{entry.source}/{entry.name} ({', '.join(matched)}), not a span of time"]
+def _ranked_noun(after: str) -> str:
+    """The noun a rank is about, right after the ordinal ("second largest economy with a trade surplus")."""
+    found = re.match(r"[\s-]*([A-Za-z-]+)(?:\s+(?!(?:with|in|of|by|as|for|after|and|since|on|at|to|the|a|is|was)\b)([A-Za-z-]+))?", after)
+    return " ".join(g for g in found.groups() if g) if found else ""
 
 
 def _claimed(q: Quantity, comparator: str, period: str | None, notes: list[str]) -> dict[str, Any] | None:

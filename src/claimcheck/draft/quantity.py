@@ -33,6 +33,8 @@ _FRACTIONS = {"half": 50.0, "quarter": 25.0, "third": 100 / 3, "fifth": 20.0, "t
 _MULTIPLIERS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "dozen": 12.0, "dozens": 12.0}
 _RANK_WORDS = r"(?:largest|biggest|highest|lowest|smallest|richest|poorest|most|place|position|spot|rank|ranked)"
 
+_PER_PERSON = re.compile(r"\s*(?:metric\s+)?(?:tonnes?|tons?)\s+(?:of\s+(?:CO2|carbon(?:\s+dioxide)?)\s+)?"
+                         r"(?:per\s+(?:capita|person|head|inhabitant)|a\s+head|for\s+each\b)", re.I)
 _NUMBER = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)")
 _ORDINAL_NUMERAL = re.compile(r"^(?P<n>\d+)(?:st|nd|rd|th)$", re.I)
 _AFTER = re.compile(r"^\s*(?:-\s*)?(?P<word>[A-Za-z$€]+(?:[- ][A-Za-z]+)?)")
@@ -113,6 +115,8 @@ def read_quantity(text: str, start: int, end: int) -> Quantity:
     if currency:
         return Quantity(**base, shape="money", value=value, unit=currency, precision=precision, read_as=f"{currency} {shown}")
     noun = next((_NOUNS[w] for w in after[:2] if w in _NOUNS), None)
+    if noun == "tonnes" and _PER_PERSON.match(text, end):
+        noun = "tonnes_per_person"
     if noun:
         return Quantity(**base, shape="number", value=value, unit=noun, precision=precision, read_as=f"{shown} {noun}")
     if after and after[0] in _DURATIONS:
@@ -142,19 +146,24 @@ def _ordinal(base: dict, n: int, following: list[str], mention: str) -> Quantity
 def _word(base: dict, lower: str, after: list[str], text: str) -> Quantity:
     words = re.split(r"[\s-]+", lower)
     head, tail = words[0], words[1:]
+    half = re.match(r"\s+and\s+a\s+half\b", text[base["end"] :]) if not tail else None
+    if half:  # "two and a half years": one number, the finder's "half years" lies inside it
+        end = base["end"] + half.end()
+        base, lower, after = {**base, "end": end, "text": text[base["start"] : end]}, f"{lower} and a half", [
+            w.lower() for w in _words_after(text, end)]
     if head in _FRACTIONS and not tail:
         return Quantity(**base, shape="fraction", value=_FRACTIONS[head], unit="percent", read_as=f"a {head} = {_FRACTIONS[head]:g} per cent")
     if head in _MULTIPLIERS:
         return Quantity(**base, shape="number", value=_MULTIPLIERS[head], unit="count", read_as=f"{head} = {_MULTIPLIERS[head]:g}")
     try:
-        value = float(text2num(head, "en"))
+        value = float(text2num(head, "en")) + (0.5 if half else 0.0)
     except ValueError:
         return Quantity(**base, shape="none", read_as=f"{lower!r} is not a number")
     unit_word = tail[0] if tail else (after[0] if after else "")
     if unit_word in _DURATIONS:
         years = value * _DURATIONS[unit_word]
         return Quantity(**base, shape="duration", value=years, unit="years", precision=_DURATIONS[unit_word],
-                        read_as=f"{head} {unit_word} = {years:g} years")
+                        read_as=f"{lower} {unit_word} = {years:g} years")
     if unit_word in SCALES:
         value *= SCALES[unit_word]
     noun = next((_NOUNS[w] for w in after[:2] if w in _NOUNS), None)

@@ -35,7 +35,7 @@ _ON_RECORD = re.compile(r"^[\w\s-]{0,30}?\b(?:on record|ever|in (?:its |their |r
 _RECORD_BEFORE = re.compile(r"\b(?:record|all-time high)(?:\s+\w+){0,2}\s+(?:of\s+|at\s+)?(?:[A-Z]{2,3}\$?\s*)?[$€£¥]?\s*$", re.I)
 _HIGH = "highest|largest|biggest|strongest|fastest|most|steepest|sharpest"
 _LOW = "lowest|smallest|weakest|slowest|least|fewest"
-_SINCE = re.compile(rf"\b({_HIGH}|{_LOW})\s+(?:[\w-]+\s+){{0,2}}since\s+$", re.I)
+_SINCE = re.compile(rf"\b({_HIGH}|{_LOW})\s+(?:[\w'’-]+\s+){{0,6}}since\s+$", re.I)  # "lowest it has been in X since"
 _THROUGHOUT = re.compile(r"\bthroughout\s+(?:the\s+)?(?:(\d{3}0)s|(\d{4})\s*(?:-|–|to)\s*(\d{4}))", re.I)
 _IN_A_ROW = re.compile(r"^[\s-]*(?:(?:straight|consecutive|successive)\s+years?\b|years?\s+in\s+a\s+row\b|"
                        r"(?:straight\s+|consecutive\s+)?years?\s+running\b)", re.I)
@@ -80,7 +80,7 @@ def _series_entry(shape: Shape, codes: list[str]) -> Entry | None:
 
 
 def lost_to(text: str, start: int, end: int, places: list[Place]) -> tuple[Place, Place] | None:
-    """(winner, loser) of "Japan lost its status as the third-largest economy to Germany": the country
+    """(winner, loser) of "X lost its status as the third-largest economy to Y": the country
     after "… to" holds the rank, having overtaken the one before "lost"."""
     verb = _LOST.search(text, start, end)
     if verb is None:
@@ -110,7 +110,7 @@ def _crossing_parts(shape: Shape, entry: Entry, subject: str, period: str, cid: 
     lost = lost_to(t, *shape.clause, shape.places) if verb is None else None
     if verb is None and lost is None or not re.fullmatch(r"\d{4}", period or ""):
         return [], ""
-    if lost:  # "Japan lost its status … to Germany": Germany overtook Japan
+    if lost:  # "X lost its status … to Y": Y overtook X
         verb, objects = _LOST.search(t, *shape.clause), [lost[1]] if lost[0].code == subject else []
     else:
         objects = [p for p in _objects(shape, verb.end()) if p.code != subject]
