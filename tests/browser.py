@@ -63,6 +63,10 @@ class Browser:
         ``flags`` add to Chromium's (``--window-size=390,844``)."""
         return self._run(page, fragment, ("--dump-dom", *flags)).stdout
 
+    def dump_url(self, url: str, flags: tuple[str, ...] = ()) -> str:
+        """The serialised DOM of the page at ``url`` (a served page, such as JupyterLab's)."""
+        return self._run_url(url, ("--dump-dom", *flags), str(url)).stdout
+
     def screenshot(self, page: Path, out: Path, width: int, height: int) -> Path:
         """A PNG of ``page`` in a ``width`` × ``height`` window."""
         self._run(page, "", (f"--window-size={width},{height}", "--hide-scrollbars", f"--screenshot={out}"), dom=False)
@@ -70,6 +74,9 @@ class Browser:
 
     def _run(self, page: Path, fragment: str, extra: tuple[str, ...], dom: bool = True):
         url = Path(page).resolve().as_uri() + (f"#{fragment}" if fragment else "")
+        return self._run_url(url, extra, page, dom)
+
+    def _run_url(self, url: str, extra: tuple[str, ...], page, dom: bool = True):
         with tempfile.TemporaryDirectory(prefix="cc-chromium-") as profile:
             done = subprocess.run(
                 [str(self.executable), *FLAGS, f"--user-data-dir={profile}", *extra, url],
@@ -81,10 +88,14 @@ class Browser:
 
     def scripts_ran(self, page: Path) -> list[str]:
         """The labels (``title:script``…) of every ``hostile`` payload that executed in ``page`` (empty: none ran)."""
-        dom = self.dump_dom(page)
-        labels = [label for found in _RAN.findall(dom) for label in found.split(";") if label]
-        labels += re.findall(rf'id="{MARKER_ID}"[^>]*>([^<]*)<', dom)
-        return sorted(set(labels))
+        return ran_in(self.dump_dom(page))
+
+
+def ran_in(dom: str) -> list[str]:
+    """The labels of every ``hostile`` payload that executed in the page ``dom`` was dumped from."""
+    labels = [label for found in _RAN.findall(dom) for label in found.split(";") if label]
+    labels += re.findall(rf'id="{MARKER_ID}"[^>]*>([^<]*)<', dom)
+    return sorted(set(labels))
 
 
 def chromium_or_reason() -> tuple[Path | None, str]:
