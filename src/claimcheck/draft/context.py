@@ -184,7 +184,8 @@ def relative_period(clause_text: str, today: date, carried: str | None, at: int 
         if n:
             return f"{y - n}/{y - 1}", f"'{m.group()}' before the article's date ({today})"
     earlier = re.search(r"\b(?:a year earlier|the previous year|a year before|the year before|a year ago|previous year's)\b", lower)
-    if earlier and carried and earlier.start() > at and re.search(r"\b(?:compared (?:to|with)|from|than|over|versus|on)\s+$", lower[: earlier.start()]):
+    as_base = re.search(r"\b(?:compared (?:to|with)|from|than|over|versus|on)\s+$", lower[: earlier.start()]) if earlier else None
+    if as_base and carried and earlier.start() > at:
         return carried, f"'{earlier.group()}' is the base of the change; the period {carried} carried from before"
     if earlier:
         if carried and re.fullmatch(r"\d{4}", carried):
