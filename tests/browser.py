@@ -9,6 +9,7 @@ conftest.py) skips, saying why, only when ``/usr/bin/chromium`` is missing and c
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -49,6 +50,18 @@ def hostile(label: str) -> str:
         f"<img src=x onerror=\"{_mark(label + ':img')}\">"
         f"<svg onload=\"{_mark(label + ':svg')}\"></svg> \"quoted\" & 'apostrophe' </textarea></title>--> ]]>"
     )
+
+
+def data_with_hostile_statement(repo: Path, target: Path, article: str, claim_id: str, prefix: str = "") -> Path:
+    """A copy of ``repo/data`` at ``target`` in which claim ``claim_id``'s statement (``prefix`` kept
+    in front) carries ``hostile("statement")``, as a tampered registry would."""
+    shutil.copytree(repo / "data", target)
+    claims = target / "articles" / article / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    old = re.search(rf"- id: {claim_id}\n(?:.*\n)*?    statement: (.*)\n", text).group(1)
+    new = json.dumps(prefix + hostile("statement"))
+    claims.write_text(text.replace(f"statement: {old}", f"statement: {new}", 1), encoding="utf-8")
+    return target
 
 
 class Browser:

@@ -5,10 +5,8 @@ may run."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import hostile, ran_in
+from browser import data_with_hostile_statement, ran_in
 from claimcheck.cli import main
 
 SEED = "china-belgium-ties-2023-02-26"
@@ -38,13 +36,7 @@ def lab(tmp_path_factory):
     """JupyterLab serving a build whose documented notebook ran with a hostile claim statement; its own
     settings, workspace and runtime folders, so nothing of the user's is read or written."""
     root = tmp_path_factory.mktemp("lab")
-    data = root / "data"
-    shutil.copytree(REPO / "data", data)
-    claims = data / "articles" / SEED / "claims.yaml"
-    text = claims.read_text(encoding="utf-8")
-    old = re.search(rf"- id: {CHARTED}\n(?:.*\n)*?    statement: (.*)\n", text).group(1)
-    claims.write_text(text.replace(f"statement: {old}", f"statement: {json.dumps(hostile('statement'))}", 1),
-                      encoding="utf-8")
+    data = data_with_hostile_statement(REPO, root / "data", SEED, CHARTED)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLAIMCHECK_DATA", str(data))
         patch.setenv("CLAIMCHECK_BUILD", str(root / "build"))

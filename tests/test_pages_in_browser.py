@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from browser import hostile
+from browser import data_with_hostile_statement
 from claimcheck.cli import main
 
 SEED = "china-belgium-ties-2023-02-26"
@@ -53,13 +52,8 @@ def hostile_build(tmp_path_factory) -> Path:
     """A real run (the documented and scorecard notebooks) of the seed article whose charted claim's
     statement carries script payloads, as a tampered registry would."""
     root = tmp_path_factory.mktemp("browser")
-    data = root / "data"
-    shutil.copytree(REPO / "data", data)
-    claims = data / "articles" / SEED / "claims.yaml"
-    text = claims.read_text(encoding="utf-8")
-    old = re.search(rf"- id: {CHARTED}\n(?:.*\n)*?    statement: (.*)\n", text).group(1)
-    statement = "Goods trade with Belt and Road countries was $11 tn " + hostile("statement")
-    claims.write_text(text.replace(f"statement: {old}", f"statement: {json.dumps(statement)}", 1), encoding="utf-8")
+    data = data_with_hostile_statement(REPO, root / "data", SEED, CHARTED,
+                                       "Goods trade with Belt and Road countries was $11 tn ")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLAIMCHECK_DATA", str(data))
         patch.setenv("CLAIMCHECK_BUILD", str(root / "build"))
