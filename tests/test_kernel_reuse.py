@@ -185,3 +185,26 @@ def test_fresh_kernels_is_an_option_of_claimcheck_run():
 
     assert build_parser().parse_args(["run", "--all", "--fresh-kernels"]).fresh_kernels
     assert not build_parser().parse_args(["run", "--all"]).fresh_kernels
+
+
+def test_a_notebook_that_comes_back_incomplete_from_the_held_kernel_runs_again_in_a_new_one(notebooks, tmp_path,
+                                                                                           monkeypatch):
+    import papermill
+
+    real, managers = papermill.execute_notebook, []
+
+    def losing_a_count(*args, **kwargs):
+        executed = real(*args, **kwargs)
+        managers.append(kwargs["km"])
+        if len(managers) == 1:  # as when the kernel's execute_input message for a cell never arrived
+            executed.cells[0].execution_count = None
+        return executed
+
+    monkeypatch.setattr(papermill, "execute_notebook", losing_a_count)
+    out = tmp_path / "out"
+    out.mkdir()
+    outcome = execute(job("look", out), reuse=True)
+    assert outcome.ok, outcome.error
+    assert len(managers) == 2 and managers[0] is not None and managers[1] is None  # held, then a kernel of its own
+    assert getattr(kernels._mine, "held", None) is None  # the held kernel was not kept
+    assert all(count is not None for count, _ in cells(out / "look.ipynb"))

@@ -140,12 +140,26 @@ def _expected_costs(jobs: list[Job]) -> dict[Job, int]:
     return costs
 
 
+class LostMessages(RuntimeError):
+    """An executed notebook whose code cell came back without its execution count: the kernel's
+    IOPub messages for it (and so perhaps its outputs) did not all arrive."""
+
+
+def _check_complete(notebook) -> None:
+    lost = [number for number, cell in enumerate(notebook.cells, start=1)
+            if cell.cell_type == "code" and cell.source.strip() and cell.get("execution_count") is None]
+    if lost:
+        raise LostMessages(f"cell {lost[0]} came back without its execution count: the kernel's messages were lost")
+
+
 def execute(job: Job, start_next: bool = False, reuse: bool = False) -> Outcome:
     """Run one notebook (and render it to HTML); never raises, the outcome says what happened.
 
     With ``reuse`` the notebook runs in this worker's held kernel, brought back to its baseline
     (see ``kernels``); otherwise in the kernel started ahead for it, if any, and with
     ``start_next`` the worker starts the kernel of its next notebook at once, to boot meanwhile.
+    A notebook that came back incomplete from the held kernel runs once more in a new kernel,
+    and that kernel is not kept.
     """
     import papermill
 
@@ -155,7 +169,7 @@ def execute(job: Job, start_next: bool = False, reuse: bool = False) -> Outcome:
     try:
         kernel, ran = kernels.for_notebook(reuse, start_next, job.start_timeout), False
         try:
-            papermill.execute_notebook(
+            executed = papermill.execute_notebook(
                 str(source),
                 str(target),
                 parameters=parameters_for(job),
@@ -171,6 +185,7 @@ def execute(job: Job, start_next: bool = False, reuse: bool = False) -> Outcome:
                 # jupyter_client's graceful-shutdown timeout (2.5 s stalls measured here)
                 shutdown_kernel="immediate",
             )
+            _check_complete(executed)
             ran = True
         finally:
             kernels.done_with(kernel, keep=reuse and ran)  # a kernel is reused only after a notebook that ran to its end
@@ -178,6 +193,10 @@ def execute(job: Job, start_next: bool = False, reuse: bool = False) -> Outcome:
             from claimcheck.publish.notebook_html import render_notebook_html
 
             render_notebook_html(target)
+    except LostMessages as exc:
+        if reuse:
+            return execute(job, start_next, reuse=False)
+        return Outcome(job, False, time.monotonic() - started, f"LostMessages: {exc}")
     except Exception as exc:  # a failing notebook must not stop the batch
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
         return Outcome(job, False, time.monotonic() - started, f"{type(exc).__name__}: {first_line}")
