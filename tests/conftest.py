@@ -258,3 +258,15 @@ def data_copy(tmp_path, monkeypatch) -> Path:
     snapshots.forget_refreshes()
     yield target
     snapshots.forget_refreshes()
+
+
+def drafted(text: str, today):
+    """``claimcheck draft``'s claims for ``text`` published on ``today``, by the number each covers;
+    every drafted claim validates as it stands."""
+    from claimcheck.draft.propose import draft_text, most_named
+    from claimcheck.registry.claims import Claim
+
+    claims = draft_text("t", text, today, None, most_named(text)).claims
+    for one in claims:
+        Claim.model_validate(one.fields)
+    return {q.text: c.fields for c in claims for q in c.quantities}

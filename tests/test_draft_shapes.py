@@ -8,16 +8,11 @@ from datetime import date
 
 import pytest
 
-from claimcheck.draft.propose import draft_text, most_named
-from claimcheck.registry.claims import Claim
-from conftest import drop_claims
+from conftest import drafted, drop_claims
 
 
 def _draft(text: str, today: date = date(2024, 2, 15)):
-    claims = draft_text("t", text, today, None, most_named(text)).claims
-    for drafted in claims:  # every drafted claim validates as it stands
-        Claim.model_validate(drafted.fields)
-    return {q.text: c.fields for c in claims for q in c.quantities}
+    return drafted(text, today)
 
 
 def _evidence(fields: dict) -> dict:
