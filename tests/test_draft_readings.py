@@ -301,3 +301,10 @@ def test_a_rank_takes_its_measure_from_the_noun_after_it_and_the_latest_figures(
 def test_a_year_the_article_is_in_that_an_expectation_governs_is_a_forecast():
     fields = _draft("He expects 2024’s exports to continue facing difficulties, he added.", date(2024, 1, 11))["2024"]
     assert fields["kind"] == "forecast"
+
+
+def test_a_forecast_of_a_global_total_is_about_the_world_not_the_country_named_before():
+    claims = _draft("India now has 1428.6 million people. Meanwhile, the global population is expected to hit "
+                    "8.045 billion by mid-2023.", date(2023, 4, 19))
+    forecast = claims["8.045 billion"]
+    assert forecast["kind"] == "forecast" and forecast["statement"].startswith("The world:")

@@ -33,7 +33,7 @@ def claim_places(text: str, q: Quantity, kind: str, clause: Span, sentence: Span
             nearest = before[-1]
             return [nearest] + [p for p in here if p is not nearest], "the country named nearest before the number"
         return here, "named in the clause"
-    total = kind in {"amount", "count", "change"}  # a world or group total stands for a country only here
+    total = kind in {"amount", "count", "change", "forecast"}  # a world or group total stands for a country only here
     if total and (agg := aggregate_in(text, clause.start, clause.end)):
         return [agg], f"'{agg.text}' names {agg.name} and the clause no country"
     agg = aggregate_in(text, sentence.start, sentence.end) if total else None
