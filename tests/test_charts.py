@@ -123,10 +123,11 @@ def test_rank_leaders_highlight_the_ranked_entity():
 
 
 def test_the_annual_series_of_a_snapshot_is_titled_by_its_catalogue_title():
+    from claimcheck.judge.evidence import Loader
     from claimcheck.reference.catalogue import entry
     from claimcheck.show.report import _snapshot_title
 
-    ctx = SimpleNamespace(titles={})
+    ctx = SimpleNamespace(loader=Loader("offline"))
     title = _snapshot_title(ctx, "imf", "dots_china_belgium_annual")
     assert title == entry("imf", "dots_china_belgium_annual").description and "/" not in title.split(" ")[0]
 

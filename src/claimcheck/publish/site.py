@@ -37,7 +37,7 @@ from markupsafe import Markup
 from claimcheck.publish import claimreview, history, wording
 from claimcheck.registry.articles import Article, load_article
 from claimcheck.show.notebook import CHART_SUFFIX, CHARTS_DIR, SCORECARD  # where the check notebooks leave their charts
-from claimcheck.show.render import VERDICT_COLOURS, highlight_article
+from claimcheck.show.render import VERDICT_COLOURS, chart_alt, highlight_article
 from claimcheck.reference.snapshots import stored_versions
 from claimcheck.judge.verdicts import VERDICT_MEANINGS, VERDICTS
 
@@ -177,7 +177,7 @@ def _charts(folder: Path, claim, drawn: list[Path]) -> list[dict[str, str]]:
 
     found = [p for p in drawn if p.name.startswith(f"{claim.id}-") and number(p)]
     found.sort(key=lambda p: (p.parent.name == SCORECARD, number(p)))
-    return [{"src": p.relative_to(folder).as_posix(), "alt": f"Chart {i}: {claim.statement}"}
+    return [{"src": p.relative_to(folder).as_posix(), "alt": chart_alt(i, claim.statement)}
             for i, p in enumerate(found, start=1)]
 
 

@@ -120,7 +120,6 @@ class Context:
     output_dir: str = ""  # set by the batch: where under build/ this notebook drops its verdicts as JSON
     broken: dict[str, str] = field(default_factory=dict)  # claim id -> why its registry entry cannot be checked
     loader: Any = field(default=None, repr=False)  # snapshots and documents, loaded once for the whole notebook
-    titles: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)  # charts' snapshot titles, by snapshot
 
     def __post_init__(self) -> None:
         if self.loader is None:

@@ -21,6 +21,11 @@ VERDICT_COLOURS = {
 }
 
 
+def chart_alt(number: int, statement: str) -> str:
+    """A chart's text for readers who cannot see it, alike in the notebooks and on the site."""
+    return f"Chart {number}: {statement}"
+
+
 _TABLE_STYLE = ("<style>table.claimcheck td, table.claimcheck th "
                 "{text-align: left !important; vertical-align: top !important}</style>")
 

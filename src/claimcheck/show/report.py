@@ -14,7 +14,7 @@ from IPython.display import HTML, display
 from claimcheck.show import charts
 from claimcheck.judge.compare import display_value
 from claimcheck.show.notebook import Context, save_chart
-from claimcheck.show.render import VERDICT_COLOURS, table_html, text_table_html
+from claimcheck.show.render import VERDICT_COLOURS, chart_alt, table_html, text_table_html
 from claimcheck.judge.verdicts import VERDICT_MEANINGS, Verdict, verdicts_frame
 
 
@@ -119,15 +119,10 @@ def _series(ctx: Context, claim) -> list[str]:
 
 
 def _snapshot_title(ctx: Context, source: str, snapshot: str) -> str:
-    """A chart's title in words: the catalogue's title of the snapshot, not its id (looked up once a run)."""
-    from claimcheck.reference.catalogue import entry
-
-    if (source, snapshot) not in ctx.titles:
-        try:
-            ctx.titles[source, snapshot] = entry(source, snapshot).description or f"{source} {snapshot}"
-        except Exception:  # an entry the catalogue lacks: the evidence table says why
-            ctx.titles[source, snapshot] = f"{source} {snapshot}"
-    return ctx.titles[source, snapshot]
+    """A chart's title in words: the catalogue's title of the snapshot, not its id (the loader reads
+    each entry once a run)."""
+    found = ctx.loader.entry(source, snapshot)  # None: an entry the catalogue lacks, as the evidence table says
+    return getattr(found, "description", "") or f"{source} {snapshot}"
 
 
 def _charts(ctx: Context, verdict: Verdict, claim) -> list[str]:
@@ -143,7 +138,7 @@ def _charts(ctx: Context, verdict: Verdict, claim) -> list[str]:
         save_chart(ctx, f"{claim.id}-{number}", image)  # the same image, for the site's claim panel
         source = "data:image/svg+xml;base64," + base64.b64encode(image.encode("utf-8")).decode("ascii")
         tags.append(f'<img class="chart" style="max-width:100%;height:auto" src="{source}" '
-                    f'alt="{escape(f"Chart {number}: {claim.statement}", quote=True)}">')
+                    f'alt="{escape(chart_alt(number, claim.statement), quote=True)}">')
     return tags
 
 
