@@ -14,7 +14,7 @@ from claimcheck.registry.articles import load_article
 from claimcheck.judge.verdicts import VERDICTS
 
 SEED = "china-belgium-ties-2023-02-26"
-README = Path(__file__).resolve().parents[1] / "README.md"
+SHARING = Path(__file__).resolve().parents[1] / "docs" / "sharing.md"
 SITE = "https://checks.example/claimcheck/"
 
 
@@ -97,8 +97,7 @@ def test_the_inline_script_form_cannot_close_its_script_tag():
 
 
 def test_the_readme_documents_the_rating_of_every_verdict():
-    text = README.read_text(encoding="utf-8")
-    section = text.split("## Sharing", 1)[1].split("\n## ", 1)[0]
+    section = SHARING.read_text(encoding="utf-8")
     for verdict in VERDICTS:
         assert f"`{verdict}`" in section
     for verdict, value in claimreview.RATINGS.items():

@@ -18,7 +18,7 @@ from claimcheck.registry.coverage import find_numbers
 
 HEADER = (
     "# Drafted by `claimcheck draft` from article.txt: every claim is a proposal. Each `draft:` note says\n"
-    "# what was guessed; confirm or correct it, then delete the note. Format: README.md, \"The claims file\".\n"
+    "# what was guessed; confirm or correct it, then delete the note. Format: docs/claims.md.\n"
 )
 _FLOW = {"claimed", "select", "compute", "inputs"}
 

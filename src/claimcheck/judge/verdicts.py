@@ -596,7 +596,7 @@ def _band(claimed: Claimed, spec: Any) -> tuple[float, str] | None:
 
 def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs: list[Any], article: Any,
                          loader: Loader) -> tuple[_Assessment, list[EvidenceResult]]:
-    """The policy for a figure the current data do not round to (README, "Revisions and sources").
+    """The policy for a figure the current data do not round to (docs/verdicts.md, "Revisions and sources").
 
     1. The claimed figure's rounding decides first: a reference that rounds to it supports it.
     2. Else, when a version of the snapshot from on or before the article's date holds the figure, that

@@ -7,7 +7,7 @@ two entries, so a statistical revision that moves a reference value (or flips a 
 
 The file lives at ``build/history.jsonl`` beside the outputs it describes (``CLAIMCHECK_HISTORY``
 moves it): ``make clean`` deletes it with them, and a scheduled job that must keep it across clean
-checkouts points ``CLAIMCHECK_HISTORY`` somewhere durable or caches it (see README, "Scheduling").
+checkouts points ``CLAIMCHECK_HISTORY`` somewhere durable or caches it (see docs/scheduling.md).
 """
 
 from __future__ import annotations

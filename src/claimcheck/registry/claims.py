@@ -95,7 +95,7 @@ _ALWAYS = {"op", "scale"}
 
 
 # How far estimates of one figure differ between sources and vintages, by kind of measure (relative).
-# Measured by scripts/measure_bands.py; the README ("Revisions and sources") says from what.
+# Measured by scripts/measure_bands.py; docs/verdicts.md ("Revisions and sources") says from what.
 AGREEMENT_BANDS = {
     "national_accounts": 0.025,  # GDP and other national-accounts amounts
     "population": 0.035,
