@@ -3,20 +3,31 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+UV := $(VENV)/bin/uv
+# Test processes: pytest-xdist workers, one per core by default.
+TEST_WORKERS ?= auto
 
-.PHONY: run test bench bench-scale bench-charts bench-judge lab notebooks clean bench-draft
+.PHONY: run test bench bench-scale bench-charts bench-judge lab notebooks clean bench-draft lock
 
-$(STAMP): requirements.txt pyproject.toml
+# Installs exactly the versions and hashes of requirements.lock, with uv (itself pinned by hash in
+# requirements-uv.lock); the same lock with plain pip would be: pip install --require-hashes -r requirements.lock
+$(STAMP): requirements.lock requirements-uv.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-uv.lock
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $@
+
+lock:  ## compile requirements.txt into requirements.lock (exact versions with hashes); run after editing requirements.txt
+	test -x $(UV) || $(MAKE) $(STAMP)
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 requirements.txt -o requirements.lock
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 requirements-uv.txt -o requirements-uv.lock
 
 run: $(STAMP)  ## every article, offline, into build/
 	$(PY) -m claimcheck run --all --mode offline
 
 test: $(STAMP)  ## the whole offline test suite
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 bench: $(STAMP)  ## time the batch against the plain papermill loop and the floor
 	$(PY) scripts/bench.py
