@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from claimcheck.registry.articles import Metadata
 from claimcheck.registry.claims import load_claims
 from claimcheck.registry.coverage import find_numbers
 
@@ -47,7 +48,7 @@ def test_a_text_folder_is_complete_and_named_by_its_date(folder):
     assert match, f"{folder.name}: not lower-case-hyphen ending in its date"
     metadata = yaml.safe_load((folder / "metadata.yaml").read_text(encoding="utf-8"))
     assert set(METADATA) <= set(metadata), f"{folder}/metadata.yaml lacks {set(METADATA) - set(metadata)}"
-    assert str(metadata["date"]) == match.group(1)
+    assert str(Metadata.model_validate(metadata).date) == match.group(1)  # loads as an article's metadata does
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda d: f"{d.parent.name}/{d.name}")
