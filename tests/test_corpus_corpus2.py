@@ -1,0 +1,61 @@
+"""The held-out corpus (tests/corpus/dev and tests/corpus/sealed): every text's reviewed claims validate
+against its text and cover every number in it, and its key gives each claim a verdict from the fixed list."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+
+from claimcheck.registry.articles import Metadata
+from claimcheck.registry.claims import load_claims
+from claimcheck.registry.coverage import find_uncovered
+
+CORPUS = Path(__file__).parent / "corpus"
+HALVES = ("dev", "sealed")
+VERDICTS = {"supported", "imprecise", "misleading", "contradicted", "unverifiable", "not-held", "not-checkable", "error"}
+FOLDERS = sorted(p for half in HALVES for p in (CORPUS / half).glob("*/") if p.is_dir())
+
+
+def _ids(folder: Path) -> list[str]:
+    claims, _ = load_claims(folder / "expected.yaml", (folder / "article.txt").read_text(encoding="utf-8"), folder.name)
+    return [c.id for c in claims]
+
+
+def test_the_corpus_is_not_empty_and_no_text_is_in_both_halves():
+    assert FOLDERS, "no texts under tests/corpus/dev or tests/corpus/sealed"
+    names = [p.name for p in FOLDERS]
+    assert len(names) == len(set(names)), "a text is in both halves"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_reviewed_claims_validate_and_cover_every_number(folder: Path):
+    text = (folder / "article.txt").read_text(encoding="utf-8")
+    claims, not_claims = load_claims(folder / "expected.yaml", text, folder.name)  # quotes verbatim, ids unique
+    assert claims
+    uncovered = find_uncovered(SimpleNamespace(text=text, claims=claims, not_claims=not_claims))
+    assert [m.text for m in uncovered] == []
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_metadata_validates_and_its_date_is_the_folder_date(folder: Path):
+    meta = Metadata.model_validate(yaml.safe_load((folder / "metadata.yaml").read_text(encoding="utf-8")))
+    assert folder.name.endswith(meta.date.isoformat())
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", folder.name)
+    words = len((folder / "article.txt").read_text(encoding="utf-8").split())
+    assert 150 <= words <= 900, f"{words} words"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_key_gives_every_claim_a_verdict_from_the_fixed_list(folder: Path):
+    key = yaml.safe_load((folder / "key.yaml").read_text(encoding="utf-8"))
+    keyed = key["claims"]
+    assert sorted(keyed) == sorted(_ids(folder))  # every key id is a claim, every claim is keyed
+    for claim_id, entry in keyed.items():
+        assert entry["verdict"] in VERDICTS, f"{claim_id}: {entry['verdict']}"
+        also = entry.get("also_right") or []
+        assert set(also) <= VERDICTS and entry["verdict"] not in also, f"{claim_id}: also_right {also}"
+        assert str(entry.get("why") or "").strip(), f"{claim_id}: no why"
