@@ -59,3 +59,22 @@ def test_key_gives_every_claim_a_verdict_from_the_fixed_list(folder: Path):
         also = entry.get("also_right") or []
         assert set(also) <= VERDICTS and entry["verdict"] not in also, f"{claim_id}: also_right {also}"
         assert str(entry.get("why") or "").strip(), f"{claim_id}: no why"
+
+
+def _rows(readme: Path) -> list[tuple[str, str]]:
+    """(folder, half) of each table row of a corpus README."""
+    rows = []
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0].startswith("`"):
+            rows.append((cells[0].strip("`"), cells[3]))
+    return rows
+
+
+def test_this_branchs_texts_are_listed_and_split_by_id_order():
+    rows = _rows(CORPUS / "README.corpus2.md")
+    assert len(rows) >= 20
+    for folder, half in rows:
+        assert (CORPUS / half / folder / "article.txt").is_file(), f"{half}/{folder} is listed but missing"
+    ordered = sorted(rows)
+    assert [half for _, half in ordered] == ["dev" if i % 2 == 0 else "sealed" for i in range(len(ordered))]
