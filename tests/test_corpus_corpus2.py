@@ -18,6 +18,20 @@ CORPUS = Path(__file__).parent / "corpus"
 HALVES = ("dev", "sealed")
 VERDICTS = {"supported", "imprecise", "misleading", "contradicted", "unverifiable", "not-held", "not-checkable", "error"}
 FOLDERS = sorted(p for half in HALVES for p in (CORPUS / half).glob("*/") if p.is_dir())
+README = CORPUS / "README.corpus2.md"  # this branch's rows; other branches list theirs in their own file
+
+
+def _rows(readme: Path) -> list[tuple[str, str]]:
+    """(folder, half) of each table row of a corpus README."""
+    rows = []
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0].startswith("`"):
+            rows.append((cells[0].strip("`"), cells[3]))
+    return rows
+
+
+OWN = {folder for folder, _ in _rows(README)}
 
 
 def _ids(folder: Path) -> list[str]:
@@ -53,7 +67,10 @@ def test_metadata_validates_and_its_date_is_the_folder_date(folder: Path):
 def test_key_gives_every_claim_a_verdict_from_the_fixed_list(folder: Path):
     key = yaml.safe_load((folder / "key.yaml").read_text(encoding="utf-8"))
     keyed = key["claims"]
-    assert sorted(keyed) == sorted(_ids(folder))  # every key id is a claim, every claim is keyed
+    ids = _ids(folder)
+    assert keyed and set(keyed) <= set(ids), f"keyed ids not in expected.yaml: {sorted(set(keyed) - set(ids))}"
+    if folder.name in OWN:  # this branch keys every claim of its texts
+        assert sorted(keyed) == sorted(ids)
     for claim_id, entry in keyed.items():
         assert entry["verdict"] in VERDICTS, f"{claim_id}: {entry['verdict']}"
         also = entry.get("also_right") or []
@@ -61,18 +78,8 @@ def test_key_gives_every_claim_a_verdict_from_the_fixed_list(folder: Path):
         assert str(entry.get("why") or "").strip(), f"{claim_id}: no why"
 
 
-def _rows(readme: Path) -> list[tuple[str, str]]:
-    """(folder, half) of each table row of a corpus README."""
-    rows = []
-    for line in readme.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 5 and cells[0].startswith("`"):
-            rows.append((cells[0].strip("`"), cells[3]))
-    return rows
-
-
 def test_this_branchs_texts_are_listed_and_split_by_id_order():
-    rows = _rows(CORPUS / "README.corpus2.md")
+    rows = _rows(README)
     assert len(rows) >= 20
     for folder, half in rows:
         assert (CORPUS / half / folder / "article.txt").is_file(), f"{half}/{folder} is listed but missing"
