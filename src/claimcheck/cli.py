@@ -299,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         args.query += extra  # KEY=VALUE pairs after the options (argparse takes positionals in one run)
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    from claimcheck.files import UnsafeFile
     from claimcheck.registry.articles import ArticleError
     from claimcheck.registry.claims import ClaimsError
 
@@ -307,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ArticleError, ClaimsError) as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return 2
+    except UnsafeFile as exc:  # a planted link or a device where a file goes: refused, never followed
+        print(f"claimcheck: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:  # a read-only or missing build/ or data/ folder: say which file, not a traceback
         if not exc.filename:
             raise

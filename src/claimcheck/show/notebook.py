@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from claimcheck import paths
+from claimcheck import files, paths
 from claimcheck.reference.crosscheck import checked_article
 from claimcheck.registry.articles import Article
 from claimcheck.registry.claims import Claim
@@ -179,8 +179,8 @@ def check(ctx: Context) -> list:
         folder.mkdir(parents=True, exist_ok=True)
         name = ctx.family or SCORECARD
         records = [v.as_dict() for v in verdicts]
-        (folder / f"{name}.json").write_text(json.dumps(records, indent=2, ensure_ascii=False, sort_keys=True,
-                                                        default=str) + "\n", encoding="utf-8")
+        files.write_text(folder / f"{name}.json", json.dumps(records, indent=2, ensure_ascii=False, sort_keys=True,
+                                                             default=str) + "\n")
     return verdicts
 
 
@@ -190,4 +190,4 @@ def save_chart(ctx: Context, name: str, svg: str) -> None:
     if ctx.output_dir:
         folder = paths.build_dir() / ctx.output_dir / CHARTS_DIR / (ctx.family or SCORECARD)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}{CHART_SUFFIX}").write_text(svg, encoding="utf-8")
+        files.write_text(folder / f"{name}{CHART_SUFFIX}", svg)
