@@ -300,12 +300,13 @@ def main(argv: list[str] | None = None) -> int:
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from claimcheck.files import UnsafeFile
+    from claimcheck.reference.catalogue import CatalogueError
     from claimcheck.registry.articles import ArticleError
     from claimcheck.registry.claims import ClaimsError
 
     try:
         return args.func(args)
-    except (ArticleError, ClaimsError) as exc:
+    except (ArticleError, ClaimsError, CatalogueError) as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return 2
     except UnsafeFile as exc:  # a planted link or a device where a file goes: refused, never followed

@@ -133,6 +133,8 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C 
 
 
 def _load_file(file: Path) -> tuple[str, dict[str, SnapshotSpec]]:
+    if problem := paths.outside_data(file):
+        raise CatalogueError(problem)
     try:
         body = yaml.load(file.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -225,6 +227,8 @@ def _read_query_files(where: str, query: dict[str, Any]) -> dict[str, Any]:
     out = dict(query)
     for key in QUERY_FILE_KEYS & set(query):
         path = catalogue_dir() / str(query[key])
+        if problem := paths.outside_data(path):
+            raise CatalogueError(f"{where}, field query.{key}: {problem}")
         try:
             out[f"{key}_text"] = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

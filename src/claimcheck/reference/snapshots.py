@@ -151,6 +151,8 @@ def load_snapshot(source: str, name: str, version: str | None = None, as_of: dat
     for path in (csv_path, meta_path):
         if not path.exists():
             raise SnapshotInvalid(f"snapshot {source}/{name} version {version} is incomplete: {path} is missing; {restore}")
+        if problem := paths.outside_data(path):
+            raise SnapshotInvalid(problem)
     meta = read_meta(meta_path, restore)
     data = csv_path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
@@ -212,6 +214,8 @@ def loaded_columns(meta: dict[str, Any]) -> list[str]:
 def read_labels(file: str, sha256: str | None, where: str = "") -> pd.DataFrame:
     """A labels table (``entity,entity_name[,aggregate]``) under the reference folder, checked by sha256."""
     path = paths.reference_dir() / file
+    if problem := paths.outside_data(path):
+        raise SnapshotInvalid(f"{where}: its labels table {problem}")
     try:
         data = path.read_bytes()
     except OSError as exc:

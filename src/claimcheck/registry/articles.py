@@ -96,7 +96,10 @@ class Article:
 
 
 def read_text(path: Path) -> str:
-    """A UTF-8 text file; one line naming the file and what to do when it is not UTF-8 or unreadable."""
+    """A UTF-8 text file inside the data folder; one line naming the file and what to do when it is
+    not UTF-8, unreadable or outside the data folder."""
+    if problem := paths.outside_data(path):
+        raise ArticleError(problem)
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

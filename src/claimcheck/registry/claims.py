@@ -460,6 +460,8 @@ def load_claims(path: Path, article_text: str, article_id: str | None = None) ->
     """Read and validate ``claims.yaml``; quotes and not-claims must occur in ``article_text``."""
     path = Path(path)
     where = str(path)
+    if problem := paths.outside_data(path):
+        raise ClaimsError([problem])
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
