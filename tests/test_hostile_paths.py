@@ -107,3 +107,36 @@ def test_a_snapshot_file_linked_outside_data_is_refused(data_copy, outside, tmp_
     path.symlink_to(moved)
     with pytest.raises(SnapshotInvalid, match="outside the data folder"):
         load_snapshot("worldbank", "population", "2026-07-01")
+
+
+# ------------------------------------------------------------------------------- notebook output_dir
+
+
+@pytest.mark.parametrize("bad", ["/elsewhere/x", "../../../x", ".runs/../../x", "a/../../b", "/tmp"])
+def test_an_output_dir_outside_build_is_refused_in_one_line(bad, data_copy, tmp_path, monkeypatch):
+    from claimcheck.show.notebook import ParameterError, start
+
+    monkeypatch.setenv("CLAIMCHECK_BUILD", str(tmp_path / "build"))
+    with pytest.raises(ParameterError, match="parameter 'output_dir' must be a folder inside the build folder") as raised:
+        start({"article": SEED, "output_dir": bad}, "economy", "economy")
+    assert "\n" not in str(raised.value)
+
+
+def test_an_output_dir_that_leaves_build_through_a_link_is_refused(data_copy, tmp_path, monkeypatch):
+    from claimcheck.show.notebook import ParameterError, start
+
+    build = tmp_path / "build"
+    build.mkdir()
+    (build / "out").symlink_to(tmp_path, target_is_directory=True)
+    monkeypatch.setenv("CLAIMCHECK_BUILD", str(build))
+    with pytest.raises(ParameterError, match="output_dir"):
+        start({"article": SEED, "output_dir": "out/x"}, "economy", "economy")
+
+
+def test_an_output_dir_inside_build_is_accepted_and_written(data_copy, tmp_path, monkeypatch):
+    from claimcheck.show.notebook import check, start
+
+    monkeypatch.setenv("CLAIMCHECK_BUILD", str(tmp_path / "build"))
+    ctx = start({"article": SEED, "output_dir": ".runs/r1/x"}, "economy", "economy")
+    check(ctx)
+    assert (tmp_path / "build" / ".runs" / "r1" / "x" / "verdicts" / "economy.json").is_file()

@@ -165,7 +165,22 @@ def start(namespace: dict[str, Any], notebook: str, family: str | None = None) -
     if missing:
         raise ParameterError(f"article {article.id!r} has no claim(s): {', '.join(missing)}")
     return Context(article, family, claims, mode, dict(params.get("tolerances") or {}),
-                   params.get("output_dir") or "", broken, loader)
+                   check_output_dir(params.get("output_dir") or ""), broken, loader)
+
+
+def check_output_dir(output_dir: str) -> str:
+    """``output_dir`` if it names a folder inside the build folder, relative to it ("" for none);
+    an absolute path, ``..``, or a folder that resolves outside the build folder is refused."""
+    if not output_dir:
+        return ""
+    parts = Path(output_dir).parts
+    root = paths.build_dir().resolve()
+    if (Path(output_dir).is_absolute() or ".." in parts or "\x00" in output_dir
+            or not (root / output_dir).resolve().is_relative_to(root)):
+        raise ParameterError(f"parameter 'output_dir' must be a folder inside the build folder, relative to it "
+                             f"and without '..' (as `claimcheck run` passes, e.g. '.runs/<run>/<article>'); "
+                             f"got {output_dir!r}")
+    return output_dir
 
 
 def check(ctx: Context) -> list:
