@@ -454,10 +454,12 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
     source = get_source(source_name)
     own_client = http is None
     http = http or HttpClient()
-    seen = len(http.redirected)
+    seen, allowed = len(http.redirected), set(http.allowed_hosts)
+    http.allowed_hosts |= set(spec.hosts)  # the redirects this source may follow beyond its own host
     try:
         frame, url = source.fetch(spec, http)
     finally:
+        http.allowed_hosts = allowed
         if own_client:
             http.close()
     served_from = sorted(set(http.redirected[seen:])) or None  # where the data came from, if not from url
