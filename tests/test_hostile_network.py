@@ -85,3 +85,49 @@ def test_a_failed_requests_body_is_quoted_short_with_credentials_blanked(replay_
     assert "[redacted]" in text and len(raised.value.reason) < 220
     for secret in ("ASIAFAKEFAKEFAKE1234", "fakeSecretKey", "FAKETOKENvalue"):
         assert secret not in text
+
+
+# ------------------------------------------------------------------------------ credentials in data
+
+KEY = "cc-echo-key-0f9e8d7c6b5a4321"
+
+
+def comtrade_entry(data_copy) -> None:
+    """A catalogue entry asking what the real recording answers (annual 2010, China with three partners)."""
+    catalogue = data_copy / "reference" / "catalogue" / "comtrade.yaml"
+    catalogue.write_text(catalogue.read_text() + """
+  recorded_2010:
+    title: China with Argentina, West Germany and Germany, 2010
+    unit: USD
+    for: the recording
+    query: {typeCode: C, freqCode: A, clCode: HS, reporterCode: "156", partnerCode: "32,280,276", flowCode: "M,X",
+            cmdCode: TOTAL, start: "2010", end: "2010", motCode: "0", partner2Code: "0", customsCode: C00}
+""")
+
+
+def test_a_refresh_whose_data_echo_the_key_is_refused_and_stores_nothing(replay_server, data_copy, monkeypatch,
+                                                                          api_samples, http):
+    monkeypatch.setenv("CLAIMCHECK_COMTRADE_URL", replay_server.url)
+    monkeypatch.setenv("COMTRADE_API_KEY", KEY)
+    comtrade_entry(data_copy)
+    body = (api_samples / "comtrade" / "get_C_A_HS_reporter156_partners32-280-276_2010.json").read_text()
+    replay_server.script("/data/v1/get/C/A/HS", Reply(200, body.replace('"Argentina"', f'"Argentina {KEY}"')
+                                                      .replace('"ARG"', f'"AR{KEY}"').encode()))
+    with pytest.raises(snapshots.SnapshotInvalid, match="holds a credential sent with the request") as raised:
+        snapshots.refresh("comtrade", "recorded_2010", http=http)
+    assert KEY not in str(raised.value)
+    assert not (data_copy / "reference" / "comtrade" / "recorded_2010").exists()
+    for path in (data_copy / "reference").rglob("*"):
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes(), path
+    # the same answer without the echo is stored
+    replay_server.script("/data/v1/get/C/A/HS", Reply(200, body.encode()))
+    assert len(snapshots.refresh("comtrade", "recorded_2010", http=http).frame) == 4
+
+
+def test_a_sidecar_never_holds_a_credential_sent(data_copy):
+    from claimcheck.reference.http import remember_secret
+
+    remember_secret(KEY)
+    meta = snapshots.render_meta({"source": "x", "notes": f"served for {KEY}"})
+    assert KEY.encode() not in meta and b"[redacted]" in meta

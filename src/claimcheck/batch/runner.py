@@ -350,12 +350,12 @@ def write_verdict_tables(out_dir: Path, rows: list[dict], same_inputs: Path | No
         for name in ("verdicts.csv", "verdicts.json"):
             _link(same_inputs / name, out_dir / name)
         return
-    import pandas as pd
-
+    from claimcheck.cells import csv_text
     from claimcheck.judge.verdicts import ROW_COLUMNS
 
-    frame = pd.DataFrame(rows, columns=ROW_COLUMNS)  # the flat columns; evidence stays in the JSON
-    files.write_text(out_dir / "verdicts.csv", frame.to_csv(index=False, lineterminator="\n"))
+    # the flat columns (evidence stays in the JSON); no cell runs as a formula in a spreadsheet
+    table = csv_text(ROW_COLUMNS, ([row.get(c) for c in ROW_COLUMNS] for row in rows))
+    files.write_text(out_dir / "verdicts.csv", table)
     files.write_text(out_dir / "verdicts.json", text)
 
 

@@ -67,6 +67,11 @@ def remember_secret(value: str | None) -> None:
         _secrets.update({value, quote(value, safe=""), quote_plus(value)})
 
 
+def secret_in(text: str) -> bool:
+    """Whether ``text`` holds a remembered secret (a credential this process sent)."""
+    return any(secret in text for secret in _secrets)
+
+
 def redact_text(text: str) -> str:
     """``text`` with every remembered secret replaced by ``[redacted]``."""
     for secret in sorted(_secrets, key=len, reverse=True):
