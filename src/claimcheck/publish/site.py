@@ -37,7 +37,7 @@ from claimcheck import files
 from claimcheck.publish import claimreview, history, wording
 from claimcheck.registry.articles import Article, load_article
 from claimcheck.show.notebook import CHART_SUFFIX, CHARTS_DIR, SCORECARD  # where the check notebooks leave their charts
-from claimcheck.show.render import VERDICT_COLOURS, chart_alt, highlight_article
+from claimcheck.show.render import VERDICT_COLOURS, bidi_closed, chart_alt, highlight_article, isolated
 from claimcheck.reference.snapshots import stored_versions
 from claimcheck.judge.verdicts import VERDICT_MEANINGS, VERDICTS
 
@@ -86,9 +86,15 @@ def templates():
 
     env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      finalize=_closed)  # every text inserted, attributes too: its direction controls closed
+    env.filters["bdi"] = lambda text: Markup(isolated(text))  # a text from data, isolated from its neighbours
     env.globals["colour"] = lambda verdict: VERDICT_COLOURS.get(verdict or NO_VERDICT, VERDICT_COLOURS[NO_VERDICT])
     return env
+
+
+def _closed(value: Any) -> Any:
+    return bidi_closed(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def render(template: str, **context: Any) -> str:

@@ -53,7 +53,7 @@ os.umask(_UMASK)
 Mode = Literal["offline", "refresh", "auto"]
 
 AS_OF_ENV = "CLAIMCHECK_AS_OF"  # set by `claimcheck run --as-of`: every snapshot read is pinned to this date
-VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{6}Z)?(\.\d+)?$")
+VERSION_RE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{6}Z)?(\.\d+)?\Z")
 
 
 @dataclass
