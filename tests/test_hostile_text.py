@@ -161,4 +161,5 @@ def test_a_claim_id_with_a_final_newline_is_refused(data_copy, capsys):
     claims.write_text(claims.read_text(encoding="utf-8").replace(f"id: {first}\n", f'id: "{first}\\n"\n', 1),
                       encoding="utf-8")
     assert main(["claims", "--article", SEED]) == 2
-    assert "id" in capsys.readouterr().err
+    (line,) = [line for line in capsys.readouterr().err.splitlines() if first in line]
+    assert f"claim '{first}\\n': field 'id'" in line  # refused, and named on one line

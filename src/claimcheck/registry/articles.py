@@ -80,6 +80,8 @@ class Article:
 
     @cached_property
     def _registry(self) -> tuple[list[Claim], list[NotClaim]]:
+        if problem := paths.outside_data(self.claims_path):
+            raise ClaimsError([problem])
         return load_claims(self.claims_path, self.text, self.id)
 
     @property
