@@ -131,3 +131,14 @@ def test_a_sidecar_never_holds_a_credential_sent(data_copy):
     remember_secret(KEY)
     meta = snapshots.render_meta({"source": "x", "notes": f"served for {KEY}"})
     assert KEY.encode() not in meta and b"[redacted]" in meta
+
+
+def test_an_api_error_message_is_quoted_short_on_one_line_with_credentials_blanked(replay_server, http):
+    message = "denied\n" + json.dumps(FAKE_CLOUD) + " more" * 300
+    replay_server.script("/data", Reply(200, json.dumps([{"message": message}]).encode()))
+    with pytest.raises(SourceError) as raised:
+        http.get_json(replay_server.url + "/data", check=lambda body: body[0]["message"])
+    reason = raised.value.reason
+    assert len(reason) <= SourceError.MAX_REASON and "\n" not in reason and "[redacted]" in reason
+    for secret in ("ASIAFAKEFAKEFAKE1234", "fakeSecretKey", "FAKETOKENvalue"):
+        assert secret not in str(raised.value)

@@ -102,8 +102,11 @@ def redact(url: str | None) -> str | None:
 class SourceError(Exception):
     """A source failed or answered something unusable; ``url`` never contains a secret."""
 
+    MAX_REASON = 400  # a reason may quote an answer (an API's error message): only so much of it
+
     def __init__(self, reason: str, url: str | None = None, status: int | None = None):
-        self.reason = redact_text(reason)
+        reason = " ".join(redact_credentials(reason).split())
+        self.reason = reason if len(reason) <= self.MAX_REASON else reason[: self.MAX_REASON - 1] + "…"
         self.url = redact(url)
         self.status = status
         super().__init__(str(self))
