@@ -141,6 +141,17 @@ def test_a_short_write_fails_and_leaves_the_history_as_it_was(history_file):
     assert history_file.read_bytes() == before
 
 
+def test_odd_values_inside_a_run_record_do_not_stop_diff(history_file, capsys):
+    history.append(record("r1"))
+    odd = record("r2", "contradicted")
+    odd["snapshots"] = {"s": {"sha256": 12345}}
+    odd["articles"]["art"]["claims"]["a"]["reference"] = 7
+    history.append(odd)
+    assert main(["diff"]) == 0
+    out = capsys.readouterr().out
+    assert "verdict supported → contradicted" in out and "snapshot s: absent → 12345" in out
+
+
 def test_after_a_cut_off_line_the_next_record_starts_on_its_own_line(history_file, capsys):
     history.append(record("r1"))
     with history_file.open("a") as handle:
@@ -155,6 +166,7 @@ def test_after_a_cut_off_line_the_next_record_starts_on_its_own_line(history_fil
 @pytest.mark.parametrize("line", [b"[]", b'{"run": "x", "articles": {"a": 5}}', b'{"run": "x"}', b"5", b"null",
                                   b'{"run": 3, "articles": {}}', b'{"run": "x", "articles": {"a": {"claims": []}}}',
                                   b'{"run": "x", "articles": {"a": {"claims": {"c": 1}}}}',
+                                  b'{"run": "x", "articles": {}, "snapshots": {"s": [1]}}',
                                   b"\xff\xfe", b'{"run": "\xff"}'])
 def test_a_line_that_is_no_run_record_is_skipped_and_reported(history_file, line, capsys):
     history.append(record("r1"))

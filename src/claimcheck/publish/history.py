@@ -77,8 +77,9 @@ def _not_a_record(entry: Any) -> str:
         claims = facts.get("claims") if isinstance(facts, dict) else None
         if not isinstance(claims, dict) or not all(isinstance(c, dict) for c in claims.values()):
             return f"not a run record (article {str(article)[:40]!r} has no claims mapping)"
-    if not isinstance(entry.get("snapshots", {}), dict):
-        return "not a run record (snapshots is no mapping)"
+    snapshots = entry.get("snapshots", {})
+    if not isinstance(snapshots, dict) or not all(isinstance(v, dict) for v in snapshots.values()):
+        return "not a run record (snapshots is no mapping of versions)"
     return ""
 
 
@@ -196,7 +197,7 @@ def snapshot_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     for name in sorted(set(old) | set(new)):
         a, b = (old.get(name) or {}).get("sha256"), (new.get(name) or {}).get("sha256")
         if a != b:
-            lines.append(f"{name}: {(a or 'absent')[:12]} → {(b or 'absent')[:12]}")
+            lines.append(f"{name}: {str(a or 'absent')[:12]} → {str(b or 'absent')[:12]}")
     return lines
 
 

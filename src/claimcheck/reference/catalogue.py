@@ -5,6 +5,7 @@
     source: worldbank
     licence: CC BY 4.0            # default licence of the entries (an entry may give its own)
     licence_url: https://...
+    hosts: [mirror.example.org]   # optional: other hosts a refresh may follow a redirect to
     snapshots:
       gdp_current_usd:
         title: GDP (current US$), every economy and aggregate
