@@ -64,8 +64,10 @@ def _cmd_draft(args: argparse.Namespace) -> int:
         text = render(draft)
         summary = f"{len(draft.claims)} drafted claim(s), {len(draft.not_claims)} not-claim(s)"
     if args.write:
+        from claimcheck import files
+
         target = article.folder / "claims.draft.yaml"
-        target.write_text(text, encoding="utf-8")
+        files.write_text(target, text)  # a link planted under that name is replaced, never written through
         print(f"{article.id}: {summary}; wrote {target} (claims.yaml untouched)")
     else:
         sys.stdout.write(text)

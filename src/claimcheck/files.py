@@ -1,6 +1,8 @@
 """Writing into ``build/`` without following a planted link and without leaving half a file.
 
-Everything a run writes goes through here. A file is written to a new temporary file beside it
+Every file the suite writes into ``build/`` goes through here (papermill writes the executed
+notebooks itself, into a new run folder where no link can be: links are never copied into one).
+A file is written to a new temporary file beside it
 (``O_EXCL``: never an existing name, never a link) and renamed over the target: a rename replaces
 a symbolic link itself, never what it points to, and a reader sees the old file or the new one.
 Files that are opened in place (the lock, the appended history) are opened with ``O_NOFOLLOW``
