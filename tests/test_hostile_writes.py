@@ -208,3 +208,13 @@ def test_a_run_on_a_full_disk_fails_in_one_line_and_keeps_the_history(build, bat
     assert "FAILED history" in err and "No space left on device" in err and "Traceback" not in err
     assert (build / "history.jsonl").read_bytes() == before
     assert os.readlink(build / SEED) == link  # not published without its history line
+
+
+def test_draft_write_replaces_a_planted_link_instead_of_writing_through_it(data_copy, tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    target = data_copy / "articles" / SEED / "claims.draft.yaml"
+    target.symlink_to(notes)
+    assert main(["draft", "--article", SEED, "--write"]) == 0
+    assert notes.read_text() == "my notes\n"
+    assert not target.is_symlink() and "claims:" in target.read_text(encoding="utf-8")
