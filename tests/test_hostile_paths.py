@@ -3,6 +3,7 @@ notebook output folders outside build/."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -140,3 +141,14 @@ def test_an_output_dir_inside_build_is_accepted_and_written(data_copy, tmp_path,
     ctx = start({"article": SEED, "output_dir": ".runs/r1/x"}, "economy", "economy")
     check(ctx)
     assert (tmp_path / "build" / ".runs" / "r1" / "x" / "verdicts" / "economy.json").is_file()
+
+
+def test_a_sidecar_linked_outside_data_is_listed_as_a_problem_and_never_read(data_copy, outside, tmp_path):
+    from claimcheck.reference.snapshots import stored_versions
+
+    meta = version_paths("worldbank", "population", "2026-07-01")[1]
+    meta.unlink()
+    meta.symlink_to(outside)
+    versions = stored_versions()
+    assert versions["worldbank/population"]["problem"] == "unreadable sidecar: PermissionError"
+    assert SECRET not in json.dumps(versions)

@@ -606,9 +606,13 @@ def stored_versions() -> dict[str, dict[str, Any]]:
                 found[f"{source}/{name}"] = {"sha256": None, "date": "", "method": "", "problem": str(exc)}
     for key, sidecar in sidecars.items():
         try:
+            if paths.outside_data(sidecar):  # never read: its content is none of the run's business
+                raise PermissionError("outside the data folder")
             meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             meta = {"problem": f"unreadable sidecar: {type(exc).__name__}"}
+        if not isinstance(meta, dict):
+            meta = {"problem": "unreadable sidecar: not a mapping"}
         found[key] = {
             **({"version": meta["version"]} if meta.get("version") else {}),
             "sha256": meta.get("sha256"),
