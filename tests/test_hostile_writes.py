@@ -30,7 +30,17 @@ def test_a_lock_that_is_a_link_is_refused_and_its_target_untouched(build, batch,
     assert batch.calls == [] and not (build / SEED).exists()
 
 
-def test_a_lock_that_is_a_folder_or_a_fifo_is_refused(build, batch, capsys):
+def test_a_dangling_link_as_lock_or_history_creates_nothing(build, batch, tmp_path, capsys):
+    build.mkdir(parents=True)
+    for name in (".lock", "history.jsonl"):
+        (build / name).symlink_to(tmp_path / f"created-by-{name}")
+        assert run() == 1
+        assert not (tmp_path / f"created-by-{name}").exists()
+        (build / name).unlink()
+    assert "is a symbolic link" in capsys.readouterr().err
+
+
+def test_a_lock_that_is_a_fifo_is_refused(build, batch, capsys):
     build.mkdir(parents=True)
     os.mkfifo(build / ".lock")
     assert run() == 1  # not left waiting on the fifo
