@@ -306,7 +306,7 @@ def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
         raise SnapshotInvalid(f"{where}: {int(duplicated.sum())} duplicate key(s), e.g. {first}")
 
 
-# an entity or partner: a code (CHN, OWID_WRL, 156, Q148) or a plain name (Asia (excl. China & India)):
+# an entity or partner: a code (ISO 3166 letters, an M49 number, a Wikidata id) or a name in words:
 # it starts with a letter or a digit (never =, +, -, @: a formula) and holds no control character
 ENTITY = re.compile(r"[^\W_][^\x00-\x1f\x7f-\x9f\u2028\u2029]{0,199}")
 
