@@ -93,7 +93,7 @@ def test_a_non_utf8_claims_file_is_one_line(tmp_path):
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(string.ascii_letters + string.digits + " -:.'\"{}[]#&*!|>%@`,\n\t\\", max_size=20),
+    st.text(string.ascii_letters + string.digits + " -:.'\"{}[]#&*!|>%@`,\n\t\\=+\r\u202e\u2066", max_size=20),
     st.sampled_from(["1.0e+400", ".nan", ".inf", "-.inf", "2023-02-30", "2023-02-26", "1980s", "~", "null"]),
 )
 FIELDS = ["id", "quote", "kind", "family", "statement", "claimed", "reading", "evidence", "readings", "reason",
@@ -102,7 +102,7 @@ FIELDS = ["id", "quote", "kind", "family", "statement", "claimed", "reading", "e
 values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(FIELDS), inner, max_size=5)), max_leaves=12)
 claims = st.fixed_dictionaries(
-    {"id": st.sampled_from(["a", "b", "bad id", ""]), "quote": st.sampled_from(["the text", " ", "absent"]),
+    {"id": st.sampled_from(["a", "b", "bad id", "", "evil\n", "a" * 300]), "quote": st.sampled_from(["the text", " ", "absent"]),
      "kind": st.sampled_from(["amount", "opinion", "nope"]), "statement": scalars},
     optional={name: values for name in ("claimed", "evidence", "readings", "reason", "family", "parts")})
 documents = st.fixed_dictionaries({"article": st.sampled_from(["x", "y", 3]),

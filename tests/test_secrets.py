@@ -46,6 +46,7 @@ def other_host():
 
 
 def test_a_redirect_to_another_host_does_not_carry_the_key(keyed, other_host, api_samples, http, caplog):
+    http.allowed_hosts = {other_host.url.removeprefix("http://")}  # declared, else not followed at all
     keyed.script(COMTRADE_PATH, Reply(302, b"", {"Location": other_host.url + COMTRADE_PATH + "?moved=1"}))
     other_host.script(COMTRADE_PATH, Reply.file(api_samples / "comtrade" / DATA))
     frame, _ = Comtrade().fetch(RECORDED_SPEC, http)
@@ -64,6 +65,7 @@ def test_a_redirect_on_the_same_host_keeps_the_key(keyed, api_samples, http):
 
 
 def test_any_credential_header_is_dropped_across_hosts_and_only_plain_ones_follow(replay_server, other_host, http):
+    http.allowed_hosts = {other_host.url.removeprefix("http://")}
     replay_server.script("/a", Reply(301, b"", {"Location": other_host.url + "/b"}))
     other_host.script("/b", Reply(200, b"[]"))
     http.get_json(replay_server.url + "/a", headers={"X-Api-Key": "k-123456", "Accept": "application/json"})
@@ -76,6 +78,8 @@ def test_the_sidecar_records_the_url_that_actually_served_the_data(replay_server
     from test_sources_imf import DATA_PATH, IMTS_XML
 
     monkeypatch.setenv("CLAIMCHECK_IMF_URL", replay_server.url + "/external/sdmx/3.0")
+    catalogue = data_copy / "reference" / "catalogue" / "imf.yaml"  # the mirror, declared by the source
+    catalogue.write_text(f"hosts: [{other_host.url.removeprefix('http://')}]\n" + catalogue.read_text())
     path = DATA_PATH + "CHN.XG_FOB_USD+MG_CIF_USD.BEL.M"
     replay_server.script(path, Reply(302, b"", {"Location": other_host.url + "/mirror" + path}))
     other_host.script("/mirror" + path, Reply.file(api_samples / "imf" / IMTS_XML, content_type="application/xml"))

@@ -262,7 +262,7 @@ def test_provenance_sits_behind_a_details_element_and_sources_are_named_by_publi
     row = next(r for r in real_rows if r["claim_id"] == "relations-since-1971")
     provenance = next(p for e in row["evidence"] for p in e["provenance"] if p["source"] == "documents")
     document = load_documents()[provenance["dataset"]]
-    assert re.search(rf'<a href="{re.escape(document.url)}"[^>]*>{re.escape(document.publisher)}', body)
+    assert re.search(rf'<a href="{re.escape(document.url)}"[^>]*><bdi>{re.escape(document.publisher)}', body)
 
 
 def test_what_we_found_leads_with_the_worst_verdicts_one_line_each(real_site, real_rows):
@@ -301,16 +301,16 @@ def test_a_misleading_claim_shows_the_figure_that_makes_it_misleading_as_promine
     row = next(r for r in real_rows if r["verdict"] == "misleading")
     claim = load_article(SEED).claim(row["claim_id"])
     body = panel_of(page(real_site, "index.html"), row["claim_id"])
-    figures = re.findall(r'<li class="(stated|other-reading)"><span class="figure-value">([^<]+)</span>', body)
+    figures = re.findall(r'<li class="(stated|other-reading)"><span class="figure-value"><bdi>([^<]+)</bdi></span>', body)
     assert ("stated", "$2.07 tn") in figures and ("other-reading", "$11 tn") in figures
     assert figures[0][0] == "stated"  # the stated reading first
-    assert '<li class="claimed"><span class="figure-value">$11 tn (2022)</span>' in body  # as the article states it
+    assert '<li class="claimed"><span class="figure-value"><bdi>$11 tn (2022)</bdi></span>' in body  # as the article states it
     assert claim.reading and claim.reading in body
 
 
 def test_a_difference_is_written_in_the_claims_unit(real_site):
     body = panel_of(page(real_site, "index.html"), "trade-growth-exponential")
-    assert re.search(r"<dt>Difference</dt><dd>[\d.]+ percentage points</dd>", body)
+    assert re.search(r"<dt>Difference</dt><dd><bdi>[\d.]+ percentage points</bdi></dd>", body)
 
 
 def test_each_highlight_carries_its_verdict_word_and_the_statement_as_tooltip(real_site, real_rows):

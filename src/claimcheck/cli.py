@@ -64,8 +64,10 @@ def _cmd_draft(args: argparse.Namespace) -> int:
         text = render(draft)
         summary = f"{len(draft.claims)} drafted claim(s), {len(draft.not_claims)} not-claim(s)"
     if args.write:
+        from claimcheck import files
+
         target = article.folder / "claims.draft.yaml"
-        target.write_text(text, encoding="utf-8")
+        files.write_text(target, text)  # a link planted under that name is replaced, never written through
         print(f"{article.id}: {summary}; wrote {target} (claims.yaml untouched)")
     else:
         sys.stdout.write(text)
@@ -299,14 +301,19 @@ def main(argv: list[str] | None = None) -> int:
         args.query += extra  # KEY=VALUE pairs after the options (argparse takes positionals in one run)
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    from claimcheck.files import UnsafeFile
+    from claimcheck.reference.catalogue import CatalogueError
     from claimcheck.registry.articles import ArticleError
     from claimcheck.registry.claims import ClaimsError
 
     try:
         return args.func(args)
-    except (ArticleError, ClaimsError) as exc:
+    except (ArticleError, ClaimsError, CatalogueError) as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return 2
+    except UnsafeFile as exc:  # a planted link or a device where a file goes: refused, never followed
+        print(f"claimcheck: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:  # a read-only or missing build/ or data/ folder: say which file, not a traceback
         if not exc.filename:
             raise

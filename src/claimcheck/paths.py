@@ -35,3 +35,15 @@ def build_dir() -> Path:
 def notebooks_dir() -> Path:
     """The folder of the check notebooks."""
     return Path(os.environ.get("CLAIMCHECK_NOTEBOOKS", PROJECT_ROOT / "notebooks"))
+
+
+def outside_data(path: Path) -> str:
+    """Why ``path`` may not be read as data ("" when it may): it resolves outside the data folder.
+
+    A link under ``data/`` to ``/etc/passwd`` or a home folder would otherwise publish that file
+    (an article text is printed on its page); every file read as data must lie inside ``data/``."""
+    real, root = Path(path).resolve(), data_dir().resolve()
+    if real.is_relative_to(root):
+        return ""
+    return (f"{path}: resolves to {real}, outside the data folder {root}; claimcheck reads data only "
+            "from files inside it (replace the link by the file itself)")

@@ -21,6 +21,7 @@ fresh kernels, it starts the kernel of its next notebook while the current one r
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from claimcheck import paths
+from claimcheck import files, paths
 from claimcheck.batch import kernels
 from claimcheck.reference.crosscheck import checked_article
 from claimcheck.registry.articles import Article, list_articles, load_article
@@ -344,17 +345,18 @@ def write_verdict_tables(out_dir: Path, rows: list[dict], same_inputs: Path | No
     ``same_inputs``: the published folder of the article when every notebook of this run was reused
     from it, so the same code and packages wrote its tables: they are linked when they hold these rows."""
     text = json.dumps(rows, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    if same_inputs is not None and (same_inputs / "verdicts.csv").is_file() and _holds(same_inputs / "verdicts.json", text):
+    if same_inputs is not None and _regular(same_inputs / "verdicts.csv") and _regular(same_inputs / "verdicts.json") \
+            and _holds(same_inputs / "verdicts.json", text):
         for name in ("verdicts.csv", "verdicts.json"):
             _link(same_inputs / name, out_dir / name)
         return
-    import pandas as pd
-
+    from claimcheck.cells import csv_text
     from claimcheck.judge.verdicts import ROW_COLUMNS
 
-    frame = pd.DataFrame(rows, columns=ROW_COLUMNS)  # the flat columns; evidence stays in the JSON
-    frame.to_csv(out_dir / "verdicts.csv", index=False, lineterminator="\n")
-    (out_dir / "verdicts.json").write_text(text, encoding="utf-8")
+    # the flat columns (evidence stays in the JSON); no cell runs as a formula in a spreadsheet
+    table = csv_text(ROW_COLUMNS, ([row.get(c) for c in ROW_COLUMNS] for row in rows))
+    files.write_text(out_dir / "verdicts.csv", table)
+    files.write_text(out_dir / "verdicts.json", text)
 
 
 def _holds(path: Path, text: str) -> bool:
@@ -410,11 +412,12 @@ def build_lock(build_dir: Path):
     ends: there is no stale lock to clean up. Forked workers close their copy of the descriptor,
     and kernels never get one (it is not inheritable across exec). The file is never deleted
     (deleting a locked file lets a third run lock a new file while the second waits on the old
-    one); it records the last holder.
+    one); it records the last holder. A lock that is a symbolic link or not a regular file is
+    refused (``files.UnsafeFile``), never written through.
     """
     build_dir.mkdir(parents=True, exist_ok=True)
     path = build_dir / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = files.open_regular(path, os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -439,6 +442,8 @@ def new_run_folder(build_dir: Path) -> tuple[str, Path]:
     and sort before the runs it follows.)
     """
     root = build_dir / RUNS_DIR
+    if root.is_symlink():  # every output would land where the link points
+        raise files.UnsafeFile(errno.ELOOP, "is a symbolic link, not the run folders' folder; remove it", str(root))
     root.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     for n in range(1000):
@@ -467,6 +472,31 @@ def switch_into_place(build_dir: Path, run_dir: Path, article_id: str) -> Path:
     os.symlink(Path(RUNS_DIR) / run_dir.name / article_id, temporary, target_is_directory=True)
     os.replace(temporary, public)
     return public
+
+
+def published_folder(build_dir: Path, article_id: str) -> Path | None:
+    """``<build>/<article>`` when it holds published outputs a run may read and reuse: a link into
+    ``<build>/.runs/`` (or a real folder of the older layout). A link anywhere else (planted, to a
+    foreign folder) is reported and never read from; the run's switch then replaces it."""
+    public = build_dir / article_id
+    if not public.is_symlink():
+        return public if public.is_dir() else None
+    runs = (build_dir / RUNS_DIR).resolve()
+    if public.resolve().parent.parent == runs and public.resolve().is_dir():
+        return public
+    print(f"claimcheck: {public} is not a run folder (a link to {os.readlink(public)}); "
+          "nothing is read or reused from it, and this run replaces it", file=sys.stderr)
+    return None
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a link to one (which could point anywhere)."""
+    return path.is_file() and not path.is_symlink()
+
+
+def _links_in(folder: str, names: list[str]) -> set[str]:
+    """``shutil.copytree``'s ``ignore``: the symbolic links of a folder copied, never followed or kept."""
+    return {name for name in names if os.path.islink(os.path.join(folder, name))}
 
 
 def live_runs(build_dir: Path) -> set[str]:
@@ -498,8 +528,7 @@ def prune_runs(build_dir: Path, keep: int = KEEP_RUNS) -> list[Path]:
 def _write_run_file(out_dir: Path, facts: dict) -> None:
     from claimcheck.publish.site import RUN_FILE
 
-    (out_dir / RUN_FILE).write_text(json.dumps(facts, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-                                    encoding="utf-8")
+    files.write_text(out_dir / RUN_FILE, json.dumps(facts, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def run_command(args) -> int:
@@ -590,7 +619,7 @@ def _reuse(job: Job, key: dict, public: Path, previous: dict) -> str | None:
     record = previous.get("notebooks", {}).get(job.notebook, {})
     if record.get("key") != key["key"]:
         return None
-    wanted = [name for name in _outputs(job.notebook, job.html, public) if (public / name).is_file()]
+    wanted = [name for name in _outputs(job.notebook, job.html, public) if _regular(public / name)]
     if f"{job.notebook}.ipynb" not in wanted or (job.html and f"{job.notebook}.html" not in wanted):
         return None
     for name in wanted:
@@ -638,17 +667,17 @@ def _run_locked(args, articles: dict[str, Article], build_dir: Path) -> int:
     inputs = Inputs()  # each input file hashed once for all the keys of the run
     for article_id in article_ids:
         out_dir = run_dir / article_id
-        public = build_dir / article_id
-        previous = read_run(public) if public.is_dir() else {}
+        public = published_folder(build_dir, article_id)
+        previous = read_run(public) if public else {}
         executions[article_id] = dict(previous.get("notebooks", {})) if args.notebook else {}
-        if args.notebook and public.is_dir():  # a partial run starts from the published outputs
-            shutil.copytree(public, out_dir, symlinks=True)
+        if args.notebook and public:  # a partial run starts from the published outputs (links left out)
+            shutil.copytree(public, out_dir, ignore=_links_in)
         (out_dir / VERDICTS_DIR).mkdir(parents=True, exist_ok=True)
         for nb in notebooks_for(articles[article_id], args.notebook):
             job = Job(article_id, nb, args.mode, str(out_dir), args.start_timeout, args.cell_timeout, not args.no_html)
             key = execution_key(article_id, nb, {k: v for k, v in parameters_for(job).items() if k != "output_dir"},
                                 job.html, inputs, articles[article_id].claims)
-            source_run = _reuse(job, key, public, previous) if incremental and public.is_dir() else None
+            source_run = _reuse(job, key, public, previous) if incremental and public else None
             if source_run:
                 executions[article_id][nb] = {**key, "how": "reused", "run": source_run}
                 reused += 1
@@ -706,11 +735,18 @@ def _run_locked(args, articles: dict[str, Article], build_dir: Path) -> int:
     except Exception as exc:  # no half-built site goes live
         site_error = f"{type(exc).__name__}: {exc}"
         ready = []
+    history_error = ""
+    if ready:  # recorded first: a run the history cannot hold (a full disk, a planted link) is not published
+        try:
+            history.append(history.make_record(run_id, started_at, finished_at, args.mode,
+                                               {a: rows_by_article[a] for a in ready}, snapshots))
+        except OSError as exc:
+            history_error = str(exc) if isinstance(exc, files.UnsafeFile) else \
+                f"{exc.filename or history.history_path()}: {exc.strerror or exc}"
+            ready = []
     for article_id in ready:
         switch_into_place(build_dir, run_dir, article_id)
     if ready:
-        history.append(history.make_record(run_id, started_at, finished_at, args.mode,
-                                           {a: rows_by_article[a] for a in ready}, snapshots))
         site.write_index(build_dir, articles)
     prune_runs(build_dir)
 
@@ -720,6 +756,8 @@ def _run_locked(args, articles: dict[str, Article], build_dir: Path) -> int:
         print(f"FAILED notebook {outcome.job.article}/{outcome.job.notebook}: {outcome.error}", file=sys.stderr)
     if site_error:
         print(f"FAILED site: {site_error}", file=sys.stderr)
+    if history_error:
+        print(f"FAILED history: {history_error}; the history is unchanged and nothing was published", file=sys.stderr)
     for article_id in unpublished:
         print(f"not published (--no-html renders no notebook pages for the site to link to): "
               f"{article_id}'s outputs are in {run_dir / article_id}")
@@ -740,4 +778,4 @@ def _run_locked(args, articles: dict[str, Article], build_dir: Path) -> int:
         if not site_url:
             print("ClaimReview left out: it needs the site's public address (--site-url URL or CLAIMCHECK_SITE_URL)")
         print(f"open {_shown_path(build_dir / 'index.html')}")
-    return 1 if failed or errors or failed_evidence or site_error else 0
+    return 1 if failed or errors or failed_evidence or site_error or history_error else 0

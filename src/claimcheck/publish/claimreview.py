@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from claimcheck import files
 from claimcheck.registry.articles import Article
 
 BEST_RATING = 5
@@ -114,7 +115,7 @@ def write_claimreview(folder: Path, article: Article, rows: list[dict[str, Any]]
     """Write ``claimreview.jsonld`` in ``folder`` (sorted keys, so a rerun gives the same bytes)."""
     path = Path(folder) / FILE_NAME
     document = claim_reviews(article, rows, run_date, site_url)
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    files.write_text(path, json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     return path
 
 

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from claimcheck import paths
+from claimcheck import files, paths
 from claimcheck.reference.snapshots import stored_versions
 
 HISTORY_FILE = "history.jsonl"
@@ -57,32 +57,54 @@ def make_record(run_id: str, started: str, finished: str, mode: str,
 
 
 def append(record: dict[str, Any], path: Path | None = None) -> Path:
-    """Append ``record`` as one line (a single write, flushed to disk); the caller holds the build lock."""
+    """Append ``record`` as one line, all or nothing, fsynced (``files.append_line``); the caller
+    holds the build lock. A short write (a full disk) raises and leaves the file as it was; a
+    history that is a symbolic link is refused."""
     path = path or history_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return path
+    return files.append_line(path, line.encode("utf-8"))
+
+
+def _not_a_record(entry: Any) -> str:
+    """Why ``entry`` (a parsed line) is no run record; "" when it is one."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("run"), str):
+        return "not a run record (no run id)"
+    articles = entry.get("articles")
+    if not isinstance(articles, dict):
+        return "not a run record (no articles)"
+    for article, facts in articles.items():
+        claims = facts.get("claims") if isinstance(facts, dict) else None
+        if not isinstance(claims, dict) or not all(isinstance(c, dict) for c in claims.values()):
+            return f"not a run record (article {str(article)[:40]!r} has no claims mapping)"
+    snapshots = entry.get("snapshots", {})
+    if not isinstance(snapshots, dict) or not all(isinstance(v, dict) for v in snapshots.values()):
+        return "not a run record (snapshots is no mapping of versions)"
+    return ""
 
 
 def load(path: Path | None = None) -> list[dict[str, Any]]:
-    """Every entry, oldest first; a line that is not valid JSON (a torn write) is skipped with a warning."""
+    """Every run record, oldest first. A line that is not UTF-8, not JSON (a torn write) or no run
+    record is skipped with a warning naming the line: one bad line never costs the others."""
     path = path or history_path()
     if not path.is_file():
         return []
     records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
+    for number, raw in enumerate(path.read_bytes().splitlines(), start=1):
+        if not raw.strip():
             continue
         try:
-            records.append(json.loads(line))
+            entry = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            why = "not UTF-8"
         except json.JSONDecodeError:
-            print(f"claimcheck: {path}:{number}: not a JSON line; skipped", file=sys.stderr)
+            why = "not a JSON line"
+        else:
+            why = _not_a_record(entry)
+        if why:
+            print(f"claimcheck: {path}:{number}: {why}; skipped", file=sys.stderr)
+        else:
+            records.append(entry)
     return records
 
 
@@ -175,7 +197,7 @@ def snapshot_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     for name in sorted(set(old) | set(new)):
         a, b = (old.get(name) or {}).get("sha256"), (new.get(name) or {}).get("sha256")
         if a != b:
-            lines.append(f"{name}: {(a or 'absent')[:12]} → {(b or 'absent')[:12]}")
+            lines.append(f"{name}: {str(a or 'absent')[:12]} → {str(b or 'absent')[:12]}")
     return lines
 
 

@@ -15,6 +15,8 @@ import nbformat
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
+from claimcheck import files
+
 OFFLINE_TEMPLATE_FILE = "claimcheck_offline.html.j2"
 OFFLINE_TEMPLATE = """\
 {%- extends 'index.html.j2' -%}
@@ -51,6 +53,6 @@ def render_notebook_html(executed: Path) -> tuple[Path, Path]:
     readers, full = _exporters()
     readers_path = executed.with_suffix(".html")
     full_path = executed.with_suffix(".code.html")
-    readers_path.write_text(readers.from_notebook_node(notebook)[0], encoding="utf-8")
-    full_path.write_text(full.from_notebook_node(notebook)[0], encoding="utf-8")
+    files.write_text(readers_path, readers.from_notebook_node(notebook)[0])
+    files.write_text(full_path, full.from_notebook_node(notebook)[0])
     return readers_path, full_path

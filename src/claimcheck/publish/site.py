@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -34,10 +33,11 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from claimcheck import files
 from claimcheck.publish import claimreview, history, wording
 from claimcheck.registry.articles import Article, load_article
 from claimcheck.show.notebook import CHART_SUFFIX, CHARTS_DIR, SCORECARD  # where the check notebooks leave their charts
-from claimcheck.show.render import VERDICT_COLOURS, chart_alt, highlight_article
+from claimcheck.show.render import VERDICT_COLOURS, bidi_closed, chart_alt, highlight_article, isolated
 from claimcheck.reference.snapshots import stored_versions
 from claimcheck.judge.verdicts import VERDICT_MEANINGS, VERDICTS
 
@@ -86,9 +86,15 @@ def templates():
 
     env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      finalize=_closed)  # every text inserted, attributes too: its direction controls closed
+    env.filters["bdi"] = lambda text: Markup(isolated(text))  # a text from data, isolated from its neighbours
     env.globals["colour"] = lambda verdict: VERDICT_COLOURS.get(verdict or NO_VERDICT, VERDICT_COLOURS[NO_VERDICT])
     return env
+
+
+def _closed(value: Any) -> Any:
+    return bidi_closed(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def render(template: str, **context: Any) -> str:
@@ -96,13 +102,9 @@ def render(template: str, **context: Any) -> str:
 
 
 def _write(path: Path, text: str) -> Path:
-    """Write through a temporary file and rename, so a reader never sees half a page."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-    return path
+    """Write through a temporary file and rename, so a reader never sees half a page (and a planted
+    link is replaced, never written through)."""
+    return files.write_text(path, text)
 
 
 def read_rows(folder: Path) -> list[dict[str, Any]]:
@@ -116,7 +118,13 @@ def read_rows(folder: Path) -> list[dict[str, Any]]:
 def read_run(folder: Path) -> dict[str, Any]:
     """The run facts the runner left in ``run.json`` ({} when the folder was not built by ``claimcheck run``)."""
     path = Path(folder) / RUN_FILE
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if not path.is_file() or path.is_symlink():  # a link could point anywhere: not the runner's
+        return {}
+    try:
+        facts = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return {}  # a damaged file: the run reads it as no previous run and writes a new one
+    return facts if isinstance(facts, dict) else {}
 
 
 def counts(article: Article, rows: list[dict[str, Any]]) -> Counter:
@@ -378,9 +386,9 @@ class _LinkCollector(HTMLParser):
 def site_pages(root: Path) -> list[Path]:
     """Every ``.html`` page a reader can reach under ``root`` (through the article links, not ``.runs``)."""
     pages = []
-    for folder, dirs, files in os.walk(root, followlinks=True):
+    for folder, dirs, names in os.walk(root, followlinks=True):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        pages += [Path(folder) / f for f in sorted(files) if f.endswith(".html")]
+        pages += [Path(folder) / f for f in sorted(names) if f.endswith(".html")]
     return pages
 
 

@@ -5,6 +5,7 @@
     source: worldbank
     licence: CC BY 4.0            # default licence of the entries (an entry may give its own)
     licence_url: https://...
+    hosts: [mirror.example.org]   # optional: other hosts a refresh may follow a redirect to
     snapshots:
       gdp_current_usd:
         title: GDP (current US$), every economy and aggregate
@@ -24,6 +25,7 @@ This module is the one place code asks what snapshots exist (``entries``) and wh
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,9 @@ from claimcheck.registry.claims import check_band
 CATALOGUE_FOLDER = "catalogue"
 ENTRY_KEYS = {"title", "unit", "for", "query", "dataset", "licence", "licence_url", "notes", "agreement_band",
               "measure_names"}
-FILE_KEYS = {"source", "licence", "licence_url", "snapshots", "notes"}
+FILE_KEYS = {"source", "licence", "licence_url", "snapshots", "notes", "hosts"}
+#: ``hosts:``: the other hosts (``host`` or ``host:port``) a refresh may follow a redirect to
+HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?")
 #: Query keys whose value is a file beside the catalogue; the loader adds its text under ``<key>_text``.
 QUERY_FILE_KEYS = {"sparql"}
 
@@ -133,6 +137,8 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C 
 
 
 def _load_file(file: Path) -> tuple[str, dict[str, SnapshotSpec]]:
+    if problem := paths.outside_data(file):
+        raise CatalogueError(problem)
     try:
         body = yaml.load(file.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -153,6 +159,10 @@ def _load_file(file: Path) -> tuple[str, dict[str, SnapshotSpec]]:
     if source not in SOURCE_MODULES and (queried or not isinstance(source, str)):
         raise CatalogueError(f"{file}: field source: no source client {source!r}{nearest(str(source), set(SOURCE_MODULES))}"
                              + (f" to run the query of entry {queried[0]}" if queried else ""))
+    hosts = body.get("hosts") or []
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and HOST.fullmatch(h) for h in hosts):
+        raise CatalogueError(f"{file}: field hosts: expected a list of host names (lower-case, e.g. "
+                             "mirror.example.org or mirror.example.org:8443) a redirect may lead to")
     client = get_source(source) if source in SOURCE_MODULES else None
     entries = {}
     for name, raw in snapshots.items():
@@ -207,6 +217,7 @@ def _entry(file: Path, source: str, name: str, raw: Any, defaults: dict[str, Any
         file=str(file),
         agreement_band=band,
         measure_names={str(k): " ".join(v.split()) for k, v in names.items()},
+        hosts=tuple(defaults.get("hosts") or ()),
     )
 
 
@@ -225,6 +236,8 @@ def _read_query_files(where: str, query: dict[str, Any]) -> dict[str, Any]:
     out = dict(query)
     for key in QUERY_FILE_KEYS & set(query):
         path = catalogue_dir() / str(query[key])
+        if problem := paths.outside_data(path):
+            raise CatalogueError(f"{where}, field query.{key}: {problem}")
         try:
             out[f"{key}_text"] = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

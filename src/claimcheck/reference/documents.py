@@ -102,6 +102,9 @@ def load_documents() -> dict[str, Document]:
         raise SnapshotMissing(f"no documents registry at {registry}; {restore}")
     if not sidecar.exists():
         raise SnapshotInvalid(f"the documents registry has no sidecar {sidecar}; {restore}")
+    for path in (registry, sidecar):
+        if problem := paths.outside_data(path):
+            raise SnapshotInvalid(problem)
     data = registry.read_bytes()
     meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
     digest = hashlib.sha256(data).hexdigest()

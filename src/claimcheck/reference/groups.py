@@ -58,6 +58,8 @@ def groups_path() -> Path:
 def _load(path_text: str, mtime_ns: int) -> dict[str, Group]:
     path = Path(path_text)
     where = str(path)
+    if path.exists() and (problem := paths.outside_data(path)):
+        raise GroupError(problem)
     try:
         raw = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -10,6 +10,11 @@ parameter, is remembered as a secret for the life of the process: ``redact_text`
 error text, whatever part of a response echoed it back. Such headers are never forwarded when a
 redirect leads to another host (requests itself strips only ``Authorization``).
 
+A redirect is followed only within the host asked (``http`` to ``https`` on it included) or to a
+host the caller allows (``HttpClient.allowed_hosts``: a catalogue source's ``hosts:``); any other
+(a cloud metadata address, a ``file:`` URL) fails the request before it is sent. An error quotes at
+most a short excerpt of a body, with anything shaped like a credential blanked.
+
 Every attempt runs under a watchdog (``_Deadline``) that shuts its sockets down at the total deadline:
 urllib3's ``Timeout(total=...)`` does not bound a server that trickles its status line and headers,
 since each byte resets the socket timeout (urllib3 2.8: a 1 s total took 13 s).
@@ -25,11 +30,11 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from claimcheck import __version__
 
@@ -62,6 +67,11 @@ def remember_secret(value: str | None) -> None:
         _secrets.update({value, quote(value, safe=""), quote_plus(value)})
 
 
+def secret_in(text: str) -> bool:
+    """Whether ``text`` holds a remembered secret (a credential this process sent)."""
+    return any(secret in text for secret in _secrets)
+
+
 def redact_text(text: str) -> str:
     """``text`` with every remembered secret replaced by ``[redacted]``."""
     for secret in sorted(_secrets, key=len, reverse=True):
@@ -92,8 +102,11 @@ def redact(url: str | None) -> str | None:
 class SourceError(Exception):
     """A source failed or answered something unusable; ``url`` never contains a secret."""
 
+    MAX_REASON = 400  # a reason may quote an answer (an API's error message): only so much of it
+
     def __init__(self, reason: str, url: str | None = None, status: int | None = None):
-        self.reason = redact_text(reason)
+        reason = " ".join(redact_credentials(reason).split())
+        self.reason = reason if len(reason) <= self.MAX_REASON else reason[: self.MAX_REASON - 1] + "…"
         self.url = redact(url)
         self.status = status
         super().__init__(str(self))
@@ -120,12 +133,48 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
-def body_excerpt(text: str, limit: int = 200) -> str:
-    """A short, tag-free, one-line excerpt of a response body for an error message."""
-    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+# a field whose name says it holds a credential, in JSON, a query string, a header or an XML tag
+_CREDENTIAL_FIELD = re.compile(
+    r"""(?ix)(["']?[\w.-]*(?:secret|token|passw(?:or)?d|credential|api[_-]?key|access[_-]?key|accesskeyid|
+    private[_-]?key|session[_-]?key|signature|authorization|subscription[_-]?key)[\w.-]*["']?\s*[:=>]\s*)
+    ("[^"]*"|'[^']*'|[^\s,;&<}"']+)""")
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[\w.~+/=-]{8,}")
+
+
+def redact_credentials(text: str) -> str:
+    """``text`` with every remembered secret, and every value of a field named like a credential
+    (``"SecretAccessKey": "..."``, ``token=...``, ``Bearer ...``), replaced by ``[redacted]``."""
+    text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", redact_text(text))
+    return _CREDENTIAL_FIELD.sub(lambda m: m.group(1) + REDACTED, text)
+
+
+def body_excerpt(text: str, limit: int = 160) -> str:
+    """A short, tag-free, one-line excerpt of a response body for an error message, credentials blanked."""
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text[: 64 * 1024])
+    text = redact_credentials(text)  # before the tags go: an XML tag names its field
     text = html.unescape(re.sub(r"<[^>]+>", " ", text)).replace("\ufeff", "")
-    text = " ".join(text.split())
+    text = " ".join(redact_credentials(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _origin(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def redirect_allowed(target: str, asked: str, allowed_hosts: Iterable[str] = ()) -> bool:
+    """Whether a redirect from ``asked`` may go to ``target``: http(s) only, to the host asked (on its
+    port, or from http to https) or to one of ``allowed_hosts`` (``host`` or ``host:port``)."""
+    if urlsplit(target).scheme not in ("http", "https"):
+        return False
+    (host, port), (own_host, own_port) = _origin(target), _origin(asked)
+    if host == own_host and (port == own_port or (own_port, port) == (80, 443)):
+        return True
+    return any(entry.lower() in (host, f"{host}:{port}") for entry in allowed_hosts)
+
+
+class RedirectRefused(Exception):
+    """A redirect to a host the request may not follow to."""
 
 
 class LimitExceeded(Exception):
@@ -175,6 +224,7 @@ class HttpClient:
             self.session.mount(prefix, adapter())
         self.session.headers["User-Agent"] = user_agent
         self.redirected: list[str] = []  # the final URL (redacted) of every answer that came through a redirect
+        self.allowed_hosts: set[str] = set()  # hosts a redirect may lead to besides the one asked
         self._sleep = sleep
 
     def __enter__(self) -> HttpClient:
@@ -204,6 +254,7 @@ class HttpClient:
         for name, value in parse_qsl(urlsplit(full_url).query, keep_blank_values=True):
             if name.lower() in SECRET_PARAMS:
                 remember_secret(value)
+        self.session.redirect_rule = (full_url, frozenset(self.allowed_hosts))
         for attempt in range(self.max_retries + 1):
             last = attempt == self.max_retries
             # the connect timeout is capped too: a socket still connecting has nothing to shut down
@@ -224,6 +275,10 @@ class HttpClient:
                     self._read_body(response, deadline)
             except LimitExceeded as exc:
                 raise SourceError(f"{exc}; not retried", full_url) from None
+            except RedirectRefused as exc:
+                raise SourceError(f"redirected to {redact(str(exc))}, another host: not followed (a source is "
+                                  "followed only within its own host or the hosts its catalogue file lists "
+                                  "under hosts:)", full_url) from None
             except requests.exceptions.ContentDecodingError:
                 encoding = response.headers.get("Content-Encoding", "")
                 raise SourceError(f"the body could not be decoded as its Content-Encoding {encoding!r} says",
@@ -345,6 +400,17 @@ def _key_safe_session() -> requests.Session:
     import requests
 
     class KeySafeSession(requests.Session):
+        redirect_rule: tuple[str, frozenset[str]] | None = None  # the URL asked and the other hosts allowed
+
+        def get_redirect_target(self, resp):
+            target = super().get_redirect_target(resp)
+            if target is not None and self.redirect_rule is not None:
+                absolute = urljoin(resp.url, target)
+                if not redirect_allowed(absolute, *self.redirect_rule):
+                    resp.close()
+                    raise RedirectRefused(absolute)
+            return target
+
         def rebuild_auth(self, prepared_request, response):
             super().rebuild_auth(prepared_request, response)  # strips Authorization across hosts
             if self.should_strip_auth(response.request.url, prepared_request.url):

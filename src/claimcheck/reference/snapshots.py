@@ -10,7 +10,6 @@ place; identical data add nothing. Loading re-checks the checksum of the one ver
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import math
@@ -27,9 +26,10 @@ import pandas as pd
 import yaml
 
 from claimcheck import paths
+from claimcheck.cells import TEXT_MARK, csv_text, from_cell
 from claimcheck.reference import catalogue
 from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
-from claimcheck.reference.http import HttpClient, redact
+from claimcheck.reference.http import HttpClient, redact, redact_text, secret_in
 from claimcheck.reference.sources import get_source
 from claimcheck.reference.sources.base import TIDY_COLUMNS, Provenance, describe_origin
 from claimcheck.registry.yamltext import load_yaml, yaml_error_line
@@ -53,7 +53,7 @@ os.umask(_UMASK)
 Mode = Literal["offline", "refresh", "auto"]
 
 AS_OF_ENV = "CLAIMCHECK_AS_OF"  # set by `claimcheck run --as-of`: every snapshot read is pinned to this date
-VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{6}Z)?(\.\d+)?$")
+VERSION_RE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{6}Z)?(\.\d+)?\Z")
 
 
 @dataclass
@@ -151,6 +151,8 @@ def load_snapshot(source: str, name: str, version: str | None = None, as_of: dat
     for path in (csv_path, meta_path):
         if not path.exists():
             raise SnapshotInvalid(f"snapshot {source}/{name} version {version} is incomplete: {path} is missing; {restore}")
+        if problem := paths.outside_data(path):
+            raise SnapshotInvalid(problem)
     meta = read_meta(meta_path, restore)
     data = csv_path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
@@ -159,7 +161,7 @@ def load_snapshot(source: str, name: str, version: str | None = None, as_of: dat
             f"checksum mismatch for {csv_path}: the sidecar records sha256 {meta['sha256']}, the file has {digest}. "
             f"The file was edited or damaged since it was written; {restore}"
         )
-    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
+    frame = _read_csv(data)
     if list(frame.columns) != list(meta["columns"]) or len(frame) != meta["rows"]:
         raise SnapshotInvalid(
             f"{csv_path} has columns {list(frame.columns)} and {len(frame)} rows, the sidecar says "
@@ -212,6 +214,8 @@ def loaded_columns(meta: dict[str, Any]) -> list[str]:
 def read_labels(file: str, sha256: str | None, where: str = "") -> pd.DataFrame:
     """A labels table (``entity,entity_name[,aggregate]``) under the reference folder, checked by sha256."""
     path = paths.reference_dir() / file
+    if problem := paths.outside_data(path):
+        raise SnapshotInvalid(f"{where}: its labels table {problem}")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -219,7 +223,17 @@ def read_labels(file: str, sha256: str | None, where: str = "") -> pd.DataFrame:
     if sha256 and hashlib.sha256(data).hexdigest() != sha256:
         raise SnapshotInvalid(f"{where}: its labels table {path} does not match the sha256 in the sidecar; "
                               f"restore it with `git checkout -- {path}`")  # fmt: skip
-    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
+    return _read_csv(data)
+
+
+def _read_csv(data: bytes) -> pd.DataFrame:
+    """A stored CSV as text cells, each as it was before ``cells.to_cell`` made it inert."""
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
+    for column in frame.columns:
+        marked = frame[column].str.startswith(TEXT_MARK)
+        if marked.any():
+            frame[column] = frame[column].map(from_cell)
+    return frame
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -280,6 +294,7 @@ def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
             blank |= frame[column].astype(str).str.strip() == ""
         if blank.any():
             raise SnapshotInvalid(f"{where}: {int(blank.sum())} row(s) with an empty {column!r}")
+    _check_entities(frame, where)
     bad = [v for v, u in zip(frame["value"], frame["unit"]) if u not in TEXT_UNITS and not _is_number(v)]
     if bad:
         raise SnapshotInvalid(
@@ -289,6 +304,22 @@ def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
     if duplicated.any():
         first = frame.loc[duplicated, KEY_COLUMNS].iloc[0].to_dict()
         raise SnapshotInvalid(f"{where}: {int(duplicated.sum())} duplicate key(s), e.g. {first}")
+
+
+# an entity or partner: a code (ISO 3166 letters, an M49 number, a Wikidata id) or a name in words:
+# it starts with a letter or a digit (never =, +, -, @: a formula) and holds no control character
+ENTITY = re.compile(r"[^\W_][^\x00-\x1f\x7f-\x9f\u2028\u2029]{0,199}")
+
+
+def _check_entities(frame: pd.DataFrame, where: str) -> None:
+    for column in ("entity", "partner"):
+        if column not in frame.columns:
+            continue
+        bad = [v for v in frame[column].unique() if not (column == "partner" and v in ("", None))
+               and not (isinstance(v, str) and ENTITY.fullmatch(v))]
+        if bad:
+            raise SnapshotInvalid(f"{where}: {column} {str(bad[0])[:60]!r} is no entity code or name (it must start "
+                                  "with a letter or a digit, hold no control character and be at most 200 characters)")
 
 
 def _is_nan(value: Any) -> bool:
@@ -309,12 +340,9 @@ def render_csv(frame: pd.DataFrame) -> bytes:
     sort = [c for c in SORT_COLUMNS if c in frame.columns]  # a compact version lacks its constant columns
     keys = frame[sort].astype(str)
     ordered = frame.loc[keys.sort_values(sort, kind="mergesort").index, columns]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for row in ordered.itertuples(index=False, name=None):
-        writer.writerow([_cell(value, column) for value, column in zip(row, columns)])
-    return out.getvalue().encode("utf-8")
+    rows = ([_cell(value, column) for value, column in zip(row, columns)]
+            for row in ordered.itertuples(index=False, name=None))
+    return csv_text(columns, rows).encode("utf-8")  # text cells inert in a spreadsheet, read back by _read_csv
 
 
 def _cell(value: Any, column: str) -> str:
@@ -415,7 +443,7 @@ def render_meta(meta: dict[str, Any]) -> bytes:
     ordered = {k: meta[k] for k in META_ORDER if meta.get(k) is not None}
     ordered.update({k: meta[k] for k in sorted(meta) if k not in ordered and meta[k] is not None})
     text = yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
-    return text.encode("utf-8")
+    return redact_text(text).encode("utf-8")  # no credential this process sent is ever stored
 
 
 def _write_temp(target: Path, data: bytes) -> Path:
@@ -450,13 +478,16 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
     source = get_source(source_name)
     own_client = http is None
     http = http or HttpClient()
-    seen = len(http.redirected)
+    seen, allowed = len(http.redirected), set(http.allowed_hosts)
+    http.allowed_hosts |= set(spec.hosts)  # the redirects this source may follow beyond its own host
     try:
         frame, url = source.fetch(spec, http)
     finally:
+        http.allowed_hosts = allowed
         if own_client:
             http.close()
     served_from = sorted(set(http.redirected[seen:])) or None  # where the data came from, if not from url
+    _refuse_credentials(source_name, snapshot_name, frame)
     overridden = _refuse_implausible(source_name, snapshot_name, frame, accept_changes)
     query = {k: v for k, v in spec.query.items() if not k.endswith("_text")}  # file names, not their text
     meta = {
@@ -477,6 +508,18 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
     csv_path = write_snapshot(source_name, snapshot_name, frame, meta)
     _refreshed.add((source_name, snapshot_name))
     return load_snapshot(source_name, snapshot_name, version=csv_path.name.removesuffix(".csv"))
+
+
+def _refuse_credentials(source: str, name: str, frame: pd.DataFrame) -> None:
+    """Refuse a fetch whose cells echo a credential sent with the request: stored, it would reach
+    the repository, the notebooks and the pages."""
+    for column in frame.columns:
+        texts = frame[column].astype(str)
+        hit = texts.map(secret_in)
+        if hit.any():
+            raise SnapshotInvalid(f"{source}/{name}: refused, the answer holds a credential sent with the request "
+                                  f"(column {column!r}, {int(hit.sum())} cell(s), e.g. "
+                                  f"{redact_text(texts[hit].iloc[0])[:80]!r}); nothing was stored")
 
 
 def _refuse_implausible(source: str, name: str, frame: pd.DataFrame, accept: bool) -> list[str] | None:
@@ -563,9 +606,13 @@ def stored_versions() -> dict[str, dict[str, Any]]:
                 found[f"{source}/{name}"] = {"sha256": None, "date": "", "method": "", "problem": str(exc)}
     for key, sidecar in sidecars.items():
         try:
+            if paths.outside_data(sidecar):  # never read: its content is none of the run's business
+                raise PermissionError("outside the data folder")
             meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             meta = {"problem": f"unreadable sidecar: {type(exc).__name__}"}
+        if not isinstance(meta, dict):
+            meta = {"problem": "unreadable sidecar: not a mapping"}
         found[key] = {
             **({"version": meta["version"]} if meta.get("version") else {}),
             "sha256": meta.get("sha256"),

@@ -19,8 +19,10 @@ from claimcheck import paths
 from claimcheck.registry.claims import Claim, ClaimsError, NotClaim, load_claims
 from claimcheck.registry.yamltext import load_yaml, yaml_error_line
 
-# An article id is a folder name and a path component of build/: lower-case letters, digits, hyphens.
-ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# An article id is a folder name and a path component of build/: lower-case letters, digits, hyphens,
+# short enough for every path built from it. Always matched whole (fullmatch: `$` would let "evil\n" in).
+MAX_ID_LENGTH = 100
+ARTICLE_ID = re.compile(rf"[a-z0-9][a-z0-9-]{{0,{MAX_ID_LENGTH - 1}}}")
 
 
 class Metadata(BaseModel):
@@ -78,6 +80,8 @@ class Article:
 
     @cached_property
     def _registry(self) -> tuple[list[Claim], list[NotClaim]]:
+        if problem := paths.outside_data(self.claims_path):
+            raise ClaimsError([problem])
         return load_claims(self.claims_path, self.text, self.id)
 
     @property
@@ -96,7 +100,10 @@ class Article:
 
 
 def read_text(path: Path) -> str:
-    """A UTF-8 text file; one line naming the file and what to do when it is not UTF-8 or unreadable."""
+    """A UTF-8 text file inside the data folder; one line naming the file and what to do when it is
+    not UTF-8, unreadable or outside the data folder."""
+    if problem := paths.outside_data(path):
+        raise ArticleError(problem)
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -111,14 +118,15 @@ def list_articles() -> list[str]:
     root = paths.articles_dir()
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if ARTICLE_ID.match(p.name) and (p / "article.txt").is_file())
+    return sorted(p.name for p in root.iterdir() if ARTICLE_ID.fullmatch(p.name) and (p / "article.txt").is_file())
 
 
 def check_article_id(article_id: str) -> str:
     """``article_id`` if it is lower-case letters, digits and hyphens; else an error (no paths, no ``..``)."""
-    if not isinstance(article_id, str) or not ARTICLE_ID.match(article_id):
-        raise ArticleError(f"article id {article_id!r} is not valid: an id is lower-case letters, digits and "
-                           "hyphens (a folder name under data/articles/, never a path)")
+    if not isinstance(article_id, str) or not ARTICLE_ID.fullmatch(article_id):
+        shown = article_id if not isinstance(article_id, str) or len(article_id) <= 60 else article_id[:60] + "…"
+        raise ArticleError(f"article id {shown!r} is not valid: an id is lower-case letters, digits and "
+                           f"hyphens, at most {MAX_ID_LENGTH} characters (a folder name under data/articles/, never a path)")
     return article_id
 
 

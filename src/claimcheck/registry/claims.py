@@ -452,7 +452,7 @@ def _claim_at(text: str, exc: yaml.YAMLError) -> str:
         for index, item in enumerate(value.value):
             if item.start_mark.line <= mark.line <= item.end_mark.line and isinstance(item, yaml.MappingNode):
                 ids = [v.value for k, v in item.value if k.value == "id" and isinstance(v, yaml.ScalarNode)]
-                return f"claim '{ids[0]}': " if ids else f"claim #{index + 1}: "
+                return f"claim {ids[0]!r}: " if ids else f"claim #{index + 1}: "  # repr: an id never breaks the line
     return ""
 
 
@@ -486,7 +486,7 @@ def load_claims(path: Path, article_text: str, article_id: str | None = None) ->
     families = known_families()
     for index, item in enumerate(registry.claims):
         claim_id = item.get("id") if isinstance(item, dict) else None
-        label = f"claim '{claim_id}'" if claim_id else f"claim #{index + 1} (no id)"
+        label = f"claim {str(claim_id)!r}" if claim_id else f"claim #{index + 1} (no id)"  # repr: one line, whatever the id
         try:
             claim = Claim.model_validate(item)
         except ValidationError as exc:

@@ -31,7 +31,7 @@ QUANTITIES = {
     "rank": ("rank", 1.0), "places": ("places", 1.0), "times": ("times", 1.0),
 }  # fmt: skip
 
-_CODE = re.compile(r"^[A-Z]{3}$")
+_CODE = re.compile(r"[A-Z]{3}\Z")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from claimcheck import paths
+from claimcheck import files, paths
 from claimcheck.reference.crosscheck import checked_article
 from claimcheck.registry.articles import Article
 from claimcheck.registry.claims import Claim
@@ -165,7 +165,22 @@ def start(namespace: dict[str, Any], notebook: str, family: str | None = None) -
     if missing:
         raise ParameterError(f"article {article.id!r} has no claim(s): {', '.join(missing)}")
     return Context(article, family, claims, mode, dict(params.get("tolerances") or {}),
-                   params.get("output_dir") or "", broken, loader)
+                   check_output_dir(params.get("output_dir") or ""), broken, loader)
+
+
+def check_output_dir(output_dir: str) -> str:
+    """``output_dir`` if it names a folder inside the build folder, relative to it ("" for none);
+    an absolute path, ``..``, or a folder that resolves outside the build folder is refused."""
+    if not output_dir:
+        return ""
+    parts = Path(output_dir).parts
+    root = paths.build_dir().resolve()
+    if (Path(output_dir).is_absolute() or ".." in parts or "\x00" in output_dir
+            or not (root / output_dir).resolve().is_relative_to(root)):
+        raise ParameterError(f"parameter 'output_dir' must be a folder inside the build folder, relative to it "
+                             f"and without '..' (as `claimcheck run` passes, e.g. '.runs/<run>/<article>'); "
+                             f"got {output_dir!r}")
+    return output_dir
 
 
 def check(ctx: Context) -> list:
@@ -179,8 +194,8 @@ def check(ctx: Context) -> list:
         folder.mkdir(parents=True, exist_ok=True)
         name = ctx.family or SCORECARD
         records = [v.as_dict() for v in verdicts]
-        (folder / f"{name}.json").write_text(json.dumps(records, indent=2, ensure_ascii=False, sort_keys=True,
-                                                        default=str) + "\n", encoding="utf-8")
+        files.write_text(folder / f"{name}.json", json.dumps(records, indent=2, ensure_ascii=False, sort_keys=True,
+                                                             default=str) + "\n")
     return verdicts
 
 
@@ -190,4 +205,4 @@ def save_chart(ctx: Context, name: str, svg: str) -> None:
     if ctx.output_dir:
         folder = paths.build_dir() / ctx.output_dir / CHARTS_DIR / (ctx.family or SCORECARD)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}{CHART_SUFFIX}").write_text(svg, encoding="utf-8")
+        files.write_text(folder / f"{name}{CHART_SUFFIX}", svg)

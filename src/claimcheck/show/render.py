@@ -1,7 +1,10 @@
-"""HTML fragments shared by the notebooks and the site. Every text that comes from data is escaped."""
+"""HTML fragments shared by the notebooks and the site. Every text that comes from data is escaped,
+and its direction controls are closed where it ends (``bidi_closed``): an unterminated U+202E in a
+statement must not reverse the sentence after it."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pandas as pd
@@ -19,6 +22,41 @@ VERDICT_COLOURS = {
     "error": "#ff9d9d",
     "claim": "#fff3a8",
 }
+
+
+# Unicode's explicit direction controls: embeddings and overrides (closed by PDF, U+202C), isolates
+# (closed by PDI, U+2069)
+_OPENERS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c",
+            "\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
+_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_closed(text: str) -> str:
+    """``text`` with every direction control it opens closed at its end, and every closer that
+    would close something outside it dropped: whatever it holds, it cannot reorder what follows."""
+    if not _CONTROLS.search(text):
+        return text
+    out, open_ = [], []
+    for char in text:
+        if char in _OPENERS:
+            open_.append(_OPENERS[char])
+        elif char == "\u202c":  # closes the last embedding, unless an isolate was opened after it
+            if not open_ or open_[-1] != char:
+                continue
+            open_.pop()
+        elif char == "\u2069":  # closes the last isolate and every embedding opened inside it
+            if char not in open_:
+                continue
+            while open_.pop() != char:
+                pass
+        out.append(char)
+    return "".join(out) + "".join(reversed(open_))
+
+
+def isolated(text: object) -> str:
+    """A text from data as inline HTML: escaped, its direction controls closed, inside ``<bdi>``
+    (isolated from the text around it both ways)."""
+    return f"<bdi>{escape(bidi_closed(str(text)), quote=False)}</bdi>"
 
 
 def chart_alt(number: int, statement: str) -> str:
@@ -42,7 +80,7 @@ def text_table_html(columns: list[str], rows: list[list[str]]) -> str:
     """``table_html`` of a table of texts, written directly: the same HTML as pandas writes, in a
     twentieth of the time, which counts when a notebook shows two small tables for every claim."""
     def cells(tag: str, texts: list[str]) -> str:
-        return "".join(f"      <{tag}>{escape(text, quote=False)}</{tag}>\n" for text in texts)
+        return "".join(f"      <{tag}>{escape(bidi_closed(text), quote=False)}</{tag}>\n" for text in texts)
 
     body = "".join(f"    <tr>\n{cells('td', row)}    </tr>\n" for row in rows)
     return (f'{_TABLE_STYLE}<table class="dataframe claimcheck">\n  <thead>\n    <tr style="text-align: right;">\n'
@@ -80,14 +118,14 @@ def highlight_article(article: Article, verdicts: dict[str, str] | None = None, 
     html, anchored, at = [], set(), 0
     for piece, ids in _segments(article.text, spans):
         at += len(piece)
-        body = escape(piece).replace("\n", "<br>\n")
+        body = escape(bidi_closed(piece)).replace("\n", "<br>\n")
         if not ids:
             html.append(body)
             continue
         claim_id = ids[-1]  # the innermost (latest-starting) claim decides the colour
         verdict = verdicts.get(claim_id, "claim")
         colour = VERDICT_COLOURS.get(verdict, VERDICT_COLOURS["claim"])
-        title = escape(" | ".join(statements.get(i, i) + (f" ({verdicts[i]})" if i in verdicts else "") for i in ids),
+        title = escape(bidi_closed(" | ".join(statements.get(i, i) + (f" ({verdicts[i]})" if i in verdicts else "") for i in ids)),
                        quote=True)
         words = "".join(f' <span class="verdict-word">{escape(verdicts[i])}</span>' for i in ids
                         if (at, i) in ends and i in verdicts)
@@ -104,14 +142,14 @@ def highlight_article(article: Article, verdicts: dict[str, str] | None = None, 
 def byline(article: Article) -> str:
     """The article's title, author, affiliation and date as escaped HTML."""
     meta = article.metadata
-    by = f" by {escape(meta.author)} ({escape(meta.affiliation or 'affiliation not printed')})" if meta.author else ""
-    where = f", {escape(meta.publication)}" if meta.publication and not meta.author else ""
-    return f"<p><strong>{escape(str(meta.title))}</strong>{by}{where}, {meta.date:%d %B %Y}</p>"
+    by = f" by {isolated(meta.author)} ({isolated(meta.affiliation or 'affiliation not printed')})" if meta.author else ""
+    where = f", {isolated(meta.publication)}" if meta.publication and not meta.author else ""
+    return f"<p><strong>{isolated(meta.title)}</strong>{by}{where}, {meta.date:%d %B %Y}</p>"
 
 
 def not_claims_list(article: Article) -> str:
     """Each ``not_claims`` entry with its reason, as an escaped HTML list."""
-    items = "".join(f"<li>not a claim: “{escape(item.text)}”: {escape(item.reason)}</li>" for item in article.not_claims)
+    items = "".join(f"<li>not a claim: “{isolated(item.text)}”: {isolated(item.reason)}</li>" for item in article.not_claims)
     return f"<ul>{items}</ul>" if items else ""
 
 
@@ -120,7 +158,7 @@ def broken_entries_note(broken: dict[str, str]) -> str:
     the check notebooks judge them ``error`` until the entry is corrected."""
     if not broken:
         return ""
-    items = "".join(f"<li><code>{escape(claim_id)}</code>: {escape(reason)}</li>" for claim_id, reason in broken.items())
+    items = "".join(f"<li><code>{escape(claim_id)}</code>: {isolated(reason)}</li>" for claim_id, reason in broken.items())
     count = f"{len(broken)} claim cannot be checked until its entry is corrected" if len(broken) == 1 else \
         f"{len(broken)} claims cannot be checked until their entries are corrected"
     return f"<p><strong>{count}</strong> (judged <code>error</code>):</p><ul>{items}</ul>"
@@ -130,5 +168,5 @@ def coverage_note(uncovered: list) -> str:
     """Whether every number of the text is accounted for; if not, which (escaped HTML)."""
     if not uncovered:
         return "<p>Every number is accounted for.</p>"
-    found = ", ".join(f"<code>{escape(m.text)}</code> (line {m.line})" for m in uncovered)
+    found = ", ".join(f"<code>{isolated(m.text)}</code> (line {m.line})" for m in uncovered)
     return f"<p><strong>Not accounted for:</strong> {found}</p>"

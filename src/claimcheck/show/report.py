@@ -14,7 +14,7 @@ from IPython.display import HTML, display
 from claimcheck.show import charts
 from claimcheck.judge.compare import display_value
 from claimcheck.show.notebook import Context, save_chart
-from claimcheck.show.render import VERDICT_COLOURS, chart_alt, table_html, text_table_html
+from claimcheck.show.render import VERDICT_COLOURS, bidi_closed, chart_alt, isolated, table_html, text_table_html
 from claimcheck.judge.verdicts import VERDICT_MEANINGS, Verdict, verdicts_frame
 
 
@@ -78,8 +78,8 @@ def claim_html(ctx: Context, verdict: Verdict) -> str:
              "difference": difference, "rule": verdict.rule}
     facts = {name: str(value) for name, value in facts.items() if value}
     parts = [f'<h3 id="claim-{escape(claim.id, quote=True)}"><code>{escape(claim.id)}</code></h3>',
-             f"<blockquote>“{escape(claim.quote)}”</blockquote>",
-             f"<p>{badge(verdict.verdict)} {escape(verdict.sentence)}</p>",
+             f"<blockquote>“{isolated(claim.quote)}”</blockquote>",
+             f"<p>{badge(verdict.verdict)} {isolated(verdict.sentence)}</p>",
              _scrolling(text_table_html(list(facts), [list(facts.values())]))]
     if verdict.evidence:
         parts.append(_scrolling(text_table_html(EVIDENCE_COLUMNS, evidence_rows(verdict))))
@@ -138,7 +138,7 @@ def _charts(ctx: Context, verdict: Verdict, claim) -> list[str]:
         save_chart(ctx, f"{claim.id}-{number}", image)  # the same image, for the site's claim panel
         source = "data:image/svg+xml;base64," + base64.b64encode(image.encode("utf-8")).decode("ascii")
         tags.append(f'<img class="chart" style="max-width:100%;height:auto" src="{source}" '
-                    f'alt="{escape(chart_alt(number, claim.statement), quote=True)}">')
+                    f'alt="{escape(bidi_closed(chart_alt(number, claim.statement)), quote=True)}">')
     return tags
 
 
@@ -154,5 +154,5 @@ def legend() -> None:
 
 def sentences(verdicts: list[Verdict]) -> None:
     """Each claim's verdict sentence, in registry order."""
-    display(HTML("".join(f"<p><code>{escape(v.claim_id)}</code> {badge(v.verdict)} {escape(v.sentence)}</p>"
+    display(HTML("".join(f"<p><code>{escape(v.claim_id)}</code> {badge(v.verdict)} {isolated(v.sentence)}</p>"
                          for v in verdicts)))

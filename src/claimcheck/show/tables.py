@@ -54,8 +54,10 @@ def claims_table(article: Article) -> pd.DataFrame:
 
 def write_table(frame: pd.DataFrame, fmt: str, out: TextIO) -> None:
     """Write ``frame`` as an aligned text table, CSV or JSON records."""
-    if fmt == "csv":
-        frame.to_csv(out, index=False, lineterminator="\n")
+    if fmt == "csv":  # a file a person may open in a spreadsheet: no cell runs as a formula
+        from claimcheck.cells import csv_text
+
+        out.write(csv_text(list(frame.columns), frame.itertuples(index=False, name=None)))
     elif fmt == "json":
         json.dump(frame.to_dict(orient="records"), out, ensure_ascii=False, indent=2)
         out.write("\n")

@@ -65,6 +65,7 @@ class SnapshotSpec:
     file: str = ""  # the catalogue file that declares it
     agreement_band: str | float | None = None  # how far sources and vintages of it differ (a kind of measure or a number)
     measure_names: dict[str, str] = field(default_factory=dict)  # measure code -> the plain name sentences use
+    hosts: tuple[str, ...] = ()  # other hosts a redirect may lead to (the catalogue file's ``hosts:``)
 
     @property
     def title(self) -> str:
