@@ -212,3 +212,15 @@ def test_the_stripping_check_fails_on_a_notebook_with_outputs(tmp_path):
     done = subprocess.run([str(Path(sys.executable).parent / "nbstripout"), "--verify", *strip_options(), str(dirty)],
                           capture_output=True, text=True, cwd=REPO)
     assert done.returncode != 0
+
+
+def test_an_unknown_article_in_the_parameters_cell_shows_one_line_not_a_traceback(kernel):
+    """As a user typing a wrong article in JupyterLab sees it: the clear last line alone."""
+    cells = _code_cells(paths.notebooks_dir() / "trade.ipynb")
+    assert kernel(cells[0].source) is None and kernel("article = 'no-such-article'") is None
+    error = kernel(cells[1].source)
+    assert error is not None and len(error["traceback"]) == 1, error["traceback"]
+    assert "no article 'no-such-article'" in error["traceback"][0]
+    assert kernel("article = 5") is None
+    error = kernel(cells[1].source)
+    assert len(error["traceback"]) == 1 and "ParameterError: parameter 'article' must be" in error["traceback"][0]
