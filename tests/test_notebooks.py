@@ -62,6 +62,7 @@ def test_each_check_notebook_runs_with_its_defaults_as_in_jupyterlab(path, tmp_p
     papermill.execute_notebook(str(path), str(out), progress_bar=False, cwd=str(paths.notebooks_dir()))
     outputs = [o for c in nbformat.read(out, 4).cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert_no_dollar_is_typeset(outputs)
     assert any("supported" in o.get("data", {}).get("text/html", "") or "no-data-offline" in
                o.get("data", {}).get("text/html", "") for o in outputs)
 
@@ -70,8 +71,28 @@ def test_the_claims_notebook_runs_with_its_defaults(tmp_path):
     out = tmp_path / "claims.ipynb"
     papermill.execute_notebook(str(paths.notebooks_dir() / "claims.ipynb"), str(out), progress_bar=False,
                                cwd=str(paths.notebooks_dir()))
-    html = "".join(o.get("data", {}).get("text/html", "") for c in nbformat.read(out, 4).cells for o in c.get("outputs", []))
+    outputs = [o for c in nbformat.read(out, 4).cells for o in c.get("outputs", [])]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert '<mark class="claim' in html and "$28.7 billion" in html
+    assert_no_dollar_is_typeset(outputs)
+
+
+def assert_no_dollar_is_typeset(outputs: list) -> None:
+    """JupyterLab typesets `$...$` in Markdown and HTML outputs as a formula: every HTML output that holds a
+    dollar is one block MathJax skips, and every Markdown dollar is escaped."""
+    for output in outputs:
+        data = output.get("data", {})
+        html, markdown = data.get("text/html", ""), data.get("text/markdown", "")
+        if "$" in html:
+            assert html.startswith('<div class="mathjax_ignore tex2jax_ignore">'), html[:120]
+        assert not re.search(r"(?<!\\)\$", markdown), markdown
+
+
+def test_a_markdown_output_shows_dollars_as_dollars():
+    from claimcheck.show.render import html, markdown
+
+    assert markdown("US$9.2 tn plus US$1.8 tn").data == "US\\$9.2 tn plus US\\$1.8 tn"
+    assert html("<p>US$9.2 tn</p>").data.startswith('<div class="mathjax_ignore')
 
 
 def test_an_unknown_parameter_is_rejected():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pandas as pd
@@ -19,6 +20,29 @@ VERDICT_COLOURS = {
     "error": "#ff9d9d",
     "claim": "#fff3a8",
 }
+
+
+# JupyterLab typesets `$...$` as a formula in Markdown and HTML outputs alike ("US$9.2 tn ... US$1.8 tn"):
+# MathJax skips an element of these classes (MathJax 3, and 2's name), and a Markdown `\$` is a dollar
+NO_MATH_CLASSES = "mathjax_ignore tex2jax_ignore"
+
+
+def html(*fragments: str):
+    """An HTML output for a notebook: the fragments in one block that JupyterLab does not typeset as maths."""
+    from IPython.display import HTML
+
+    return HTML(f'<div class="{NO_MATH_CLASSES}">' + "".join(fragments) + "</div>")
+
+
+def markdown(text: str):
+    """A Markdown output for a notebook, every ``$`` escaped so that JupyterLab shows it as a dollar sign."""
+    from IPython.display import Markdown
+
+    return Markdown(escape_dollars(text))
+
+
+def escape_dollars(text: str) -> str:
+    return re.sub(r"(?<!\\)\$", r"\\$", text)
 
 
 def chart_alt(number: int, statement: str) -> str:

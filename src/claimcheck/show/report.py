@@ -9,12 +9,12 @@ import base64
 from html import escape
 
 import pandas as pd
-from IPython.display import HTML, display
+from IPython.display import display
 
 from claimcheck.show import charts
 from claimcheck.judge.compare import display_value
 from claimcheck.show.notebook import Context, save_chart
-from claimcheck.show.render import VERDICT_COLOURS, chart_alt, table_html, text_table_html
+from claimcheck.show.render import VERDICT_COLOURS, chart_alt, html, table_html, text_table_html
 from claimcheck.judge.verdicts import VERDICT_MEANINGS, Verdict, verdicts_frame
 
 
@@ -28,7 +28,7 @@ def summary(verdicts: list[Verdict]) -> None:
     """Counts per verdict and one row per claim."""
     frame = verdicts_frame(verdicts)
     counts = frame["verdict"].value_counts()
-    display(HTML("<p>" + " ".join(f"{badge(name)} {counts[name]}" for name in VERDICT_MEANINGS if name in counts)
+    display(html("<p>" + " ".join(f"{badge(name)} {counts[name]}" for name in VERDICT_MEANINGS if name in counts)
                  + "</p>" + _scrolling(table_html(frame[["claim_id", "verdict", "claimed", "reference", "source"]]))))
 
 
@@ -89,7 +89,7 @@ def claim_html(ctx: Context, verdict: Verdict) -> str:
 
 def show(ctx: Context, verdict: Verdict) -> None:
     """One claim: the quote, the verdict and its sentence, the rule, the evidence, its charts."""
-    display(HTML(claim_html(ctx, verdict)))
+    display(html(claim_html(ctx, verdict)))
 
 
 def _series(ctx: Context, claim) -> list[str]:
@@ -149,10 +149,10 @@ def show_all(ctx: Context, verdicts: list[Verdict]) -> None:
 
 def legend() -> None:
     """The verdict names with their meanings and colours."""
-    display(HTML("<br>".join(f"{badge(name)} {escape(meaning)}" for name, meaning in VERDICT_MEANINGS.items())))
+    display(html("<br>".join(f"{badge(name)} {escape(meaning)}" for name, meaning in VERDICT_MEANINGS.items())))
 
 
 def sentences(verdicts: list[Verdict]) -> None:
     """Each claim's verdict sentence, in registry order."""
-    display(HTML("".join(f"<p><code>{escape(v.claim_id)}</code> {badge(v.verdict)} {escape(v.sentence)}</p>"
+    display(html("".join(f"<p><code>{escape(v.claim_id)}</code> {badge(v.verdict)} {escape(v.sentence)}</p>"
                          for v in verdicts)))
