@@ -58,11 +58,11 @@ def reader_sentence(row: dict[str, Any], claim) -> str:
     verdict = str(row.get("verdict") or "")
     missing = [e for e in row.get("evidence") or [] if isinstance(e, dict) and e.get("role", "decisive") != "context"
                and e.get("status") in ("missing", "error")]
-    if verdict == "no-data-offline":
+    if verdict in NOT_HELD:
         what = " or ".join(dict.fromkeys(str(e.get("label") or "the reference data") for e in missing)) or "reference data"
         when = _claim_period(claim)
-        return (f"This needs {what} figures{' for ' + when if when else ''}, which this copy of the site does "
-                "not hold; it will be checked when the data are next fetched.")
+        return (f"The {what} figures{' for ' + when if when else ''} that settle this are published, but were not "
+                "yet collected for this page; the claim will be checked when they are.")
     if verdict == "error" and row.get("rule") == BROKEN_ENTRY_RULE:
         return ("Its entry in the claims file names data that do not exist, so this claim is not checked until "
                 "the entry is corrected (see how it was judged).")
@@ -71,7 +71,63 @@ def reader_sentence(row: dict[str, Any], claim) -> str:
         return f"{what} could not be read when this page was built, so this claim is not checked yet."
     sentence = str(row.get("sentence") or row.get("reason") or "")
     sentence = re.sub(r"\s*\[reference/[^\]]*\]", "", sentence)
-    return _IDENTIFIER_ASIDE.sub("", sentence)
+    sentence = _RULE_ASIDE.sub("", _IDENTIFIER_ASIDE.sub("", sentence))
+    stated = claimed_text(row, claim)
+    if stated and stated in sentence:  # the claim's figure in words, not rule notation ("<= 14.3%")
+        sentence = sentence.replace(stated, reader_claimed(claim) or stated)
+    reference, found = str(row.get("reference") or ""), found_text(row, claim)
+    if reference and found and reference != found:  # the figure at the claim's precision, plus one digit
+        sentence = re.sub(rf"(?<![\w.]){re.escape(reference)}(?![\w])", found, sentence)
+    return sentence
+
+
+# "(at most: reference <= 14.3%)", "(rounded: reference in [2.85%, 2.95%])": the rule, kept for "How we checked"
+_RULE_ASIDE = re.compile(r"\s\([a-z][a-z ]*: reference\b[^()]*(?:\([^()]*\)[^()]*)*\)")
+NOT_HELD = ("not-held", "no-data-offline")  # the name of this round and the one it replaces
+
+_COMPARATOR_WORDS = {"exceeds": "more than ", "at_least": "at least ", "at_most": "at most ", "about": "about ",
+                     "before": "before ", "by": "by ", "within_decade": "in the ", "min_duration": "at least "}
+
+
+def reader_claimed(claim) -> str:
+    """The claim's figure in words: ``at most 14.3%``, ``more than $230 bn``, ``at least 50% (1989)``."""
+    claimed = getattr(claim, "claimed", None)
+    if claimed is None or getattr(claimed, "value", None) is None:
+        return ""
+    comparator = getattr(claimed.comparator, "value", str(claimed.comparator))
+    if comparator == "attested":
+        return ""
+    unit = "years" if comparator == "min_duration" and claimed.unit in ("year", "years") else claimed.unit
+    text = _COMPARATOR_WORDS.get(comparator, "") + display_value(claimed.value, unit)
+    when = period_words(claimed.period)
+    return f"{text} ({when})" if when else text
+
+
+def reader_figure(value: Any, unit: str | None, claim) -> str:
+    """A figure found, rounded to the precision the claim is written with plus one digit: against a
+    claimed 14.3%, 3.017% reads 3.02%; against 50%, 107.08% reads 107.1%."""
+    claimed = getattr(claim, "claimed", None)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number or claimed is None or not isinstance(claimed.value, (int, float)) or unit in ("rank", "date", "year"):
+        return display_value(value, unit)
+    from claimcheck.judge.compare import infer_precision
+
+    step = (getattr(claimed, "precision", None) or infer_precision(claimed.value)) / 10
+    if unit != claimed.unit or step <= 0:
+        return display_value(value, unit)
+    return display_value(round(round(value / step) * step, 12), unit)
+
+
+def found_text(row: dict[str, Any], claim) -> str:
+    """The deciding figure as a reader reads it (``reader_figure``), else the row's reference text."""
+    decided_by = str(row.get("decided_by") or "")
+    for e in row.get("evidence") or []:
+        if isinstance(e, dict) and e.get("label") == decided_by and e.get("status") == "ok" and e.get("value") == row.get("reference_value"):
+            if isinstance(e.get("value"), (int, float)) and not isinstance(e.get("value"), bool):
+                shown = reader_figure(e["value"], e.get("unit"), claim)
+                reference = str(row.get("reference") or "")
+                return reference.replace(display_value(e["value"], e.get("unit")), shown) if reference else shown
+    return str(row.get("reference") or "")
 
 
 # "(bilateral_trade_yoy_change for 2021)", "(sum of 2 rows of x_y (derived, ...))": how the figure was
@@ -149,8 +205,9 @@ def figures(row: dict[str, Any], claim) -> list[Figure]:
         if e.get("value") is None or isinstance(e.get("value"), (list, dict)):
             continue
         reading = str(e.get("reading") or stated)
-        found.append(Figure(display_value(e["value"], e.get("unit")), reading, str(e.get("label") or ""),
+        found.append(Figure(reader_figure(e["value"], e.get("unit"), claim), reading, str(e.get("label") or ""),
                             reading == stated, str(e.get("label") or "") == decided_by))
+    found = list(dict.fromkeys(found))  # the same figure from the same source (a vintage beside its snapshot) once
     return sorted(found, key=lambda f: (not f.stated, not f.decided))
 
 

@@ -17,6 +17,8 @@ VERDICT_COLOURS = {
     "unverifiable": "#dcdcdc",
     "not-checkable": "#d7e3f4",
     "no-data-offline": "#e8dcf4",
+    "not-held": "#e8dcf4",
+    "imprecise": "#e3f0b5",
     "error": "#ff9d9d",
     "claim": "#fff3a8",
 }
@@ -83,13 +85,14 @@ def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, l
     ]
 
 
-def highlight_article(article: Article, verdicts: dict[str, str] | None = None, link: str | None = None) -> str:
+def highlight_article(article: Article, verdicts: dict[str, str] | None = None, link: str | None = None,
+                      word=lambda verdict: verdict) -> str:
     """The article text as HTML with each claim's quote marked.
 
     ``verdicts`` maps claim id to verdict name: the colour, and the word written at the end of the
     quote (colour alone does not tell verdicts apart in print or for colour-blind readers); without
     it every claim is marked alike. The tooltip is the claim's statement. ``link`` is a format
-    string for a claim's anchor, e.g. ``"#claim-{id}"``; the first mark of each claim gets the id
+    string for a claim's anchor, e.g. ``"#claim-{id}"``; ``word`` gives the word a reader sees for a verdict; the first mark of each claim gets the id
     ``text-<id>`` so a page can link back to it.
     """
     verdicts = verdicts or {}
@@ -111,9 +114,9 @@ def highlight_article(article: Article, verdicts: dict[str, str] | None = None, 
         claim_id = ids[-1]  # the innermost (latest-starting) claim decides the colour
         verdict = verdicts.get(claim_id, "claim")
         colour = VERDICT_COLOURS.get(verdict, VERDICT_COLOURS["claim"])
-        title = escape(" | ".join(statements.get(i, i) + (f" ({verdicts[i]})" if i in verdicts else "") for i in ids),
+        title = escape(" | ".join(statements.get(i, i) + (f" ({word(verdicts[i])})" if i in verdicts else "") for i in ids),
                        quote=True)
-        words = "".join(f' <span class="verdict-word">{escape(verdicts[i])}</span>' for i in ids
+        words = "".join(f' <span class="verdict-word">{escape(word(verdicts[i]))}</span>' for i in ids
                         if (at, i) in ends and i in verdicts)
         anchor = f' id="text-{escape(claim_id, quote=True)}"' if link and claim_id not in anchored else ""
         anchored.add(claim_id)

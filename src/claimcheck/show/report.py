@@ -6,6 +6,7 @@ Every text that comes from data goes through ``html.escape`` or pandas' escaping
 from __future__ import annotations
 
 import base64
+import re
 from html import escape
 
 import pandas as pd
@@ -37,26 +38,39 @@ def _scrolling(table: str) -> str:
     return f'<div style="overflow-x:auto;max-width:100%">{table}</div>'
 
 
-EVIDENCE_COLUMNS = ["reading", "role", "evidence", "status", "value", "unit", "how", "method", "where"]
+EVIDENCE_COLUMNS = ["Source", "Figure", "Under the reading", "Used", "Data"]
+_USED = {"decisive": "to decide", "context": "as context only"}
+_METHODS = {"transcribed": "copied from the source", "api": "fetched from the source's API"}
+
+
+def plain_reason(reason: str) -> str:
+    """Why an evidence gave no figure, in words: the explanation a registry gives after " — ", else the
+    message without its exception name (``SnapshotMissing: ...``) and without the command to type."""
+    text = reason.split(" — ", 1)[1] if " — " in reason else reason
+    text = re.sub(r"^[A-Z][A-Za-z]+(?:Error|Missing|Invalid)?: ", "", text)
+    return re.sub(r";? ?fetch it with `[^`]*`", "", text).strip()
 
 
 def evidence_rows(verdict: Verdict) -> list[list[str]]:
-    """Every evidence of every reading, the deciding one first among its peers, as texts in
-    ``EVIDENCE_COLUMNS`` order."""
+    """Every evidence of every reading in words, as texts in ``EVIDENCE_COLUMNS`` order: the source, its
+    figure (or why there is none), the reading, whether it decided the verdict, how the data were taken."""
     rows = []
     for e in verdict.evidence:
-        rows.append([
-            e.reading or verdict.reading,
-            e.role,
-            e.label,
-            e.status,
-            "" if e.value is None else display_value(e.value, e.unit),
-            e.unit or "",
-            e.description if e.ok else (e.reason or ""),
-            ", ".join(sorted({p.get("method", "") for p in e.provenance} - {""})),
-            e.source_ref,
-        ])
+        if e.ok:
+            figure = "" if e.value is None else display_value(e.value, e.unit)
+            figure = figure or "records it"
+        else:
+            figure = plain_reason(e.reason or "") or "no figure"
+        used = "decided the verdict" if e.label == verdict.decided_by and e.ok else _USED.get(e.role, e.role)
+        methods = sorted({p.get("method", "") for p in e.provenance} - {""})
+        rows.append([e.label, figure, e.reading or verdict.reading or "as stated", used,
+                     ", ".join(_METHODS.get(m, m) for m in methods)])
     return [["" if cell is None else str(cell) for cell in row] for row in rows]
+
+
+def technical_rows(verdict: Verdict) -> list[list[str]]:
+    """What the plain table leaves out: how each figure was computed, the file it was read from, the message."""
+    return [[e.label, e.description if e.ok else (e.reason or ""), e.source_ref] for e in verdict.evidence]
 
 
 def evidence_table(verdict: Verdict) -> pd.DataFrame:
@@ -83,6 +97,9 @@ def claim_html(ctx: Context, verdict: Verdict) -> str:
              _scrolling(text_table_html(list(facts), [list(facts.values())]))]
     if verdict.evidence:
         parts.append(_scrolling(text_table_html(EVIDENCE_COLUMNS, evidence_rows(verdict))))
+        parts.append("<details><summary>How it was computed</summary>"
+                     + _scrolling(text_table_html(["Source", "Computation or message", "File"], technical_rows(verdict)))
+                     + "</details>")
     parts += _charts(ctx, verdict, claim)
     return "\n".join(parts)
 
