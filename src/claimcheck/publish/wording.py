@@ -8,6 +8,7 @@ functions turn them into what a reader of the article needs, and keep the techni
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -120,14 +121,19 @@ def reader_figure(value: Any, unit: str | None, claim) -> str:
 
 def found_text(row: dict[str, Any], claim) -> str:
     """The deciding figure as a reader reads it (``reader_figure``), else the row's reference text."""
-    decided_by = str(row.get("decided_by") or "")
+    decided_by, reference = str(row.get("decided_by") or ""), str(row.get("reference") or "")
+    try:
+        decided = float(row.get("reference_value"))  # a number, or its text in verdicts.csv's ten digits
+    except (TypeError, ValueError):
+        return reference
     for e in row.get("evidence") or []:
-        if isinstance(e, dict) and e.get("label") == decided_by and e.get("status") == "ok" and e.get("value") == row.get("reference_value"):
-            if isinstance(e.get("value"), (int, float)) and not isinstance(e.get("value"), bool):
-                shown = reader_figure(e["value"], e.get("unit"), claim)
-                reference = str(row.get("reference") or "")
-                return reference.replace(display_value(e["value"], e.get("unit")), shown) if reference else shown
-    return str(row.get("reference") or "")
+        value = e.get("value") if isinstance(e, dict) else None
+        if (e.get("label") if isinstance(e, dict) else None) != decided_by or e.get("status") != "ok" \
+                or not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isclose(value, decided):
+            continue
+        shown = reader_figure(value, e.get("unit"), claim)
+        return reference.replace(display_value(value, e.get("unit")), shown) if reference else shown
+    return reference
 
 
 # "(bilateral_trade_yoy_change for 2021)", "(sum of 2 rows of x_y (derived, ...))": how the figure was
