@@ -394,3 +394,16 @@ def test_readers_get_the_claimed_figure_in_words_and_found_figures_at_its_precis
     assert wording.reader_figure(3.017, "percent", claim(Comparator.rounded, 2.9, "percent")) == "3.02%"
     assert wording.reader_figure(260.961, "percent", claim(Comparator.at_least, 50, "percent")) == "261%"
     assert wording.reader_figure(107.08, "percent", claim(Comparator.at_least, 50, "percent")) == "107.1%"
+
+
+def test_the_same_figure_of_two_versions_of_a_source_is_one_row_of_the_panel():
+    from types import SimpleNamespace
+
+    from claimcheck.publish import wording
+
+    evidence = {"label": "World Bank GDP (current US$)", "status": "ok", "value": 2008, "unit": "year",
+                "role": "decisive"}
+    row = {"decided_by": evidence["label"], "evidence": [{**evidence, "version": "2024-10-21"},
+                                                         {**evidence, "version": "2026-07-01"}]}
+    figures = wording.figures(row, SimpleNamespace(reading=None, claimed=None))
+    assert len(figures) == 1 and figures[0].decided
