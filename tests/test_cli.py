@@ -115,7 +115,7 @@ def test_a_run_ends_with_the_counts_per_verdict_and_where_to_open_the_site(build
     supported = sum(r["verdict"] == "supported" for r in rows)
     assert lines[-1] == "open build/index.html"
     assert any(line.startswith(f"{SEED}: {supported} supported, ") and f"({len(rows)} claims)" in line for line in lines)
-    assert any(line.startswith("ClaimReview left out") and "--site-url" in line for line in lines)
+    assert any(line.startswith("ClaimReview left out") and "--site-url" in line and "CLAIMCHECK_SITE_URL" in line for line in lines)
     assert not (build / SEED / "claimreview.jsonld").exists()
 
 
