@@ -245,3 +245,10 @@ def test_an_unknown_article_in_the_parameters_cell_shows_one_line_not_a_tracebac
     assert kernel("article = 5") is None
     error = kernel(cells[1].source)
     assert len(error["traceback"]) == 1 and "ParameterError: parameter 'article' must be" in error["traceback"][0]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_markdown_cell_holds_a_dollar_jupyterlab_would_typeset(path):
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            assert not re.search(r"(?<!\\)\$", cell.source), cell.source[:120]
