@@ -407,3 +407,10 @@ def test_the_same_figure_of_two_versions_of_a_source_is_one_row_of_the_panel():
                                                          {**evidence, "version": "2026-07-01"}]}
     figures = wording.figures(row, SimpleNamespace(reading=None, claimed=None))
     assert len(figures) == 1 and figures[0].decided
+
+
+@pytest.mark.parametrize("name", sorted({*VERDICTS, *FINAL_VERDICTS}))
+def test_each_verdict_has_a_colour_and_a_place_in_the_order_of_what_we_found(name):
+    from claimcheck.publish.wording import SEVERITY
+
+    assert name in SEVERITY and name in VERDICT_COLOURS

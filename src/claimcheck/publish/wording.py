@@ -19,7 +19,8 @@ from claimcheck.judge.compare import display_value
 from claimcheck.judge.verdicts import BROKEN_ENTRY_RULE
 
 # Worst first: what a reader most needs to know about the article leads the summary.
-SEVERITY = ("contradicted", "misleading", "error", "unverifiable", "no-data-offline", "not-checkable", "supported")
+SEVERITY = ("contradicted", "misleading", "imprecise", "error", "unverifiable", "not-held", "no-data-offline",
+            "not-checkable", "supported")
 
 
 def severity(verdict: str) -> int:
