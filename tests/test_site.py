@@ -414,3 +414,16 @@ def test_each_verdict_has_a_colour_and_a_place_in_the_order_of_what_we_found(nam
     from claimcheck.publish.wording import SEVERITY
 
     assert name in SEVERITY and name in VERDICT_COLOURS
+
+
+def test_a_difference_and_a_context_figure_are_at_the_claims_precision_plus_one_digit():
+    from types import SimpleNamespace
+
+    from claimcheck.publish import wording
+    from claimcheck.registry.claims import Comparator
+
+    claim = SimpleNamespace(claimed=SimpleNamespace(comparator=Comparator.min_duration, value=50, unit="years",
+                                                    period=None, precision=None))
+    assert wording.difference_text({"difference_abs": 1.341, "difference_rel": 0.0268}, claim).startswith("1.3 years")
+    row = {"evidence": [{"role": "context", "status": "ok", "label": "a count", "value": 51.341, "unit": "years"}]}
+    assert wording.context_lines(row, claim) == ["a count: 51.3 years"]

@@ -233,7 +233,7 @@ def _panel(claim, row: dict[str, Any] | None, folder: Path, drawn: list[Path]) -
         "difference": wording.difference_text(row, claim),
         "readings": str(row.get("readings") or ""),
         "parts": [p for p in row.get("parts") or [] if isinstance(p, dict)],
-        "context": wording.context_lines(row),
+        "context": wording.context_lines(row, claim),
         "rule": str(row.get("rule") or ""),
         "technical": "" if str(row.get("sentence") or "") == wording.reader_sentence(row, claim) else str(row.get("sentence") or ""),
         "sources": wording.sources(row),

@@ -161,9 +161,9 @@ def difference_text(row: dict[str, Any], claim) -> str:
     if absolute == 0:
         return "none: the figures agree"
     unit = getattr(getattr(claim, "claimed", None), "unit", None)
-    if unit == "percent":
-        return f"{abs(absolute):.3g} percentage points"
-    text = display_value(abs(absolute), unit)
+    if unit == "percent":  # at the claim's precision plus one digit, as every figure a reader reads
+        return reader_figure(abs(absolute), unit, claim).removesuffix("%") + " percentage points"
+    text = reader_figure(abs(absolute), unit, claim)
     try:
         relative = float(row.get("difference_rel"))
         text += f" ({abs(relative):.1%} of the claimed figure)"
@@ -172,7 +172,7 @@ def difference_text(row: dict[str, Any], claim) -> str:
     return text
 
 
-def context_lines(row: dict[str, Any]) -> list[str]:
+def context_lines(row: dict[str, Any], claim=None) -> list[str]:
     """Context evidence as a reader reads it: the source and its figure, or that it is not held here."""
     lines = []
     for e in row.get("evidence") or []:
@@ -181,7 +181,7 @@ def context_lines(row: dict[str, Any]) -> list[str]:
         label = str(e.get("label") or "a source")
         if e.get("status") == "ok":
             value = e.get("value")
-            shown = display_value(value, e.get("unit")) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            shown = reader_figure(value, e.get("unit"), claim) if isinstance(value, (int, float)) and not isinstance(value, bool) \
                 else str(value) if value not in (None, "") else "records it"
             lines.append(f"{label}: {shown}")
         else:
