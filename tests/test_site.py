@@ -427,3 +427,7 @@ def test_a_difference_and_a_context_figure_are_at_the_claims_precision_plus_one_
     assert wording.difference_text({"difference_abs": 1.341, "difference_rel": 0.0268}, claim).startswith("1.3 years")
     row = {"evidence": [{"role": "context", "status": "ok", "label": "a count", "value": 51.341, "unit": "years"}]}
     assert wording.context_lines(row, claim) == ["a count: 51.3 years"]
+    amount = SimpleNamespace(claimed=SimpleNamespace(comparator=Comparator.exceeds, value=28.7e9, unit="USD",
+                                                     period=None, precision=None))
+    assert wording.reader_figure(25.109e9, None, amount) == "25.11 bn"  # the article's own figure, without a unit
+    assert wording.reader_figure(25.109e9, "EUR", amount) == "€25.109 bn"  # another unit: as the source gives it

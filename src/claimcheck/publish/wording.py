@@ -115,7 +115,7 @@ def reader_figure(value: Any, unit: str | None, claim) -> str:
     from claimcheck.judge.compare import infer_precision
 
     step = (getattr(claimed, "precision", None) or infer_precision(claimed.value)) / 10
-    if unit != claimed.unit or step <= 0:
+    if (unit and unit != claimed.unit) or step <= 0:  # a figure without a unit is read in the claim's
         return display_value(value, unit)
     return display_value(round(round(value / step) * step, 12), unit)
 
