@@ -171,7 +171,7 @@ EXAMPLES = {  # one command line per subcommand, shown at the end of its --help
     "sources": "claimcheck sources --versions",
     "catalog": "claimcheck catalog add worldbank population --title 'Population, total' --unit people "
                "--for 'population claims' indicator=SP.POP.TOTL countries=all",
-    "refresh": "claimcheck refresh --source worldbank --snapshot population",
+    "refresh": "claimcheck refresh --source worldbank",
     "run": f"claimcheck run --article {EXAMPLE_ARTICLE} --mode offline",
     "diff": f"claimcheck diff --article {EXAMPLE_ARTICLE}",
 }
