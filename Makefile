@@ -6,6 +6,12 @@ STAMP := $(VENV)/.installed
 UV := $(VENV)/bin/uv
 # Test processes: pytest-xdist workers, one per core by default.
 TEST_WORKERS ?= auto
+# nbstripout 0.9.1 reads no settings file (not [tool.nbstripout]): its options live here, and
+# tests/test_notebooks.py verifies the committed notebooks with these same options
+NBSTRIPOUT_OPTIONS := --extra-keys "metadata.language_info.version"
+# Jupyter refuses to start as root (containers) unless told to allow it
+LAB_UID ?= $(shell id -u)
+LAB_OPTIONS := $(if $(filter 0,$(LAB_UID)),--allow-root)
 
 .PHONY: run test bench bench-scale bench-charts bench-judge lab notebooks clean bench-draft lock
 
@@ -42,10 +48,10 @@ bench-judge: $(STAMP)  ## what judging one more claim costs: notebook.check of N
 	$(PY) scripts/bench_judge.py $(BENCH_JUDGE_ARGS)
 
 lab: $(STAMP)  ## explore the notebooks in JupyterLab
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(LAB_OPTIONS) notebooks/
 
 notebooks: $(STAMP)  ## strip outputs and machine-specific metadata from the committed notebooks
-	$(VENV)/bin/nbstripout notebooks/*.ipynb
+	$(VENV)/bin/nbstripout $(NBSTRIPOUT_OPTIONS) notebooks/*.ipynb
 
 clean:
 	rm -rf build

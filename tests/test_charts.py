@@ -204,3 +204,20 @@ def test_a_long_series_is_a_line_and_a_year_standing_alone_a_dot():
     del values[2004], values[2006]
     root = parsed(charts.annual_series(yearly(values, unit="USD"), "t"))
     assert len(list(root.iter(f"{NS}polyline"))) == 2 and len(list(root.iter(f"{NS}circle"))) == 1
+
+
+def test_a_rank_chart_shows_the_ranked_entity_and_its_neighbours_beyond_the_leaders():
+    """Ranked 11th of 15: the chart shows the leaders, then the 10th, the 11th (highlighted) and the 12th."""
+    from claimcheck.judge.compute import TOP_N, compute
+    from claimcheck.registry.claims import Compute
+    from test_compute import tidy
+
+    rows = tidy([(f"C{i:02d}", None, "2021", "gdp", float(100 - i), "USD") for i in range(1, 16)])
+    result = compute(Compute(op="rank", entity="C11", period="2021"), rows)
+    assert result.value == 11.0
+    svg = charts.rank_leaders(SimpleNamespace(label="GDP, 2021", extra=result.extra))
+    words = texts(svg)
+    for position in [*range(1, TOP_N + 1), 10, 11, 12]:
+        assert any(w.startswith(f"{position}. C{position:02d}") for w in words), (position, words)
+    highlighted = [r for r in parsed(svg).iter(f"{NS}rect") if r.get("fill") == "#d95f02"]
+    assert len(highlighted) == 1

@@ -58,6 +58,9 @@ def test_each_claimreview_has_the_required_keys_and_types(document):
         assert review["url"] == f"{SITE}{SEED}/index.html#claim-{review['identifier']}"
         rating = review["reviewRating"]
         assert rating["@type"] == "Rating" and isinstance(rating["alternateName"], str) and rating["name"]
+        from claimcheck.publish.labels import label
+
+        assert rating["name"] == label(rating["alternateName"])  # the label the page shows
         assert isinstance(rating["bestRating"], int) and isinstance(rating["worstRating"], int)
         assert rating["alternateName"] in VERDICTS
 

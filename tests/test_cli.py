@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 import subprocess
 import sys
 
@@ -114,7 +115,7 @@ def test_a_run_ends_with_the_counts_per_verdict_and_where_to_open_the_site(build
     supported = sum(r["verdict"] == "supported" for r in rows)
     assert lines[-1] == "open build/index.html"
     assert any(line.startswith(f"{SEED}: {supported} supported, ") and f"({len(rows)} claims)" in line for line in lines)
-    assert any(line.startswith("ClaimReview left out") and "--site-url" in line for line in lines)
+    assert any(line.startswith("ClaimReview left out") and "--site-url" in line and "CLAIMCHECK_SITE_URL" in line for line in lines)
     assert not (build / SEED / "claimreview.jsonld").exists()
 
 
@@ -123,3 +124,35 @@ def test_with_a_site_url_the_run_writes_claimreview_with_absolute_urls(build, ca
     assert "ClaimReview left out" not in capsys.readouterr().out
     document = json.loads((build / SEED / "claimreview.jsonld").read_text(encoding="utf-8"))
     assert all(r["url"].startswith(f"https://checks.example/cc/{SEED}/index.html#claim-") for r in document["@graph"])
+
+
+def _help(argv: list[str], capsys) -> str:
+    with pytest.raises(SystemExit):
+        main([*argv, "--help"])
+    return " ".join(capsys.readouterr().out.split())  # argparse wraps lines: compare the words
+
+
+@pytest.mark.parametrize("command", [*COMMANDS, "catalog add"])
+def test_every_command_help_ends_with_one_example_that_parses(command, capsys):
+    from claimcheck.cli import EXAMPLE_ARTICLE
+
+    text = _help(command.split(), capsys)
+    examples = text.split("example: ")[1:]
+    assert len(examples) == 1 and examples[0].startswith(f"claimcheck {command.split()[0]}")
+    argv = shlex.split(examples[0].replace(EXAMPLE_ARTICLE, SEED))[1:]
+    if argv[0] == "catalog":
+        argv = argv[:argv.index("indicator=SP.POP.TOTL")]  # the query pairs are taken after parsing
+    assert build_parser().parse_args(argv).func
+
+
+def test_run_help_shows_the_default_mode_and_refresh_help_says_it_adds_a_version(capsys):
+    assert "(default: offline)" in _help(["run"], capsys)
+    refresh = _help(["refresh"], capsys)
+    assert "new version" in refresh and "atomically" not in refresh and "replace" not in refresh
+
+
+def test_the_article_option_reads_the_same_in_every_command(capsys):
+    from claimcheck.cli import ARTICLE_HELP
+
+    for command in ("claims", "coverage", "draft", "run", "diff"):
+        assert " ".join(ARTICLE_HELP.split()) in _help([command], capsys), command

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from claimcheck import paths
@@ -75,3 +77,13 @@ def test_the_readme_is_a_front_door_and_links_every_docs_page():
     assert len(README.splitlines()) <= 200
     for page in sorted((paths.PROJECT_ROOT / "docs").glob("*.md")):
         assert f"(docs/{page.name})" in README, page.name
+
+
+def test_the_reader_labels_documented_are_the_ones_the_pages_show():
+    from claimcheck.publish.labels import READER_VERDICTS
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "verdicts.md").read_text(encoding="utf-8")
+    for name, (label, sentence) in READER_VERDICTS.items():
+        if name == "no-data-offline":
+            continue  # documented on the row of the name that replaces it
+        assert f"| `{name}`" in text and f"| {label} | {sentence} |" in text, name

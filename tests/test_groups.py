@@ -124,6 +124,10 @@ def test_a_version_whose_data_stop_before_the_claimed_date_does_not_decide_it(da
     verdict = {v.claim_id: v for v in judge_all(load_article(ARTICLE))}["overtook-south-africa-2018"]
     assert verdict.verdict == "contradicted"
     assert "2024-10-21" in verdict.rule and "2018-08-01" not in verdict.rule
+    later = next(e for e in verdict.evidence if e.version == "2024-10-21")
+    current = next(e for e in verdict.evidence if e.version != "2024-10-21" and e.label == later.label)
+    if later.value == current.value:  # today's copy holds the same year: nothing was revised
+        assert "revised" not in verdict.sentence, verdict.sentence
 
 
 def test_the_africa_article_runs_end_to_end(data, tmp_path, monkeypatch):

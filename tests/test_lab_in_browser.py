@@ -77,3 +77,5 @@ def test_an_untrusted_notebook_in_jupyterlab_shows_its_charts_and_runs_no_script
     shown = re.findall(r'<img class="chart"[^>]*src="data:image/svg\+xml;base64,', dom)
     assert kept and len(shown) == len(kept)
     assert ran_in(dom) == []
+    # JupyterLab typesets `$...$` as maths unless the output is marked not to: the dollars stay dollars
+    assert "US$9.2 tn" in dom and "<mjx-container" not in dom

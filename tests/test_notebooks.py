@@ -16,6 +16,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import start_new_kernel
 
 from claimcheck import paths
+from test_lab_save import strip_options
 from claimcheck.show.notebook import INJECTED_HEADER, ParameterError, parameters_of, start
 
 SEED = "china-belgium-ties-2023-02-26"
@@ -61,6 +62,7 @@ def test_each_check_notebook_runs_with_its_defaults_as_in_jupyterlab(path, tmp_p
     papermill.execute_notebook(str(path), str(out), progress_bar=False, cwd=str(paths.notebooks_dir()))
     outputs = [o for c in nbformat.read(out, 4).cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert_no_dollar_is_typeset(outputs)
     assert any("supported" in o.get("data", {}).get("text/html", "") or "no-data-offline" in
                o.get("data", {}).get("text/html", "") for o in outputs)
 
@@ -69,8 +71,28 @@ def test_the_claims_notebook_runs_with_its_defaults(tmp_path):
     out = tmp_path / "claims.ipynb"
     papermill.execute_notebook(str(paths.notebooks_dir() / "claims.ipynb"), str(out), progress_bar=False,
                                cwd=str(paths.notebooks_dir()))
-    html = "".join(o.get("data", {}).get("text/html", "") for c in nbformat.read(out, 4).cells for o in c.get("outputs", []))
+    outputs = [o for c in nbformat.read(out, 4).cells for o in c.get("outputs", [])]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert '<mark class="claim' in html and "$28.7 billion" in html
+    assert_no_dollar_is_typeset(outputs)
+
+
+def assert_no_dollar_is_typeset(outputs: list) -> None:
+    """JupyterLab typesets `$...$` in Markdown and HTML outputs as a formula: every HTML output that holds a
+    dollar is one block MathJax skips, and every Markdown dollar is escaped."""
+    for output in outputs:
+        data = output.get("data", {})
+        html, markdown = data.get("text/html", ""), data.get("text/markdown", "")
+        if "$" in html:
+            assert html.startswith('<div class="mathjax_ignore tex2jax_ignore">'), html[:120]
+        assert not re.search(r"(?<!\\)\$", markdown), markdown
+
+
+def test_a_markdown_output_shows_dollars_as_dollars():
+    from claimcheck.show.render import html, markdown
+
+    assert markdown("US$9.2 tn plus US$1.8 tn").data == "US\\$9.2 tn plus US\\$1.8 tn"
+    assert html("<p>US$9.2 tn</p>").data.startswith('<div class="mathjax_ignore')
 
 
 def test_an_unknown_parameter_is_rejected():
@@ -186,8 +208,8 @@ def test_the_parameters_read_are_the_ones_papermill_reads():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_each_committed_notebook_is_as_nbstripout_leaves_it(path):
     """Outputs, execution counts, random cell ids or a Python version saved by JupyterLab fail here;
-    ``make notebooks`` strips them (the settings are under ``[tool.nbstripout]`` in pyproject.toml)."""
-    done = subprocess.run([str(Path(sys.executable).parent / "nbstripout"), "--verify", str(path)],
+    ``make notebooks`` strips them (with the Makefile's ``NBSTRIPOUT_OPTIONS``, read here too)."""
+    done = subprocess.run([str(Path(sys.executable).parent / "nbstripout"), "--verify", *strip_options(), str(path)],
                           capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, f"{path.name} is not stripped: run `make notebooks` ({done.stdout}{done.stderr})"
 
@@ -208,6 +230,25 @@ def test_the_stripping_check_fails_on_a_notebook_with_outputs(tmp_path):
     notebook.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="x\n")]
     notebook.metadata.language_info["version"] = "3.11.7"
     nbformat.write(notebook, dirty)
-    done = subprocess.run([str(Path(sys.executable).parent / "nbstripout"), "--verify", str(dirty)],
+    done = subprocess.run([str(Path(sys.executable).parent / "nbstripout"), "--verify", *strip_options(), str(dirty)],
                           capture_output=True, text=True, cwd=REPO)
     assert done.returncode != 0
+
+
+def test_an_unknown_article_in_the_parameters_cell_shows_one_line_not_a_traceback(kernel):
+    """As a user typing a wrong article in JupyterLab sees it: the clear last line alone."""
+    cells = _code_cells(paths.notebooks_dir() / "trade.ipynb")
+    assert kernel(cells[0].source) is None and kernel("article = 'no-such-article'") is None
+    error = kernel(cells[1].source)
+    assert error is not None and len(error["traceback"]) == 1, error["traceback"]
+    assert "no article 'no-such-article'" in error["traceback"][0]
+    assert kernel("article = 5") is None
+    error = kernel(cells[1].source)
+    assert len(error["traceback"]) == 1 and "ParameterError: parameter 'article' must be" in error["traceback"][0]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_markdown_cell_holds_a_dollar_jupyterlab_would_typeset(path):
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            assert not re.search(r"(?<!\\)\$", cell.source), cell.source[:120]

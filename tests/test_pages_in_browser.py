@@ -37,7 +37,31 @@ window.addEventListener('load', function () {
                                          function (i) { return i.complete && i.naturalWidth > 0; }),
     backTarget: back ? !!document.getElementById(back.getAttribute('href').slice(1)) : false,
     words: Array.prototype.map.call(document.querySelectorAll('mark.claim .verdict-word'),
-                                    function (w) { return w.textContent; })
+                                    function (w) { return w.textContent; }),
+    readerText: (function () {  // what a reader reads without opening "How we checked" or the data versions
+      var copy = document.body.cloneNode(true);
+      copy.querySelectorAll('details, footer, script, style').forEach(function (n) { n.remove(); });
+      return copy.textContent;
+    })(),
+    found: Array.prototype.map.call(document.querySelectorAll('#found li'), function (li) { return li.textContent; }),
+    figureCells: (function () {  // each figure of the "claimed" and "found" columns against its cell's width
+      var table = document.getElementById('verdicts'), out = [];
+      if (!table) { return out; }
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+        if (['claimed', 'found'].indexOf(th.textContent.trim()) < 0) { return; }
+        Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+          var cell = row.cells[column], figure = cell.querySelector('.figure'), style = getComputedStyle(cell);
+          if (!figure || !figure.textContent) { return; }
+          var box = cell.getBoundingClientRect(), shown = figure.getBoundingClientRect();
+          out.push({column: th.textContent.trim(), text: figure.textContent,
+                    lines: figure.getClientRects().length,  // an inline figure broken across lines has several
+                    figure: shown.width, right: shown.right,
+                    cell: cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+                    inner: box.right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth)});
+        });
+      });
+      return out;
+    })()
   }), '*');
 });
 </script>"""
@@ -57,7 +81,7 @@ def hostile_build(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLAIMCHECK_DATA", str(data))
         patch.setenv("CLAIMCHECK_BUILD", str(root / "build"))
-        assert main(["run", "--article", SEED, "--notebook", "documented", "--notebook", "scorecard",
+        assert main(["run", "--article", SEED, "--notebook", "documented", "--notebook", "scorecard", "--notebook", "economy",
                      "--site-url", "https://checks.example/"]) == 0
     return root / "build"
 
@@ -106,9 +130,11 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, hostile_build, page):
 
 
 def test_every_claim_is_highlighted_with_its_verdict_word(browser, hostile_build):
+    from claimcheck.publish.labels import label
+
     rows = json.loads((hostile_build / SEED / "verdicts.json").read_text(encoding="utf-8"))
     words = probe(browser, hostile_build / SEED / "index.html", "", DESKTOP)["words"]
-    assert sorted(words) == sorted(r["verdict"] for r in rows)
+    assert sorted(words) == sorted(label(r["verdict"]) for r in rows)
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1400px", "390px"])
@@ -124,3 +150,48 @@ def test_no_script_from_data_runs(browser, hostile_build, page):
     if not page.startswith("documented"):  # the notebook shows the statement only in its charts' text
         assert "Goods trade with Belt and Road countries was $11 tn statement &lt;script&gt;" in html  # as text
     assert browser.scripts_ran(hostile_build / SEED / page) == []
+
+
+# what readers must not meet outside "How we checked": rule notation, and the verdict names of verdicts.csv
+# that are no words ("no-data-offline"); the plain ones ("supported") are words a label may use
+RULE_NOTATION = re.compile(r"<=|>=|\breference (?:in \[|<|>|=|date)|\(precision |\b(?:at most|at least|rounded|"
+                           r"exceeds|equals|rank|before|by): reference\b")
+
+
+@pytest.mark.parametrize("page", ["index.html", "verdicts.html", "../index.html"])
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1400px", "390px"])
+def test_readers_meet_whole_sentences_no_rule_notation_and_no_developer_verdict_names(browser, hostile_build, page,
+                                                                                       size):
+    from claimcheck.judge.verdicts import VERDICTS
+
+    facts = probe(browser, (hostile_build / SEED / page).resolve(), "", size)
+    text = " ".join(facts["readerText"].split())
+    assert text and not RULE_NOTATION.search(text), RULE_NOTATION.search(text)
+    for name in {*VERDICTS, "not-held", "no-data-offline", "not-checkable"}:
+        if "-" in name:
+            assert name not in text, name
+    assert "…" not in text  # shortened by whole sentences, never with an ellipsis mid-word
+    for line in facts["found"]:
+        assert line.strip()[-1] in ".!?”)", line  # each summary line ends a sentence
+
+
+def test_the_claimed_and_found_columns_are_as_wide_as_their_longest_figure_at_1400px(browser, hostile_build):
+    cells = probe(browser, hostile_build / SEED / "verdicts.html", "", DESKTOP)["figureCells"]
+    assert {c["column"] for c in cells} == {"claimed", "found"}
+    for cell in cells:
+        assert cell["lines"] == 1, cell  # not wrapped ("36./3%")
+        assert cell["cell"] + 0.5 >= cell["figure"] and cell["right"] <= cell["inner"] + 0.5, cell  # nor cut
+
+
+def test_every_rank_chart_shows_the_ranked_entity(browser, hostile_build):
+    """The chart the panel shows for a rank claim names the entity ranked, highlighted, whatever its rank."""
+    rows = json.loads((hostile_build / SEED / "verdicts.json").read_text(encoding="utf-8"))
+    ranked = {r["claim_id"]: re.match(r"rank of (.+?) by ", e["description"]).group(1)
+              for r in rows for e in r["evidence"] if e.get("unit") == "rank" and e.get("status") == "ok"}
+    assert ranked
+    for claim_id, entity in ranked.items():
+        facts = probe(browser, hostile_build / SEED / "index.html", f"claim-{claim_id}", DESKTOP)
+        assert facts["charts"] >= 1, (claim_id, facts)
+        svgs = [(hostile_build / SEED / box["src"]).read_text(encoding="utf-8") for box in facts["chartBoxes"]]
+        highlighted = [svg for svg in svgs if "#d95f02" in svg]
+        assert highlighted and all(re.search(rf">\d+\. {re.escape(entity)}<", svg) for svg in highlighted), claim_id

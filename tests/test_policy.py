@@ -119,3 +119,21 @@ def test_the_named_source_decides_first():
 def test_a_bad_band_is_refused_when_the_registry_loads(band):
     with pytest.raises(ValidationError, match="band"):
         Claimed(value=1.0, unit="USD", comparator="rounded", band=band)
+
+
+def test_nothing_is_said_to_be_revised_when_the_version_that_decides_is_the_current_one(versions):
+    """One version only, published after the article: it decides within the band, and no revision is claimed."""
+    versions.pop("2025-12-17")
+    verdict = judge(gdp_claim(19.48e12), article(date(2025, 6, 1)))
+    assert verdict.verdict == SUPPORTED, verdict.sentence
+    assert "revised" not in verdict.sentence, verdict.sentence
+    labels = [(e.label, e.value, e.version) for e in verdict.evidence]
+    assert len(labels) == len(set(labels)), labels  # the same figure of the same version is listed once
+
+
+def test_a_vintage_that_holds_the_same_figure_as_today_is_no_revision(versions):
+    """The version before the article holds the current figure: nothing was revised, and it is not said."""
+    versions["2025-12-17"] = versions["2026-07-01"]
+    verdict = judge(gdp_claim(19.48e12), article(date(2026, 6, 1)))
+    assert "revised" not in verdict.sentence, verdict.sentence
+    assert verdict.verdict == SUPPORTED and "within the agreement band" in verdict.rule

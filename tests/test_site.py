@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from html import unescape
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from claimcheck.publish import site
+from claimcheck.publish import labels, site
 from claimcheck.registry.articles import load_article
 from claimcheck.publish.notebook_html import render_notebook_html
 from claimcheck.show.render import VERDICT_COLOURS
@@ -104,11 +105,12 @@ def test_the_verdict_table_has_one_sortable_row_per_claim_a_legend_counts_and_da
     assert body.count("<tr>") == len(rows)
     assert '<table class="sortable cards" id="verdicts">' in html and "addEventListener('click'" in html
     for name in VERDICTS:
-        assert VERDICT_MEANINGS[name].replace("'", "&#x27;") in html
+        assert labels.meaning(name) in unescape(html)
     tally = {name: sum(r["verdict"] == name for r in rows) for name in VERDICTS}
     counts = html.split('<p class="counts">', 1)[1].split("</p>", 1)[0]
     for name, n in tally.items():
-        assert f"{name}: {n}</span>" in counts
+        if n:
+            assert f"{labels.label(name)}: {n}</span>" in counts
     footer = html.split("<footer>", 1)[1]
     assert "ab" * 32 in footer and "2026-03-01T06:17:30Z" in footer and "imf/dots_china_belgium_annual" in footer
 
@@ -137,14 +139,14 @@ def test_the_index_lists_each_article_with_author_date_counts_and_links(built):
     meta = load_article(SEED).metadata
     assert meta.title in html and meta.author in html and meta.date.isoformat() in html
     assert f'href="{SEED}/index.html"' in html and f'href="{SEED}/verdicts.html"' in html
-    assert "supported: " in html
+    assert f"{labels.label('supported')}: " in html
 
 
 def test_an_article_without_verdicts_still_gets_its_pages(tmp_path):
     fake_build(tmp_path, rows=[], notebooks=("claims",))
     site.build_site(tmp_path, [SEED])
     html = page(tmp_path, "index.html")
-    assert 'class="claim claim"' in html and "no verdict: 25" in html
+    assert 'class="claim claim"' in html and f"{labels.label(None)}: 25" in html
     assert "No verdicts in this build yet" in page(tmp_path, site.VERDICTS_PAGE)
     assert site.check_site(tmp_path) == []
 
@@ -249,7 +251,7 @@ def test_pages_speak_to_readers_not_developers(real_site, real_rows):
     assert missing
     for claim_id in missing:
         body = panel_of(page(real_site, "index.html"), claim_id)
-        assert "which this copy of the site does not hold" in body and "January–August 2022" in body
+        assert "not yet collected for this page" in body and "January–August 2022" in body
 
 
 def test_provenance_sits_behind_a_details_element_and_sources_are_named_by_publisher_and_title(real_site, real_rows):
@@ -272,8 +274,9 @@ def test_what_we_found_leads_with_the_worst_verdicts_one_line_each(real_site, re
         section = page(real_site, name).split('<section class="found" id="found">', 1)[1].split("</section>", 1)[0]
         lines = re.findall(r'<li><span class="badge"[^>]*>([^<]+)</span>', section)
         assert len(lines) == len(real_rows)
-        assert [severity(v) for v in lines] == sorted(severity(v) for v in lines)
-        assert lines[0] == "contradicted"
+        names = [next(n for n in VERDICTS if labels.label(n) == line) for line in lines]
+        assert [severity(v) for v in names] == sorted(severity(v) for v in names)
+        assert lines[0] == labels.label("contradicted")
 
 
 def test_every_row_of_the_verdict_table_gives_its_reason(real_site, real_rows):
@@ -281,7 +284,7 @@ def test_every_row_of_the_verdict_table_gives_its_reason(real_site, real_rows):
     reasons = re.findall(r'<td data-label="why">(.*?)</td>', body, re.S)
     assert len(reasons) == len(real_rows) and all(len(r.strip()) > 20 for r in reasons)
     verdicts = re.findall(r'<td data-sort="\d+"><span class="badge"[^>]*>([^<]+)</span>', body)
-    assert verdicts[0] == "contradicted"
+    assert verdicts[0] == labels.label("contradicted")
 
 
 def test_the_original_article_is_linked_when_its_url_is_known(tmp_path, data_copy):
@@ -302,7 +305,7 @@ def test_a_misleading_claim_shows_the_figure_that_makes_it_misleading_as_promine
     claim = load_article(SEED).claim(row["claim_id"])
     body = panel_of(page(real_site, "index.html"), row["claim_id"])
     figures = re.findall(r'<li class="(stated|other-reading)"><span class="figure-value"><bdi>([^<]+)</bdi></span>', body)
-    assert ("stated", "$2.07 tn") in figures and ("other-reading", "$11 tn") in figures
+    assert ("stated", "$2.1 tn") in figures and ("other-reading", "$11 tn") in figures  # 11: to 0.1 tn
     assert figures[0][0] == "stated"  # the stated reading first
     assert '<li class="claimed"><span class="figure-value"><bdi>$11 tn (2022)</bdi></span>' in body  # as the article states it
     assert claim.reading and claim.reading in body
@@ -322,7 +325,7 @@ def test_each_highlight_carries_its_verdict_word_and_the_statement_as_tooltip(re
                            html, re.S)
         assert marks, claim.id
         assert any(claim.statement.replace("'", "&#x27;").replace('"', "&quot;") in t for t, _ in marks), claim.id
-        assert f'<span class="verdict-word">{row["verdict"]}</span>' in "".join(b for _, b in marks), claim.id
+        assert f'<span class="verdict-word">{labels.label(row["verdict"])}</span>' in "".join(b for _, b in marks), claim.id
 
 
 def test_each_panel_shows_the_charts_its_notebook_drew(tmp_path, real_rows):
@@ -344,7 +347,7 @@ def test_each_panel_links_back_to_its_place_in_the_text(built):
 
 def test_templates_escape_data_by_themselves(tmp_path):
     rows = fake_rows()
-    rows[0]["claimed"] = "<b>bold</b>"
+    rows[0]["claimed"] = rows[0]["reference"] = rows[0]["sentence"] = "<b>bold</b>"
     rows[0]["evidence"][0]["label"] = "<script>alert(1)</script>"
     fake_build(tmp_path, rows=rows)
     site.build_site(tmp_path, [SEED])
@@ -353,3 +356,78 @@ def test_templates_escape_data_by_themselves(tmp_path):
         assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
         assert "<script>alert(1)" not in html
     assert site.templates().autoescape is not False
+
+
+FINAL_VERDICTS = ("supported", "imprecise", "misleading", "contradicted", "unverifiable", "not-held", "not-checkable",
+                  "error")
+
+
+@pytest.mark.parametrize("name", sorted({*VERDICTS, *FINAL_VERDICTS}))
+def test_each_verdict_has_a_reader_label_and_one_sentence(name):
+    label, sentence = labels.label(name), labels.meaning(name)
+    assert label and label != labels.label(None) and "-" not in label
+    assert sentence.endswith(".") and sentence.count(". ") == 0 and sentence[0].isupper()
+
+
+def test_a_reason_is_shortened_by_whole_sentences_never_mid_word():
+    text = ("The first sentence says what was found at most fourteen. The second one is long enough to pass the "
+            "limit of the summary line by itself, and more. A third.")
+    short = site._first_sentence(text, 80)
+    assert short == "The first sentence says what was found at most fourteen."
+    assert site._first_sentence("One sentence far longer than the limit, all-round and whole.", 20) == \
+        "One sentence far longer than the limit, all-round and whole."
+
+
+def test_readers_get_the_claimed_figure_in_words_and_found_figures_at_its_precision_plus_one_digit():
+    from types import SimpleNamespace
+
+    from claimcheck.publish import wording
+    from claimcheck.registry.claims import Comparator
+
+    def claim(comparator, value, unit, period=None):
+        return SimpleNamespace(claimed=SimpleNamespace(comparator=comparator, value=value, unit=unit, period=period,
+                                                       precision=None))
+
+    assert wording.reader_claimed(claim(Comparator.at_most, 14.3, "percent")) == "at most 14.3%"
+    assert wording.reader_claimed(claim(Comparator.at_least, 50, "percent", "1989")) == "at least 50% (1989)"
+    assert wording.reader_claimed(claim(Comparator.exceeds, 230e9, "USD")) == "more than $230 bn"
+    assert wording.reader_figure(3.017, "percent", claim(Comparator.rounded, 2.9, "percent")) == "3.02%"
+    assert wording.reader_figure(260.961, "percent", claim(Comparator.at_least, 50, "percent")) == "261%"
+    assert wording.reader_figure(107.08, "percent", claim(Comparator.at_least, 50, "percent")) == "107.1%"
+
+
+def test_the_same_figure_of_two_versions_of_a_source_is_one_row_of_the_panel():
+    from types import SimpleNamespace
+
+    from claimcheck.publish import wording
+
+    evidence = {"label": "World Bank GDP (current US$)", "status": "ok", "value": 2008, "unit": "year",
+                "role": "decisive"}
+    row = {"decided_by": evidence["label"], "evidence": [{**evidence, "version": "2024-10-21"},
+                                                         {**evidence, "version": "2026-07-01"}]}
+    figures = wording.figures(row, SimpleNamespace(reading=None, claimed=None))
+    assert len(figures) == 1 and figures[0].decided
+
+
+@pytest.mark.parametrize("name", sorted({*VERDICTS, *FINAL_VERDICTS}))
+def test_each_verdict_has_a_colour_and_a_place_in_the_order_of_what_we_found(name):
+    from claimcheck.publish.wording import SEVERITY
+
+    assert name in SEVERITY and name in VERDICT_COLOURS
+
+
+def test_a_difference_and_a_context_figure_are_at_the_claims_precision_plus_one_digit():
+    from types import SimpleNamespace
+
+    from claimcheck.publish import wording
+    from claimcheck.registry.claims import Comparator
+
+    claim = SimpleNamespace(claimed=SimpleNamespace(comparator=Comparator.min_duration, value=50, unit="years",
+                                                    period=None, precision=None))
+    assert wording.difference_text({"difference_abs": 1.341, "difference_rel": 0.0268}, claim).startswith("1.3 years")
+    row = {"evidence": [{"role": "context", "status": "ok", "label": "a count", "value": 51.341, "unit": "years"}]}
+    assert wording.context_lines(row, claim) == ["a count: 51.3 years"]
+    amount = SimpleNamespace(claimed=SimpleNamespace(comparator=Comparator.exceeds, value=28.7e9, unit="USD",
+                                                     period=None, precision=None))
+    assert wording.reader_figure(25.109e9, None, amount) == "25.11 bn"  # the article's own figure, without a unit
+    assert wording.reader_figure(25.109e9, "EUR", amount) == "€25.109 bn"  # another unit: as the source gives it

@@ -163,6 +163,41 @@ def _site_url(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+ARTICLE_HELP = "article id: a folder name under data/articles/ (`claimcheck articles` lists them)"
+EXAMPLE_ARTICLE = "my-article"  # the id the examples use; a test puts a real one in its place
+EXAMPLES = {  # one command line per subcommand, shown at the end of its --help
+    "articles": "claimcheck articles",
+    "claims": f"claimcheck claims --article {EXAMPLE_ARTICLE} --format csv",
+    "coverage": f"claimcheck coverage --article {EXAMPLE_ARTICLE}",
+    "draft": f"claimcheck draft --article {EXAMPLE_ARTICLE} --write",
+    "sources": "claimcheck sources --versions",
+    "catalog": "claimcheck catalog add worldbank population --title 'Population, total' --unit people "
+               "--for 'population claims' indicator=SP.POP.TOTL countries=all",
+    "refresh": "claimcheck refresh --source worldbank",
+    "run": f"claimcheck run --article {EXAMPLE_ARTICLE} --mode offline",
+    "diff": f"claimcheck diff --article {EXAMPLE_ARTICLE}",
+}
+
+
+class _HelpWithExample(argparse.HelpFormatter):
+    """Wraps the description as usual but prints the example line as written, so it can be copied."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("example: "):
+            return indent + text
+        return super()._fill_text(text, width, indent)
+
+
+def _add_examples(parser: argparse.ArgumentParser, examples: dict[str, str]) -> None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command in action.choices.items():
+                example = examples.get(name) or examples.get(f"{parser.prog.split()[-1]} {name}")
+                if example:
+                    command.epilog, command.formatter_class = f"example: {example}", _HelpWithExample
+                _add_examples(command, examples)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claimcheck",
@@ -175,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_articles)
 
     p = sub.add_parser("claims", help="list an article's claims", description="List the claims registry of an article.")
-    p.add_argument("--article", required=True, type=_article_id, help="article id (a folder name under data/articles/)")
+    p.add_argument("--article", required=True, type=_article_id, help=ARTICLE_HELP)
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
     p.set_defaults(func=_cmd_claims)
 
@@ -185,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find every number or quantity expression in the article text and fail when one is "
         "neither inside a claim's quote nor listed under not_claims.",
     )
-    p.add_argument("--article", required=True, type=_article_id, help="article id")
+    p.add_argument("--article", required=True, type=_article_id, help=ARTICLE_HELP)
     p.set_defaults(func=_cmd_coverage)
 
     p = sub.add_parser(
@@ -195,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
         "countries, kind and evidence from the catalogue, each guess noted under draft:. Prints the "
         "registry, or writes claims.draft.yaml; claims.yaml is never overwritten.",
     )
-    p.add_argument("--article", required=True, type=_article_id, help="article id")
+    p.add_argument("--article", required=True, type=_article_id, help=ARTICLE_HELP)
     p.add_argument("--merge", action="store_true",
                    help="start from the reviewed claims.yaml, keep all of it, add drafts only for numbers it does not cover")
     p.add_argument("--write", action="store_true", help="write data/articles/ID/claims.draft.yaml instead of printing")
@@ -219,9 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = catalog.add_parser(
         "add",
         help="append one entry (written only if the catalogue still validates)",
-        description="Append an entry to data/reference/catalogue/<source>.yaml, e.g. `claimcheck catalog add "
-        "worldbank population --title 'Population, total' --unit people --for 'population claims' "
-        "indicator=SP.POP.TOTL countries=all`; then fetch it with `claimcheck refresh`.",
+        description="Append an entry to data/reference/catalogue/<source>.yaml; then fetch it with "
+        "`claimcheck refresh`.",
     )
     p.add_argument("source", help="source client: worldbank, imf, comtrade, eurostat, owid or wikidata")
     p.add_argument("name", help="snapshot name (lower-case letters, digits, '_' or '-')")
@@ -236,9 +270,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "refresh",
-        help="fetch snapshots live and replace them atomically",
-        description="Fetch a source's snapshots from the live API, validate them, then replace the stored "
-        "snapshot atomically. A failed or invalid fetch leaves the old snapshot untouched.",
+        help="fetch snapshots live and add each changed one as a new version",
+        description="Fetch a source's snapshots from the live API, validate them, then add each as a new "
+        "version beside the stored ones when its data changed (identical data writes nothing). A failed or "
+        "invalid fetch leaves the stored versions untouched.",
     )
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--source", help="source name (see `claimcheck sources`)")
@@ -256,9 +291,11 @@ def build_parser() -> argparse.ArgumentParser:
         "parallel workers, then write verdicts.csv and verdicts.json under build/<article>/.",
     )
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--article", type=_article_id, help="article id")
+    which.add_argument("--article", type=_article_id, help=ARTICLE_HELP)
     which.add_argument("--all", action="store_true", help="every article")
-    p.add_argument("--mode", choices=["offline", "refresh", "auto"], default="offline", help="data mode")
+    p.add_argument("--mode", choices=["offline", "refresh", "auto"], default="offline",
+                   help="offline: stored snapshots only; refresh: fetch live first; auto: fetch only what is "
+                   "missing (default: %(default)s)")
     p.add_argument("--refresh", action="store_const", const="refresh", dest="mode", help="same as --mode refresh")
     p.add_argument("--workers", type=_positive, default=None, help="parallel workers, 1 or more (default: number of CPUs)")
     p.add_argument("--notebook", action="append", help="only this notebook (repeatable)")
@@ -285,11 +322,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compare the last two runs in the history and list claims whose verdict or reference changed; "
         "with --snapshot, list the cells a revision changed between two versions of a snapshot.",
     )
-    p.add_argument("--article", type=_article_id, help="only this article")
+    p.add_argument("--article", type=_article_id, help=ARTICLE_HELP + "; default: every article")
     p.add_argument("--snapshot", metavar="SOURCE/NAME", help="compare two versions of this snapshot instead")
     p.add_argument("--from", dest="old", metavar="VERSION", help="with --snapshot: the older version (default: the one before --to)")
     p.add_argument("--to", dest="new", metavar="VERSION", help="with --snapshot: the newer version (default: the newest)")
     p.set_defaults(func=_cmd_diff)
+    _add_examples(parser, {**EXAMPLES, "catalog add": EXAMPLES["catalog"]})
     return parser
 
 

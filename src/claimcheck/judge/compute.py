@@ -524,7 +524,11 @@ def _op_rank(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
     rank = 1 + int((pool["value"] > own).sum())
     ordered = pool.sort_values(["value", "entity"], ascending=[False, True], kind="mergesort")
     name_col = "entity_name" if "entity_name" in ordered.columns else "entity"
-    top = [(str(e), str(n), float(v)) for e, n, v in ordered[["entity", name_col, "value"]].head(TOP_N).itertuples(index=False)]
+    listed = list(ordered[["entity", name_col, "value"]].itertuples(index=False))
+    at = [str(row[0]) for row in listed].index(spec.entity)
+    # the leaders, and the ranked entity with its neighbours when it is not among them (positions from 1)
+    positions = sorted(set(range(min(TOP_N, len(listed)))) | set(range(max(at - 1, 0), min(at + 2, len(listed)))))
+    top = [(str(listed[i][0]), str(listed[i][1]), float(listed[i][2])) for i in positions]
     excluded = spec.exclude_aggregates and bool(_aggregate_mask(rows_within(rows, period)).any())
     note = " (aggregates excluded)" if excluded else ""
     name = entity_name(rows, spec.entity)
@@ -532,6 +536,7 @@ def _op_rank(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
         float(rank), "rank", ordered.head(max(TOP_N, rank)),
         f"rank of {name} by {_measures_text(_Rows(pool))} among {len(pool)} entities in {where}{note}",
         {"entity": spec.entity, "entity_name": name, "n": len(pool), "top": top, "own_value": own, "note": note,
+         "positions": [i + 1 for i in positions],
          "unit": _single_unit(_Rows(pool), "rank")},
     )
 

@@ -613,11 +613,13 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
     if spec is None:
         return assessment, []
     used: list[EvidenceResult] = []
-    revised = f" It has been revised since to {_reference_text(check.result)} (version {check.result.version})."
+    current = f" It has been revised since to {_reference_text(check.result)} (version {check.result.version})."
+    revised = current
     if day is not None:
         vintage = _usable(claimed, resolve_vintage(spec, day, loader), check, loader)
         if vintage is not None:  # what the author could read decides, and its verdict stands
             then = _assess(claimed, [vintage]).decider
+            revised = "" if _same_figure(vintage.value, check.result.value) else current  # said only when it was
             if then is not None:
                 rule = f"{then.comparison.rule}, against the version of {vintage.version}, the newest on or before the article's date"
                 return _with_decider(assessment, replace(then, comparison=Comparison(then.comparison.holds, rule),
@@ -625,6 +627,7 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
         later = next((v for v in (_usable(claimed, r, check, loader) for r in resolve_later_vintages(spec, day, loader))
                       if v is not None), None)
         then = _assess(claimed, [later]).decider if later is not None else None
+        revised = "" if later is not None and _same_figure(later.value, check.result.value) else current
         if then is not None:  # no version of the article's date holds it: the nearest later one decides
             rule = (f"{then.comparison.rule}, against the version of {later.version}, the earliest stored after the "
                     "article's date that holds the figure")
@@ -657,10 +660,18 @@ def _usable(claimed: Claimed, result: EvidenceResult | None, current: Any, loade
     """An earlier version's reading, in the claim's units, when it holds a figure other than the current one's."""
     if result is None or not result.ok or not result.version or result.version == current.result.version:
         return None
+    if isinstance(result.value, (int, float)) and _same_figure(result.value, current.result.value):
+        return None  # an older copy of today's amount: nothing was revised, today's figure and its band decide
     if _ends_before(result, claimed):  # a copy whose data stop before the claimed date cannot say
         return None
     converted = _in_claimed_units(claimed, (result,), loader)[0]
     return converted if converted.ok else None
+
+
+def _same_figure(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
+    return a == b
 
 
 def _ends_before(result: EvidenceResult, claimed: Claimed) -> bool:

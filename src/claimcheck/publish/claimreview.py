@@ -26,8 +26,11 @@ SITE_URL_ENV = "CLAIMCHECK_SITE_URL"  # the site's public base URL, for absolute
 
 
 def verdict_label(verdict: str) -> str:
-    """A readable label of a verdict name: ``no-data-offline`` → ``No data offline``."""
-    return verdict.replace("-", " ").capitalize() if verdict else "No verdict"
+    """The label readers see on the pages (``no-data-offline`` → ``Not checked yet``), so a search result
+    and the page say the same."""
+    from claimcheck.publish.labels import label
+
+    return label(verdict)
 
 
 def claim_anchor(claim_id: str) -> str:

@@ -34,12 +34,12 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from claimcheck import files
-from claimcheck.publish import claimreview, history, wording
+from claimcheck.publish import claimreview, history, labels, wording
 from claimcheck.registry.articles import Article, load_article
 from claimcheck.show.notebook import CHART_SUFFIX, CHARTS_DIR, SCORECARD  # where the check notebooks leave their charts
 from claimcheck.show.render import VERDICT_COLOURS, bidi_closed, chart_alt, highlight_article, isolated
 from claimcheck.reference.snapshots import stored_versions
-from claimcheck.judge.verdicts import VERDICT_MEANINGS, VERDICTS
+from claimcheck.judge.verdicts import VERDICTS
 
 ARTICLE_PAGE = "index.html"
 VERDICTS_PAGE = "verdicts.html"
@@ -89,6 +89,7 @@ def templates():
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       finalize=_closed)  # every text inserted, attributes too: its direction controls closed
     env.filters["bdi"] = lambda text: Markup(isolated(text))  # a text from data, isolated from its neighbours
+    env.globals["label"], env.globals["meaning"] = labels.label, labels.meaning
     env.globals["colour"] = lambda verdict: VERDICT_COLOURS.get(verdict or NO_VERDICT, VERDICT_COLOURS[NO_VERDICT])
     return env
 
@@ -142,7 +143,8 @@ def _ordered_counts(tally: Counter) -> list[tuple[str, int]]:
 
 
 def _legend() -> list[tuple[str, str, str]]:
-    return [(name, claimreview.verdict_label(name), VERDICT_MEANINGS[name]) for name in VERDICTS]
+    shown = dict.fromkeys(labels.label(name) for name in VERDICTS)  # two names may share a label
+    return [(name, labels.meaning(name)) for name in VERDICTS if shown.pop(labels.label(name), 0) is None]
 
 
 def _changes(run: dict[str, Any]) -> dict[str, Any] | None:
@@ -209,8 +211,17 @@ def _summary(article: Article, rows: list[dict[str, Any]]) -> list[dict[str, Any
 
 
 def _first_sentence(text: str, limit: int = 130) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """``text`` shortened by whole sentences to about ``limit`` characters: never cut inside a word or a
+    sentence (the first sentence is kept whole however long it is)."""
+    kept = ""
+    for sentence in _SENTENCE_END.split(" ".join(text.split())):
+        if kept and len(kept) + 1 + len(sentence) > limit:
+            break
+        kept = f"{kept} {sentence}".strip()
+    return kept
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-Z“\"'(])")
 
 
 def _panel(claim, row: dict[str, Any] | None, folder: Path, drawn: list[Path]) -> dict[str, Any]:
@@ -223,14 +234,14 @@ def _panel(claim, row: dict[str, Any] | None, folder: Path, drawn: list[Path]) -
         "quote": claim.quote,
         "sentence": wording.reader_sentence(row, claim) if row else "Not judged in this build.",
         "claimed": str(row.get("claimed") or ""),
-        "stated_claim": wording.claimed_text(row, claim),
-        "reference": str(row.get("reference") or ""),
+        "stated_claim": wording.reader_claimed(claim) or wording.claimed_text(row, claim),
+        "reference": wording.found_text(row, claim),
         "stated_reading": str(getattr(claim, "reading", None) or "as stated"),
         "figures": wording.figures(row, claim),
         "difference": wording.difference_text(row, claim),
         "readings": str(row.get("readings") or ""),
         "parts": [p for p in row.get("parts") or [] if isinstance(p, dict)],
-        "context": wording.context_lines(row),
+        "context": wording.context_lines(row, claim),
         "rule": str(row.get("rule") or ""),
         "technical": "" if str(row.get("sentence") or "") == wording.reader_sentence(row, claim) else str(row.get("sentence") or ""),
         "sources": wording.sources(row),
@@ -258,7 +269,7 @@ def article_page(article: Article, rows: list[dict[str, Any]], folder: Path, run
         title=article.metadata.title, meta=article.metadata, original=_original(article),
         nav=_nav(folder, ARTICLE_PAGE), tally=_ordered_counts(counts(article, rows)), changes=_changes(run),
         found=_summary(article, rows),
-        text=Markup(highlight_article(article, verdicts=verdicts, link="#claim-{id}")),  # escaped by render
+        text=Markup(highlight_article(article, verdicts=verdicts, link="#claim-{id}", word=labels.label)),  # escaped
         panels=[_panel(claim, by_id.get(claim.id), folder, drawn) for claim in article.claims],
         notebooks=notebooks, run=run, scripts=[SELECT_SCRIPT],
         claimreview_tag=Markup(claimreview.script_tag(claimreview_document)) if claimreview_document else "",
@@ -273,8 +284,8 @@ def verdicts_page(article: Article, rows: list[dict[str, Any]], folder: Path, ru
         table.append({
             "anchor": claimreview.claim_anchor(claim.id), "statement": claim.statement, "verdict": verdict,
             "order": wording.severity(verdict), "claim_id": claim.id,
-            "claimed": str(row.get("claimed") or ""), "claimed_sort": _sortable(row.get("claimed_value"), row.get("claimed")),
-            "reference": str(row.get("reference") or ""),
+            "claimed": wording.reader_claimed(claim) or str(row.get("claimed") or ""), "claimed_sort": _sortable(row.get("claimed_value"), row.get("claimed")),
+            "reference": wording.found_text(row, claim),
             "reference_sort": _sortable(row.get("reference_value"), row.get("reference")),
             "sentence": wording.reader_sentence(row, claim), "sources": wording.sources(row),
         })

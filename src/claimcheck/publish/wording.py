@@ -8,6 +8,7 @@ functions turn them into what a reader of the article needs, and keep the techni
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +19,8 @@ from claimcheck.judge.compare import display_value
 from claimcheck.judge.verdicts import BROKEN_ENTRY_RULE
 
 # Worst first: what a reader most needs to know about the article leads the summary.
-SEVERITY = ("contradicted", "misleading", "error", "unverifiable", "no-data-offline", "not-checkable", "supported")
+SEVERITY = ("contradicted", "misleading", "imprecise", "error", "unverifiable", "not-held", "no-data-offline",
+            "not-checkable", "supported")
 
 
 def severity(verdict: str) -> int:
@@ -58,11 +60,11 @@ def reader_sentence(row: dict[str, Any], claim) -> str:
     verdict = str(row.get("verdict") or "")
     missing = [e for e in row.get("evidence") or [] if isinstance(e, dict) and e.get("role", "decisive") != "context"
                and e.get("status") in ("missing", "error")]
-    if verdict == "no-data-offline":
+    if verdict in NOT_HELD:
         what = " or ".join(dict.fromkeys(str(e.get("label") or "the reference data") for e in missing)) or "reference data"
         when = _claim_period(claim)
-        return (f"This needs {what} figures{' for ' + when if when else ''}, which this copy of the site does "
-                "not hold; it will be checked when the data are next fetched.")
+        return (f"The {what} figures{' for ' + when if when else ''} that settle this are published, but were not "
+                "yet collected for this page; the claim will be checked when they are.")
     if verdict == "error" and row.get("rule") == BROKEN_ENTRY_RULE:
         return ("Its entry in the claims file names data that do not exist, so this claim is not checked until "
                 "the entry is corrected (see how it was judged).")
@@ -71,7 +73,68 @@ def reader_sentence(row: dict[str, Any], claim) -> str:
         return f"{what} could not be read when this page was built, so this claim is not checked yet."
     sentence = str(row.get("sentence") or row.get("reason") or "")
     sentence = re.sub(r"\s*\[reference/[^\]]*\]", "", sentence)
-    return _IDENTIFIER_ASIDE.sub("", sentence)
+    sentence = _RULE_ASIDE.sub("", _IDENTIFIER_ASIDE.sub("", sentence))
+    stated = claimed_text(row, claim)
+    if stated and stated in sentence:  # the claim's figure in words, not rule notation ("<= 14.3%")
+        sentence = sentence.replace(stated, reader_claimed(claim) or stated)
+    reference, found = str(row.get("reference") or ""), found_text(row, claim)
+    if reference and found and reference != found:  # the figure at the claim's precision, plus one digit
+        sentence = re.sub(rf"(?<![\w.]){re.escape(reference)}(?![\w])", found, sentence)
+    return sentence
+
+
+# "(at most: reference <= 14.3%)", "(rounded: reference in [2.85%, 2.95%])": the rule, kept for "How we checked"
+_RULE_ASIDE = re.compile(r"\s\([a-z][a-z ]*: reference\b[^()]*(?:\([^()]*\)[^()]*)*\)")
+NOT_HELD = ("not-held", "no-data-offline")  # the name of this round and the one it replaces
+
+_COMPARATOR_WORDS = {"exceeds": "more than ", "at_least": "at least ", "at_most": "at most ", "about": "about ",
+                     "before": "before ", "by": "by ", "within_decade": "in the ", "min_duration": "at least "}
+
+
+def reader_claimed(claim) -> str:
+    """The claim's figure in words: ``at most 14.3%``, ``more than $230 bn``, ``at least 50% (1989)``."""
+    claimed = getattr(claim, "claimed", None)
+    if claimed is None or getattr(claimed, "value", None) is None:
+        return ""
+    comparator = getattr(claimed.comparator, "value", str(claimed.comparator))
+    if comparator == "attested":
+        return ""
+    unit = "years" if comparator == "min_duration" and claimed.unit in ("year", "years") else claimed.unit
+    text = _COMPARATOR_WORDS.get(comparator, "") + display_value(claimed.value, unit)
+    when = period_words(claimed.period)
+    return f"{text} ({when})" if when else text
+
+
+def reader_figure(value: Any, unit: str | None, claim) -> str:
+    """A figure found, rounded to the precision the claim is written with plus one digit: against a
+    claimed 14.3%, 3.017% reads 3.02%; against 50%, 107.08% reads 107.1%."""
+    claimed = getattr(claim, "claimed", None)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number or claimed is None or not isinstance(claimed.value, (int, float)) or unit in ("rank", "date", "year"):
+        return display_value(value, unit)
+    from claimcheck.judge.compare import infer_precision
+
+    step = (getattr(claimed, "precision", None) or infer_precision(claimed.value)) / 10
+    if (unit and unit != claimed.unit) or step <= 0:  # a figure without a unit is read in the claim's
+        return display_value(value, unit)
+    return display_value(round(round(value / step) * step, 12), unit)
+
+
+def found_text(row: dict[str, Any], claim) -> str:
+    """The deciding figure as a reader reads it (``reader_figure``), else the row's reference text."""
+    decided_by, reference = str(row.get("decided_by") or ""), str(row.get("reference") or "")
+    try:
+        decided = float(row.get("reference_value"))  # a number, or its text in verdicts.csv's ten digits
+    except (TypeError, ValueError):
+        return reference
+    for e in row.get("evidence") or []:
+        value = e.get("value") if isinstance(e, dict) else None
+        if (e.get("label") if isinstance(e, dict) else None) != decided_by or e.get("status") != "ok" \
+                or not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isclose(value, decided):
+            continue
+        shown = reader_figure(value, e.get("unit"), claim)
+        return reference.replace(display_value(value, e.get("unit")), shown) if reference else shown
+    return reference
 
 
 # "(bilateral_trade_yoy_change for 2021)", "(sum of 2 rows of x_y (derived, ...))": how the figure was
@@ -98,9 +161,9 @@ def difference_text(row: dict[str, Any], claim) -> str:
     if absolute == 0:
         return "none: the figures agree"
     unit = getattr(getattr(claim, "claimed", None), "unit", None)
-    if unit == "percent":
-        return f"{abs(absolute):.3g} percentage points"
-    text = display_value(abs(absolute), unit)
+    if unit == "percent":  # at the claim's precision plus one digit, as every figure a reader reads
+        return reader_figure(abs(absolute), unit, claim).removesuffix("%") + " percentage points"
+    text = reader_figure(abs(absolute), unit, claim)
     try:
         relative = float(row.get("difference_rel"))
         text += f" ({abs(relative):.1%} of the claimed figure)"
@@ -109,7 +172,7 @@ def difference_text(row: dict[str, Any], claim) -> str:
     return text
 
 
-def context_lines(row: dict[str, Any]) -> list[str]:
+def context_lines(row: dict[str, Any], claim=None) -> list[str]:
     """Context evidence as a reader reads it: the source and its figure, or that it is not held here."""
     lines = []
     for e in row.get("evidence") or []:
@@ -118,7 +181,7 @@ def context_lines(row: dict[str, Any]) -> list[str]:
         label = str(e.get("label") or "a source")
         if e.get("status") == "ok":
             value = e.get("value")
-            shown = display_value(value, e.get("unit")) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            shown = reader_figure(value, e.get("unit"), claim) if isinstance(value, (int, float)) and not isinstance(value, bool) \
                 else str(value) if value not in (None, "") else "records it"
             lines.append(f"{label}: {shown}")
         else:
@@ -149,8 +212,9 @@ def figures(row: dict[str, Any], claim) -> list[Figure]:
         if e.get("value") is None or isinstance(e.get("value"), (list, dict)):
             continue
         reading = str(e.get("reading") or stated)
-        found.append(Figure(display_value(e["value"], e.get("unit")), reading, str(e.get("label") or ""),
+        found.append(Figure(reader_figure(e["value"], e.get("unit"), claim), reading, str(e.get("label") or ""),
                             reading == stated, str(e.get("label") or "") == decided_by))
+    found = list(dict.fromkeys(found))  # the same figure from the same source (a vintage beside its snapshot) once
     return sorted(found, key=lambda f: (not f.stated, not f.decided))
 
 

@@ -168,13 +168,16 @@ def claim_against_references(verdict, claimed_value: float | None, unit: str | N
 
 
 def rank_leaders(evidence) -> str | None:
-    """Bars of the leading entities of a ``rank`` evidence, the ranked entity highlighted, as SVG."""
+    """Bars of the leading entities of a ``rank`` evidence, numbered by rank, and the ranked entity with its
+    neighbours when it is not among them, highlighted, as SVG."""
     top = evidence.extra.get("top") or []
     if not top:
         return None
     unit = evidence.extra.get("unit") or ""  # the ranked values' unit
-    rows = [(str(name), float(value), "#d95f02" if code == evidence.extra.get("entity") else "#9ecae1")
-            for code, name, value in top]
+    positions = evidence.extra.get("positions") or []  # each bar's rank, so a gap after the leaders shows
+    rows = [(f"{positions[i]}. {name}" if len(positions) == len(top) else str(name), float(value),
+             "#d95f02" if code == evidence.extra.get("entity") else "#9ecae1")
+            for i, (code, name, value) in enumerate(top)]
     _, word = _scale([value for _, value, _ in rows])
     return _bars(str(evidence.label), f"{unit} {word}".strip() or "value", rows, unit or None)
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from claimcheck import files, paths
 from claimcheck.reference.crosscheck import checked_article
-from claimcheck.registry.articles import Article
-from claimcheck.registry.claims import Claim
+from claimcheck.registry.articles import Article, ArticleError
+from claimcheck.registry.claims import Claim, ClaimsError
 
 SCORECARD = "scorecard"  # the notebook whose verdict file becomes verdicts.csv / verdicts.json
 VERDICTS_DIR = "verdicts"  # under output_dir: where each check notebook drops its verdicts as JSON
@@ -36,6 +36,15 @@ _KINDS = {str: "a text in quotes", list: "a list", dict: "a mapping {...}", int:
 
 class ParameterError(ValueError):
     """A notebook parameter that is unknown or of the wrong type."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows this line, not the stack (it is no bug of the code)
+        return [f"{type(self).__name__}: {self}"]
+
+
+def _one_line(exc: Exception) -> Exception:
+    """``exc``, shown by IPython (JupyterLab, papermill) as its one line instead of a traceback."""
+    exc._render_traceback_ = lambda: [f"{type(exc).__name__}: {exc}"]  # type: ignore[attr-defined]
+    return exc
 
 
 @dataclass(frozen=True)
@@ -158,7 +167,10 @@ def start(namespace: dict[str, Any], notebook: str, family: str | None = None) -
     loader = Loader(mode)
     # evidence names checked against the catalogue and the documents (read once, by the notebook's
     # loader): a name that does not exist costs its claim only, which `check` judges `error`
-    article, broken = checked_article(params["article"], documents=loader.documents)
+    try:
+        article, broken = checked_article(params["article"], documents=loader.documents)
+    except (ArticleError, ClaimsError) as exc:  # an unknown article or a broken registry: the user's input
+        raise _one_line(exc) from None
     wanted = list(params.get("claims") or [])
     claims = [c for c in article.claims if (c.family == family or family is None) and (not wanted or c.id in wanted)]
     missing = sorted(set(wanted) - {c.id for c in article.claims})

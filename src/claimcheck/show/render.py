@@ -19,6 +19,8 @@ VERDICT_COLOURS = {
     "unverifiable": "#dcdcdc",
     "not-checkable": "#d7e3f4",
     "no-data-offline": "#e8dcf4",
+    "not-held": "#e8dcf4",
+    "imprecise": "#e3f0b5",
     "error": "#ff9d9d",
     "claim": "#fff3a8",
 }
@@ -59,6 +61,29 @@ def isolated(text: object) -> str:
     return f"<bdi>{escape(bidi_closed(str(text)), quote=False)}</bdi>"
 
 
+# JupyterLab typesets `$...$` as a formula in Markdown and HTML outputs alike ("US$9.2 tn ... US$1.8 tn"):
+# MathJax skips an element of these classes (MathJax 3, and 2's name), and a Markdown `\$` is a dollar
+NO_MATH_CLASSES = "mathjax_ignore tex2jax_ignore"
+
+
+def html(*fragments: str):
+    """An HTML output for a notebook: the fragments in one block that JupyterLab does not typeset as maths."""
+    from IPython.display import HTML
+
+    return HTML(f'<div class="{NO_MATH_CLASSES}">' + "".join(fragments) + "</div>")
+
+
+def markdown(text: str):
+    """A Markdown output for a notebook, every ``$`` escaped so that JupyterLab shows it as a dollar sign."""
+    from IPython.display import Markdown
+
+    return Markdown(escape_dollars(text))
+
+
+def escape_dollars(text: str) -> str:
+    return re.sub(r"(?<!\\)\$", r"\\$", text)
+
+
 def chart_alt(number: int, statement: str) -> str:
     """A chart's text for readers who cannot see it, alike in the notebooks and on the site."""
     return f"Chart {number}: {statement}"
@@ -97,13 +122,14 @@ def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, l
     ]
 
 
-def highlight_article(article: Article, verdicts: dict[str, str] | None = None, link: str | None = None) -> str:
+def highlight_article(article: Article, verdicts: dict[str, str] | None = None, link: str | None = None,
+                      word=lambda verdict: verdict) -> str:
     """The article text as HTML with each claim's quote marked.
 
     ``verdicts`` maps claim id to verdict name: the colour, and the word written at the end of the
     quote (colour alone does not tell verdicts apart in print or for colour-blind readers); without
     it every claim is marked alike. The tooltip is the claim's statement. ``link`` is a format
-    string for a claim's anchor, e.g. ``"#claim-{id}"``; the first mark of each claim gets the id
+    string for a claim's anchor, e.g. ``"#claim-{id}"``; ``word`` gives the word a reader sees for a verdict; the first mark of each claim gets the id
     ``text-<id>`` so a page can link back to it.
     """
     verdicts = verdicts or {}
@@ -125,9 +151,9 @@ def highlight_article(article: Article, verdicts: dict[str, str] | None = None, 
         claim_id = ids[-1]  # the innermost (latest-starting) claim decides the colour
         verdict = verdicts.get(claim_id, "claim")
         colour = VERDICT_COLOURS.get(verdict, VERDICT_COLOURS["claim"])
-        title = escape(bidi_closed(" | ".join(statements.get(i, i) + (f" ({verdicts[i]})" if i in verdicts else "") for i in ids)),
+        title = escape(bidi_closed(" | ".join(statements.get(i, i) + (f" ({word(verdicts[i])})" if i in verdicts else "") for i in ids)),
                        quote=True)
-        words = "".join(f' <span class="verdict-word">{escape(verdicts[i])}</span>' for i in ids
+        words = "".join(f' <span class="verdict-word">{escape(word(verdicts[i]))}</span>' for i in ids
                         if (at, i) in ends and i in verdicts)
         anchor = f' id="text-{escape(claim_id, quote=True)}"' if link and claim_id not in anchored else ""
         anchored.add(claim_id)

@@ -6,30 +6,57 @@ Every text that comes from data goes through ``html.escape`` or pandas' escaping
 from __future__ import annotations
 
 import base64
+import re
+from collections import Counter
 from html import escape
 
 import pandas as pd
-from IPython.display import HTML, display
+from IPython.display import display
 
 from claimcheck.show import charts
 from claimcheck.judge.compare import display_value
 from claimcheck.show.notebook import Context, save_chart
-from claimcheck.show.render import VERDICT_COLOURS, bidi_closed, chart_alt, isolated, table_html, text_table_html
-from claimcheck.judge.verdicts import VERDICT_MEANINGS, Verdict, verdicts_frame
+from claimcheck.show.render import VERDICT_COLOURS, bidi_closed, chart_alt, html, isolated, text_table_html
+from claimcheck.judge.verdicts import VERDICTS, Verdict
+from claimcheck.publish import labels, wording
 
 
 def badge(verdict: str) -> str:
+    """The verdict's reader label in its colour; its name (as in verdicts.csv) and meaning on hover."""
     colour = VERDICT_COLOURS.get(verdict, "#ccc")
     return (f'<span style="background:{colour};padding:2px 8px;border-radius:4px;font-weight:bold" '
-            f'title="{escape(VERDICT_MEANINGS.get(verdict, ""), quote=True)}">{escape(verdict)}</span>')
+            f'data-verdict="{escape(verdict, quote=True)}" '
+            f'title="{escape(f"{verdict}: {labels.meaning(verdict)}", quote=True)}">{escape(labels.label(verdict))}</span>')
 
 
-def summary(verdicts: list[Verdict]) -> None:
+SUMMARY_COLUMNS = ["Claim", "Verdict", "Claimed", "Found", "Decided by"]
+
+
+def summary_rows(verdicts: list[Verdict], ctx: Context | None = None) -> list[list[str]]:
+    """One row per claim in words: its id, the verdict's label, the claimed figure in words, the figure
+    found at the claim's precision plus one digit, and the source that decided (``ctx``: the claims)."""
+    rows = []
+    for v in verdicts:
+        claim = _claim(ctx, v.claim_id)
+        row = v.as_dict()
+        claimed = (wording.reader_claimed(claim) if claim else "") or v.claimed
+        found = wording.found_text(row, claim) if claim else v.reference
+        rows.append([v.claim_id, labels.label(v.verdict), claimed, found, v.decided_by])
+    return rows
+
+
+def _claim(ctx: Context | None, claim_id: str):
+    try:
+        return ctx.article.claim(claim_id) if ctx is not None else None
+    except Exception:  # a verdict of a claim the article no longer has: its row's own texts
+        return None
+
+
+def summary(verdicts: list[Verdict], ctx: Context | None = None) -> None:
     """Counts per verdict and one row per claim."""
-    frame = verdicts_frame(verdicts)
-    counts = frame["verdict"].value_counts()
-    display(HTML("<p>" + " ".join(f"{badge(name)} {counts[name]}" for name in VERDICT_MEANINGS if name in counts)
-                 + "</p>" + _scrolling(table_html(frame[["claim_id", "verdict", "claimed", "reference", "source"]]))))
+    counts = Counter(v.verdict for v in verdicts)
+    display(html("<p>" + " ".join(f"{badge(name)} {counts[name]}" for name in VERDICTS if name in counts) + "</p>"
+                 + _scrolling(text_table_html(SUMMARY_COLUMNS, summary_rows(verdicts, ctx)))))
 
 
 def _scrolling(table: str) -> str:
@@ -37,31 +64,45 @@ def _scrolling(table: str) -> str:
     return f'<div style="overflow-x:auto;max-width:100%">{table}</div>'
 
 
-EVIDENCE_COLUMNS = ["reading", "role", "evidence", "status", "value", "unit", "how", "method", "where"]
+EVIDENCE_COLUMNS = ["Source", "Figure", "Under the reading", "Used", "Data"]
+_USED = {"decisive": "to decide", "context": "as context only"}
+_METHODS = {"transcribed": "copied from the source", "api": "fetched from the source's API"}
 
 
-def evidence_rows(verdict: Verdict) -> list[list[str]]:
-    """Every evidence of every reading, the deciding one first among its peers, as texts in
-    ``EVIDENCE_COLUMNS`` order."""
+def plain_reason(reason: str) -> str:
+    """Why an evidence gave no figure, in words: the explanation a registry gives after " — ", else the
+    message without its exception name (``SnapshotMissing: ...``) and without the command to type."""
+    text = reason.split(" — ", 1)[1] if " — " in reason else reason
+    text = re.sub(r"^[A-Z][A-Za-z]+(?:Error|Missing|Invalid)?: ", "", text)
+    return re.sub(r";? ?fetch it with `[^`]*`", "", text).strip()
+
+
+def evidence_rows(verdict: Verdict, claim=None) -> list[list[str]]:
+    """Every evidence of every reading in words, as texts in ``EVIDENCE_COLUMNS`` order: the source, its
+    figure (or why there is none) at the ``claim``'s precision plus one digit, the reading, whether it
+    decided the verdict, how the data were taken."""
     rows = []
     for e in verdict.evidence:
-        rows.append([
-            e.reading or verdict.reading,
-            e.role,
-            e.label,
-            e.status,
-            "" if e.value is None else display_value(e.value, e.unit),
-            e.unit or "",
-            e.description if e.ok else (e.reason or ""),
-            ", ".join(sorted({p.get("method", "") for p in e.provenance} - {""})),
-            e.source_ref,
-        ])
+        if e.ok:
+            figure = "" if e.value is None else wording.reader_figure(e.value, e.unit, claim)
+            figure = figure or "records it"
+        else:
+            figure = plain_reason(e.reason or "") or "no figure"
+        used = "decided the verdict" if e.label == verdict.decided_by and e.ok else _USED.get(e.role, e.role)
+        methods = sorted({p.get("method", "") for p in e.provenance} - {""})
+        rows.append([e.label, figure, e.reading or verdict.reading or "as stated", used,
+                     ", ".join(_METHODS.get(m, m) for m in methods)])
     return [["" if cell is None else str(cell) for cell in row] for row in rows]
 
 
-def evidence_table(verdict: Verdict) -> pd.DataFrame:
+def technical_rows(verdict: Verdict) -> list[list[str]]:
+    """What the plain table leaves out: how each figure was computed, the file it was read from, the message."""
+    return [[e.label, e.description if e.ok else (e.reason or ""), e.source_ref] for e in verdict.evidence]
+
+
+def evidence_table(verdict: Verdict, claim=None) -> pd.DataFrame:
     """``evidence_rows`` as a table, for exploring a verdict in JupyterLab."""
-    return pd.DataFrame(evidence_rows(verdict), columns=EVIDENCE_COLUMNS)
+    return pd.DataFrame(evidence_rows(verdict, claim), columns=EVIDENCE_COLUMNS)
 
 
 def claim_html(ctx: Context, verdict: Verdict) -> str:
@@ -69,27 +110,29 @@ def claim_html(ctx: Context, verdict: Verdict) -> str:
     evidence and its charts. One block, displayed once, because every output a kernel sends costs
     about a millisecond in the batch, and a claim used to send seven."""
     claim = ctx.article.claim(verdict.claim_id)
-    difference = ""
-    if verdict.difference_abs is not None:
-        difference = f"{verdict.difference_abs:,.6g}"
-        if verdict.difference_rel is not None:
-            difference += f" ({verdict.difference_rel:+.2%})"
-    facts = {"claimed": verdict.claimed, "reference": verdict.reference, "reading": verdict.reading,
-             "difference": difference, "rule": verdict.rule}
+    row = verdict.as_dict()
+    facts = {"Claimed": wording.reader_claimed(claim) or verdict.claimed, "Found": wording.found_text(row, claim),
+             "Under the reading": verdict.reading, "Difference": wording.difference_text(row, claim)}
     facts = {name: str(value) for name, value in facts.items() if value}
     parts = [f'<h3 id="claim-{escape(claim.id, quote=True)}"><code>{escape(claim.id)}</code></h3>',
              f"<blockquote>“{isolated(claim.quote)}”</blockquote>",
-             f"<p>{badge(verdict.verdict)} {isolated(verdict.sentence)}</p>",
-             _scrolling(text_table_html(list(facts), [list(facts.values())]))]
+             f"<p>{badge(verdict.verdict)} {isolated(wording.reader_sentence(row, claim))}</p>"]
+    if facts:
+        parts.append(_scrolling(text_table_html(list(facts), [list(facts.values())])))
     if verdict.evidence:
-        parts.append(_scrolling(text_table_html(EVIDENCE_COLUMNS, evidence_rows(verdict))))
+        parts.append(_scrolling(text_table_html(EVIDENCE_COLUMNS, evidence_rows(verdict, claim))))
+    checked = [f"<p>{escape(text)}</p>" for text in (verdict.sentence, f"Rule: {verdict.rule}" if verdict.rule else "")
+               if text]
+    if verdict.evidence:
+        checked.append(_scrolling(text_table_html(["Source", "Computation or message", "File"], technical_rows(verdict))))
+    parts.append("<details><summary>How we checked</summary>" + "".join(checked) + "</details>")
     parts += _charts(ctx, verdict, claim)
     return "\n".join(parts)
 
 
 def show(ctx: Context, verdict: Verdict) -> None:
     """One claim: the quote, the verdict and its sentence, the rule, the evidence, its charts."""
-    display(HTML(claim_html(ctx, verdict)))
+    display(html(claim_html(ctx, verdict)))
 
 
 def _series(ctx: Context, claim) -> list[str]:
@@ -148,11 +191,15 @@ def show_all(ctx: Context, verdicts: list[Verdict]) -> None:
 
 
 def legend() -> None:
-    """The verdict names with their meanings and colours."""
-    display(HTML("<br>".join(f"{badge(name)} {escape(meaning)}" for name, meaning in VERDICT_MEANINGS.items())))
+    """The verdicts' labels with their meanings and colours."""
+    display(html("<br>".join(f"{badge(name)} {escape(labels.meaning(name))}" for name in VERDICTS)))
 
 
-def sentences(verdicts: list[Verdict]) -> None:
-    """Each claim's verdict sentence, in registry order."""
-    display(HTML("".join(f"<p><code>{escape(v.claim_id)}</code> {badge(v.verdict)} {isolated(v.sentence)}</p>"
+def sentences(verdicts: list[Verdict], ctx: Context | None = None) -> None:
+    """Each claim's verdict sentence, in registry order, as a reader reads it when ``ctx`` gives the claims."""
+    def sentence(v: Verdict) -> str:
+        claim = _claim(ctx, v.claim_id)
+        return wording.reader_sentence(v.as_dict(), claim) if claim else v.sentence
+
+    display(html("".join(f"<p><code>{escape(v.claim_id)}</code> {badge(v.verdict)} {isolated(sentence(v))}</p>"
                          for v in verdicts)))
