@@ -137,9 +137,7 @@ def catalogue_entries() -> tuple[list[Entry], dict[str, float]]:
     """The catalogue's entries as word sets, and each word's weight (re-read when the catalogue changes)."""
     from claimcheck.reference import catalogue
 
-    folder = catalogue.catalogue_dir()
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-    return _entries(tuple((str(f), f.stat().st_mtime_ns) for f in files))
+    return _entries(catalogue.signature())
 
 
 def vocabulary() -> frozenset[str]:

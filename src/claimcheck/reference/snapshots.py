@@ -1,8 +1,9 @@
 """The snapshot store: versions of tidy CSV tables, each with a ``.meta.yaml`` sidecar.
 
 A snapshot is a folder ``data/reference/<source>/<name>/`` of versions: ``<version>.csv`` (the tidy
-table, deterministic bytes) and ``<version>.meta.yaml`` (where it came from, licence, sha256 of the
-CSV). A version id is the date its data were published or taken (``2024-10-21``, or
+table, deterministic bytes), or ``<version>.csv.gz`` (the same bytes gzip-compressed, for the large
+transcriptions), and ``<version>.meta.yaml`` (where it came from, licence, sha256 of the CSV bytes,
+which rows cover which years). A version id is the date its data were published or taken (``2024-10-21``, or
 ``2026-12-01T091700Z`` for a fetch), so versions sort by id and ``as_of`` picks one without reading
 any sidecar. A refresh that changes data adds a version beside the old ones and never edits one in
 place; identical data add nothing. Loading re-checks the checksum of the one version it reads.
@@ -11,6 +12,7 @@ place; identical data add nothing. Loading re-checks the checksum of the one ver
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import math
@@ -42,7 +44,7 @@ SORT_COLUMNS = ["entity", "partner", "measure", "period", "unit"]
 META_ORDER = [
     "source", "dataset", "snapshot", "title", "description", "query", "url", "served_from", "method",
     "version", "published", "published_means", "retrieved_at", "transcribed_at", "transcribed_from", "origin_notes",
-    "licence", "licence_url", "sha256", "rows", "columns",
+    "licence", "licence_url", "sha256", "rows", "columns", "coverage",
 ]  # fmt: skip
 
 DOCUMENTS_FOLDER = "documents"  # the documents registry lives beside the snapshots, in its own format
@@ -71,10 +73,29 @@ def snapshot_dir(source: str, name: str) -> Path:
     return paths.reference_dir() / source / name
 
 
-def version_paths(source: str, name: str, version: str) -> tuple[Path, Path]:
-    """The CSV and sidecar paths of one version."""
+GZIP = ".gz"  # a version stored compressed: ``<version>.csv.gz``; its sidecar's sha256 is of the CSV bytes
+
+
+def version_paths(source: str, name: str, version: str, compressed: bool | None = None) -> tuple[Path, Path]:
+    """The CSV and sidecar paths of one version: the ``.csv.gz`` file when that is the one stored (or
+    ``compressed`` asks for it), else the ``.csv``."""
     folder = snapshot_dir(source, name)
-    return folder / f"{version}.csv", folder / f"{version}.meta.yaml"
+    plain = folder / f"{version}.csv"
+    packed = folder / f"{version}.csv{GZIP}"
+    if compressed is None:
+        compressed = not plain.exists() and packed.exists()
+    return packed if compressed else plain, folder / f"{version}.meta.yaml"
+
+
+def version_of(path: Path) -> str:
+    """The version id of a version's CSV file (``2026-07-01.csv`` or ``2026-07-01.csv.gz``)."""
+    return path.name.removesuffix(GZIP).removesuffix(".csv")
+
+
+def read_table_bytes(path: Path) -> bytes:
+    """The CSV bytes of a version file, decompressed when it is a ``.csv.gz``."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.name.endswith(GZIP) else data
 
 
 def versions(source: str, name: str) -> list[str]:
@@ -82,8 +103,8 @@ def versions(source: str, name: str) -> list[str]:
     folder = snapshot_dir(source, name)
     if not folder.is_dir():
         return []
-    stems = {p.name.removesuffix(".meta.yaml").removesuffix(".csv") for p in folder.iterdir()
-             if p.name.endswith((".csv", ".meta.yaml")) and not p.name.startswith(".")}
+    stems = {p.name.removesuffix(".meta.yaml").removesuffix(GZIP).removesuffix(".csv") for p in folder.iterdir()
+             if p.name.endswith((".csv", ".csv" + GZIP, ".meta.yaml")) and not p.name.startswith(".")}
     return sorted(v for v in stems if VERSION_RE.match(v))
 
 
@@ -152,7 +173,10 @@ def load_snapshot(source: str, name: str, version: str | None = None, as_of: dat
         if not path.exists():
             raise SnapshotInvalid(f"snapshot {source}/{name} version {version} is incomplete: {path} is missing; {restore}")
     meta = read_meta(meta_path, restore)
-    data = csv_path.read_bytes()
+    try:
+        data = read_table_bytes(csv_path)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise SnapshotInvalid(f"{csv_path} cannot be decompressed ({type(exc).__name__}); {restore}") from None
     digest = hashlib.sha256(data).hexdigest()
     if digest != meta["sha256"]:
         raise SnapshotInvalid(
@@ -169,7 +193,7 @@ def load_snapshot(source: str, name: str, version: str | None = None, as_of: dat
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
     if missing:
         raise SnapshotInvalid(f"{csv_path} lacks the tidy column(s) {missing}; {restore}")
-    return Snapshot(frame, _provenance(source, name, version, meta), meta, version)
+    return Snapshot(frame, _provenance(source, name, version, meta, csv_path.name), meta, version)
 
 
 def read_meta(meta_path: Path, restore: str = "") -> dict[str, Any]:
@@ -236,7 +260,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _provenance(source: str, name: str, version: str, meta: dict[str, Any]) -> Provenance:
+def _provenance(source: str, name: str, version: str, meta: dict[str, Any], file: str) -> Provenance:
     return Provenance(
         source=source,
         dataset=str(meta.get("dataset", "")),
@@ -245,7 +269,7 @@ def _provenance(source: str, name: str, version: str, meta: dict[str, Any]) -> P
         retrieved_at=meta.get("retrieved_at"),
         transcribed_from=describe_origin(meta.get("transcribed_from")),
         licence=meta.get("licence"),
-        snapshot=f"reference/{source}/{name}/{version}.csv",
+        snapshot=f"reference/{source}/{name}/{file}",
         sha256=meta["sha256"],
         version=version,
         published=str(meta.get("published") or version),
@@ -332,7 +356,8 @@ def _cell(value: Any, column: str) -> str:
 
 
 def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, Any],
-                   version: str | None = None, *, constants: tuple[str, ...] = (), labels: str | None = None) -> Path:
+                   version: str | None = None, *, constants: tuple[str, ...] = (), labels: str | None = None,
+                   compress: bool = False) -> Path:
     """Validate ``frame`` and store it as a version of ``<source>/<name>``; return the version's CSV path.
 
     Without ``version``, a new version is added beside the stored ones (never replacing one), named by
@@ -345,9 +370,11 @@ def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, 
     A large transcription can be written compact: ``constants`` names columns that hold one value in
     every row, kept once in the sidecar; ``labels`` names a table under the reference folder
     (``worldbank/economies.csv``) that supplies ``entity_name`` and ``aggregate`` by entity, so the
-    frame passed carries neither. Loading restores the full table.
+    frame passed carries neither. Loading restores the full table. ``compress`` stores the CSV as
+    ``<version>.csv.gz`` (gzip, no timestamp: the same data give the same bytes); the sidecar's sha256
+    stays that of the CSV bytes. The sidecar's ``coverage`` says which periods and entities the rows hold.
     """
-    meta = {k: v for k, v in meta.items() if k not in ("constants", "labels", "sha256", "rows", "columns")}
+    meta = {k: v for k, v in meta.items() if k not in ("constants", "labels", "sha256", "rows", "columns", "coverage")}
     if labels:
         table = read_labels(labels, None, f"{source}/{name}")
         unknown = sorted(set(frame["entity"]) - set(table["entity"]))
@@ -368,11 +395,12 @@ def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, 
     if meta.get("method") not in ("api", "transcribed"):
         raise SnapshotInvalid(f"{source}/{name}: sidecar method must be 'api' or 'transcribed', not {meta.get('method')!r}")
     data = render_csv(stored_frame)
+    meta["coverage"] = coverage(frame)
     if version is None:
         stored = versions(source, name)
         if stored and version_paths(source, name, stored[-1])[0].is_file():
             newest = version_paths(source, name, stored[-1])[0]
-            if newest.read_bytes() == data:
+            if read_table_bytes(newest) == data:
                 return newest
         version = _new_version_id(meta, stored)
     elif not VERSION_RE.match(version):
@@ -382,17 +410,31 @@ def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, 
             "published": str(meta.get("published") or meta.get("retrieved_at") or version)}
     full.update(sha256=hashlib.sha256(data).hexdigest(), rows=len(frame), columns=header.split(","))
     sidecar = render_meta(full)
-    csv_path, meta_path = version_paths(source, name, version)
+    csv_path, meta_path = version_paths(source, name, version, compressed=compress)
+    other = version_paths(source, name, version, compressed=not compress)[0]
     csv_path.parent.mkdir(parents=True, exist_ok=True)
-    temps = [_write_temp(csv_path, data), _write_temp(meta_path, sidecar)]
+    stored_bytes = gzip.compress(data, compresslevel=9, mtime=0) if compress else data
+    temps = [_write_temp(csv_path, stored_bytes), _write_temp(meta_path, sidecar)]
     try:
         # A crash between the two replaces leaves a checksum mismatch, which load_snapshot reports.
         os.replace(temps[0], csv_path)
         os.replace(temps[1], meta_path)
+        other.unlink(missing_ok=True)  # a version is stored one way: the other file would shadow or confuse it
     finally:
         for temp in temps:
             temp.unlink(missing_ok=True)
     return csv_path
+
+
+def coverage(frame: pd.DataFrame) -> dict[str, Any]:
+    """Which periods and entities a table holds: first and last period, entities, and how many of
+    them are aggregates (regions, income groups) when the table flags them."""
+    periods = sorted(frame["period"].astype(str))
+    out: dict[str, Any] = {"first": periods[0], "last": periods[-1], "entities": int(frame["entity"].nunique())}
+    if "aggregate" in frame:
+        flagged = frame["aggregate"].astype(str).isin(["True", "true", "1"])
+        out["aggregates"] = int(frame.loc[flagged, "entity"].nunique())
+    return out
 
 
 def _new_version_id(meta: dict[str, Any], stored: list[str]) -> str:
@@ -476,7 +518,7 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
     }
     csv_path = write_snapshot(source_name, snapshot_name, frame, meta)
     _refreshed.add((source_name, snapshot_name))
-    return load_snapshot(source_name, snapshot_name, version=csv_path.name.removesuffix(".csv"))
+    return load_snapshot(source_name, snapshot_name, version=version_of(csv_path))
 
 
 def _refuse_implausible(source: str, name: str, frame: pd.DataFrame, accept: bool) -> list[str] | None:

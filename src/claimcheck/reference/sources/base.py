@@ -65,6 +65,12 @@ class SnapshotSpec:
     file: str = ""  # the catalogue file that declares it
     agreement_band: str | float | None = None  # how far sources and vintages of it differ (a kind of measure or a number)
     measure_names: dict[str, str] = field(default_factory=dict)  # measure code -> the plain name sentences use
+    names: tuple[str, ...] = ()  # phrases that name the measure in prose
+    grain: str = "annual"  # annual | quarterly | monthly
+    shape: str | None = None  # what a value is: level | growth | share | per_person | rate | count | date
+    rankable: bool | None = None
+    about: str = ""  # the publisher's description of the series
+    measures: dict[str, dict[str, Any]] = field(default_factory=dict)  # a table of measures: code -> title, unit, names…
 
     @property
     def title(self) -> str:
