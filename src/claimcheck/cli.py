@@ -77,6 +77,10 @@ def _cmd_sources(args: argparse.Namespace) -> int:
     from claimcheck.reference.commands import sources_table
     from claimcheck.reference.snapshots import versions_table
 
+    if args.search:
+        from claimcheck.reference.search import search_command
+
+        return search_command(args.search, args.limit)
     table = versions_table() if args.versions else sources_table()
     text = table.astype(str)  # text columns read left-aligned, as a table of names and titles should
     widths = {c: max([len(c), *map(len, text[c])]) for c in text.columns}
@@ -206,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--versions", action="store_true",
                    help="list every stored version of every snapshot (date published or taken, method, rows, sha256)")
+    p.add_argument("--search", metavar="WORDS",
+                   help="rank the catalogue's measures by their names, titles and descriptions ('government debt') and "
+                        "print each one's source, snapshot, measure code, unit, grain, years, economies and an evidence: block")
+    p.add_argument("--limit", type=int, default=5, help="how many entries --search prints (default 5)")
     p.set_defaults(func=_cmd_sources)
 
     p = sub.add_parser(

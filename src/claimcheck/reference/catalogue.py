@@ -34,7 +34,7 @@ This module is the one place code asks what snapshots exist (``entries``) and wh
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,11 @@ class Catalogue:
 _cache: dict[Any, Catalogue] = {}
 
 
+def is_generated(spec: SnapshotSpec) -> bool:
+    """Whether an entry is a generated one no person has edited (``catalogue/generated/``)."""
+    return Path(spec.file).parent.name == GENERATED_FOLDER
+
+
 def files() -> list[Path]:
     """Every catalogue file: the generated ones, then the hand-kept ones that edit them."""
     folder = catalogue_dir()
@@ -131,7 +136,12 @@ def load_catalogue() -> Catalogue:
             body = _read_file(file) if source in kept else generated[source]
             if source in generated:
                 body = _merged(generated[source], body)
-            by_source[source] = _load_body(file, body)[1]
+            entries = _load_body(file, body)[1]
+            made = (generated.get(source) or {}).get("snapshots") or {}
+            edited = set((_read_file(kept[source]).get("snapshots") or {}) if source in kept else ())
+            by_source[source] = {name: spec if name in edited or name not in made else
+                                 replace(spec, file=str(catalogue_dir() / GENERATED_FOLDER / f"{source}.yaml"))
+                                 for name, spec in entries.items()}  # fmt: skip
         _cache.clear()
         _cache[key] = Catalogue(by_source)
     return _cache[key]

@@ -434,6 +434,9 @@ def coverage(frame: pd.DataFrame) -> dict[str, Any]:
     if "aggregate" in frame:
         flagged = frame["aggregate"].astype(str).isin(["True", "true", "1"])
         out["aggregates"] = int(frame.loc[flagged, "entity"].nunique())
+    if frame["measure"].nunique() > 1:  # a table of measures: each one's years, which differ
+        spans = frame.groupby("measure")["period"].agg(["min", "max"]).astype(str)
+        out["measures"] = {m: f"{row['min']}-{row['max']}" for m, row in spans.iterrows()}
     return out
 
 

@@ -18,7 +18,7 @@ import yaml
 from claimcheck import paths
 
 VOCABULARY_FOLDER = "catalogue/vocabulary"
-STOPWORDS = frozenset("a an and as at by for from in into of on or the to total with its their than".split())
+STOPWORDS = frozenset("a an and as at by for from in into of on or the to with its their than".split())
 
 
 class VocabularyError(ValueError):
