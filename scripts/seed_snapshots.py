@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import os
+import shutil
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -194,7 +195,8 @@ INPUT_FILES = ["worldbank/aggregates.csv", "owid/aggregates.csv", "fred/currenci
 
 
 def copy_inputs() -> None:
-    """Copy the reviewed input lists beside the output when seeding into another data folder."""
+    """Copy the reviewed input lists, and the catalogue that names each snapshot and its unit, beside the
+    output when seeding into another data folder."""
     out = paths.reference_dir()
     if out.resolve() == INPUTS.resolve():
         return
@@ -202,6 +204,7 @@ def copy_inputs() -> None:
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes((INPUTS / name).read_bytes())
+    shutil.copytree(INPUTS / "catalogue", out / "catalogue", dirs_exist_ok=True)
 
 
 def read_blob(path: Path, blob: str) -> bytes:

@@ -166,3 +166,59 @@ def test_a_cold_read_of_one_indicator_is_quick():
     started = time.perf_counter()
     load_snapshot("worldbank", "sp_dyn_tfrt_in")
     assert time.perf_counter() - started < 2.0
+
+
+# ------------------------------------------------------------------------- catalog add --from metadata
+
+from conftest import Reply  # noqa: E402
+
+
+def added(data_copy, source: str, name: str) -> dict:
+    body = yaml.safe_load((data_copy / f"reference/catalogue/{source}.yaml").read_text())
+    return body["snapshots"][name]
+
+
+def test_catalog_add_from_a_world_bank_code_reads_the_title_the_api_answers_with(data_copy, replay_server, monkeypatch, api_samples, capsys):
+    monkeypatch.setenv("CLAIMCHECK_WORLDBANK_URL", replay_server.url)
+    page = api_samples / "worldbank/indicator_all_NY.GDP.MKTP.CD_page1.json"  # recorded 13 Jun 2021
+    replay_server.script("/country/all/indicator/NY.GDP.MKTP.CD", Reply.file(page))
+    assert cli.main(["catalog", "add", "worldbank", "--from", "NY.GDP.MKTP.CD"]) == 0
+    entry = added(data_copy, "worldbank", "ny_gdp_mktp_cd")
+    assert (entry["title"], entry["unit"], entry["shape"], entry["agreement_band"]) == ("GDP (current US$)", "USD", "level", "national_accounts")
+    assert "gdp" in entry["names"] and entry["query"] == {"indicator": "NY.GDP.MKTP.CD", "countries": "all"}
+    assert "World Development Indicators, last updated 2021-05-25" in entry["description"]
+    assert "per_page=1" in replay_server.requests_to("/country/all/indicator/NY.GDP.MKTP.CD")[0].query
+    assert catalogue.entry("worldbank", "ny_gdp_mktp_cd").refreshable
+
+
+def test_catalog_add_from_an_unknown_world_bank_code_writes_nothing(data_copy, replay_server, monkeypatch, api_samples, capsys):
+    monkeypatch.setenv("CLAIMCHECK_WORLDBANK_URL", replay_server.url)
+    replay_server.script("/country/all/indicator/XX.NOPE", Reply.file(api_samples / "worldbank/error_120_invalid_value_http200.json"))
+    before = (data_copy / "reference/catalogue/worldbank.yaml").read_bytes()
+    assert cli.main(["catalog", "add", "worldbank", "--from", "XX.NOPE"]) == 1
+    assert "nothing written" in capsys.readouterr().out
+    assert (data_copy / "reference/catalogue/worldbank.yaml").read_bytes() == before
+
+
+def test_catalog_add_from_an_owid_slug_reads_the_charts_metadata(data_copy, replay_server, monkeypatch, api_samples):
+    monkeypatch.setenv("CLAIMCHECK_OWID_URL", replay_server.url)
+    for slug in ("oil-production-by-country", "production-vs-consumption-energy"):
+        replay_server.script(f"/grapher/{slug}.metadata.json", Reply.file(api_samples / f"owid/{slug}.metadata.json"))
+        assert cli.main(["catalog", "add", "owid", "--from", slug]) == 0
+    oil = added(data_copy, "owid", "oil_production_by_country")
+    assert (oil["title"], oil["unit"], oil["query"]) == ("Oil production", "terawatt_hours", {"slug": "oil-production-by-country"})
+    assert oil["description"].startswith("Measured in [terawatt-hours]") and "Energy Institute" in oil["description"]
+    both = catalogue.entry("owid", "production_vs_consumption_energy")
+    assert set(both.measures) == {"consumption_based_energy", "production_based_energy"}
+
+
+def test_catalog_add_from_an_imf_key_builds_the_entry_from_the_key(data_copy):
+    assert cli.main(["catalog", "add", "imf", "--from", "IMF.STA/IMTS:USA.XG_FOB_USD.G001.A", "start=2015"]) == 0
+    entry = catalogue.entry("imf", "usa_xg_fob_usd_g001_a")
+    assert (entry.unit, entry.grain, entry.query) == ("USD", "annual", {"dataflow": "IMF.STA/IMTS", "key": "USA.XG_FOB_USD.G001.A", "start": 2015})
+
+
+def test_catalog_add_of_a_generated_entry_says_how_to_edit_it(data_copy, capsys):
+    assert cli.main(["catalog", "add", "worldbank", "sh_dyn_mort", "--title", "t", "--unit", "per_1000", "--for", "f",
+                     "indicator=SH.DYN.MORT", "countries=all"]) == 1
+    assert "is a generated entry; to change it, give the fields to change under sh_dyn_mort:" in capsys.readouterr().out

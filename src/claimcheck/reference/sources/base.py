@@ -123,3 +123,17 @@ class Source:
     def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
         """Fetch a snapshot's query live; return the tidy frame and the request URL (no secrets)."""
         raise NotImplementedError
+
+    @classmethod
+    def describe(cls, key: str, http: Any) -> dict[str, Any]:
+        """A catalogue entry for ``key`` (an indicator code, a chart slug, a series key) built from what
+        the source itself says about it: ``name``, ``title``, ``unit``, ``for``, ``query`` and any of
+        ``names``, ``shape``, ``grain``, ``description``, ``measures``. ``claimcheck catalog add --from``."""
+        raise NotImplementedError(f"{cls.name}: no metadata to build an entry from; give --title, --unit and --for")
+
+
+def key_name(key: str) -> str:
+    """A snapshot name from a source's key: lower case, anything but letters and digits as one '_'."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")
