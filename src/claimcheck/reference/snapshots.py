@@ -256,7 +256,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             frame["value"] = frame["value"].astype(float)
     if "aggregate" in frame:
-        frame["aggregate"] = frame["aggregate"].map({"True": True, "False": False}).fillna(False).astype(bool)
+        frame["aggregate"] = frame["aggregate"].isin(["True", True])  # vectorised: a table of 400,000 rows reads fast
     return frame
 
 
