@@ -406,6 +406,7 @@ def _vintage_blob(shared: Path, short: str) -> str:
 
 OWID_LICENCE = ("CC BY 4.0 (Our World in Data, Global Carbon Project data)", "https://ourworldindata.org/faqs#reuse")
 OWID_LABELS = "owid/entities.csv"
+CO2_DATA_LABELS = "owid/co2_data_entities.csv"
 CO2_FIRST_PARTY = {"repository": "https://github.com/owid/co2-data", "commit": "2a6c4a26fafc29000d1ee0deebf083d60b563c78",
                    "path": "owid-co2-data.csv", "git_blob": "ab312e6202668ec21fcf3cdefd042f7b9585360a", "date": "2020-12-09"}
 CO2_THIRD_PARTY = {"repository": "https://github.com/yash27-lab/Annual-CO2-Emission",
@@ -435,10 +436,11 @@ def seed_owid(shared: Path) -> list[tuple[str, str]]:
     new_entities = [owid_entity(c, n) for c, n in zip(new["Code"], new["Entity"])]
     names = dict(zip(old_entities, old["country"]))
     names.update(zip(new_entities, new["Entity"]))
+    write_labels(OWID_LABELS, names, aggregates)
     wide = read_csv_bytes(read_blob(folder / "owid-co2-data__2020-12-09.csv", CO2_FIRST_PARTY["git_blob"]))
     wide_entities = [code or name for code, name in zip(wide["iso_code"], wide["country"])]
-    names.update((e, n) for e, n in zip(wide_entities, wide["country"]) if e not in names)
-    write_labels(OWID_LABELS, names, aggregates)
+    # its own labels: it keeps OWID's world code (OWID_WRL), the older snapshots WLD for the same row
+    write_labels(CO2_DATA_LABELS, dict(zip(wide_entities, wide["country"])), aggregates)
     common = {"measure": "annual_co2_emissions", "unit": "tonnes", "partner": ""}
     # million tonnes to tonnes, exactly, before the one rounding to a double
     old_frame = pd.DataFrame({"entity": old_entities, "period": old["year"].tolist(),
@@ -535,8 +537,8 @@ def seed_co2_data(wide: pd.DataFrame, entities: list[str], base: dict) -> None:
                          "2024-06-26 codebook for the same column). entity = iso_code (OWID_WRL for the World, "
                          "OWID_KOS for Kosovo), or the entity's name where OWID gives none; the regions and groups "
                          "among those are aggregates (owid/aggregates.csv). Stored compact (partner in this "
-                         "sidecar; names and aggregate flags in owid/entities.csv) and gzip-compressed."),
-    }, version=CO2_FIRST_PARTY["date"], constants=("partner",), labels=OWID_LABELS, compress=True)
+                         "sidecar; names and aggregate flags in owid/co2_data_entities.csv) and gzip-compressed."),
+    }, version=CO2_FIRST_PARTY["date"], constants=("partner",), labels=CO2_DATA_LABELS, compress=True)
 
 
 # ------------------------------------------------------------------------------------------ FRED

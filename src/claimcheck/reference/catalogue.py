@@ -133,12 +133,12 @@ def load_catalogue() -> Catalogue:
         kept = {f.stem: f for f in files() if f.parent.name != GENERATED_FOLDER}
         for source in sorted(set(generated) | set(kept)):
             file = kept.get(source) or catalogue_dir() / GENERATED_FOLDER / f"{source}.yaml"
-            body = _read_file(file) if source in kept else generated[source]
-            if source in generated:
-                body = _merged(generated[source], body)
+            own = _read_file(file) if source in kept else {}
+            body = _merged(generated[source], own) if source in generated and own else own or generated[source]
             entries = _load_body(file, body)[1]
             made = (generated.get(source) or {}).get("snapshots") or {}
-            edited = set((_read_file(kept[source]).get("snapshots") or {}) if source in kept else ())
+            edits = own.get("snapshots") if isinstance(own, dict) else None
+            edited = set(edits) if isinstance(edits, dict) else set()
             by_source[source] = {name: spec if name in edited or name not in made else
                                  replace(spec, file=str(catalogue_dir() / GENERATED_FOLDER / f"{source}.yaml"))
                                  for name, spec in entries.items()}  # fmt: skip
