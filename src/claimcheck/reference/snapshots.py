@@ -589,6 +589,24 @@ def sidecar_date(meta: dict[str, Any]) -> str:
 
 
 
+RECORDED_FIELDS = ("version", "sha256", "published", "retrieved_at", "transcribed_at", "method")
+
+
+def sidecar_fields(path: Path, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The top-level ``keys`` of a sidecar, read from their own lines (a run lists hundreds of sidecars);
+    the whole file is parsed when one of them does not fit on its line."""
+    text = path.read_text(encoding="utf-8")
+    found: dict[str, Any] = {}
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        key = line.split(":", 1)[0]
+        if key in keys and not line.startswith(" "):
+            if n + 1 < len(lines) and lines[n + 1].startswith("  ") and not lines[n + 1].lstrip().startswith("- "):
+                return load_yaml(text) or {}  # a value folded over several lines
+            found.update(load_yaml(line) or {})
+    return found
+
+
 def stored_versions() -> dict[str, dict[str, Any]]:
     """``{"source/snapshot": {version, sha256, date, method}}``: the version each snapshot is read at, sorted.
 
@@ -608,7 +626,7 @@ def stored_versions() -> dict[str, dict[str, Any]]:
                 found[f"{source}/{name}"] = {"sha256": None, "date": "", "method": "", "problem": str(exc)}
     for key, sidecar in sidecars.items():
         try:
-            meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
+            meta = sidecar_fields(sidecar, RECORDED_FIELDS)
         except (OSError, yaml.YAMLError) as exc:
             meta = {"problem": f"unreadable sidecar: {type(exc).__name__}"}
         found[key] = {
