@@ -222,3 +222,37 @@ def test_catalog_add_of_a_generated_entry_says_how_to_edit_it(data_copy, capsys)
     assert cli.main(["catalog", "add", "worldbank", "sh_dyn_mort", "--title", "t", "--unit", "per_1000", "--for", "f",
                      "indicator=SH.DYN.MORT", "countries=all"]) == 1
     assert "is a generated entry; to change it, give the fields to change under sh_dyn_mort:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("title, code, unit, shape", [
+    ("Central government debt, total (% of GDP)", "GC.DOD.TOTL.GD.ZS", "percent", "share"),
+    ("GDP (current US$)", "NY.GDP.MKTP.CD", "USD", "level"),
+    ("Mortality rate, under-5 (per 1,000 live births)", "SH.DYN.MORT", "per_1000", "rate"),
+    ("Mobile cellular subscriptions (per 100 people)", "IT.CEL.SETS.P2", "per_100", "rate"),
+    ("GDP growth (annual %)", "NY.GDP.MKTP.KD.ZG", "percent", "growth"),
+    ("Inflation, consumer prices (annual %)", "FP.CPI.TOTL.ZG", "percent", "rate"),
+    ("CO2 emissions (metric tons per capita)", "EN.ATM.CO2E.PC", "tonnes_per_person", "per_person"),
+    ("Population, total", "SP.POP.TOTL", "people", "count"),
+    ("Life expectancy at birth, total (years)", "SP.DYN.LE00.IN", "years", "level"),
+])  # fmt: skip
+def test_a_title_gives_the_unit_and_shape_by_the_vocabularys_rules(title, code, unit, shape):
+    from claimcheck.reference.vocabulary import describe
+
+    described = describe(title, code)
+    assert (described["unit"], described["shape"], described["grain"]) == (unit, shape, "annual")
+
+
+def test_sources_lists_measure_codes_units_and_years(capsys):
+    assert cli.main(["sources"]) == 0
+    line = next(row for row in capsys.readouterr().out.splitlines() if row.startswith("worldbank  gc_dod_totl_gd_zs "))
+    assert "GC.DOD.TOTL.GD.ZS" in line and "percent" in line and "1970-2024" in line
+
+
+def test_the_draft_matches_reviewed_entries_and_a_generated_one_once_a_person_edits_it(data_copy):
+    from claimcheck.draft.evidence import catalogue_entries
+
+    names = {(e.source, e.name) for e in catalogue_entries()[0]}
+    assert ("worldbank", "population") in names and ("worldbank", "sh_dyn_mort") not in names
+    kept = data_copy / "reference/catalogue/worldbank.yaml"
+    kept.write_text(kept.read_text() + "  sh_dyn_mort:\n    names: [child mortality]\n")
+    assert ("worldbank", "sh_dyn_mort") in {(e.source, e.name) for e in catalogue_entries()[0]}
