@@ -256,3 +256,11 @@ def test_the_draft_matches_reviewed_entries_and_a_generated_one_once_a_person_ed
     kept = data_copy / "reference/catalogue/worldbank.yaml"
     kept.write_text(kept.read_text() + "  sh_dyn_mort:\n    names: [child mortality]\n")
     assert ("worldbank", "sh_dyn_mort") in {(e.source, e.name) for e in catalogue_entries()[0]}
+
+
+def test_a_broken_vocabulary_file_is_one_line_naming_it(data_copy, capsys):
+    synonyms = data_copy / "reference/catalogue/vocabulary/synonyms.yaml"
+    synonyms.write_text("words: [unclosed\n")
+    assert cli.main(["sources", "--search", "government debt"]) == 2
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and str(synonyms) in out and "not valid YAML" in out

@@ -259,9 +259,11 @@ def catalog_add_from_command(source: str, key: str, name: str | None, query_args
         return 2
     own = http is None
     http = http or HttpClient()
+    from claimcheck.reference.vocabulary import VocabularyError
+
     try:
         described = get_source(source).describe(key, http)
-    except (SourceError, NotImplementedError) as exc:
+    except (SourceError, NotImplementedError, VocabularyError) as exc:
         print(f"catalog add: nothing written: {exc}")
         return 1
     finally:

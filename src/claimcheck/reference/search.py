@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from claimcheck.reference import catalogue
-from claimcheck.reference.vocabulary import terms
+from claimcheck.reference.vocabulary import VocabularyError, terms
 
 FIELD_WEIGHTS = (("names", 3.0), ("title", 2.0), ("about", 1.0))
 
@@ -131,7 +131,7 @@ def search_command(query: str, limit: int = 5) -> int:
     """Print the best entries for ``query``: source, snapshot, measure, unit, grain, years, economies, evidence."""
     try:
         found = search(query, limit)
-    except catalogue.CatalogueError as exc:
+    except (catalogue.CatalogueError, VocabularyError) as exc:
         print(f"sources --search: {exc}")
         return 2
     if not found:
