@@ -264,3 +264,21 @@ def test_a_broken_vocabulary_file_is_one_line_naming_it(data_copy, capsys):
     assert cli.main(["sources", "--search", "government debt"]) == 2
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and str(synonyms) in out and "not valid YAML" in out
+
+
+def test_an_entry_added_from_its_metadata_is_one_refresh_from_being_held(data_copy, replay_server, monkeypatch, api_samples):
+    monkeypatch.setenv("CLAIMCHECK_WORLDBANK_URL", f"{replay_server.url}/v2")
+    samples = api_samples / "worldbank"
+    path = "/v2/country/all/indicator/NY.GDP.MKTP.CD"
+    replay_server.script(path, Reply.file(samples / "indicator_all_NY.GDP.MKTP.CD_page1.json"))  # describe: per_page=1
+    replay_server.script(f"{path}?format=json&per_page=1000&page=1",
+                         Reply.file(samples / "indicator_JPN-USA_NY.GDP.MKTP.CD_2018-2019_per_page2.json"))
+    replay_server.script(f"{path}?format=json&per_page=1000&page=2", Reply.file(samples / "indicator_all_NY.GDP.MKTP.CD_page1.json"))
+    replay_server.script("/v2/country", Reply.file(REPO / "tests/recordings/worldbank/countries_per_page10_page1.json"))
+    assert cli.main(["catalog", "add", "worldbank", "--from", "NY.GDP.MKTP.CD"]) == 0
+    assert versions("worldbank", "ny_gdp_mktp_cd") == []
+    assert cli.main(["refresh", "--source", "worldbank", "--snapshot", "ny_gdp_mktp_cd"]) == 0
+    snap = load_snapshot("worldbank", "ny_gdp_mktp_cd")
+    frame = snap.frame.set_index(["entity", "period"])
+    assert snap.meta["method"] == "api" and frame.loc[("JPN", "2019"), "unit"] == "USD"
+    assert snap.meta["coverage"]["first"] <= "2018" and snap.meta["coverage"]["aggregates"] >= 1
