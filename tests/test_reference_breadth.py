@@ -282,3 +282,12 @@ def test_an_entry_added_from_its_metadata_is_one_refresh_from_being_held(data_co
     frame = snap.frame.set_index(["entity", "period"])
     assert snap.meta["method"] == "api" and frame.loc[("JPN", "2019"), "unit"] == "USD"
     assert snap.meta["coverage"]["first"] <= "2018" and snap.meta["coverage"]["aggregates"] >= 1
+
+
+def test_a_bad_generated_entry_is_one_line_naming_the_generated_file(data_copy):
+    generated = data_copy / "reference/catalogue/generated/worldbank.yaml"
+    generated.write_text(generated.read_text().replace("    shape: share\n", "    shape: shares\n", 1))
+    with pytest.raises(catalogue.CatalogueError) as caught:
+        catalogue.load_catalogue()
+    text = str(caught.value)
+    assert text.startswith(str(generated)) and "field shape: 'shares' is not one of" in text and "\n" not in text

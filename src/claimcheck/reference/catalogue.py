@@ -34,7 +34,7 @@ This module is the one place code asks what snapshots exist (``entries``) and wh
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -135,13 +135,12 @@ def load_catalogue() -> Catalogue:
             file = kept.get(source) or catalogue_dir() / GENERATED_FOLDER / f"{source}.yaml"
             own = _read_file(file) if source in kept else {}
             body = _merged(generated[source], own) if source in generated and own else own or generated[source]
-            entries = _load_body(file, body)[1]
             made = (generated.get(source) or {}).get("snapshots") or {}
             edits = own.get("snapshots") if isinstance(own, dict) else None
             edited = set(edits) if isinstance(edits, dict) else set()
-            by_source[source] = {name: spec if name in edited or name not in made else
-                                 replace(spec, file=str(catalogue_dir() / GENERATED_FOLDER / f"{source}.yaml"))
-                                 for name, spec in entries.items()}  # fmt: skip
+            made_file = catalogue_dir() / GENERATED_FOLDER / f"{source}.yaml"
+            # an entry no person edited is named by the generated file, in errors and in ``spec.file``
+            by_source[source] = _load_body(file, body, {n: made_file for n in made if n not in edited})[1]
         _cache.clear()
         _cache[key] = Catalogue(by_source)
     return _cache[key]
@@ -201,7 +200,7 @@ def _load_file(file: Path) -> tuple[str, dict[str, SnapshotSpec]]:
     return _load_body(file, _read_file(file))
 
 
-def _load_body(file: Path, body: Any) -> tuple[str, dict[str, SnapshotSpec]]:
+def _load_body(file: Path, body: Any, files_of: dict[str, Path] | None = None) -> tuple[str, dict[str, SnapshotSpec]]:
     if not isinstance(body, dict):
         raise CatalogueError(f"{file}: expected a mapping with source, licence and snapshots")
     for key in body:
@@ -221,7 +220,7 @@ def _load_body(file: Path, body: Any) -> tuple[str, dict[str, SnapshotSpec]]:
     client = get_source(source) if source in SOURCE_MODULES else None
     entries = {}
     for name, raw in snapshots.items():
-        entries[str(name)] = _entry(file, source, str(name), raw, body, client)
+        entries[str(name)] = _entry((files_of or {}).get(str(name), file), source, str(name), raw, body, client)
     return source, entries
 
 
