@@ -130,7 +130,7 @@ def owid_entries(shared: Path) -> dict[str, dict]:
         "agreement_band": "emissions",
         "names": ["co2 data", "carbon dioxide emissions table"],
         "for": ("emissions per person, shares of the world, cumulative, consumption-based and per-GDP emissions of a "
-                "country or region (data end 2019 at most); OWID's regions are aggregates, World is OWID_WRL"),
+                "country or region (data end 2018); OWID's regions are aggregates, World is OWID_WRL"),
         "description": ("Our World in Data's CO2 dataset (owid/co2-data at 2a6c4a2, 2020-12-09): Global Carbon Project "
                         "and CDIAC emissions, CAIT greenhouse gases, BP energy, Maddison GDP. Transcribed only: newer "
                         "copies of the table are not held, and no grapher chart serves it whole."),
