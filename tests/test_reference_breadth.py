@@ -100,6 +100,8 @@ def test_a_persons_edit_survives_regeneration(data_copy):
     kept.write_text(kept.read_text() + "  sh_dyn_mort:\n    names: [under-five deaths]\n    rankable: true\n")
     generated = data_copy / "reference/catalogue/generated/worldbank.yaml"
     before = generated.read_bytes()
+    owid = data_copy / "reference/catalogue/generated/owid.yaml"
+    owid_before = owid.read_bytes()
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("generate_catalogue", REPO / "scripts/generate_catalogue.py")
@@ -107,6 +109,7 @@ def test_a_persons_edit_survives_regeneration(data_copy):
     spec.loader.exec_module(module)
     assert module.main([str(shared)]) == 0
     assert generated.read_bytes() == before  # the generator never writes the edit into its own file
+    assert owid.read_bytes() == owid_before  # and the committed files are what it generates
     entry = catalogue.entry("worldbank", "sh_dyn_mort")
     assert entry.names == ("under-five deaths",) and entry.rankable is True and entry.unit == "per_1000"
 
