@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import os
+import shutil
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -194,7 +195,8 @@ INPUT_FILES = ["worldbank/aggregates.csv", "owid/aggregates.csv", "fred/currenci
 
 
 def copy_inputs() -> None:
-    """Copy the reviewed input lists beside the output when seeding into another data folder."""
+    """Copy the reviewed input lists, and the catalogue that names each snapshot and its unit, beside the
+    output when seeding into another data folder."""
     out = paths.reference_dir()
     if out.resolve() == INPUTS.resolve():
         return
@@ -202,6 +204,7 @@ def copy_inputs() -> None:
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes((INPUTS / name).read_bytes())
+    shutil.copytree(INPUTS / "catalogue", out / "catalogue", dirs_exist_ok=True)
 
 
 def read_blob(path: Path, blob: str) -> bytes:
@@ -265,10 +268,10 @@ def wdi_commits(shared: Path) -> dict[str, tuple[str, str]]:
     return {parts[0]: (parts[1], parts[2]) for parts in (line.split() for line in lines) if len(parts) >= 3}
 
 
-def wdi_frame(table: pd.DataFrame, code: str) -> pd.DataFrame:
+def wdi_frame(table: pd.DataFrame, code: str, unit: str | None = None) -> pd.DataFrame:
     """The long ``Country Name,Country Code,Year,Value`` table as tidy rows (names come from the labels)."""
     return pd.DataFrame({"entity": table["Country Code"], "partner": "", "period": table["Year"], "measure": code,
-                         "value": table["Value"].astype(float), "unit": WDI.get(code, ("", "USD"))[1]})  # fmt: skip
+                         "value": table["Value"].astype(float), "unit": unit or WDI.get(code, ("", "USD"))[1]})  # fmt: skip
 
 
 def wdi_meta(code: str, title: str, path: str, blob: str, commit: str, date: str, changed_in: str, head: str) -> dict:
@@ -334,6 +337,63 @@ def seed_wdi(shared: Path) -> list[tuple[str, str]]:
     return written
 
 
+# The commits that last changed a wdi-all file (BLOBS.txt) or hold a vintage (VINTAGES.txt), and their
+# commit dates, from `git log` of the origin repository.
+WDI_COMMIT_DATES = {
+    "e73c49d5ab4381c90d5dca35274953b25031fc2a": "2018-08-01",
+    "20289a7f4a748722b6d7142af0ab972f6d038452": "2025-12-17",
+    "b8773c863b57bb0a1cf04df278a4d96309c356f9": "2026-03-04",
+    "59aa866f1c89605bc8e72b0274d699118b4c0025": "2026-04-01",
+    "6b2145a46a8033433e071207ae4bdd332d02a73c": "2026-05-01",
+    "4ebec5a2273f531ba238a34dbe440394dc5a6c4b": "2026-07-01",
+}
+
+
+def wdi_snapshot(code: str) -> str:
+    """The snapshot of a WDI indicator: its own name if it has one, else its code in lower case, dots as underscores."""
+    if code == "NY.GDP.MKTP.CD":
+        return "gdp_current_usd"
+    return WDI[code][0] if code in WDI else code.lower().replace(".", "_")
+
+
+def seed_wdi_all(shared: Path) -> list[tuple[str, str]]:
+    """Every other WDI indicator (wdi-all/, one snapshot each, its unit from the catalogue entry), and
+    every earlier release in vintages/ as an older version of its snapshot; all stored gzip-compressed."""
+    from claimcheck.reference import catalogue
+
+    folder = shared / "reference/worldbank"
+    blobs = {p[0]: (p[1], p[2]) for p in (line.split() for line in
+             (folder / "wdi-all/BLOBS.txt").read_text(encoding="utf-8").splitlines()) if len(p) == 3}  # fmt: skip
+    seeded = set(WDI) | {"NY.GDP.MKTP.CD"}  # written by seed_wdi as before, uncompressed
+    written = []
+    for spec in catalogue.entries("worldbank"):
+        code = spec.query.get("indicator")
+        if not isinstance(code, str) or code in seeded or f"{code.lower()}.csv" not in blobs:
+            continue
+        blob, changed_in = blobs[f"{code.lower()}.csv"]
+        date = WDI_COMMIT_DATES[changed_in]
+        path = f"indicators/{code.lower()}/data.csv"
+        table = read_csv_bytes(read_blob(folder / f"wdi-all/{code.lower()}.csv", blob))
+        meta = wdi_meta(code, spec.title, path, blob, changed_in, date, changed_in, WDI_HEAD)
+        write_snapshot("worldbank", spec.name, wdi_frame(table, code, spec.unit), meta, version=date,
+                       constants=("partner", "measure", "unit"), labels=WB_LABELS, compress=True)
+        written.append(("worldbank", spec.name))
+    for line in (folder / "vintages/VINTAGES.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) != 4:
+            continue
+        file, commit, date, blob = parts
+        code = file.split("__")[0].upper()
+        spec = catalogue.entry("worldbank", wdi_snapshot(code))
+        path = f"indicators/{code.lower()}/data.csv"
+        table = read_csv_bytes(read_blob(folder / f"vintages/{file}", blob))
+        meta = wdi_meta(code, spec.title, path, blob, commit, date, commit, commit)
+        write_snapshot("worldbank", spec.name, wdi_frame(table, code, spec.unit), meta, version=date,
+                       constants=("partner", "measure", "unit"), labels=WB_LABELS, compress=True)
+        written.append(("worldbank", spec.name))
+    return written
+
+
 def _vintage_blob(shared: Path, short: str) -> str:
     for line in (shared / "reference/worldbank/vintages/COMMITS.txt").read_text(encoding="utf-8").split("\n"):
         parts = line.split()
@@ -346,6 +406,7 @@ def _vintage_blob(shared: Path, short: str) -> str:
 
 OWID_LICENCE = ("CC BY 4.0 (Our World in Data, Global Carbon Project data)", "https://ourworldindata.org/faqs#reuse")
 OWID_LABELS = "owid/entities.csv"
+CO2_DATA_LABELS = "owid/co2_data_entities.csv"
 CO2_FIRST_PARTY = {"repository": "https://github.com/owid/co2-data", "commit": "2a6c4a26fafc29000d1ee0deebf083d60b563c78",
                    "path": "owid-co2-data.csv", "git_blob": "ab312e6202668ec21fcf3cdefd042f7b9585360a", "date": "2020-12-09"}
 CO2_THIRD_PARTY = {"repository": "https://github.com/yash27-lab/Annual-CO2-Emission",
@@ -376,6 +437,10 @@ def seed_owid(shared: Path) -> list[tuple[str, str]]:
     names = dict(zip(old_entities, old["country"]))
     names.update(zip(new_entities, new["Entity"]))
     write_labels(OWID_LABELS, names, aggregates)
+    wide = read_csv_bytes(read_blob(folder / "owid-co2-data__2020-12-09.csv", CO2_FIRST_PARTY["git_blob"]))
+    wide_entities = [code or name for code, name in zip(wide["iso_code"], wide["country"])]
+    # its own labels: it keeps OWID's world code (OWID_WRL), the older snapshots WLD for the same row
+    write_labels(CO2_DATA_LABELS, dict(zip(wide_entities, wide["country"])), aggregates)
     common = {"measure": "annual_co2_emissions", "unit": "tonnes", "partner": ""}
     # million tonnes to tonnes, exactly, before the one rounding to a double
     old_frame = pd.DataFrame({"entity": old_entities, "period": old["year"].tolist(),
@@ -438,7 +503,42 @@ def seed_owid(shared: Path) -> list[tuple[str, str]]:
                          "is the target year; 2026: a separate target-year indicator); a refresh reads whichever it gets "
                          "into the same two measures."),
     }, version=NET_ZERO["date"])
-    return [("owid", "annual_co2_emissions"), ("owid", "net_zero_targets")]
+    seed_co2_data(wide, wide_entities, base)
+    return [("owid", "annual_co2_emissions"), ("owid", "net_zero_targets"), ("owid", "co2_data")]
+
+
+def seed_co2_data(wide: pd.DataFrame, entities: list[str], base: dict) -> None:
+    """OWID's whole CO2 table of 2020-12-09, one measure per column, each in its codebook unit as
+    written (no conversion: million tonnes stay megatonnes); entity = ISO code, OWID_WRL for the world,
+    the entity's name where OWID gives no code (its regions: aggregates, by owid/aggregates.csv)."""
+    from claimcheck.reference import catalogue
+
+    spec = catalogue.entry("owid", "co2_data")
+    frames = []
+    for measure, described in spec.measures.items():
+        present = wide[measure] != ""
+        frames.append(pd.DataFrame({
+            "entity": [e for e, p in zip(entities, present) if p], "partner": "",
+            "period": wide.loc[present, "year"].tolist(), "measure": measure,
+            "value": wide.loc[present, measure].astype(float).tolist(), "unit": described["unit"],
+        }))  # fmt: skip
+    write_snapshot("owid", "co2_data", pd.concat(frames, ignore_index=True), {
+        **base, "dataset": "Our World in Data: CO2 and greenhouse gas emissions (owid/co2-data)",
+        "title": "OWID's CO2 table, every column a measure, by country or region and year (data to 2018)",
+        "url": f"{CO2_FIRST_PARTY['repository']}/blob/{CO2_FIRST_PARTY['commit']}/{CO2_FIRST_PARTY['path']}",
+        "published": CO2_FIRST_PARTY["date"],
+        "published_means": "when this copy was taken: the date of the owid/co2-data commit, not a GCP release date",
+        "transcribed_from": _origin(CO2_FIRST_PARTY),
+        "licence": "CC BY 4.0 (Our World in Data); the underlying data keep their sources' terms (GCP, CDIAC, CAIT, BP, Maddison)",
+        "origin_notes": ("Our World in Data's own repository, the wide table iso_code, country, year and 35 measure "
+                         "columns, reshaped long: one row per entity, year and non-empty column, the value as "
+                         "written (a double, shortest round-trip decimal), in the unit of that column (catalogue "
+                         "owid.yaml, measures; the 2020 codebook has no unit column, so units come from the "
+                         "2024-06-26 codebook for the same column). entity = iso_code (OWID_WRL for the World, "
+                         "OWID_KOS for Kosovo), or the entity's name where OWID gives none; the regions and groups "
+                         "among those are aggregates (owid/aggregates.csv). Stored compact (partner in this "
+                         "sidecar; names and aggregate flags in owid/co2_data_entities.csv) and gzip-compressed."),
+    }, version=CO2_FIRST_PARTY["date"], constants=("partner",), labels=CO2_DATA_LABELS, compress=True)
 
 
 # ------------------------------------------------------------------------------------------ FRED
@@ -521,6 +621,7 @@ def main(argv: list[str]) -> int:
     seed_documents(shared)
     written = [("worldbank", "gdp_current_usd"), ("imf", "dots_china_belgium_annual")]
     written += seed_wdi(shared)
+    written += seed_wdi_all(shared)
     written += seed_owid(shared)
     written += seed_fred(shared)
     for source, name in sorted(set(written)):

@@ -247,11 +247,20 @@ def api_samples() -> Path:
     return API_SAMPLES
 
 
+def _copy_or_link(source: str, target: str) -> None:
+    """Copy a file, but link the large compressed snapshot versions (read-only to every test: a writer
+    replaces the link, never the file behind it; a test that damages one unlinks it first)."""
+    if source.endswith(".csv.gz"):
+        os.symlink(source, target)
+    else:
+        shutil.copy2(source, target)
+
+
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch) -> Path:
     """A scratch copy of data/ that CLAIMCHECK_DATA points at, so tests never touch the committed files."""
     target = tmp_path / "data"
-    shutil.copytree(REPO / "data", target)
+    shutil.copytree(REPO / "data", target, copy_function=_copy_or_link)
     monkeypatch.setenv("CLAIMCHECK_DATA", str(target))
     from claimcheck.reference import snapshots
 

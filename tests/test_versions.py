@@ -159,8 +159,9 @@ def test_run_as_of_pins_the_notebooks_to_the_vintage_of_that_date_and_records_it
     assert run_file["as_of"] == "2023-02-26"
     assert run_file["snapshots"]["worldbank/gdp_current_usd"]["version"] == "2018-08-01"
     assert run_file["snapshots"]["imf/dots_china_belgium_annual"]["version"] == "2022-02-02"
-    population = run_file["snapshots"]["worldbank/population"]  # no copy taken on or before the date
-    assert "version" not in population and "on or before 2023-02-26" in population["problem"]
+    assert run_file["snapshots"]["worldbank/population"]["version"] == "2018-08-01"  # a release of the 2018 copy
+    trade = run_file["snapshots"]["worldbank/merchandise_trade_share_of_gdp"]  # no copy taken on or before the date
+    assert "version" not in trade and "on or before 2023-02-26" in trade["problem"]
     rows = json.loads((tmp_path / "build" / SEED / "verdicts" / "economy.json").read_text())
     row = {r["claim_id"]: r for r in rows}["china-second-largest-economy"]
     assert row["verdict"] == "no-data-offline" and "no rows to rank in 2021" in row["sentence"]

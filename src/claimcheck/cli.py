@@ -79,6 +79,10 @@ def _cmd_sources(args: argparse.Namespace) -> int:
     from claimcheck.reference.commands import sources_table
     from claimcheck.reference.snapshots import versions_table
 
+    if args.search:
+        from claimcheck.reference.search import search_command
+
+        return search_command(args.search, args.limit)
     table = versions_table() if args.versions else sources_table()
     text = table.astype(str)  # text columns read left-aligned, as a table of names and titles should
     widths = {c: max([len(c), *map(len, text[c])]) for c in text.columns}
@@ -91,6 +95,16 @@ def _cmd_sources(args: argparse.Namespace) -> int:
 def _cmd_catalog(args: argparse.Namespace) -> int:
     from claimcheck.reference.commands import catalog_add_command
 
+    if args.from_key:
+        from claimcheck.reference.commands import catalog_add_from_command
+
+        return catalog_add_from_command(args.source, args.from_key, args.name, args.query, title=args.title,
+                                        unit=args.unit, used_for=args.used_for, licence=args.licence)  # fmt: skip
+    missing = [flag for flag, value in (("--title", args.title), ("--unit", args.unit), ("--for", args.used_for),
+                                        ("NAME", args.name)) if not value]  # fmt: skip
+    if missing:
+        print(f"catalog add: {', '.join(missing)} required (or --from KEY, to build the entry from the source's metadata)")
+        return 2
     return catalog_add_command(args.source, args.name, args.title, args.unit, args.used_for, args.query,
                                licence=args.licence, sparql=args.sparql)  # fmt: skip
 
@@ -243,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--versions", action="store_true",
                    help="list every stored version of every snapshot (date published or taken, method, rows, sha256)")
+    p.add_argument("--search", metavar="WORDS",
+                   help="rank the catalogue's measures by their names, titles and descriptions ('government debt') and "
+                        "print each one's source, snapshot, measure code, unit, grain, years, economies and an evidence: block")
+    p.add_argument("--limit", type=int, default=5, help="how many entries --search prints (default 5)")
     p.set_defaults(func=_cmd_sources)
 
     p = sub.add_parser(
@@ -258,12 +276,17 @@ def build_parser() -> argparse.ArgumentParser:
         "`claimcheck refresh`.",
     )
     p.add_argument("source", help="source client: worldbank, imf, comtrade, eurostat, owid or wikidata")
-    p.add_argument("name", help="snapshot name (lower-case letters, digits, '_' or '-')")
+    p.add_argument("name", nargs="?", help="snapshot name (lower-case letters, digits, '_' or '-'); "
+                   "with --from, default: the key in lower case")
     p.add_argument("query", nargs="*", metavar="KEY=VALUE",
                    help="the query in the source's terms; values are YAML ([M, X] is a list); filters.reporter=BE nests")
-    p.add_argument("--title", required=True, help="what the snapshot holds, in a line")
-    p.add_argument("--unit", required=True, help="unit of its values (USD, EUR, people, percent, year, date, ...)")
-    p.add_argument("--for", dest="used_for", required=True, help="what the snapshot is for")
+    p.add_argument("--from", dest="from_key", metavar="KEY",
+                   help="build the entry from the source's own metadata: a World Bank indicator code (GC.DOD.TOTL.GD.ZS), "
+                        "an OWID chart slug (oil-production-by-country) or an IMF series key (IMF.STA/IMTS:USA.XG_FOB_USD.G001.A); "
+                        "--title, --unit, --for and KEY=VALUE pairs then override what it says")
+    p.add_argument("--title", help="what the snapshot holds, in a line")
+    p.add_argument("--unit", help="unit of its values (USD, EUR, people, percent, year, date, ...)")
+    p.add_argument("--for", dest="used_for", help="what the snapshot is for")
     p.add_argument("--licence", help="licence, when the source file gives none or this entry differs")
     p.add_argument("--sparql", metavar="FILE", help="wikidata: a .rq file, copied beside the catalogue")
     p.set_defaults(func=_cmd_catalog)

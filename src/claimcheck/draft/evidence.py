@@ -120,7 +120,10 @@ def _entries(signature: Any) -> tuple[list[Entry], dict[str, float]]:
     from claimcheck.reference import catalogue
 
     out = []
-    for spec in catalogue.load_catalogue().entries():
+    # Generated entries (catalogue/generated/, hundreds of WDI indicators) are left to `claimcheck sources
+    # --search` until the draft matches by their names: by title words alone they outvote the reviewed
+    # entries ("GDP" is in "Expense (% of GDP)"). An entry a person edited in <source>.yaml takes part.
+    for spec in (s for s in catalogue.load_catalogue().entries() if not catalogue.is_generated(s)):
         text = f"{spec.description} {spec.used_for}"
         out.append(Entry(spec.source, spec.name, spec.description, spec.unit, frozenset(words(text, {})),
                          frozenset(words(spec.description, {})), tuple(p.code for p in places_in(spec.description)),
@@ -137,9 +140,7 @@ def catalogue_entries() -> tuple[list[Entry], dict[str, float]]:
     """The catalogue's entries as word sets, and each word's weight (re-read when the catalogue changes)."""
     from claimcheck.reference import catalogue
 
-    folder = catalogue.catalogue_dir()
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-    return _entries(tuple((str(f), f.stat().st_mtime_ns) for f in files))
+    return _entries(catalogue.signature())
 
 
 def vocabulary() -> frozenset[str]:

@@ -14,6 +14,16 @@
         dataset: NY.GDP.MKTP.CD    # optional; the source derives it from the query
         query: {indicator: NY.GDP.MKTP.CD, countries: all}   # in the source's own terms
 
+Optional fields say what the series is, for the draft and ``claimcheck sources --search``: ``names``
+(phrases that name the measure in prose), ``grain`` (annual, quarterly, monthly), ``shape`` (what a
+value is: level, growth, share, per_person, rate, count, date), ``rankable``, ``description`` (the
+publisher's own), and, for a snapshot holding several measures, ``measures`` (each code's title, unit,
+names, shape, description).
+
+``catalogue/generated/<source>.yaml`` holds entries a script wrote from the publisher's metadata
+(``scripts/generate_catalogue.py``). An entry of the same name in ``<source>.yaml`` is a person's
+edit of the generated one: its fields win, field by field, so regenerating never loses them.
+
 An entry without ``query`` is a transcription that no API serves: it is listed and loaded, never
 refreshed. A query key naming a file (Wikidata's ``sparql: wikidata/x.rq``) is read from beside the
 catalogue. Each source checks its own query keys (``Source.check_query``). Every problem is one line
@@ -38,8 +48,12 @@ from claimcheck.reference.sources.base import SnapshotSpec
 from claimcheck.registry.claims import check_band
 
 CATALOGUE_FOLDER = "catalogue"
+GENERATED_FOLDER = "generated"  # entries written by scripts/generate_catalogue.py; <source>.yaml edits them
 ENTRY_KEYS = {"title", "unit", "for", "query", "dataset", "licence", "licence_url", "notes", "agreement_band",
-              "measure_names"}
+              "measure_names", "names", "grain", "shape", "rankable", "description", "measures"}
+GRAINS = ("annual", "quarterly", "monthly")
+SHAPES = ("level", "growth", "share", "per_person", "rate", "count", "date")
+MEASURE_KEYS = {"title", "unit", "names", "shape", "description"}
 FILE_KEYS = {"source", "licence", "licence_url", "snapshots", "notes", "hosts"}
 #: ``hosts:``: the other hosts (``host`` or ``host:port``) a refresh may follow a redirect to
 HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?")
@@ -96,19 +110,59 @@ class Catalogue:
 _cache: dict[Any, Catalogue] = {}
 
 
+def is_generated(spec: SnapshotSpec) -> bool:
+    """Whether an entry is a generated one no person has edited (``catalogue/generated/``)."""
+    return Path(spec.file).parent.name == GENERATED_FOLDER
+
+
+def files() -> list[Path]:
+    """Every catalogue file: the generated ones, then the hand-kept ones that edit them."""
+    folder = catalogue_dir()
+    if not folder.is_dir():
+        return []
+    return sorted((folder / GENERATED_FOLDER).glob("*.yaml")) + sorted(folder.glob("*.yaml"))
+
+
+def signature() -> tuple[Any, ...]:
+    """What changes when a catalogue file does (for caches of what was read from it)."""
+    return (str(catalogue_dir()), tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files()))
+
+
 def load_catalogue() -> Catalogue:
     """The catalogue under the current data folder (re-read when a file changes); raise CatalogueError."""
-    folder = catalogue_dir()
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-    signature = (str(folder), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files))
-    if signature not in _cache:
+    key = signature()
+    if key not in _cache:
         by_source: dict[str, dict[str, SnapshotSpec]] = {}
-        for file in files:
-            source, entries = _load_file(file)
-            by_source[source] = entries
+        generated = {f.stem: _read_file(f) for f in files() if f.parent.name == GENERATED_FOLDER}
+        kept = {f.stem: f for f in files() if f.parent.name != GENERATED_FOLDER}
+        for source in sorted(set(generated) | set(kept)):
+            file = kept.get(source) or catalogue_dir() / GENERATED_FOLDER / f"{source}.yaml"
+            own = _read_file(file) if source in kept else {}
+            body = _merged(generated[source], own) if source in generated and own else own or generated[source]
+            made = (generated.get(source) or {}).get("snapshots") or {}
+            edits = own.get("snapshots") if isinstance(own, dict) else None
+            edited = set(edits) if isinstance(edits, dict) else set()
+            made_file = catalogue_dir() / GENERATED_FOLDER / f"{source}.yaml"
+            # an entry no person edited is named by the generated file, in errors and in ``spec.file``
+            by_source[source] = _load_body(file, body, {n: made_file for n in made if n not in edited})[1]
         _cache.clear()
-        _cache[signature] = Catalogue(by_source)
-    return _cache[signature]
+        _cache[key] = Catalogue(by_source)
+    return _cache[key]
+
+
+def _merged(generated: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
+    """The generated file's entries with the hand-kept file's fields over them, field by field."""
+    made, edits = generated.get("snapshots"), kept.get("snapshots")
+    if not isinstance(made, dict) or not isinstance(edits, dict):
+        return kept if not isinstance(edits, dict) else generated  # the loader names what is malformed
+    entries = {}  # the hand-kept entries first: a problem in a person's file is the one reported
+    for name, edit in edits.items():
+        base = made.get(name)
+        entries[name] = {**base, **edit} if isinstance(base, dict) and isinstance(edit, dict) else edit
+    entries.update({name: entry for name, entry in made.items() if name not in entries})
+    top = {k: v for k, v in generated.items() if k != "snapshots"}
+    top.update({k: v for k, v in kept.items() if k != "snapshots"})
+    return {**top, "snapshots": entries}
 
 
 def entry(source: str, name: str) -> SnapshotSpec:
@@ -136,13 +190,23 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C 
         return super().construct_mapping(node, deep)
 
 
-def _load_file(file: Path) -> tuple[str, dict[str, SnapshotSpec]]:
+def _read_file(file: Path) -> Any:
     if problem := paths.outside_data(file):
         raise CatalogueError(problem)
     try:
         body = yaml.load(file.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise CatalogueError(f"{file}: not valid YAML ({' '.join(str(exc).split())})") from None
+    if not isinstance(body, dict):
+        raise CatalogueError(f"{file}: expected a mapping with source, licence and snapshots")
+    return body
+
+
+def _load_file(file: Path) -> tuple[str, dict[str, SnapshotSpec]]:
+    return _load_body(file, _read_file(file))
+
+
+def _load_body(file: Path, body: Any, files_of: dict[str, Path] | None = None) -> tuple[str, dict[str, SnapshotSpec]]:
     if not isinstance(body, dict):
         raise CatalogueError(f"{file}: expected a mapping with source, licence and snapshots")
     for key in body:
@@ -166,7 +230,7 @@ def _load_file(file: Path) -> tuple[str, dict[str, SnapshotSpec]]:
     client = get_source(source) if source in SOURCE_MODULES else None
     entries = {}
     for name, raw in snapshots.items():
-        entries[str(name)] = _entry(file, source, str(name), raw, body, client)
+        entries[str(name)] = _entry((files_of or {}).get(str(name), file), source, str(name), raw, body, client)
     return source, entries
 
 
@@ -204,6 +268,11 @@ def _entry(file: Path, source: str, name: str, raw: Any, defaults: dict[str, Any
     names = raw.get("measure_names") or {}
     if not isinstance(names, dict) or not all(isinstance(v, str) and v.strip() for v in names.values()):
         raise CatalogueError(f"{where}, field measure_names: expected a mapping of measure codes to plain names")
+    described = _described(where, raw)
+    measures = raw.get("measures") or {}
+    if not isinstance(measures, dict):
+        raise CatalogueError(f"{where}, field measures: expected a mapping of measure codes to {sorted(MEASURE_KEYS)}")
+    measures = {str(code): _measure(f"{where}, field measures.{code}", m) for code, m in measures.items()}
     return SnapshotSpec(
         name=name,
         dataset=str(dataset),
@@ -218,7 +287,42 @@ def _entry(file: Path, source: str, name: str, raw: Any, defaults: dict[str, Any
         agreement_band=band,
         measure_names={str(k): " ".join(v.split()) for k, v in names.items()},
         hosts=tuple(defaults.get("hosts") or ()),
+        names=described["names"],
+        grain=described["grain"] or "annual",
+        shape=described["shape"],
+        rankable=raw.get("rankable"),
+        about=" ".join(str(raw.get("description") or "").split()),
+        measures=measures,
     )
+
+
+def _described(where: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """An entry's (or a measure's) names, grain and shape, checked."""
+    names = raw.get("names") or []
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise CatalogueError(f"{where}, field names: expected a list of phrases that name the measure")
+    grain, shape = raw.get("grain"), raw.get("shape")
+    if grain is not None and grain not in GRAINS:
+        raise CatalogueError(f"{where}, field grain: {grain!r} is not one of {', '.join(GRAINS)}{nearest(str(grain), GRAINS)}")
+    if shape is not None and shape not in SHAPES:
+        raise CatalogueError(f"{where}, field shape: {shape!r} is not one of {', '.join(SHAPES)}{nearest(str(shape), SHAPES)}")
+    if raw.get("rankable") is not None and not isinstance(raw.get("rankable"), bool):
+        raise CatalogueError(f"{where}, field rankable: expected true or false")
+    return {"names": tuple(" ".join(n.split()) for n in names), "grain": grain, "shape": shape}
+
+
+def _measure(where: str, raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{where}: expected a mapping with {', '.join(sorted(MEASURE_KEYS))}")
+    for key in raw:
+        if key not in MEASURE_KEYS:
+            raise CatalogueError(f"{where}, field {key}: unknown field{nearest(key, MEASURE_KEYS)}")
+    for key in ("title", "unit"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise CatalogueError(f"{where}, field {key}: required (a text)")
+    described = _described(where, raw)
+    return {"title": " ".join(raw["title"].split()), "unit": raw["unit"].strip(), "names": described["names"],
+            "shape": described["shape"], "description": " ".join(str(raw.get("description") or "").split())}
 
 
 def _plain(value: Any) -> Any:

@@ -23,7 +23,8 @@ from claimcheck.reference.snapshots import (
 from claimcheck.registry.yamltext import load_yaml
 
 DOCUMENTS_FOLDER = "documents"  # the documents registry lives beside the snapshots, in its own format
-SOURCES_COLUMNS = ["source", "snapshot", "method", "version", "versions", "date", "rows", "refreshable", "status", "title"]
+SOURCES_COLUMNS = ["source", "snapshot", "measure", "unit", "years", "method", "version", "versions", "date", "rows",
+                   "refreshable", "status", "title"]
 
 
 # ------------------------------------------------------------------------------------------ sources
@@ -50,18 +51,48 @@ def _documents_row() -> dict[str, Any]:
         status = f"ok ({len(load_documents())} documents)"
     except (SnapshotInvalid, SnapshotMissing, ValueError) as exc:
         status = _short_status(exc)
-    return {"source": DOCUMENTS_FOLDER, "snapshot": "documents", "method": meta.get("method", ""),
+    return {"source": DOCUMENTS_FOLDER, "snapshot": "documents", "measure": "", "unit": "", "years": "",
+            "method": meta.get("method", ""),
             "version": "", "versions": 1, "date": sidecar_date(meta), "rows": meta.get("rows", 0), "refreshable": "no",
             "status": status, "title": meta.get("title", "")}  # fmt: skip
 
 
+def measure_codes(spec: Any, meta: dict[str, Any] | None = None) -> str:
+    """The measure code(s) a snapshot's rows carry: its table of measures, the stored constant, the
+    codes its entry names, or the World Bank indicator it queries."""
+    if spec is not None and spec.measures:
+        codes = list(spec.measures)
+        return ", ".join(codes[:3]) + (f" … ({len(codes)} measures)" if len(codes) > 3 else "")
+    constant = ((meta or {}).get("constants") or {}).get("measure")
+    if constant:
+        return str(constant)
+    if spec is not None and spec.measure_names:
+        return ", ".join(spec.measure_names)
+    indicator = spec.query.get("indicator") if spec is not None else None
+    return ", ".join(indicator) if isinstance(indicator, list) else str(indicator or "")
+
+
+def refresh_would_fetch(spec: Any) -> str:
+    """What ``claimcheck refresh`` would fetch for an entry, in its source's terms."""
+    query = {k: v for k, v in spec.query.items() if not k.endswith("_text")}
+    terms = " ".join(f"{k}={v}" for k, v in query.items())
+    return f"a refresh would fetch {spec.source} {terms} (claimcheck refresh --source {spec.source} --snapshot {spec.name})"
+
+
+def _years(meta: dict[str, Any]) -> str:
+    cover = meta.get("coverage") or {}
+    return f"{cover['first']}-{cover['last']}" if cover.get("first") else ""
+
+
 def _table_row(source: str, snapshot: str, spec: Any) -> dict[str, Any]:
-    row = {"source": source, "snapshot": snapshot, "refreshable": "yes" if spec and spec.refreshable else "no"}
+    row = {"source": source, "snapshot": snapshot, "refreshable": "yes" if spec and spec.refreshable else "no",
+           "measure": measure_codes(spec), "unit": spec.unit if spec else "", "years": ""}  # fmt: skip
     title = spec.title if spec else ""
     stored = versions(source, snapshot)
     if not stored:
+        status = "missing offline" + (f"; {refresh_would_fetch(spec)}" if spec is not None and spec.refreshable else "")
         return {**row, "method": "missing offline", "version": "", "versions": 0, "date": "", "rows": 0,
-                "status": "missing offline", "title": title}  # fmt: skip
+                "status": status, "title": title}  # fmt: skip
     version = pick_version(source, snapshot)
     row.update(version=version, versions=len(stored))
     meta_path = version_paths(source, snapshot, version)[1]
@@ -71,6 +102,7 @@ def _table_row(source: str, snapshot: str, spec: Any) -> dict[str, Any]:
         meta, status = _read_sidecar(meta_path), _short_status(exc)
     if spec is None:
         status = f"{status}; not in the catalogue"
+    row.update(measure=measure_codes(spec, meta), years=_years(meta))
     return {**row, "method": meta.get("method", ""), "date": sidecar_date(meta), "rows": meta.get("rows", 0),
             "status": status, "title": title or meta.get("title") or meta.get("description", "")}  # fmt: skip
 
@@ -162,7 +194,8 @@ def _refresh_and_report(spec: Any, http: HttpClient, accept_changes: bool = Fals
 
 
 def catalog_add_command(source: str, name: str, title: str, unit: str, used_for: str, query_args: list[str],
-                        licence: str | None = None, sparql: str | None = None) -> int:  # fmt: skip
+                        licence: str | None = None, sparql: str | None = None, query: dict[str, Any] | None = None,
+                        extra: dict[str, Any] | None = None) -> int:  # fmt: skip
     """``claimcheck catalog add``: append one entry to ``catalogue/<source>.yaml``, only if the result validates.
 
     ``query_args`` are ``key=value`` pairs in the source's terms; a value is read as YAML (``[M, X]`` is a
@@ -170,7 +203,7 @@ def catalog_add_command(source: str, name: str, title: str, unit: str, used_for:
     file to ``catalogue/<source>/<name>.rq`` and names it in the query.
     """
     try:
-        query = _parse_query_args(query_args)
+        query = {**(query or {}), **_parse_query_args(query_args)}
     except ValueError as exc:
         print(f"catalog add: {exc}")
         return 2
@@ -182,7 +215,11 @@ def catalog_add_command(source: str, name: str, title: str, unit: str, used_for:
         print(f"catalog add: the catalogue does not load as it stands: {exc}")
         return 1
     if cat.has(source, name):
-        print(f"catalog add: {file} already has an entry {name!r}; edit it there")
+        if catalogue.is_generated(cat.entry(source, name)):
+            print(f"catalog add: {source}/{name} is a generated entry; to change it, give the fields to change "
+                  f"under {name}: in {file}")
+        else:
+            print(f"catalog add: {file} already has an entry {name!r}; edit it there")
         return 1
     written: list[tuple[Any, bytes | None]] = []  # (path, old bytes) to restore if the entry does not validate
     try:
@@ -194,7 +231,7 @@ def catalog_add_command(source: str, name: str, title: str, unit: str, used_for:
             query["sparql"] = f"{source}/{name}.rq"
         written.append((file, file.read_bytes() if file.exists() else None))
         file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(_with_entry(file, source, name, title, unit, used_for, query, licence), encoding="utf-8")
+        file.write_text(_with_entry(file, source, name, title, unit, used_for, query, licence, extra), encoding="utf-8")
         catalogue.entry(source, name)  # loads and validates every file, the new entry with them
     except (catalogue.CatalogueError, OSError) as exc:
         for path, old in reversed(written):
@@ -203,6 +240,42 @@ def catalog_add_command(source: str, name: str, title: str, unit: str, used_for:
         return 1
     print(f"{file}: added {source}/{name}; fetch it with `claimcheck refresh --source {source} --snapshot {name}`")
     return 0
+
+
+def catalog_add_from_command(source: str, key: str, name: str | None, query_args: list[str], title: str | None = None,
+                             unit: str | None = None, used_for: str | None = None, licence: str | None = None,
+                             http: HttpClient | None = None) -> int:  # fmt: skip
+    """``claimcheck catalog add SOURCE --from KEY``: the entry the source's own metadata describe, with
+    any option or ``key=value`` given over it; written only if the catalogue still validates."""
+    from claimcheck.reference.sources import SOURCE_MODULES, get_source
+
+    if source not in SOURCE_MODULES:
+        print(f"catalog add: no source client {source!r}{catalogue.nearest(source, set(SOURCE_MODULES))}")
+        return 2
+    try:
+        overrides = _parse_query_args(query_args)
+    except ValueError as exc:
+        print(f"catalog add: {exc}")
+        return 2
+    own = http is None
+    http = http or HttpClient()
+    from claimcheck.reference.vocabulary import VocabularyError
+
+    try:
+        described = get_source(source).describe(key, http)
+    except (SourceError, NotImplementedError, VocabularyError) as exc:
+        print(f"catalog add: nothing written: {exc}")
+        return 1
+    finally:
+        if own:
+            http.close()
+    name = name or described.pop("name")
+    described.pop("name", None)
+    described["query"] = {**described.get("query", {}), **overrides}
+    fields = {k: v for k, v in described.items() if k not in ("title", "unit", "for", "query")}
+    return catalog_add_command(source, name, title or described["title"], unit or described["unit"],
+                               used_for or described["for"], [], licence=licence, query=described["query"],
+                               extra=fields)  # fmt: skip
 
 
 def _parse_query_args(pairs: list[str]) -> dict[str, Any]:
@@ -226,9 +299,10 @@ def _parse_query_args(pairs: list[str]) -> dict[str, Any]:
 
 
 def _with_entry(file: Any, source: str, name: str, title: str, unit: str, used_for: str,
-                query: dict[str, Any], licence: str | None) -> str:  # fmt: skip
+                query: dict[str, Any], licence: str | None, extra: dict[str, Any] | None = None) -> str:  # fmt: skip
     """The file's text with the entry appended under ``snapshots:`` (comments kept), or a new file."""
     entry = {"title": title, "unit": unit, "for": used_for, **({"licence": licence} if licence else {}),
+             **{k: v for k, v in (extra or {}).items() if v not in (None, "", [], {})},
              **({"query": query} if query else {})}  # fmt: skip
     block = yaml.safe_dump({name: entry}, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
     block = "".join(f"  {line}\n" for line in block.splitlines())

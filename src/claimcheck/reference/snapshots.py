@@ -1,8 +1,9 @@
 """The snapshot store: versions of tidy CSV tables, each with a ``.meta.yaml`` sidecar.
 
 A snapshot is a folder ``data/reference/<source>/<name>/`` of versions: ``<version>.csv`` (the tidy
-table, deterministic bytes) and ``<version>.meta.yaml`` (where it came from, licence, sha256 of the
-CSV). A version id is the date its data were published or taken (``2024-10-21``, or
+table, deterministic bytes), or ``<version>.csv.gz`` (the same bytes gzip-compressed, for the large
+transcriptions), and ``<version>.meta.yaml`` (where it came from, licence, sha256 of the CSV bytes,
+which rows cover which years). A version id is the date its data were published or taken (``2024-10-21``, or
 ``2026-12-01T091700Z`` for a fetch), so versions sort by id and ``as_of`` picks one without reading
 any sidecar. A refresh that changes data adds a version beside the old ones and never edits one in
 place; identical data add nothing. Loading re-checks the checksum of the one version it reads.
@@ -10,6 +11,7 @@ place; identical data add nothing. Loading re-checks the checksum of the one ver
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import math
@@ -42,7 +44,7 @@ SORT_COLUMNS = ["entity", "partner", "measure", "period", "unit"]
 META_ORDER = [
     "source", "dataset", "snapshot", "title", "description", "query", "url", "served_from", "method",
     "version", "published", "published_means", "retrieved_at", "transcribed_at", "transcribed_from", "origin_notes",
-    "licence", "licence_url", "sha256", "rows", "columns",
+    "licence", "licence_url", "sha256", "rows", "columns", "coverage",
 ]  # fmt: skip
 
 DOCUMENTS_FOLDER = "documents"  # the documents registry lives beside the snapshots, in its own format
@@ -71,10 +73,29 @@ def snapshot_dir(source: str, name: str) -> Path:
     return paths.reference_dir() / source / name
 
 
-def version_paths(source: str, name: str, version: str) -> tuple[Path, Path]:
-    """The CSV and sidecar paths of one version."""
+GZIP = ".gz"  # a version stored compressed: ``<version>.csv.gz``; its sidecar's sha256 is of the CSV bytes
+
+
+def version_paths(source: str, name: str, version: str, compressed: bool | None = None) -> tuple[Path, Path]:
+    """The CSV and sidecar paths of one version: the ``.csv.gz`` file when that is the one stored (or
+    ``compressed`` asks for it), else the ``.csv``."""
     folder = snapshot_dir(source, name)
-    return folder / f"{version}.csv", folder / f"{version}.meta.yaml"
+    plain = folder / f"{version}.csv"
+    packed = folder / f"{version}.csv{GZIP}"
+    if compressed is None:
+        compressed = not plain.exists() and packed.exists()
+    return packed if compressed else plain, folder / f"{version}.meta.yaml"
+
+
+def version_of(path: Path) -> str:
+    """The version id of a version's CSV file (``2026-07-01.csv`` or ``2026-07-01.csv.gz``)."""
+    return path.name.removesuffix(GZIP).removesuffix(".csv")
+
+
+def read_table_bytes(path: Path) -> bytes:
+    """The CSV bytes of a version file, decompressed when it is a ``.csv.gz``."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.name.endswith(GZIP) else data
 
 
 def versions(source: str, name: str) -> list[str]:
@@ -82,8 +103,8 @@ def versions(source: str, name: str) -> list[str]:
     folder = snapshot_dir(source, name)
     if not folder.is_dir():
         return []
-    stems = {p.name.removesuffix(".meta.yaml").removesuffix(".csv") for p in folder.iterdir()
-             if p.name.endswith((".csv", ".meta.yaml")) and not p.name.startswith(".")}
+    stems = {p.name.removesuffix(".meta.yaml").removesuffix(GZIP).removesuffix(".csv") for p in folder.iterdir()
+             if p.name.endswith((".csv", ".csv" + GZIP, ".meta.yaml")) and not p.name.startswith(".")}
     return sorted(v for v in stems if VERSION_RE.match(v))
 
 
@@ -154,7 +175,10 @@ def load_snapshot(source: str, name: str, version: str | None = None, as_of: dat
         if problem := paths.outside_data(path):
             raise SnapshotInvalid(problem)
     meta = read_meta(meta_path, restore)
-    data = csv_path.read_bytes()
+    try:
+        data = read_table_bytes(csv_path)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise SnapshotInvalid(f"{csv_path} cannot be decompressed ({type(exc).__name__}); {restore}") from None
     digest = hashlib.sha256(data).hexdigest()
     if digest != meta["sha256"]:
         raise SnapshotInvalid(
@@ -171,7 +195,7 @@ def load_snapshot(source: str, name: str, version: str | None = None, as_of: dat
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
     if missing:
         raise SnapshotInvalid(f"{csv_path} lacks the tidy column(s) {missing}; {restore}")
-    return Snapshot(frame, _provenance(source, name, version, meta), meta, version)
+    return Snapshot(frame, _provenance(source, name, version, meta, csv_path.name), meta, version)
 
 
 def read_meta(meta_path: Path, restore: str = "") -> dict[str, Any]:
@@ -246,11 +270,11 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             frame["value"] = frame["value"].astype(float)
     if "aggregate" in frame:
-        frame["aggregate"] = frame["aggregate"].map({"True": True, "False": False}).fillna(False).astype(bool)
+        frame["aggregate"] = frame["aggregate"].isin(["True", True])  # vectorised: a table of 400,000 rows reads fast
     return frame
 
 
-def _provenance(source: str, name: str, version: str, meta: dict[str, Any]) -> Provenance:
+def _provenance(source: str, name: str, version: str, meta: dict[str, Any], file: str) -> Provenance:
     return Provenance(
         source=source,
         dataset=str(meta.get("dataset", "")),
@@ -259,7 +283,7 @@ def _provenance(source: str, name: str, version: str, meta: dict[str, Any]) -> P
         retrieved_at=meta.get("retrieved_at"),
         transcribed_from=describe_origin(meta.get("transcribed_from")),
         licence=meta.get("licence"),
-        snapshot=f"reference/{source}/{name}/{version}.csv",
+        snapshot=f"reference/{source}/{name}/{file}",
         sha256=meta["sha256"],
         version=version,
         published=str(meta.get("published") or version),
@@ -289,13 +313,18 @@ def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
     if frame.empty:
         raise SnapshotInvalid(f"{where}: no rows")
     for column in TIDY_COLUMNS:
-        blank = frame[column].isna() | frame[column].map(_is_nan)
-        if column != "partner":
-            blank |= frame[column].astype(str).str.strip() == ""
+        values = frame[column]
+        blank = values.isna()
+        if column != "partner" and values.dtype.kind not in "fiub":  # text: empty or only spaces is blank
+            text = values.astype(str)
+            blank |= text.eq("") | text.str.isspace()
         if blank.any():
             raise SnapshotInvalid(f"{where}: {int(blank.sum())} row(s) with an empty {column!r}")
     _check_entities(frame, where)
-    bad = [v for v, u in zip(frame["value"], frame["unit"]) if u not in TEXT_UNITS and not _is_number(v)]
+    if frame["value"].dtype.kind == "f":  # floats already (a transcription): only infinities can be wrong
+        bad = frame.loc[~np.isfinite(frame["value"].to_numpy()) & ~frame["unit"].isin(TEXT_UNITS), "value"].tolist()
+    else:
+        bad = [v for v, u in zip(frame["value"], frame["unit"]) if u not in TEXT_UNITS and not _is_number(v)]
     if bad:
         raise SnapshotInvalid(
             f"{where}: non-numeric value(s) such as {bad[0]!r} in rows whose unit is not one of {sorted(TEXT_UNITS)}"
@@ -340,9 +369,15 @@ def render_csv(frame: pd.DataFrame) -> bytes:
     sort = [c for c in SORT_COLUMNS if c in frame.columns]  # a compact version lacks its constant columns
     keys = frame[sort].astype(str)
     ordered = frame.loc[keys.sort_values(sort, kind="mergesort").index, columns]
-    rows = ([_cell(value, column) for value, column in zip(row, columns)]
-            for row in ordered.itertuples(index=False, name=None))
+    rows = zip(*(_cells(ordered[column], column) for column in columns))
     return csv_text(columns, rows).encode("utf-8")  # text cells inert in a spreadsheet, read back by _read_csv
+
+
+def _cells(values: pd.Series, column: str) -> list[str]:
+    """A column's cells as ``_cell`` writes them, a column of floats without a call per cell."""
+    if values.dtype.kind == "f" and not values.isna().any():
+        return [repr(v) for v in values.tolist()]  # Python floats: the shortest round-trip decimal
+    return [_cell(value, column) for value in values.tolist()]
 
 
 def _cell(value: Any, column: str) -> str:
@@ -360,7 +395,8 @@ def _cell(value: Any, column: str) -> str:
 
 
 def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, Any],
-                   version: str | None = None, *, constants: tuple[str, ...] = (), labels: str | None = None) -> Path:
+                   version: str | None = None, *, constants: tuple[str, ...] = (), labels: str | None = None,
+                   compress: bool = False) -> Path:
     """Validate ``frame`` and store it as a version of ``<source>/<name>``; return the version's CSV path.
 
     Without ``version``, a new version is added beside the stored ones (never replacing one), named by
@@ -373,9 +409,11 @@ def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, 
     A large transcription can be written compact: ``constants`` names columns that hold one value in
     every row, kept once in the sidecar; ``labels`` names a table under the reference folder
     (``worldbank/economies.csv``) that supplies ``entity_name`` and ``aggregate`` by entity, so the
-    frame passed carries neither. Loading restores the full table.
+    frame passed carries neither. Loading restores the full table. ``compress`` stores the CSV as
+    ``<version>.csv.gz`` (gzip, no timestamp: the same data give the same bytes); the sidecar's sha256
+    stays that of the CSV bytes. The sidecar's ``coverage`` says which periods and entities the rows hold.
     """
-    meta = {k: v for k, v in meta.items() if k not in ("constants", "labels", "sha256", "rows", "columns")}
+    meta = {k: v for k, v in meta.items() if k not in ("constants", "labels", "sha256", "rows", "columns", "coverage")}
     if labels:
         table = read_labels(labels, None, f"{source}/{name}")
         unknown = sorted(set(frame["entity"]) - set(table["entity"]))
@@ -396,11 +434,12 @@ def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, 
     if meta.get("method") not in ("api", "transcribed"):
         raise SnapshotInvalid(f"{source}/{name}: sidecar method must be 'api' or 'transcribed', not {meta.get('method')!r}")
     data = render_csv(stored_frame)
+    meta["coverage"] = coverage(frame)
     if version is None:
         stored = versions(source, name)
         if stored and version_paths(source, name, stored[-1])[0].is_file():
             newest = version_paths(source, name, stored[-1])[0]
-            if newest.read_bytes() == data:
+            if read_table_bytes(newest) == data:
                 return newest
         version = _new_version_id(meta, stored)
     elif not VERSION_RE.match(version):
@@ -410,17 +449,34 @@ def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, 
             "published": str(meta.get("published") or meta.get("retrieved_at") or version)}
     full.update(sha256=hashlib.sha256(data).hexdigest(), rows=len(frame), columns=header.split(","))
     sidecar = render_meta(full)
-    csv_path, meta_path = version_paths(source, name, version)
+    csv_path, meta_path = version_paths(source, name, version, compressed=compress)
+    other = version_paths(source, name, version, compressed=not compress)[0]
     csv_path.parent.mkdir(parents=True, exist_ok=True)
-    temps = [_write_temp(csv_path, data), _write_temp(meta_path, sidecar)]
+    stored_bytes = gzip.compress(data, compresslevel=9, mtime=0) if compress else data
+    temps = [_write_temp(csv_path, stored_bytes), _write_temp(meta_path, sidecar)]
     try:
         # A crash between the two replaces leaves a checksum mismatch, which load_snapshot reports.
         os.replace(temps[0], csv_path)
         os.replace(temps[1], meta_path)
+        other.unlink(missing_ok=True)  # a version is stored one way: the other file would shadow or confuse it
     finally:
         for temp in temps:
             temp.unlink(missing_ok=True)
     return csv_path
+
+
+def coverage(frame: pd.DataFrame) -> dict[str, Any]:
+    """Which periods and entities a table holds: first and last period, entities, and how many of
+    them are aggregates (regions, income groups) when the table flags them."""
+    periods = sorted(frame["period"].astype(str))
+    out: dict[str, Any] = {"first": periods[0], "last": periods[-1], "entities": int(frame["entity"].nunique())}
+    if "aggregate" in frame:
+        flagged = frame["aggregate"].astype(str).isin(["True", "true", "1"])
+        out["aggregates"] = int(frame.loc[flagged, "entity"].nunique())
+    if frame["measure"].nunique() > 1:  # a table of measures: each one's years, which differ
+        spans = frame.groupby("measure")["period"].agg(["min", "max"]).astype(str)
+        out["measures"] = {m: f"{row['min']}-{row['max']}" for m, row in spans.iterrows()}
+    return out
 
 
 def _new_version_id(meta: dict[str, Any], stored: list[str]) -> str:
@@ -507,7 +563,7 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
     }
     csv_path = write_snapshot(source_name, snapshot_name, frame, meta)
     _refreshed.add((source_name, snapshot_name))
-    return load_snapshot(source_name, snapshot_name, version=csv_path.name.removesuffix(".csv"))
+    return load_snapshot(source_name, snapshot_name, version=version_of(csv_path))
 
 
 def _refuse_credentials(source: str, name: str, frame: pd.DataFrame) -> None:
@@ -587,6 +643,24 @@ def sidecar_date(meta: dict[str, Any]) -> str:
 
 
 
+RECORDED_FIELDS = ("version", "sha256", "published", "retrieved_at", "transcribed_at", "method")
+
+
+def sidecar_fields(path: Path, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The top-level ``keys`` of a sidecar, read from their own lines (a run lists hundreds of sidecars);
+    the whole file is parsed when one of them does not fit on its line."""
+    text = path.read_text(encoding="utf-8")
+    found: dict[str, Any] = {}
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        key = line.split(":", 1)[0]
+        if key in keys and not line.startswith(" "):
+            if n + 1 < len(lines) and lines[n + 1].startswith("  ") and not lines[n + 1].lstrip().startswith("- "):
+                return load_yaml(text) or {}  # a value folded over several lines
+            found.update(load_yaml(line) or {})
+    return found
+
+
 def stored_versions() -> dict[str, dict[str, Any]]:
     """``{"source/snapshot": {version, sha256, date, method}}``: the version each snapshot is read at, sorted.
 
@@ -608,7 +682,7 @@ def stored_versions() -> dict[str, dict[str, Any]]:
         try:
             if paths.outside_data(sidecar):  # never read: its content is none of the run's business
                 raise PermissionError("outside the data folder")
-            meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
+            meta = sidecar_fields(sidecar, RECORDED_FIELDS)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             meta = {"problem": f"unreadable sidecar: {type(exc).__name__}"}
         if not isinstance(meta, dict):

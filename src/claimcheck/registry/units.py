@@ -29,6 +29,9 @@ QUANTITIES = {
     "index_points": ("index_points", 1.0), "international_dollars": ("international_dollars", 1.0),
     "years": ("years", 1.0), "year": ("year", 1.0), "date": ("date", 1.0), "decade": ("decade", 1.0),
     "rank": ("rank", 1.0), "places": ("places", 1.0), "times": ("times", 1.0),
+    # rates per so many of something (what is counted, per what, stays in the measure): as per thousand
+    "per_100": ("per_1000", 10.0), "per_1000": ("per_1000", 1.0), "per_100000": ("per_1000", 0.01),
+    "per_million": ("per_1000", 0.001),
 }  # fmt: skip
 
 _CODE = re.compile(r"[A-Z]{3}\Z")

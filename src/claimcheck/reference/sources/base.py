@@ -66,6 +66,12 @@ class SnapshotSpec:
     agreement_band: str | float | None = None  # how far sources and vintages of it differ (a kind of measure or a number)
     measure_names: dict[str, str] = field(default_factory=dict)  # measure code -> the plain name sentences use
     hosts: tuple[str, ...] = ()  # other hosts a redirect may lead to (the catalogue file's ``hosts:``)
+    names: tuple[str, ...] = ()  # phrases that name the measure in prose
+    grain: str = "annual"  # annual | quarterly | monthly
+    shape: str | None = None  # what a value is: level | growth | share | per_person | rate | count | date
+    rankable: bool | None = None
+    about: str = ""  # the publisher's description of the series
+    measures: dict[str, dict[str, Any]] = field(default_factory=dict)  # a table of measures: code -> title, unit, names…
 
     @property
     def title(self) -> str:
@@ -118,3 +124,17 @@ class Source:
     def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
         """Fetch a snapshot's query live; return the tidy frame and the request URL (no secrets)."""
         raise NotImplementedError
+
+    @classmethod
+    def describe(cls, key: str, http: Any) -> dict[str, Any]:
+        """A catalogue entry for ``key`` (an indicator code, a chart slug, a series key) built from what
+        the source itself says about it: ``name``, ``title``, ``unit``, ``for``, ``query`` and any of
+        ``names``, ``shape``, ``grain``, ``description``, ``measures``. ``claimcheck catalog add --from``."""
+        raise NotImplementedError(f"{cls.name}: no metadata to build an entry from; give --title, --unit and --for")
+
+
+def key_name(key: str) -> str:
+    """A snapshot name from a source's key: lower case, anything but letters and digits as one '_'."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")

@@ -361,6 +361,25 @@ class IMF(Source):
         return str(query.get("dataflow") or cls.dataflow)
 
     @classmethod
+    def describe(cls, key: str, http: Any) -> dict[str, Any]:
+        """An entry for ``DATAFLOW:KEY`` (``IMF.STA/IMTS:USA.XG_FOB_USD.G001+G998.A``; the dataflow may be
+        left out) from the key alone: no recorded answer of the SDMX structure endpoint exists to build and
+        test a reader of the series' names on, so the title is the key, and the unit the currency the
+        key's codes end in (``..._USD``), else ``count``. ``start`` is the first period (default 2000)."""
+        from claimcheck.reference.sources.base import key_name
+        from claimcheck.registry.units import is_currency
+
+        dataflow, _, series = key.rpartition(":")
+        dataflow = dataflow or cls.dataflow
+        codes = [part.split("_")[-1] for part in series.replace("+", ".").split(".")]
+        unit = next((c for c in codes if is_currency(c)), "count")
+        frequency = series.rsplit(".", 1)[-1]
+        return {"name": key_name(series), "title": f"{dataflow} series {series}", "unit": unit,
+                "grain": {"A": "annual", "Q": "quarterly", "M": "monthly"}.get(frequency, "annual"),
+                "for": f"the {dataflow} series {series}, as the IMF serves it",
+                "query": {"dataflow": dataflow, "key": series, "start": "2000"}}  # fmt: skip
+
+    @classmethod
     def data_url(cls, key: str, start: str, end: str | None, dataflow: str | None = None) -> str:
         """The SDMX 3.0 data URL for one series key and period range (latest dataflow version ``+``).
 

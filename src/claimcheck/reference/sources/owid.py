@@ -226,6 +226,39 @@ class OWID(Source):
         base = f"{cls.base_url()}/grapher/{slug}"
         return f"{base}.csv?{QUERY}", f"{base}.metadata.json?{QUERY}"
 
+    @classmethod
+    def describe(cls, key: str, http: Any) -> dict[str, Any]:
+        """An entry for chart ``key`` (its slug) from the chart's metadata JSON: the chart's title, each
+        column's unit and description; a chart of several columns becomes a table of measures."""
+        from claimcheck.reference.http import SourceError
+        from claimcheck.reference.sources.base import key_name
+        from claimcheck.reference.vocabulary import describe, names_for, unit_of
+
+        url = cls.urls(key)[1]
+        try:
+            body = http.get_json(url, check=check_grapher_metadata)
+        except SourceError as exc:
+            raise SourceError(f"OWID: {exc.reason}", url=exc.url, status=exc.status) from None
+        chart, columns = body.get("chart") or {}, body.get("columns") or {}
+        title = " ".join(str(chart.get("title") or key).split())
+        measures = {}
+        for code, column in columns.items():
+            about = [column.get("descriptionShort") or "", *(column.get("descriptionKey") or [])]
+            name = " ".join(str(column.get("titleLong") or column.get("titleShort") or code).split())
+            unit = unit_of(column["unit"]) if column.get("unit") else describe(name)["unit"]
+            measures[code] = {"title": name, "unit": unit, "names": names_for(name, f"owid/{key_name(key)}/{code}"),
+                              "shape": describe(f"{name} ({column.get('unit') or ''})")["shape"],
+                              "description": " ".join(" ".join(about).split())}  # fmt: skip
+        citation = " ".join(str(chart.get("citation") or "").split())
+        entry = {"name": key_name(key), "title": title, "grain": "annual", "names": names_for(title, f"owid/{key_name(key)}"),
+                 "for": f"{title}, by country or region and year (Our World in Data chart {key})",
+                 "description": f"Cited as: {citation}" if citation else "", "query": {"slug": key}}  # fmt: skip
+        if len(measures) == 1:
+            (only,) = measures.values()
+            return {**entry, "unit": only["unit"], "shape": only["shape"],
+                    "description": " ".join(f"{only['description']} {entry['description']}".split())}
+        return {**entry, "unit": "per measure (see measures)", "measures": measures}
+
     def fetch(self, spec: SnapshotSpec, http: Any) -> tuple[pd.DataFrame, str]:
         """Download the chart's CSV and metadata; return tidy rows (metadata in ``frame.attrs``) and the CSV URL.
 

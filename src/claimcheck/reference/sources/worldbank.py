@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from claimcheck.reference.http import HttpClient, SourceError
-from claimcheck.reference.sources.base import SnapshotSpec, Source, request_url
+from claimcheck.reference.sources.base import SnapshotSpec, Source, key_name, request_url
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,33 @@ class WorldBank(Source):
         if not aggregates and not economies:
             raise SourceError("the World Bank country metadata listed no countries; cannot flag aggregates")
         return aggregates
+
+    @classmethod
+    def describe(cls, key: str, http: HttpClient) -> dict[str, Any]:
+        """An entry for indicator ``key`` from the API's own answer: the first row of its data names the
+        indicator (``indicator.value``, the title), and the envelope its source and when it was updated.
+        (The API's ``/indicator/<code>`` metadata would add the definition; no recorded answer of it
+        exists to build and test a reader on, so the entry is built from what the data endpoint says.)"""
+        from claimcheck.reference.vocabulary import describe, names_for, plain_title
+
+        url = f"{cls.base_url()}/country/all/indicator/{key}"
+        body = http.get_json(url, params={"format": "json", "per_page": 1}, check=error_message)
+        rows = body[1] or []
+        if not rows or not isinstance(rows[0], dict) or not (rows[0].get("indicator") or {}).get("value"):
+            raise SourceError(f"the World Bank has no data for indicator {key!r}", url=request_url(url, {"format": "json"}))
+        title = " ".join(str(rows[0]["indicator"]["value"]).split())
+        code = str(rows[0]["indicator"].get("id") or key)
+        described = describe(title, code)
+        envelope = body[0]
+        return {
+            "name": key_name(code), "title": title, "unit": described["unit"], "shape": described["shape"],
+            "grain": described["grain"], **({"agreement_band": described["band"]} if "band" in described else {}),
+            "names": names_for(title, code),
+            "for": f"{plain_title(title)}, by economy and year (World Bank Indicators API; aggregates flagged)",
+            "description": " ".join(f"{envelope.get('sourcename') or 'World Bank'}, last updated "
+                                    f"{envelope.get('lastupdated') or 'not said'}.".split()),
+            "query": {"indicator": code, "countries": "all"},
+        }  # fmt: skip
 
     @staticmethod
     def _pages(http: HttpClient, url: str, params: dict[str, Any]):
