@@ -248,12 +248,16 @@ def api_samples() -> Path:
 
 
 def _copy_or_link(source: str, target: str) -> None:
-    """Copy a file, but link the large compressed snapshot versions (read-only to every test: a writer
-    replaces the link, never the file behind it; a test that damages one unlinks it first)."""
+    """Copy a file, but hard-link the large compressed snapshot versions (read-only to every test: a
+    writer renames a new file over the link, never writes the file behind it; a test that damages one
+    unlinks it first). Not a symbolic link: the suite refuses data that resolves outside its folder."""
     if source.endswith(".csv.gz"):
-        os.symlink(source, target)
-    else:
-        shutil.copy2(source, target)
+        try:
+            os.link(source, target)
+            return
+        except OSError:  # another file system
+            pass
+    shutil.copy2(source, target)
 
 
 @pytest.fixture
