@@ -12,6 +12,8 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from claimcheck.batch import kernels
 
 SEED = "china-belgium-ties-2023-02-26"
@@ -112,3 +114,49 @@ def test_only_the_files_of_dead_owners_are_removed(tmp_path):
         path.write_text("")
     assert sorted(kernels.remove_dead_kernel_files(tmp_path)) == sorted(theirs)
     assert sorted(tmp_path.iterdir()) == sorted(mine + unknown)
+
+
+WORKER = """
+import sys, time
+from jupyter_core.utils import run_sync
+import pytest
+
+from claimcheck.batch import kernels
+
+manager = kernels.start_kernel()
+client = manager.client()
+client.start_channels()
+run_sync(client.wait_for_ready)(timeout=60)
+client.execute("import time; time.sleep(0.3); sum(range(10**13))")  # C code holding the GIL for hours
+print(manager.provisioner.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_kernel_busy_holding_the_gil_dies_within_two_seconds_of_its_worker(tmp_path, signum):
+    """ipykernel's parent poller is a thread that a kernel computing in C never lets run."""
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path)}
+    worker = subprocess.Popen([sys.executable, "-c", WORKER], env=env, stdout=subprocess.PIPE, text=True)
+    kernel = 0
+    try:
+        kernel = int(worker.stdout.readline())
+        time.sleep(1.0)  # the kernel is inside sum() by now
+        assert not _gone(kernel)
+        os.kill(worker.pid, signum)
+        worker.wait(timeout=10)
+        deadline = time.monotonic() + 2.0
+        while not _gone(kernel) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(kernel), f"the busy kernel {kernel} outlived its worker by 2 s"
+    finally:
+        for pid in (worker.pid, kernel):
+            if pid and not _gone(pid):
+                os.kill(pid, signal.SIGKILL)  # never leave a process computing on a shared machine
