@@ -29,7 +29,7 @@ import yaml
 from claimcheck import paths
 from claimcheck.reference import catalogue
 from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
-from claimcheck.reference.http import HttpClient, redact
+from claimcheck.reference.http import HttpClient, SourceError, redact
 from claimcheck.reference.sources import get_source
 from claimcheck.reference.sources.base import TIDY_COLUMNS, Provenance, describe_origin
 from claimcheck.registry.yamltext import load_yaml, yaml_error_line
@@ -456,6 +456,9 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
     finally:
         if own_client:
             http.close()
+    if len(frame) > source.max_rows:
+        raise SourceError(f"{source_name}/{snapshot_name}: the fetch holds {len(frame):,} rows, over the "
+                          f"{source_name} source's limit of {source.max_rows:,} per snapshot; narrow its query", url)
     served_from = sorted(set(http.redirected[seen:])) or None  # where the data came from, if not from url
     overridden = _refuse_implausible(source_name, snapshot_name, frame, accept_changes)
     query = {k: v for k, v in spec.query.items() if not k.endswith("_text")}  # file names, not their text

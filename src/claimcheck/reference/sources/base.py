@@ -95,6 +95,10 @@ class Source:
     #: Query keys an entry must give, and the ones it may give (anything else is a catalogue error).
     required: ClassVar[tuple[str, ...]] = ()
     optional: ClassVar[tuple[str, ...]] = ()
+    #: Bounds on one snapshot's fetch, whatever the answers announce: the pages followed in one paged
+    #: listing, and the rows kept. A fetch over either fails with an error naming the bound.
+    max_pages: ClassVar[int] = 100
+    max_rows: ClassVar[int] = 2_000_000
 
     @classmethod
     def check_query(cls, query: dict[str, Any]) -> list[str]:
