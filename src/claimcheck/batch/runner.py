@@ -312,7 +312,9 @@ def _run_on_dask(jobs: list[Job], scheduler: str, progress, meanwhile, reused: i
     side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)
     side.start()  # the notebooks run elsewhere: this process has a core to spare at once
     outcomes = []
-    with Client(scheduler, set_as_default=False) as client:
+    from claimcheck.batch.scheduler import TIMEOUT
+
+    with Client(scheduler, set_as_default=False, timeout=TIMEOUT) as client:
         # pure=False: a notebook run is not a pure function of its arguments; priority keeps the
         # longest first, as the local pool does
         futures = [client.submit(execute_with, settings, job, not fresh_kernels, pure=False, priority=len(ordered) - i)
@@ -524,6 +526,14 @@ def run_command(args) -> int:
         return 2
     build_dir = paths.build_dir()
     as_of = getattr(args, "as_of", None)
+    if getattr(args, "scheduler", None):  # before the lock and the run folder: a failure leaves neither
+        from claimcheck.batch.scheduler import SchedulerUnreachable, check_scheduler
+
+        try:
+            check_scheduler(args.scheduler)
+        except SchedulerUnreachable as exc:
+            print(f"claimcheck: --scheduler: {exc}", file=sys.stderr)
+            return 1
     try:
         with build_lock(build_dir), pinned(as_of):
             status = _run_locked(args, articles, build_dir)
