@@ -304,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
+    except KeyboardInterrupt:  # Ctrl-C: every file is written whole (a temporary copy, then a rename) or not at all
+        print(f"claimcheck: {args.command or 'command'} interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130  # 128 + SIGINT, as a shell reports a process Ctrl-C ended
     except (ArticleError, ClaimsError) as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return 2

@@ -110,6 +110,9 @@ def _warm_up(html: bool, parent: int | None = None) -> None:
 
     if parent is not None:
         _die_with(parent)
+    # Ctrl-C reaches the whole foreground process group: the run stops its workers itself, and a
+    # worker's own KeyboardInterrupt would only print a traceback per worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     kernels.start_ahead()
     Finalize(None, kernels.release, exitpriority=10)  # workers leave by os._exit: atexit never runs
     # jsonschema imports rfc3987_syntax when it is installed, which compiles a grammar at import
@@ -267,18 +270,26 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up, initargs=(html, os.getpid())) as pool:
         # the first submit forks every worker. With fresh kernels, a worker starts its next kernel
         # ahead unless the jobs left can all go to kernels already started.
-        futures = [pool.submit(execute, job, fresh_kernels and i + workers < len(ordered), not fresh_kernels)
-                   for i, job in enumerate(ordered)]
-        side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)
-        for done, future in enumerate(as_completed(futures), start=1):
-            outcome = future.result()
-            outcomes.append(outcome)
-            report.finished(outcome)
-            if side.ident is None and len(jobs) - done < workers:
+        try:
+            futures = [pool.submit(execute, job, fresh_kernels and i + workers < len(ordered), not fresh_kernels)
+                       for i, job in enumerate(ordered)]
+            side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)
+            for done, future in enumerate(as_completed(futures), start=1):
+                outcome = future.result()
+                outcomes.append(outcome)
+                report.finished(outcome)
+                if side.ident is None and len(jobs) - done < workers:
+                    side.start()
+            if side.ident is None:  # no job at all
                 side.start()
-        if side.ident is None:  # no job at all
-            side.start()
-        side.join()
+            side.join()
+        except KeyboardInterrupt:  # Ctrl-C: stop now, not once the notebooks running have finished
+            processes = list((pool._processes or {}).values())  # shutdown forgets them
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.kill()  # its kernels die with it (a parent-death signal, see kernels)
+                process.join(2)  # before the run removes its folder: a dying worker writes nothing more
+            raise
     report.close()
     return sorted(outcomes, key=lambda o: (o.job.article, o.job.notebook))
 
@@ -634,14 +645,22 @@ def unknown_notebooks(names: list[str] | None) -> list[str]:
 
 
 def _run_locked(args, articles: dict[str, Article], build_dir: Path) -> int:
+    started_at = _now()
+    kernels.remove_dead_kernel_files()  # a run killed earlier could not remove its own
+    run_id, run_dir = new_run_folder(build_dir)
+    try:
+        return _run_into(args, articles, build_dir, run_id, run_dir, started_at)
+    except KeyboardInterrupt:  # Ctrl-C: a run folder nothing is published from goes with the run
+        if run_id not in live_runs(build_dir):
+            shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+
+
+def _run_into(args, articles: dict[str, Article], build_dir: Path, run_id: str, run_dir: Path, started_at: str) -> int:
     from claimcheck.batch.keys import Inputs, execution_key
     from claimcheck.publish.site import read_run
 
     article_ids = list(articles)
-
-    started_at = _now()
-    kernels.remove_dead_kernel_files()  # a run killed earlier could not remove its own
-    run_id, run_dir = new_run_folder(build_dir)
     # incremental: offline notebooks whose inputs are unchanged since the published run are reused
     incremental = args.mode == "offline" and not getattr(args, "force", False)
     jobs, executions, reused = [], {}, 0
