@@ -581,19 +581,23 @@ def _loadable(article_ids: list[str], every: bool) -> tuple[dict[str, Article], 
 @contextmanager
 def pinned(as_of: str | None):
     """``--as-of DATE``: every snapshot the run's notebooks (which inherit the environment) read is the
-    newest version on or before DATE; the previous setting is restored afterwards."""
-    from claimcheck.reference.snapshots import AS_OF_ENV, parse_as_of
+    newest version on or before DATE. And whatever the date, none newer than the newest stored when
+    the run started: a refresh during the run adds a version that its notebooks do not read and its
+    run file, history and "Data versions" do not name. The previous settings are restored afterwards."""
+    from claimcheck.reference.snapshots import AS_OF_ENV, SEEN_ENV, newest_versions, parse_as_of
 
-    before = os.environ.get(AS_OF_ENV)
+    before = {name: os.environ.get(name) for name in (AS_OF_ENV, SEEN_ENV)}
     if as_of:
         os.environ[AS_OF_ENV] = parse_as_of(as_of).isoformat()
+    os.environ[SEEN_ENV] = json.dumps(newest_versions(), sort_keys=True)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(AS_OF_ENV, None)
-        else:
-            os.environ[AS_OF_ENV] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _outputs(notebook: str, html: bool, public: Path | None = None) -> list[str]:

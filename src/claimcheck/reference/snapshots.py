@@ -13,12 +13,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import math
 import os
 import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,6 +55,9 @@ os.umask(_UMASK)
 Mode = Literal["offline", "refresh", "auto"]
 
 AS_OF_ENV = "CLAIMCHECK_AS_OF"  # set by `claimcheck run --as-of`: every snapshot read is pinned to this date
+# set by `claimcheck run`: the newest version of each snapshot when the run started (JSON), so a
+# refresh during the run adds a version the run's notebooks do not read and its records do not name
+SEEN_ENV = "CLAIMCHECK_VERSIONS_SEEN"
 VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{6}Z)?(\.\d+)?$")
 
 
@@ -109,9 +114,28 @@ def effective_as_of(as_of: date | str | None) -> date | None:
     return min(dates) if dates else None
 
 
+def newest_versions() -> dict[str, str]:
+    """``{"source/snapshot": version}``: the newest stored version of every snapshot (for ``SEEN_ENV``)."""
+    return {f"{source}/{name}": versions(source, name)[-1]
+            for source in sorted(sources_on_disk()) for name in sorted(stored_snapshots(source))}
+
+
+@lru_cache(maxsize=4)
+def _seen(text: str) -> dict[str, str]:
+    try:
+        seen = json.loads(text)
+    except ValueError:
+        return {}
+    return seen if isinstance(seen, dict) else {}
+
+
 def pick_version(source: str, name: str, as_of: date | str | None = None) -> str:
-    """The newest version published on or before ``as_of`` (default: the newest); SnapshotMissing if none."""
+    """The newest version published on or before ``as_of`` (default: the newest); SnapshotMissing if none.
+    During a run, versions stored after it started are left out (``SEEN_ENV``)."""
     stored = versions(source, name)
+    ceiling = _seen(os.environ.get(SEEN_ENV, "")).get(f"{source}/{name}")
+    if ceiling:
+        stored = [v for v in stored if v <= ceiling] or stored
     if not stored:
         raise SnapshotMissing(
             f"no offline snapshot {source}/{name}; fetch it with `{refresh_hint(source, name)}`"
