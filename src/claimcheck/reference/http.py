@@ -128,6 +128,16 @@ def body_excerpt(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when a key occurs twice (``json`` keeps the last silently)."""
+    body = dict(pairs)
+    if len(body) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise ValueError(f"the key {twice[:40]!r} occurs twice in one object")
+    return body
+
+
 def json_items(content: bytes) -> int:
     """An upper bound on the values a JSON text parses to, counted without parsing it: every value
     but the first follows a ``,`` or ``:``, or opens an array or object. A Python object costs 50 to
@@ -267,7 +277,8 @@ class HttpClient:
                               f"over the limit of {self.max_json_items:,} (parsed, it would take about "
                               f"{items * 80 // 2**20:,} MiB); not parsed", response.url, response.status_code)
         try:
-            body = json.loads(response.content.decode(response.encoding or "utf-8").lstrip("\ufeff"))
+            body = json.loads(response.content.decode(response.encoding or "utf-8").lstrip("\ufeff"),
+                              object_pairs_hook=_unique_keys)
         except (UnicodeDecodeError, LookupError, ValueError) as exc:
             kind = response.headers.get("Content-Type", "no content type")
             raise SourceError(

@@ -291,6 +291,9 @@ def lost_series(old: pd.DataFrame, new: pd.DataFrame) -> list[tuple[str, str, st
     return sorted(series(old) - series(new))
 
 
+PERIOD_FORMAT = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?|-Q[1-4])?"  # a stored period
+
+
 def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
     """Raise SnapshotInvalid unless ``frame`` is a non-empty tidy table without gaps or duplicate keys."""
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
@@ -304,6 +307,11 @@ def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
             blank |= frame[column].astype(str).str.strip() == ""
         if blank.any():
             raise SnapshotInvalid(f"{where}: {int(blank.sum())} row(s) with an empty {column!r}")
+    periods = frame["period"].astype(str)
+    odd = periods[~periods.str.fullmatch(PERIOD_FORMAT)]
+    if not odd.empty:
+        raise SnapshotInvalid(f"{where}: {len(odd)} period(s) such as {odd.iloc[0][:40]!r} are not a year, month, "
+                              "day or quarter (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Q1)")
     bad = [v for v, u in zip(frame["value"], frame["unit"]) if u not in TEXT_UNITS and not _is_number(v)]
     if bad:
         raise SnapshotInvalid(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -73,6 +75,32 @@ class SnapshotSpec:
     @property
     def refreshable(self) -> bool:
         return bool(self.query)
+
+
+DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")  # what a number in data may look like
+
+
+def decimal_text(text: str) -> float | None:
+    """A finite float from a plain decimal text (``-1.5``, ``2e9``), else None. Python's ``float``
+    also reads ``1_500_000``, ``nan``, ``infinity`` and surrounding blanks, none of which a source
+    writes for a number."""
+    if not DECIMAL.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def number(value: Any, where: str) -> float:
+    """A value from an answer as a float: a JSON number (``true`` is no 1.0) or a plain decimal
+    text; anything else fails the fetch with ``SourceError`` naming ``where``."""
+    from claimcheck.reference.http import SourceError
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    if isinstance(value, str) and (parsed := decimal_text(value)) is not None:
+        return parsed
+    raise SourceError(f"{where}: the value {str(value)[:40]!r} ({type(value).__name__}) is not a number; "
+                      "nothing was stored")
 
 
 def request_url(url: str, params: Any) -> str:

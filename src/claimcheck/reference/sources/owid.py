@@ -37,13 +37,12 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import re
 from typing import Any, ClassVar
 
 import pandas as pd
 
-from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, decimal_text
 
 OPTIONAL_COLUMNS = ["entity_name"]
 OWID_CODES = {"OWID_WRL": "WLD"}
@@ -115,11 +114,8 @@ def parse_metadata(body: dict[str, Any]) -> dict[str, Any]:
 
 def _cell(text: str) -> Any:
     """A CSV cell as a float when it reads as a finite number, else the text itself."""
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return value if math.isfinite(value) else text
+    value = decimal_text(text)
+    return text if value is None else value
 
 
 def parse_grapher_csv(text: str, metadata: dict[str, Any] | None = None) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from claimcheck.reference.http import HttpClient, SourceError
-from claimcheck.reference.sources.base import SnapshotSpec, Source, request_url
+from claimcheck.reference.sources.base import SnapshotSpec, Source, number, request_url
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def parse_indicator_page(
                 "partner": "",
                 "period": str(row["date"]),
                 "measure": row["indicator"]["id"],
-                "value": float(row["value"]),
+                "value": number(row["value"], f"the value of {code} for {row.get('date')}"),
                 "unit": unit,
                 "entity_name": row["country"]["value"],
                 "aggregate": code in aggregates,
