@@ -78,3 +78,22 @@ def _values(value) -> int:
     if isinstance(value, list):
         return 1 + sum(_values(v) for v in value)
     return 1
+
+
+def test_refresh_refuses_a_fetch_over_its_source_row_cap_and_stores_nothing(data_copy, monkeypatch):
+    """The cap holds for every source, paged or not: checked once the fetch returns, before anything is stored."""
+    import pandas as pd
+
+    from claimcheck.reference.snapshots import refresh
+    from claimcheck.reference.sources.owid import OWID
+
+    rows = [{"entity": f"C{i:02d}", "partner": "", "period": "2021", "measure": "m", "value": 1.0, "unit": "year"}
+            for i in range(5)]
+    monkeypatch.setattr(OWID, "fetch", lambda self, spec, http: (pd.DataFrame(rows), "http://127.0.0.1/x"))
+    monkeypatch.setattr(OWID, "max_rows", 3)
+    folder = data_copy / "reference" / "owid"
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    with pytest.raises(SourceError, match="owid/net_zero_targets: the fetch holds 5 rows, over the owid source's "
+                                          "limit of 3 per snapshot"):
+        refresh("owid", "net_zero_targets", http=HttpClient(max_retries=0))
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
