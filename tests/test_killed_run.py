@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -160,3 +161,31 @@ def test_a_kernel_busy_holding_the_gil_dies_within_two_seconds_of_its_worker(tmp
         for pid in (worker.pid, kernel):
             if pid and not _gone(pid):
                 os.kill(pid, signal.SIGKILL)  # never leave a process computing on a shared machine
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_run_killed_while_a_notebook_computes_in_c_leaves_no_kernel(tmp_path, signum):
+    """The run's kernel is busy holding the GIL (the case where ipykernel's parent poller never runs)."""
+    notebooks, marker, tag = tmp_path / "notebooks", tmp_path / "computing", uuid.uuid4().hex
+    shutil.copytree(Path(kernels.__file__).resolve().parents[3] / "notebooks", notebooks)
+    claims = json.loads((notebooks / "claims.ipynb").read_text())
+    claims["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                            "source": f"open({str(marker)!r}, 'w').close()\nsum(range(10**13))"})
+    (notebooks / "claims.ipynb").write_text(json.dumps(claims))
+    env = {**os.environ, "CLAIMCHECK_BUILD": str(tmp_path / "build"), "CLAIMCHECK_NOTEBOOKS": str(notebooks),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), TAG: tag}
+    env.pop("CLAIMCHECK_HISTORY", None)
+    run = subprocess.Popen([sys.executable, "-m", "claimcheck", "run", "--article", SEED, "--force", "--workers", "1",
+                            "--notebook", "claims"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists() and run.poll() is None, "the notebook never reached its busy cell"
+        time.sleep(0.5)
+        os.kill(run.pid, signum)
+        run.wait(timeout=10)
+        assert survivors(tag, within=3) == []
+    finally:
+        for pid, _ in tagged(tag):
+            os.kill(pid, signal.SIGKILL)  # never leave a process computing on a shared machine
