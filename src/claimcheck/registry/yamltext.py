@@ -39,11 +39,34 @@ def _children(node: Any) -> list:
     return []
 
 
-def check_bounds(root: Any) -> None:
+def _check_depth(root: Any) -> None:
+    """``check_bounds`` for a document without anchors (a tree): only the depth, visiting collections only."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise YAMLBoundsError(f"nested more than {MAX_DEPTH} levels deep", node.start_mark)
+        if isinstance(node, yaml.SequenceNode):
+            kids = node.value
+        elif isinstance(node, yaml.MappingNode):
+            kids = [kid for pair in node.value for kid in pair]
+        else:
+            continue
+        for kid in kids:
+            if isinstance(kid, yaml.CollectionNode):
+                stack.append((kid, depth + 1))
+            elif depth + 1 > MAX_DEPTH:
+                raise YAMLBoundsError(f"nested more than {MAX_DEPTH} levels deep", kid.start_mark)
+
+
+def check_bounds(root: Any, anchors: bool = True) -> None:
     """Refuse a composed document whose aliases expand too far, loop, or that nests too deep.
 
     One iterative post-order walk; a node reached twice is an alias, counted at its expanded size
-    (memoised, so the walk costs the nodes written, not the nodes they expand to)."""
+    (memoised, so the walk costs the nodes written, not the nodes they expand to). Without
+    ``anchors`` (the text has no ``&``) there is no alias: only the depth is walked."""
+    if not anchors:
+        return _check_depth(root)
     size: dict[int, int] = {}
     height: dict[int, int] = {}
     on_path: set[int] = set()
@@ -80,11 +103,13 @@ def check_bounds(root: Any) -> None:
 
 
 class _StrictLoader(_BASE):  # type: ignore[misc, valid-type]
+    may_have_anchors = True  # load_yaml sets False for a text without "&": no alias can occur
+
     def get_single_data(self):
         node = self.get_single_node()
         if node is None:
             return None
-        check_bounds(node)
+        check_bounds(node, self.may_have_anchors)
         return self.construct_document(node)
 
     def construct_mapping(self, node, deep=False):
@@ -119,6 +144,7 @@ def load_yaml(text: str) -> Any:
     """Parse ``text`` as safe YAML (no arbitrary objects); raises ``yaml.YAMLError`` when malformed or
     over the bounds. The one YAML reader of every file the project reads."""
     loader = _StrictLoader(text)
+    loader.may_have_anchors = "&" in text
     try:
         return loader.get_single_data()
     except RecursionError:  # a walk the bounds did not foresee: still one line, never a traceback
@@ -133,7 +159,7 @@ def compose_yaml(text: str) -> Any:
     try:
         node = loader.get_single_node()
         if node is not None:
-            check_bounds(node)
+            check_bounds(node, "&" in text)
         return node
     finally:
         loader.dispose()
