@@ -36,7 +36,7 @@ def test_ctrl_c_in_run_is_one_line_exit_130_and_stops_every_worker_and_kernel(tm
     done = interrupt([sys.executable, "-m", "claimcheck", "run", "--article", SEED, "--force"], env,
                      lambda: runtime.is_dir() and any(runtime.glob("*.json")))  # kernels are booting
     assert done.returncode == 130, done.stderr
-    assert done.stderr.strip().splitlines()[-1] == "claimcheck: run interrupted; nothing half-written was kept"
+    assert done.stderr.strip().splitlines()[-1] == "claimcheck: run interrupted (Ctrl-C)"
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr
     assert survivors(tag, within=5) == []
     assert lock_is_free(build)
@@ -52,5 +52,5 @@ def test_ctrl_c_in_refresh_is_one_line_exit_130_and_keeps_the_stored_snapshot(da
     done = interrupt([sys.executable, "-m", "claimcheck", "refresh", "--source", "worldbank", "--snapshot",
                       "gdp_growth"], env, lambda: bool(replay_server.requests))
     assert done.returncode == 130, done.stderr
-    assert done.stderr.strip().splitlines() == ["claimcheck: refresh interrupted; nothing half-written was kept"]
+    assert done.stderr.strip().splitlines() == ["claimcheck: refresh interrupted (Ctrl-C)"]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

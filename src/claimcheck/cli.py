@@ -304,8 +304,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except KeyboardInterrupt:  # Ctrl-C: every file is written whole (a temporary copy, then a rename) or not at all
-        print(f"claimcheck: {args.command or 'command'} interrupted; nothing half-written was kept", file=sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback (a snapshot is stored whole or not at all)
+        print(f"claimcheck: {args.command or 'command'} interrupted (Ctrl-C)", file=sys.stderr)
         return 130  # 128 + SIGINT, as a shell reports a process Ctrl-C ended
     except (ArticleError, ClaimsError) as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
