@@ -10,6 +10,8 @@ import sys
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import yaml
 
 from claimcheck.registry.yamltext import MAX_DEPTH, load_yaml, yaml_error_line
@@ -147,3 +149,35 @@ def test_run_all_publishes_the_other_articles_when_one_claims_file_nests_20000_d
     assert len(skipped) == 1, done.stderr
     assert "claims.yaml" in skipped[0] and "nesting depth" in skipped[0]
     assert "Traceback" not in done.stdout + done.stderr and "RecursionError" not in done.stderr
+
+
+plain = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(min_size=1, max_size=6), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(plain)
+@settings(max_examples=150, deadline=None)
+def test_any_document_within_the_bounds_loads_as_the_plain_loader_reads_it(value):
+    text = yaml.safe_dump(value, default_flow_style=None, allow_unicode=True)
+    assert load_yaml(text) == yaml.safe_load(text)
+
+
+@given(st.integers(1, 6), st.integers(1, 6))
+@settings(max_examples=40, deadline=None)
+def test_aliases_load_up_to_the_bound_and_are_refused_past_it(width, levels):
+    text = alias_bomb("n", levels).replace("[x, x, x, x, x, x, x, x, x]", "[" + ", ".join(["x"] * width) + "]")
+    text = "\n".join(line if i == 0 else line.split("[", 1)[0] + "[" + ", ".join([f"*n{i - 1}"] * width) + "]"
+                     for i, line in enumerate(text.splitlines())) + "\n"
+    sizes = [1 + width]  # n0: a sequence of scalars; n_i: a sequence of aliases to n_(i-1)
+    for _ in range(levels):
+        sizes.append(1 + width * sizes[-1])
+    expanded = 1 + sum(1 + size for size in sizes)  # the root mapping, each key and its value expanded
+    written = 1 + (levels + 1) + (1 + width) + levels  # the root, the keys, n0 and its scalars, each n_i
+    if expanded - written <= 100_000:
+        assert len(load_yaml(text)) == levels + 1
+    else:
+        with pytest.raises(yaml.YAMLError, match="aliases expand the file"):
+            load_yaml(text)
