@@ -97,3 +97,17 @@ def test_refresh_refuses_a_fetch_over_its_source_row_cap_and_stores_nothing(data
                                           "limit of 3 per snapshot"):
         refresh("owid", "net_zero_targets", http=HttpClient(max_retries=0))
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_a_chart_csv_of_more_lines_than_the_row_cap_is_refused_before_it_is_parsed(api_samples, replay_server,
+                                                                                     monkeypatch):
+    from claimcheck.reference.sources.owid import OWID
+
+    monkeypatch.setenv("CLAIMCHECK_OWID_URL", replay_server.url)
+    monkeypatch.setattr(OWID, "max_rows", 10)
+    samples = api_samples / "owid"
+    replay_server.script("/grapher/x.csv", Reply(200, (samples / "oil-production-by-country.csv").read_bytes(),
+                                                 {"Content-Type": "text/csv"}))
+    replay_server.script("/grapher/x.metadata.json", Reply.file(samples / "oil-production-by-country.metadata.json"))
+    with pytest.raises(SourceError, match=r"the chart CSV has [\d,]+ lines, over the OWID source's limit of 10 rows"):
+        OWID().fetch(SnapshotSpec("x", "x", "x", {"slug": "x"}), HttpClient(max_retries=0))

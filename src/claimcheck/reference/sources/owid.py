@@ -236,6 +236,10 @@ class OWID(Source):
             response = http.get(csv_url, headers={"Accept": "text/csv"})
         except SourceError as exc:
             raise SourceError(f"OWID: {exc.reason}", url=exc.url, status=exc.status) from None
+        lines = response.content.count(b"\n")  # each line holds one row or more: refused before it is parsed
+        if lines > self.max_rows:
+            raise SourceError(f"the chart CSV has {lines:,} lines, over the OWID source's limit of {self.max_rows:,} "
+                              "rows per snapshot", url=csv_url)
         text = response.content.decode("utf-8-sig", errors="replace")
         reason = check_grapher_csv(text)
         if reason:
