@@ -17,11 +17,33 @@ class SchedulerUnreachable(RuntimeError):
     """No Dask scheduler answered at the address; the message is one line."""
 
 
+def _check_reachable(address: str, timeout: float) -> None:
+    """For a TCP address, whether anything accepts a connection there (a refused or unroutable
+    address is told apart from a listener that is no scheduler)."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme not in ("tcp", "tls"):
+            return
+        host, port = parse_host_port(location, default_port=8786)
+    except ValueError as exc:
+        raise SchedulerUnreachable(f"{address} is not a Dask scheduler address ({exc})") from None
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise SchedulerUnreachable(f"cannot connect to a Dask scheduler at {address}: "
+                                   f"{exc.strerror or type(exc).__name__}") from None
+
+
 def check_scheduler(address: str, timeout: float | None = None) -> None:
     """Return once a Dask scheduler at ``address`` has answered; else raise ``SchedulerUnreachable``."""
     from distributed.comm import connect
 
     timeout = TIMEOUT if timeout is None else timeout
+    _check_reachable(address, timeout)
 
     async def identity():
         comm = await connect(address, timeout=timeout)
