@@ -108,11 +108,13 @@ def _warm_up(html: bool, parent: int | None = None) -> None:
     """Worker initializer: die with the run, start the first kernel, and meanwhile import papermill (and nbconvert)."""
     from multiprocessing.util import Finalize
 
+    # Ctrl-C reaches the whole foreground process group: the run stops its workers itself, and a
+    # worker's own KeyboardInterrupt would only print a traceback per worker. Forked with SIGINT
+    # blocked (see run_jobs), so none arrives before it is ignored.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if parent is not None:
         _die_with(parent)
-    # Ctrl-C reaches the whole foreground process group: the run stops its workers itself, and a
-    # worker's own KeyboardInterrupt would only print a traceback per worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     kernels.start_ahead()
     Finalize(None, kernels.release, exitpriority=10)  # workers leave by os._exit: atexit never runs
     # jsonschema imports rfc3987_syntax when it is installed, which compiles a grammar at import
@@ -271,8 +273,12 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
         # the first submit forks every worker. With fresh kernels, a worker starts its next kernel
         # ahead unless the jobs left can all go to kernels already started.
         try:
-            futures = [pool.submit(execute, job, fresh_kernels and i + workers < len(ordered), not fresh_kernels)
-                       for i, job in enumerate(ordered)]
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the workers are forked with it
+            try:
+                futures = [pool.submit(execute, job, fresh_kernels and i + workers < len(ordered), not fresh_kernels)
+                           for i, job in enumerate(ordered)]
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a Ctrl-C meanwhile arrives here
             side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)
             for done, future in enumerate(as_completed(futures), start=1):
                 outcome = future.result()
