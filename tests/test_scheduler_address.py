@@ -78,3 +78,16 @@ def test_a_live_scheduler_passes_the_probe():
 
     with LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
         scheduler.check_scheduler(cluster.scheduler_address, timeout=5)
+
+
+def test_a_scheduler_gone_after_the_probe_is_one_line_and_leaves_no_run_folder(tmp_path, monkeypatch, capsys):
+    build = tmp_path / "build"
+    monkeypatch.setenv("CLAIMCHECK_BUILD", str(build))
+    monkeypatch.setattr(scheduler, "TIMEOUT", 2.0)
+    monkeypatch.setattr(scheduler, "check_scheduler", lambda address, timeout=None: None)  # it answered, then died
+    assert main(["run", "--article", SEED, "--force", "--scheduler", f"tcp://127.0.0.1:{free_port()}"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith("claimcheck: --scheduler: the Dask scheduler at tcp://127.0.0.1:") and "could not be used" in err
+    assert not any((build / ".runs").iterdir())
+    assert lock_is_free(build)

@@ -329,9 +329,14 @@ def _run_on_dask(jobs: list[Job], scheduler: str, progress, meanwhile, reused: i
     side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)
     side.start()  # the notebooks run elsewhere: this process has a core to spare at once
     outcomes = []
-    from claimcheck.batch.scheduler import TIMEOUT
+    from claimcheck.batch.scheduler import TIMEOUT, SchedulerUnreachable
 
-    with Client(scheduler, set_as_default=False, timeout=TIMEOUT) as client:
+    try:
+        client = Client(scheduler, set_as_default=False, timeout=TIMEOUT)
+    except (OSError, TimeoutError) as exc:  # it answered the probe, then went away
+        raise SchedulerUnreachable(f"the Dask scheduler at {scheduler} could not be used: "
+                                   f"{' '.join(str(exc).split())[:200] or type(exc).__name__}") from None
+    with client:
         # pure=False: a notebook run is not a pure function of its arguments; priority keeps the
         # longest first, as the local pool does
         futures = [client.submit(execute_with, settings, job, not fresh_kernels, pure=False, priority=len(ordered) - i)
@@ -551,6 +556,8 @@ def run_command(args) -> int:
         except SchedulerUnreachable as exc:
             print(f"claimcheck: --scheduler: {exc}", file=sys.stderr)
             return 1
+    from claimcheck.batch.scheduler import SchedulerUnreachable
+
     try:
         with build_lock(build_dir), pinned(as_of):
             status = _run_locked(args, articles, build_dir)
@@ -558,6 +565,9 @@ def run_command(args) -> int:
     except BuildLocked as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except SchedulerUnreachable as exc:
+        print(f"claimcheck: --scheduler: {exc}", file=sys.stderr)
+        return 1
 
 
 def _loadable(article_ids: list[str], every: bool) -> tuple[dict[str, Article], list[str]]:
@@ -655,12 +665,14 @@ def unknown_notebooks(names: list[str] | None) -> list[str]:
 
 
 def _run_locked(args, articles: dict[str, Article], build_dir: Path) -> int:
+    from claimcheck.batch.scheduler import SchedulerUnreachable
+
     started_at = _now()
     kernels.remove_dead_kernel_files()  # a run killed earlier could not remove its own
     run_id, run_dir = new_run_folder(build_dir)
     try:
         return _run_into(args, articles, build_dir, run_id, run_dir, started_at)
-    except KeyboardInterrupt:  # Ctrl-C: a run folder nothing is published from goes with the run
+    except (KeyboardInterrupt, SchedulerUnreachable):  # a run folder nothing is published from goes with the run
         if run_id not in live_runs(build_dir):
             shutil.rmtree(run_dir, ignore_errors=True)
         raise
