@@ -181,3 +181,14 @@ def test_aliases_load_up_to_the_bound_and_are_refused_past_it(width, levels):
     else:
         with pytest.raises(yaml.YAMLError, match="aliases expand the file"):
             load_yaml(text)
+
+
+def test_sources_with_an_alias_bomb_in_the_catalogue_is_one_line_and_exit_2(data_copy, capsys):
+    from claimcheck.cli import main
+
+    file = data_copy / "reference" / "catalogue" / "fred.yaml"
+    file.write_text(file.read_text() + "  x_bomb:\n    query:\n"
+                    + "".join("      " + line + "\n" for line in alias_bomb().splitlines()))
+    assert main(["sources"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(file) in err and "aliases expand the file" in err

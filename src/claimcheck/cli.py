@@ -310,6 +310,14 @@ def main(argv: list[str] | None = None) -> int:
     except (ArticleError, ClaimsError) as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return 2
+    except ValueError as exc:  # a catalogue or groups file that does not load, wherever a command met it
+        from claimcheck.reference.catalogue import CatalogueError
+        from claimcheck.reference.groups import GroupError
+
+        if not isinstance(exc, (CatalogueError, GroupError)):
+            raise
+        print(f"claimcheck: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:  # a read-only or missing build/ or data/ folder: say which file, not a traceback
         if not exc.filename:
             raise
