@@ -5,12 +5,15 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
+
+import pytest
 
 from claimcheck.batch import kernels
 
@@ -112,3 +115,77 @@ def test_only_the_files_of_dead_owners_are_removed(tmp_path):
         path.write_text("")
     assert sorted(kernels.remove_dead_kernel_files(tmp_path)) == sorted(theirs)
     assert sorted(tmp_path.iterdir()) == sorted(mine + unknown)
+
+
+WORKER = """
+import sys, time
+from jupyter_core.utils import run_sync
+import pytest
+
+from claimcheck.batch import kernels
+
+manager = kernels.start_kernel()
+client = manager.client()
+client.start_channels()
+run_sync(client.wait_for_ready)(timeout=60)
+client.execute("import time; time.sleep(0.3); sum(range(10**13))")  # C code holding the GIL for hours
+print(manager.provisioner.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_kernel_busy_holding_the_gil_dies_within_two_seconds_of_its_worker(tmp_path, signum):
+    """ipykernel's parent poller is a thread that a kernel computing in C never lets run."""
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path)}
+    worker = subprocess.Popen([sys.executable, "-c", WORKER], env=env, stdout=subprocess.PIPE, text=True)
+    kernel = 0
+    try:
+        kernel = int(worker.stdout.readline())
+        time.sleep(1.0)  # the kernel is inside sum() by now
+        assert not _gone(kernel)
+        os.kill(worker.pid, signum)
+        worker.wait(timeout=10)
+        deadline = time.monotonic() + 2.0
+        while not _gone(kernel) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(kernel), f"the busy kernel {kernel} outlived its worker by 2 s"
+    finally:
+        for pid in (worker.pid, kernel):
+            if pid and not _gone(pid):
+                os.kill(pid, signal.SIGKILL)  # never leave a process computing on a shared machine
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_run_killed_while_a_notebook_computes_in_c_leaves_no_kernel(tmp_path, signum):
+    """The run's kernel is busy holding the GIL (the case where ipykernel's parent poller never runs)."""
+    notebooks, marker, tag = tmp_path / "notebooks", tmp_path / "computing", uuid.uuid4().hex
+    shutil.copytree(Path(kernels.__file__).resolve().parents[3] / "notebooks", notebooks)
+    claims = json.loads((notebooks / "claims.ipynb").read_text())
+    claims["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                            "source": f"open({str(marker)!r}, 'w').close()\nsum(range(10**13))"})
+    (notebooks / "claims.ipynb").write_text(json.dumps(claims))
+    env = {**os.environ, "CLAIMCHECK_BUILD": str(tmp_path / "build"), "CLAIMCHECK_NOTEBOOKS": str(notebooks),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), TAG: tag}
+    env.pop("CLAIMCHECK_HISTORY", None)
+    run = subprocess.Popen([sys.executable, "-m", "claimcheck", "run", "--article", SEED, "--force", "--workers", "1",
+                            "--notebook", "claims"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists() and run.poll() is None, "the notebook never reached its busy cell"
+        time.sleep(0.5)
+        os.kill(run.pid, signum)
+        run.wait(timeout=10)
+        assert survivors(tag, within=3) == []
+    finally:
+        for pid, _ in tagged(tag):
+            os.kill(pid, signal.SIGKILL)  # never leave a process computing on a shared machine

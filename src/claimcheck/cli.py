@@ -369,12 +369,22 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback (a snapshot is stored whole or not at all)
+        print(f"claimcheck: {args.command or 'command'} interrupted (Ctrl-C)", file=sys.stderr)
+        return 130  # 128 + SIGINT, as a shell reports a process Ctrl-C ended
     except (ArticleError, ClaimsError, CatalogueError) as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return 2
     except UnsafeFile as exc:  # a planted link or a device where a file goes: refused, never followed
         print(f"claimcheck: {exc}", file=sys.stderr)
         return 1
+    except ValueError as exc:  # a groups file that does not load, wherever a command met it
+        from claimcheck.reference.groups import GroupError
+
+        if not isinstance(exc, GroupError):
+            raise
+        print(f"claimcheck: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:  # a read-only or missing build/ or data/ folder: say which file, not a traceback
         if not exc.filename:
             raise

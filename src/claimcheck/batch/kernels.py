@@ -79,6 +79,33 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def die_with_parent():
+    """A ``preexec_fn`` that has Linux SIGKILL the child when the process starting it dies (even by
+    SIGKILL), or None elsewhere.
+
+    ipykernel's own watchdog is a thread polling its parent once a second: a kernel busy in C code
+    that holds the GIL (a large pandas operation, a regular expression) never lets it run, and such
+    kernels outlived a killed run by minutes. The kernel is its own session (jupyter_client starts
+    it so), so a signal to the run's process group does not reach it either; the parent-death
+    signal is delivered by the kernel of the operating system and needs no GIL. It survives the
+    ``exec`` of the kernel's command; it follows the thread that started the kernel, and a kernel
+    whose thread ended is found dead and replaced (``for_notebook``)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import signal
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork, not in the child
+    parent = os.getpid()
+
+    def arm() -> None:
+        prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+
+    return arm
+
+
 @lru_cache(maxsize=1)
 def ipc_kernel_manager():
     """A kernel manager whose kernel talks over Unix sockets in Jupyter's runtime folder, not TCP.
@@ -142,6 +169,11 @@ def ipc_kernel_manager():
         def client(self, **kwargs):
             self.handed_out.append(super().client(**kwargs))
             return self.handed_out[-1]
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            """Launch with a parent-death signal: the kernel dies the moment its worker does."""
+            kw.setdefault("preexec_fn", die_with_parent())
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
 
         async def _async_wait(self, pollinterval: float = 0.1) -> None:
             """Until the kernel's process has ended: a killed process is reaped within

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from claimcheck import paths
+from claimcheck.registry.yamltext import load_yaml
 from claimcheck.show.notebook import SCORECARD
 
 # what executes, judges and draws a notebook: a new version may change its outputs
@@ -124,7 +125,7 @@ def _named(node: Any, snapshots: set[tuple[str, str]], documents: set[str]) -> N
 def _registry(text: bytes) -> Any:
     """A claims file parsed once for all of an article's notebooks (with libyaml's parser when present:
     the pure-Python one took most of a run in which every notebook was reused)."""
-    return yaml.load(text.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    return load_yaml(text.decode("utf-8")) or {}
 
 
 def _claims_named(article_id: str, claims: list | None = None) -> list[tuple[str, set[tuple[str, str]], set[str]]]:

@@ -109,6 +109,11 @@ def _warm_up(html: bool, parent: int | None = None) -> None:
     """Worker initializer: die with the run, start the first kernel, and meanwhile import papermill (and nbconvert)."""
     from multiprocessing.util import Finalize
 
+    # Ctrl-C reaches the whole foreground process group: the run stops its workers itself, and a
+    # worker's own KeyboardInterrupt would only print a traceback per worker. Forked with SIGINT
+    # blocked (see run_jobs), so none arrives before it is ignored.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if parent is not None:
         _die_with(parent)
     kernels.start_ahead()
@@ -268,18 +273,30 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up, initargs=(html, os.getpid())) as pool:
         # the first submit forks every worker. With fresh kernels, a worker starts its next kernel
         # ahead unless the jobs left can all go to kernels already started.
-        futures = [pool.submit(execute, job, fresh_kernels and i + workers < len(ordered), not fresh_kernels)
-                   for i, job in enumerate(ordered)]
-        side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)
-        for done, future in enumerate(as_completed(futures), start=1):
-            outcome = future.result()
-            outcomes.append(outcome)
-            report.finished(outcome)
-            if side.ident is None and len(jobs) - done < workers:
+        try:
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the workers are forked with it
+            try:
+                futures = [pool.submit(execute, job, fresh_kernels and i + workers < len(ordered), not fresh_kernels)
+                           for i, job in enumerate(ordered)]
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a Ctrl-C meanwhile arrives here
+            side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)
+            for done, future in enumerate(as_completed(futures), start=1):
+                outcome = future.result()
+                outcomes.append(outcome)
+                report.finished(outcome)
+                if side.ident is None and len(jobs) - done < workers:
+                    side.start()
+            if side.ident is None:  # no job at all
                 side.start()
-        if side.ident is None:  # no job at all
-            side.start()
-        side.join()
+            side.join()
+        except KeyboardInterrupt:  # Ctrl-C: stop now, not once the notebooks running have finished
+            processes = list((pool._processes or {}).values())  # shutdown forgets them
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.kill()  # its kernels die with it (a parent-death signal, see kernels)
+                process.join(2)  # before the run removes its folder: a dying worker writes nothing more
+            raise
     report.close()
     return sorted(outcomes, key=lambda o: (o.job.article, o.job.notebook))
 
@@ -313,7 +330,14 @@ def _run_on_dask(jobs: list[Job], scheduler: str, progress, meanwhile, reused: i
     side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)
     side.start()  # the notebooks run elsewhere: this process has a core to spare at once
     outcomes = []
-    with Client(scheduler, set_as_default=False) as client:
+    from claimcheck.batch.scheduler import TIMEOUT, SchedulerUnreachable
+
+    try:
+        client = Client(scheduler, set_as_default=False, timeout=TIMEOUT)
+    except (OSError, TimeoutError) as exc:  # it answered the probe, then went away
+        raise SchedulerUnreachable(f"the Dask scheduler at {scheduler} could not be used: "
+                                   f"{' '.join(str(exc).split())[:200] or type(exc).__name__}") from None
+    with client:
         # pure=False: a notebook run is not a pure function of its arguments; priority keeps the
         # longest first, as the local pool does
         futures = [client.submit(execute_with, settings, job, not fresh_kernels, pure=False, priority=len(ordered) - i)
@@ -553,6 +577,16 @@ def run_command(args) -> int:
         return 2
     build_dir = paths.build_dir()
     as_of = getattr(args, "as_of", None)
+    if getattr(args, "scheduler", None):  # before the lock and the run folder: a failure leaves neither
+        from claimcheck.batch.scheduler import SchedulerUnreachable, check_scheduler
+
+        try:
+            check_scheduler(args.scheduler)
+        except SchedulerUnreachable as exc:
+            print(f"claimcheck: --scheduler: {exc}", file=sys.stderr)
+            return 1
+    from claimcheck.batch.scheduler import SchedulerUnreachable
+
     try:
         with build_lock(build_dir), pinned(as_of):
             status = _run_locked(args, articles, build_dir)
@@ -560,6 +594,9 @@ def run_command(args) -> int:
     except BuildLocked as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except SchedulerUnreachable as exc:
+        print(f"claimcheck: --scheduler: {exc}", file=sys.stderr)
+        return 1
 
 
 def _loadable(article_ids: list[str], every: bool) -> tuple[dict[str, Article], list[str]]:
@@ -589,19 +626,23 @@ def _loadable(article_ids: list[str], every: bool) -> tuple[dict[str, Article], 
 @contextmanager
 def pinned(as_of: str | None):
     """``--as-of DATE``: every snapshot the run's notebooks (which inherit the environment) read is the
-    newest version on or before DATE; the previous setting is restored afterwards."""
-    from claimcheck.reference.snapshots import AS_OF_ENV, parse_as_of
+    newest version on or before DATE. And whatever the date, none newer than the newest stored when
+    the run started: a refresh during the run adds a version that its notebooks do not read and its
+    run file, history and "Data versions" do not name. The previous settings are restored afterwards."""
+    from claimcheck.reference.snapshots import AS_OF_ENV, SEEN_ENV, newest_versions, parse_as_of
 
-    before = os.environ.get(AS_OF_ENV)
+    before = {name: os.environ.get(name) for name in (AS_OF_ENV, SEEN_ENV)}
     if as_of:
         os.environ[AS_OF_ENV] = parse_as_of(as_of).isoformat()
+    os.environ[SEEN_ENV] = json.dumps(newest_versions(), sort_keys=True)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(AS_OF_ENV, None)
-        else:
-            os.environ[AS_OF_ENV] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _outputs(notebook: str, html: bool, public: Path | None = None) -> list[str]:
@@ -653,14 +694,24 @@ def unknown_notebooks(names: list[str] | None) -> list[str]:
 
 
 def _run_locked(args, articles: dict[str, Article], build_dir: Path) -> int:
-    from claimcheck.batch.keys import Inputs, execution_key
-    from claimcheck.publish.site import read_run
-
-    article_ids = list(articles)
+    from claimcheck.batch.scheduler import SchedulerUnreachable
 
     started_at = _now()
     kernels.remove_dead_kernel_files()  # a run killed earlier could not remove its own
     run_id, run_dir = new_run_folder(build_dir)
+    try:
+        return _run_into(args, articles, build_dir, run_id, run_dir, started_at)
+    except (KeyboardInterrupt, SchedulerUnreachable):  # a run folder nothing is published from goes with the run
+        if run_id not in live_runs(build_dir):
+            shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+
+
+def _run_into(args, articles: dict[str, Article], build_dir: Path, run_id: str, run_dir: Path, started_at: str) -> int:
+    from claimcheck.batch.keys import Inputs, execution_key
+    from claimcheck.publish.site import read_run
+
+    article_ids = list(articles)
     # incremental: offline notebooks whose inputs are unchanged since the published run are reused
     incremental = args.mode == "offline" and not getattr(args, "force", False)
     jobs, executions, reused = [], {}, 0

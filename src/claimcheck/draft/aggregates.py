@@ -17,6 +17,7 @@ from claimcheck.draft.places import Place
 from claimcheck.draft.regions import group_named
 from claimcheck.paths import reference_dir
 from claimcheck.reference.groups import GroupError, load_groups
+from claimcheck.registry.yamltext import load_yaml
 
 WORLD = "world"
 # "global emissions", "world GDP"; not "the world's second-largest economy", which describes a country
@@ -48,7 +49,11 @@ def _aggregate_rows(source: str, snapshot: str) -> tuple[tuple[str, str], ...]:
     metas = sorted(folder.glob("*.meta.yaml")) if folder.is_dir() else []
     if not metas:
         return ()
-    labels = (yaml.safe_load(metas[-1].read_text(encoding="utf-8")) or {}).get("labels") or {}
+    try:
+        meta = load_yaml(metas[-1].read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return ()  # reported where the snapshot is read; a draft just names no aggregate
+    labels = (meta.get("labels") if isinstance(meta, dict) else None) or {}
     path = reference_dir() / labels["file"] if labels.get("file") else None
     if path is None or not path.is_file():
         return ()

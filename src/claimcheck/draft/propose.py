@@ -8,6 +8,7 @@ with the reason, so a drafted registry passes ``claimcheck coverage`` as it stan
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -71,7 +72,9 @@ class Draft:
         return {"article": self.article, "claims": [d.fields for d in self.claims], "not_claims": self.not_claims}
 
     def add_not_claim(self, text: str, reason: str, start: int, end: int) -> None:
-        if text not in {n["text"] for n in self.not_claims}:
+        listed = self.__dict__.setdefault("_listed", set())  # the texts so far: a set, not rebuilt per call
+        if text not in listed:
+            listed.add(text)
             self.not_claims.append({"text": text, "reason": reason})
             self.not_claim_spans.append((start, end))
 
@@ -193,14 +196,16 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
         draft.add_not_claim(dateline, "dateline of the article (draft: from metadata.yaml)", at, at + len(dateline))
     mentions = [read_quantity(text, m.start, m.end) for m in find_numbers(text)]
     mentions = [q for q in mentions if not any(a <= q.start < b for a, b in skip)]
-    mentions = [q for i, q in enumerate(mentions) if not any(o.start < q.start < o.end for o in mentions[:i])]  # "two and a half"
+    mentions = _outside_earlier(mentions)  # "two and a half"
     sentences = context.sentences(text)
+    by_sentence = _by_sentence(mentions, sentences)
+    starts = [s.start for s in sentences]
     ids: set[str] = set()
     carried: str | None = None
     previous: list[Place] = []
     recent: list[Quantity] = []  # quantities of this sentence and the one before, for a unit left unwritten
-    for sentence in sentences:
-        inside = [q for q in mentions if sentence.start <= q.start < sentence.end]
+    for number, sentence in enumerate(sentences):
+        inside = by_sentence[number]
         clauses = context.clauses(text, sentence)
         first_clause_period: str | None = None
         for clause in clauses:
@@ -244,11 +249,47 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
                 if period and q.shape not in {"year", "decade"}:
                     carried = period if clause is clauses[0] or first_clause_period is None else carried
                     first_clause_period = first_clause_period or period
-        if "\n\n" in text[sentence.end : next((n.start for n in sentences if n.start >= sentence.end), len(text))]:
+        following = bisect.bisect_left(starts, sentence.end)
+        if "\n\n" in text[sentence.end : starts[following] if following < len(starts) else len(text)]:
             previous = []  # a new paragraph: no claim before to be about
         carried = first_clause_period  # a period carries into the next sentence only
         recent = [q for q in recent if q.start >= sentence.start]
     return draft
+
+
+# A long text has thousands of numbers and sentences: each step below is one pass or a binary
+# search, where a scan of every number per number (or per sentence) made a 5 MB text take minutes.
+
+def _outside_earlier(mentions: list[Quantity]) -> list[Quantity]:
+    """The mentions not inside an earlier one (``o.start < q.start < o.end``), in one pass: those
+    before start no later, so the furthest end of the ones starting strictly before decides."""
+    kept, reach, furthest, last_start = [], -1, -1, None
+    for q in mentions:
+        if last_start is not None and q.start < last_start:  # out of order: the exact scan
+            return [q for i, q in enumerate(mentions) if not any(o.start < q.start < o.end for o in mentions[:i])]
+        if last_start is not None and q.start > last_start:
+            reach = furthest
+        if not q.start < reach:
+            kept.append(q)
+        furthest, last_start = max(furthest, q.end), q.start
+    return kept
+
+
+def _by_sentence(mentions: list[Quantity], sentences: list[context.Span]) -> list[list[Quantity]]:
+    """For each sentence, the mentions starting inside it, in the order of ``mentions``."""
+    grouped: list[list[Quantity]] = [[] for _ in sentences]
+    starts = [s.start for s in sentences]
+    ordered = all(a.end <= b.start for a, b in zip(sentences, sentences[1:]))
+    for q in mentions:
+        if ordered:
+            at = bisect.bisect_right(starts, q.start) - 1
+            if at >= 0 and q.start < sentences[at].end:
+                grouped[at].append(q)
+        else:  # overlapping sentences: every one that holds it
+            for at, sentence in enumerate(sentences):
+                if sentence.start <= q.start < sentence.end:
+                    grouped[at].append(q)
+    return grouped
 
 
 def _period_of_what_follows(text: str, year: Quantity, clause: context.Span, inside: list[Quantity]) -> bool:

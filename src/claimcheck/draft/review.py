@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 import pandas as pd
 
-from claimcheck.draft.propose import draft_article
+from claimcheck.draft.propose import draft_article, draft_text, most_named
 from claimcheck.registry.coverage import find_uncovered
 
 COLUMNS = ["number", "line", "drafted id", "kind", "claimed", "evidence or reason", "quote", "draft notes"]
@@ -43,23 +44,61 @@ def evidence_text(fields: dict[str, Any]) -> str:
     return "; ".join(shown) if shown else fields.get("reason", "")
 
 
-def unregistered_table(article: Any) -> pd.DataFrame:
+class FirstCovering:
+    """The first of a list of spans (by position in the list) that holds an offset, found by binary
+    search over the spans sorted by start within the longest span's reach, not by scanning the
+    list for every number of a long text."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted((a, b, i) for i, (a, b) in enumerate(spans))
+        self.starts = [a for a, _, _ in self.spans]
+        self.longest = max((b - a for a, b, _ in self.spans), default=0)
+
+    def find(self, offset: int) -> int | None:
+        high = bisect.bisect_right(self.starts, offset)
+        low = bisect.bisect_left(self.starts, offset - self.longest)
+        found = [i for a, b, i in self.spans[low:high] if a <= offset < b]
+        return min(found) if found else None
+
+
+def unregistered_table(article: Any, limit: int | None = None) -> pd.DataFrame:
     """One row per number outside every quote and not-claim, with the drafted claim that covers it
-    (or the drafted not-claim reason when the draft reads it as no quantity)."""
+    (or the drafted not-claim reason when the draft reads it as no quantity).
+
+    ``limit``: the first that many numbers only, drafted from the text up to the end of the
+    paragraph of the last (a draft reads no further than the paragraph for a number's context,
+    and the countries named most are counted in the whole text). ``attrs["total"]`` is the count
+    of all such numbers."""
     uncovered = find_uncovered(article)
+    total = len(uncovered)
     if not uncovered:
         return pd.DataFrame(columns=COLUMNS)
-    draft = draft_article(article)
+    if limit is not None and total > limit:
+        uncovered = uncovered[:limit]
+        end = article.text.find("\n\n", uncovered[-1].end)
+        text = article.text if end < 0 else article.text[:end]
+        meta = article.metadata
+        draft = draft_text(article.id, text, meta.date, meta.dateline, most_named(article.text))
+    else:
+        draft = draft_article(article)
+    at_number: dict[int, dict] = {}
+    for d in draft.claims:
+        at_number.setdefault(d.quantity.start, d.fields)
+    in_clause = FirstCovering([(d.start, d.end) for d in draft.claims])
+    in_not_claim = FirstCovering(draft.not_claim_spans)
     rows = []
     for mention in uncovered:
-        fields = next((d.fields for d in draft.claims if d.quantity.start == mention.start), None)
-        fields = fields or next((d.fields for d in draft.claims if d.start <= mention.start < d.end), None)
+        fields = at_number.get(mention.start)
+        if fields is None and (index := in_clause.find(mention.start)) is not None:
+            fields = draft.claims[index].fields
         if fields is None:
-            reason = next((n["reason"] for n, (a, b) in zip(draft.not_claims, draft.not_claim_spans)
-                           if a <= mention.start < b), "no claim drafted")
+            index = in_not_claim.find(mention.start)
+            reason = draft.not_claims[index]["reason"] if index is not None else "no claim drafted"
             rows.append([mention.text, mention.line, "", "not a claim", "", reason, mention.context, ""])
             continue
         notes = fields.get("draft") or []
         rows.append([mention.text, mention.line, fields["id"], fields["kind"], claimed_text(fields),
                      evidence_text(fields), fields["quote"], "; ".join(notes if isinstance(notes, list) else [notes])])
-    return pd.DataFrame(rows, columns=COLUMNS)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame.attrs["total"] = total
+    return frame

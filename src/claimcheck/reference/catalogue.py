@@ -46,6 +46,7 @@ from claimcheck import paths
 from claimcheck.reference.sources import SOURCE_MODULES, get_source
 from claimcheck.reference.sources.base import SnapshotSpec
 from claimcheck.registry.claims import check_band
+from claimcheck.registry.yamltext import load_yaml, yaml_error_line
 
 CATALOGUE_FOLDER = "catalogue"
 GENERATED_FOLDER = "generated"  # entries written by scripts/generate_catalogue.py; <source>.yaml edits them
@@ -175,28 +176,15 @@ def entries(source: str | None = None) -> list[SnapshotSpec]:
     return load_catalogue().entries(source)
 
 
-class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser: ten times faster
-    """Safe YAML that refuses a key given twice in one mapping (PyYAML would keep the last silently)."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} given twice (line {key_node.start_mark.line + 1})", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep)
-
-
 def _read_file(file: Path) -> Any:
     if problem := paths.outside_data(file):
         raise CatalogueError(problem)
     try:
-        body = yaml.load(file.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CatalogueError(f"{file}: not valid YAML ({' '.join(str(exc).split())})") from None
+        body = load_yaml(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{file}: not valid YAML ({yaml_error_line(exc)})") from None
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"{file}: not UTF-8 text (offset {exc.start}); save it as UTF-8") from None
     if not isinstance(body, dict):
         raise CatalogueError(f"{file}: expected a mapping with source, licence and snapshots")
     return body

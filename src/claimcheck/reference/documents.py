@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from claimcheck import paths
 from claimcheck.reference.http import HttpClient
 from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
 from claimcheck.reference.sources.base import Provenance, describe_origin
-from claimcheck.registry.yamltext import load_yaml
+from claimcheck.registry.yamltext import load_yaml, yaml_error_line
 
 
 def registry_paths() -> tuple[Path, Path]:
@@ -94,6 +95,15 @@ class Document(BaseModel):
         )
 
 
+def _read_yaml(path: Path, data: bytes) -> Any:
+    try:
+        return load_yaml(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SnapshotInvalid(f"{path}: not UTF-8 text (offset {exc.start}); save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        raise SnapshotInvalid(f"{path}: not valid YAML ({yaml_error_line(exc)})") from None
+
+
 def load_documents() -> dict[str, Document]:
     """Every document by id, after checking the registry against its sidecar's sha256."""
     registry, sidecar = registry_paths()
@@ -106,7 +116,9 @@ def load_documents() -> dict[str, Document]:
         if problem := paths.outside_data(path):
             raise SnapshotInvalid(problem)
     data = registry.read_bytes()
-    meta = load_yaml(sidecar.read_text(encoding="utf-8")) or {}
+    meta = _read_yaml(sidecar, sidecar.read_bytes())
+    if not isinstance(meta, dict):
+        raise SnapshotInvalid(f"{sidecar}: expected a mapping with the registry's sha256")
     digest = hashlib.sha256(data).hexdigest()
     if digest != meta.get("sha256"):
         raise SnapshotInvalid(
@@ -115,7 +127,7 @@ def load_documents() -> dict[str, Document]:
             f"scripts/seed_snapshots.py for a copy of the shared registry); otherwise {restore}"
         )
     documents: dict[str, Document] = {}
-    for entry in load_yaml(data.decode("utf-8")) or []:
+    for entry in _read_yaml(registry, data) or []:
         document = Document.model_validate(entry)
         if document.id in documents:
             raise SnapshotInvalid(f"{registry}: duplicate document id {document.id!r}")

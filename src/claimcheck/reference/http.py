@@ -177,6 +177,24 @@ class RedirectRefused(Exception):
     """A redirect to a host the request may not follow to."""
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when a key occurs twice (``json`` keeps the last silently)."""
+    body = dict(pairs)
+    if len(body) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise ValueError(f"the key {twice[:40]!r} occurs twice in one object")
+    return body
+
+
+def json_items(content: bytes) -> int:
+    """An upper bound on the values a JSON text parses to, counted without parsing it: every value
+    but the first follows a ``,`` or ``:``, or opens an array or object. A Python object costs 50 to
+    100 bytes, so 60 MB of ``{},`` is 20 million dictionaries, 1.7 GB; bytes inside strings count
+    too, which only overstates the bound."""
+    return 1 + sum(content.count(mark) for mark in (b",", b":", b"[", b"{"))
+
+
 class LimitExceeded(Exception):
     """A response broke one of the client's bounds (total deadline, body size); not worth retrying."""
 
@@ -199,6 +217,7 @@ class HttpClient:
         timeout: tuple[float, float] = (5, 30),
         deadline: float = 180.0,
         max_bytes: int = 64 * 1024 * 1024,
+        max_json_items: int = 4_000_000,
         max_retries: int = 3,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
@@ -214,6 +233,7 @@ class HttpClient:
         self.timeout = timeout
         self.deadline = deadline
         self.max_bytes = max_bytes
+        self.max_json_items = max_json_items
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -306,8 +326,14 @@ class HttpClient:
     ) -> Any:
         """GET and parse JSON; ``check(body)`` may return an error string for bodies that are errors by shape."""
         response = self.get(url, params, headers)
+        items = json_items(response.content)
+        if items > self.max_json_items:
+            raise SourceError(f"a JSON body of {len(response.content):,} bytes holding up to {items:,} values, "
+                              f"over the limit of {self.max_json_items:,} (parsed, it would take about "
+                              f"{items * 80 // 2**20:,} MiB); not parsed", response.url, response.status_code)
         try:
-            body = json.loads(response.content.decode(response.encoding or "utf-8").lstrip("\ufeff"))
+            body = json.loads(response.content.decode(response.encoding or "utf-8").lstrip("\ufeff"),
+                              object_pairs_hook=_unique_keys)
         except (UnicodeDecodeError, LookupError, ValueError) as exc:
             kind = response.headers.get("Content-Type", "no content type")
             raise SourceError(

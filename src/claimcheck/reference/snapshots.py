@@ -14,12 +14,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import json
 import math
 import os
 import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,7 +33,7 @@ from claimcheck import paths
 from claimcheck.cells import TEXT_MARK, csv_text, from_cell
 from claimcheck.reference import catalogue
 from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
-from claimcheck.reference.http import HttpClient, redact, redact_text, secret_in
+from claimcheck.reference.http import HttpClient, SourceError, redact, redact_text, secret_in
 from claimcheck.reference.sources import get_source
 from claimcheck.reference.sources.base import TIDY_COLUMNS, Provenance, describe_origin
 from claimcheck.registry.yamltext import load_yaml, yaml_error_line
@@ -55,6 +57,9 @@ os.umask(_UMASK)
 Mode = Literal["offline", "refresh", "auto"]
 
 AS_OF_ENV = "CLAIMCHECK_AS_OF"  # set by `claimcheck run --as-of`: every snapshot read is pinned to this date
+# set by `claimcheck run`: the newest version of each snapshot when the run started (JSON), so a
+# refresh during the run adds a version the run's notebooks do not read and its records do not name
+SEEN_ENV = "CLAIMCHECK_VERSIONS_SEEN"
 VERSION_RE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{6}Z)?(\.\d+)?\Z")
 
 
@@ -130,9 +135,28 @@ def effective_as_of(as_of: date | str | None) -> date | None:
     return min(dates) if dates else None
 
 
+def newest_versions() -> dict[str, str]:
+    """``{"source/snapshot": version}``: the newest stored version of every snapshot (for ``SEEN_ENV``)."""
+    return {f"{source}/{name}": versions(source, name)[-1]
+            for source in sorted(sources_on_disk()) for name in sorted(stored_snapshots(source))}
+
+
+@lru_cache(maxsize=4)
+def _seen(text: str) -> dict[str, str]:
+    try:
+        seen = json.loads(text)
+    except ValueError:
+        return {}
+    return seen if isinstance(seen, dict) else {}
+
+
 def pick_version(source: str, name: str, as_of: date | str | None = None) -> str:
-    """The newest version published on or before ``as_of`` (default: the newest); SnapshotMissing if none."""
+    """The newest version published on or before ``as_of`` (default: the newest); SnapshotMissing if none.
+    During a run, versions stored after it started are left out (``SEEN_ENV``)."""
     stored = versions(source, name)
+    ceiling = _seen(os.environ.get(SEEN_ENV, "")).get(f"{source}/{name}")
+    if ceiling:
+        stored = [v for v in stored if v <= ceiling] or stored
     if not stored:
         raise SnapshotMissing(
             f"no offline snapshot {source}/{name}; fetch it with `{refresh_hint(source, name)}`"
@@ -305,6 +329,9 @@ def lost_series(old: pd.DataFrame, new: pd.DataFrame) -> list[tuple[str, str, st
     return sorted(series(old) - series(new))
 
 
+PERIOD_FORMAT = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?|-Q[1-4])?"  # a stored period
+
+
 def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
     """Raise SnapshotInvalid unless ``frame`` is a non-empty tidy table without gaps or duplicate keys."""
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
@@ -321,6 +348,11 @@ def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
         if blank.any():
             raise SnapshotInvalid(f"{where}: {int(blank.sum())} row(s) with an empty {column!r}")
     _check_entities(frame, where)
+    periods = frame["period"].astype(str)
+    odd = periods[~periods.str.fullmatch(PERIOD_FORMAT)]
+    if not odd.empty:
+        raise SnapshotInvalid(f"{where}: {len(odd)} period(s) such as {odd.iloc[0][:40]!r} are not a year, month, "
+                              "day or quarter (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Q1)")
     if frame["value"].dtype.kind == "f":  # floats already (a transcription): only infinities can be wrong
         bad = frame.loc[~np.isfinite(frame["value"].to_numpy()) & ~frame["unit"].isin(TEXT_UNITS), "value"].tolist()
     else:
@@ -542,6 +574,9 @@ def refresh(source_name: str, snapshot_name: str, http: HttpClient | None = None
         http.allowed_hosts = allowed
         if own_client:
             http.close()
+    if len(frame) > source.max_rows:
+        raise SourceError(f"{source_name}/{snapshot_name}: the fetch holds {len(frame):,} rows, over the "
+                          f"{source_name} source's limit of {source.max_rows:,} per snapshot; narrow its query", url)
     served_from = sorted(set(http.redirected[seen:])) or None  # where the data came from, if not from url
     _refuse_credentials(source_name, snapshot_name, frame)
     overridden = _refuse_implausible(source_name, snapshot_name, frame, accept_changes)

@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from claimcheck import paths
 from claimcheck.registry.periods import parse_period
 from claimcheck.registry.units import QUANTITIES, SCALE_WORDS, known_unit
-from claimcheck.registry.yamltext import load_yaml, yaml_error_line
+from claimcheck.registry.yamltext import compose_yaml, load_yaml, yaml_error_line
 
 
 class Strict(BaseModel):
@@ -441,7 +441,7 @@ def _claim_at(text: str, exc: yaml.YAMLError) -> str:
     """``claim 'id': `` for the claim whose lines hold a YAML error, when the file parses that far."""
     mark = getattr(exc, "problem_mark", None)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_yaml(text)
     except yaml.YAMLError:
         return ""
     if mark is None or not isinstance(root, yaml.MappingNode):

@@ -112,37 +112,60 @@ def text_table_html(columns: list[str], rows: list[list[str]]) -> str:
             f"{cells('th', columns)}    </tr>\n  </thead>\n  <tbody>\n{body}  </tbody>\n</table>")
 
 
+# What one page of a notebook shows at most: a 5 MB article made a claims notebook of 95 MB.
+TEXT_SHOWN = 200_000  # characters of an article's highlighted text
+ROWS_SHOWN = 500  # rows of a table of drafts, numbers in a coverage note
+
+
 def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, list[str]]]:
-    """Cut ``text`` at every span edge; each piece lists the ids of the spans covering it."""
+    """Cut ``text`` at every span edge; each piece lists the ids of the spans covering it (in the
+    order of ``spans``). One sweep over the edges, keeping the spans open at each."""
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for index, (s, e, _) in enumerate(spans):
+        if e > s:
+            opening.setdefault(s, []).append(index)
+            closing.setdefault(e, []).append(index)
     cuts = sorted({0, len(text), *[s for s, _, _ in spans], *[e for _, e, _ in spans]})
-    return [
-        (text[a:b], [cid for s, e, cid in spans if s <= a and b <= e])
-        for a, b in zip(cuts, cuts[1:])
-        if b > a
-    ]
+    pieces, open_now = [], set()
+    for a, b in zip(cuts, cuts[1:]):
+        open_now.difference_update(closing.get(a, ()))
+        open_now.update(opening.get(a, ()))
+        if b > a:
+            pieces.append((text[a:b], [spans[i][2] for i in sorted(open_now)]))
+    return pieces
+
+
+def shown_note(shown: int, total: int, what: str, where: str) -> str:
+    """``<p>`` saying only the first ``shown`` of ``total`` are on the page ("" when all are)."""
+    if total <= shown:
+        return ""
+    return f"<p><em>The first {shown:,} of {total:,} {escape(what)} are shown; {escape(where)}.</em></p>"
 
 
 def highlight_article(article: Article, verdicts: dict[str, str] | None = None, link: str | None = None,
-                      word=lambda verdict: verdict) -> str:
+                      word=lambda verdict: verdict, limit: int | None = None) -> str:
     """The article text as HTML with each claim's quote marked.
 
     ``verdicts`` maps claim id to verdict name: the colour, and the word written at the end of the
     quote (colour alone does not tell verdicts apart in print or for colour-blind readers); without
     it every claim is marked alike. The tooltip is the claim's statement. ``link`` is a format
     string for a claim's anchor, e.g. ``"#claim-{id}"``; ``word`` gives the word a reader sees for a verdict; the first mark of each claim gets the id
-    ``text-<id>`` so a page can link back to it.
+    ``text-<id>`` so a page can link back to it. ``limit``: at most that many characters, with a
+    note saying so.
     """
     verdicts = verdicts or {}
     statements = {claim.id: claim.statement for claim in article.claims}
+    text = article.text if limit is None else article.text[:limit]
     spans = []
     for claim in article.claims:
-        at = article.text.find(claim.quote)
+        at = text.find(claim.quote)
         while at >= 0:
             spans.append((at, at + len(claim.quote), claim.id))
-            at = article.text.find(claim.quote, at + 1)
+            at = text.find(claim.quote, at + 1)
     ends = {(e, cid) for _, e, cid in spans}
     html, anchored, at = [], set(), 0
-    for piece, ids in _segments(article.text, spans):
+    for piece, ids in _segments(text, spans):
         at += len(piece)
         body = escape(bidi_closed(piece)).replace("\n", "<br>\n")
         if not ids:
@@ -162,7 +185,9 @@ def highlight_article(article: Article, verdicts: dict[str, str] | None = None, 
         if link:
             mark = f'<a href="{escape(link.format(id=claim_id), quote=True)}">{mark}</a>'
         html.append(mark)
-    return '<div class="article-text" style="line-height:1.6">' + "".join(html) + "</div>"
+    note = shown_note(len(text), len(article.text), "characters of the article",
+                      "the whole text is data/articles/<article>/article.txt")
+    return '<div class="article-text" style="line-height:1.6">' + "".join(html) + "</div>" + note
 
 
 def byline(article: Article) -> str:
@@ -194,5 +219,6 @@ def coverage_note(uncovered: list) -> str:
     """Whether every number of the text is accounted for; if not, which (escaped HTML)."""
     if not uncovered:
         return "<p>Every number is accounted for.</p>"
-    found = ", ".join(f"<code>{isolated(m.text)}</code> (line {m.line})" for m in uncovered)
-    return f"<p><strong>Not accounted for:</strong> {found}</p>"
+    found = ", ".join(f"<code>{isolated(m.text)}</code> (line {m.line})" for m in uncovered[:ROWS_SHOWN])
+    more = shown_note(ROWS_SHOWN, len(uncovered), "numbers", "`claimcheck coverage --article <id>` lists them all")
+    return f"<p><strong>Not accounted for:</strong> {found}</p>{more}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -82,6 +84,32 @@ class SnapshotSpec:
         return bool(self.query)
 
 
+DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")  # what a number in data may look like
+
+
+def decimal_text(text: str) -> float | None:
+    """A finite float from a plain decimal text (``-1.5``, ``2e9``), else None. Python's ``float``
+    also reads ``1_500_000``, ``nan``, ``infinity`` and surrounding blanks, none of which a source
+    writes for a number."""
+    if not DECIMAL.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def number(value: Any, where: str) -> float:
+    """A value from an answer as a float: a JSON number (``true`` is no 1.0) or a plain decimal
+    text; anything else fails the fetch with ``SourceError`` naming ``where``."""
+    from claimcheck.reference.http import SourceError
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    if isinstance(value, str) and (parsed := decimal_text(value)) is not None:
+        return parsed
+    raise SourceError(f"{where}: the value {str(value)[:40]!r} ({type(value).__name__}) is not a number; "
+                      "nothing was stored")
+
+
 def request_url(url: str, params: Any) -> str:
     """The full URL ``requests`` would send for ``url`` and ``params`` (imported here: checking a query
     offline never needs the HTTP stack)."""
@@ -102,6 +130,10 @@ class Source:
     #: Query keys an entry must give, and the ones it may give (anything else is a catalogue error).
     required: ClassVar[tuple[str, ...]] = ()
     optional: ClassVar[tuple[str, ...]] = ()
+    #: Bounds on one snapshot's fetch, whatever the answers announce: the pages followed in one paged
+    #: listing, and the rows kept. A fetch over either fails with an error naming the bound.
+    max_pages: ClassVar[int] = 100
+    max_rows: ClassVar[int] = 2_000_000
 
     @classmethod
     def check_query(cls, query: dict[str, Any]) -> list[str]:

@@ -44,7 +44,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, request_url
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, number, request_url
 
 #: Environment variable holding the optional subscription key (never a notebook parameter).
 KEY_ENV = "COMTRADE_API_KEY"
@@ -151,7 +151,7 @@ def parse_comtrade(body: dict[str, Any]) -> pd.DataFrame:
                 "partner": _code(row.get("partnerISO"), row.get("partnerCode")),
                 "period": _period(row),
                 "measure": FLOW_MEASURES.get(flow, flow.lower() or "unknown_flow"),
-                "value": float(row["primaryValue"]),
+                "value": number(row["primaryValue"], "a row's primaryValue"),
                 "unit": "USD",
                 "entity_name": row.get("reporterDesc"),
                 "partner_name": row.get("partnerDesc"),

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from claimcheck.reference.sources._iso import to_iso3
-from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, request_url
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, number, request_url
 
 #: Comext flow codes to tidy measure names and the valuation basis of their values.
 FLOWS = {"1": ("imports", "CIF"), "2": ("exports", "FOB")}
@@ -165,7 +165,7 @@ def parse_comext(body: dict[str, Any]) -> pd.DataFrame:
                 "partner": to_iso3(cell["partner"]) if "partner" in cell else "",
                 "period": normalise_period(cell.get("time", "")),
                 "measure": measure,
-                "value": float(cell["value"]),
+                "value": number(cell["value"], "a cell's value"),
                 "unit": INDICATOR_UNITS.get(indicator, indicator.lower()),
                 "entity_name": cell.get("reporter_label", cell.get("geo_label")),
                 "partner_name": cell.get("partner_label"),

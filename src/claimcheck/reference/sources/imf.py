@@ -40,7 +40,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from claimcheck.reference.sources._iso import to_iso3
-from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, decimal_text
 
 #: IMTS / DOT indicator codes to tidy measure names. The names say the valuation, as the transcribed
 #: DOTS snapshot does (``exports_fob``, ``imports_cif``), so refreshed and transcribed rows line up.
@@ -117,13 +117,9 @@ def _basis(indicator: str, basis: str) -> str | None:
 
 def _number(text: Any) -> float | None:
     """A finite float from an observation value, or ``None`` for a missing one (``NaN``, empty)."""
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return float(text) if math.isfinite(text) else None
+    return decimal_text(text) if isinstance(text, str) else None
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -37,13 +37,12 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import re
 from typing import Any, ClassVar
 
 import pandas as pd
 
-from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source
+from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, decimal_text
 
 OPTIONAL_COLUMNS = ["entity_name"]
 OWID_CODES = {"OWID_WRL": "WLD"}
@@ -115,11 +114,8 @@ def parse_metadata(body: dict[str, Any]) -> dict[str, Any]:
 
 def _cell(text: str) -> Any:
     """A CSV cell as a float when it reads as a finite number, else the text itself."""
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return value if math.isfinite(value) else text
+    value = decimal_text(text)
+    return text if value is None else value
 
 
 def parse_grapher_csv(text: str, metadata: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -273,6 +269,10 @@ class OWID(Source):
             response = http.get(csv_url, headers={"Accept": "text/csv"})
         except SourceError as exc:
             raise SourceError(f"OWID: {exc.reason}", url=exc.url, status=exc.status) from None
+        lines = response.content.count(b"\n")  # each line holds one row or more: refused before it is parsed
+        if lines > self.max_rows:
+            raise SourceError(f"the chart CSV has {lines:,} lines, over the OWID source's limit of {self.max_rows:,} "
+                              "rows per snapshot", url=csv_url)
         text = response.content.decode("utf-8-sig", errors="replace")
         reason = check_grapher_csv(text)
         if reason:

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from claimcheck.reference.http import HttpClient, SourceError
-from claimcheck.reference.sources.base import SnapshotSpec, Source, key_name, request_url
+from claimcheck.reference.sources.base import SnapshotSpec, Source, key_name, number, request_url
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def parse_indicator_page(
                 "partner": "",
                 "period": str(row["date"]),
                 "measure": row["indicator"]["id"],
-                "value": float(row["value"]),
+                "value": number(row["value"], f"the value of {code} for {row.get('date')}"),
                 "unit": unit,
                 "entity_name": row["country"]["value"],
                 "aggregate": code in aggregates,
@@ -110,6 +110,9 @@ class WorldBank(Source):
     default_url = "https://api.worldbank.org/v2"
     required = ("indicator",)
     optional = ("countries", "date", "per_page", "units")
+    # every economy and aggregate (about 270) for 65 years is 18 pages of 1,000 rows per indicator
+    max_pages = 100
+    max_rows = 1_000_000
 
     @classmethod
     def dataset_of(cls, query: dict[str, Any]) -> str:
@@ -124,7 +127,7 @@ class WorldBank(Source):
         params: dict[str, Any] = {"format": "json", "per_page": query.get("per_page", 1000)}
         if query.get("date"):
             params["date"] = str(query["date"])
-        frames, first_url = [], None
+        frames, first_url, rows = [], None, 0
         for indicator in map(str, indicators):
             # The singular /country/{c}/indicator/{i} path is the documented v2 form; the plural form
             # of the 2021 recordings is accepted too. As of 2021-06 the default per_page is 50.
@@ -133,6 +136,10 @@ class WorldBank(Source):
             unit = units.get(indicator) or spec.unit or "unspecified"
             for body in self._pages(http, url, params):
                 frames.append(parse_indicator_page(body, unit, set())[0])
+                rows += len(frames[-1])
+                if rows > self.max_rows:
+                    raise SourceError(f"over {self.max_rows:,} rows for one snapshot (the World Bank source's "
+                                      f"limit); narrow the query's countries or date", url)
         frame = pd.concat(frames, ignore_index=True)
         frame["aggregate"] = frame["entity"].isin(self.aggregate_codes(http))  # asked once the data came
         return frame, first_url or ""
@@ -175,15 +182,22 @@ class WorldBank(Source):
             "query": {"indicator": code, "countries": "all"},
         }  # fmt: skip
 
-    @staticmethod
-    def _pages(http: HttpClient, url: str, params: dict[str, Any]):
-        """Each page's body; the first page's count bounds the loop, whatever later pages say."""
+    @classmethod
+    def _pages(cls, http: HttpClient, url: str, params: dict[str, Any]):
+        """Each page's body; the first page's count bounds the loop, whatever later pages say, and
+        a count over ``max_pages`` fails before a second request."""
         page, pages = 1, 1
         while page <= pages:
             body = http.get_json(url, params={**params, "page": page}, check=error_message)
             meta = body[0]
-            echoed, announced = int(meta.get("page") or 0), int(meta.get("pages") or 0)
+            try:
+                echoed, announced = int(meta.get("page") or 0), int(meta.get("pages") or 0)
+            except (TypeError, ValueError):
+                raise SourceError(f"the page count is not a number: {str(meta.get('pages'))[:40]!r}", url) from None
             if page == 1:
+                if announced > cls.max_pages:
+                    raise SourceError(f"the answer announces {announced:,} pages, over the World Bank source's "
+                                      f"limit of {cls.max_pages:,}; narrow the query or raise per_page", url)
                 pages = announced
             elif (echoed, announced) != (page, pages):
                 log.warning("World Bank page %d of %d requested, body says %d of %d", page, pages, echoed, announced)

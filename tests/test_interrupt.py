@@ -1,0 +1,56 @@
+"""Ctrl-C in ``run`` or ``refresh``: one line, exit 130, no traceback, nothing left running or half-written."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+from conftest import Reply
+from test_killed_run import TAG, lock_is_free, survivors
+
+SEED = "china-belgium-ties-2023-02-26"
+
+
+def interrupt(command: list[str], env: dict, ready) -> subprocess.CompletedProcess:
+    """Start ``command`` in a process group of its own, wait for ``ready()``, then Ctrl-C it as a
+    terminal does: SIGINT to the whole foreground group."""
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not ready() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert process.poll() is None, "it ended before it could be interrupted"
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def test_ctrl_c_in_run_is_one_line_exit_130_and_stops_every_worker_and_kernel(tmp_path):
+    build, runtime, tag = tmp_path / "build", tmp_path / "runtime", uuid.uuid4().hex
+    env = {**os.environ, "CLAIMCHECK_BUILD": str(build), "JUPYTER_RUNTIME_DIR": str(runtime), TAG: tag}
+    env.pop("CLAIMCHECK_HISTORY", None)
+    done = interrupt([sys.executable, "-m", "claimcheck", "run", "--article", SEED, "--force"], env,
+                     lambda: runtime.is_dir() and any(runtime.glob("*.json")))  # kernels are booting
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "claimcheck: run interrupted (Ctrl-C)"
+    assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr
+    assert survivors(tag, within=5) == []
+    assert lock_is_free(build)
+    assert not (build / SEED).exists() and not (build / "history.jsonl").exists()
+    assert not any((build / ".runs").iterdir()), list((build / ".runs").rglob("*"))  # the interrupted run's folder is removed
+
+
+def test_ctrl_c_in_refresh_is_one_line_exit_130_and_keeps_the_stored_snapshot(data_copy, replay_server):
+    replay_server.script("/v2/country/all/indicator/NY.GDP.MKTP.KD.ZG", Reply(200, b"[]", delay=60))
+    folder = data_copy / "reference" / "worldbank" / "gdp_growth"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    env = {**os.environ, "CLAIMCHECK_WORLDBANK_URL": f"{replay_server.url}/v2"}
+    done = interrupt([sys.executable, "-m", "claimcheck", "refresh", "--source", "worldbank", "--snapshot",
+                      "gdp_growth"], env, lambda: bool(replay_server.requests))
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines() == ["claimcheck: refresh interrupted (Ctrl-C)"]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
