@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from claimcheck import paths
+from claimcheck.registry.yamltext import load_yaml, yaml_error_line
 
 VOCABULARY_FOLDER = "catalogue/vocabulary"
 STOPWORDS = frozenset("a an and as at by for from in into of on or the to with its their than".split())
@@ -34,9 +35,9 @@ def _read(name: str) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        body = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        body = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise VocabularyError(f"{path}: not valid YAML ({' '.join(str(exc).split())})") from None
+        raise VocabularyError(f"{path}: not valid YAML ({yaml_error_line(exc)})") from None
     if not isinstance(body, dict):
         raise VocabularyError(f"{path}: expected a mapping")
     return body
