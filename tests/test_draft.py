@@ -143,7 +143,7 @@ def test_a_drafted_registry_validates_covers_every_number_and_is_judged(data_cop
     verdicts = judge_all(article)
     assert len(verdicts) == len(article.claims)
     assert {v.verdict for v in verdicts} <= {"supported", "contradicted", "misleading", "unverifiable",
-                                              "not-checkable", "no-data-offline", "error"}
+                                              "not-checkable", "not-held", "error"}
 
 
 def test_merge_keeps_every_reviewed_line_and_adds_only_uncovered_numbers(data_copy, capsys):

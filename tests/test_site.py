@@ -90,7 +90,7 @@ def test_selecting_a_claim_shows_its_claimed_value_reference_sentence_sources_an
         assert panel, claim.id
         body = panel.group(1)
         assert f"&gt; ${i}.5 bn" in body and f"${i}.7 bn" in body
-        if VERDICTS[i % len(VERDICTS)] not in ("no-data-offline", "error"):  # those get a reader's sentence
+        if VERDICTS[i % len(VERDICTS)] not in ("not-held", "error"):  # those get a reader's sentence
             assert f"Sentence about claim {i}." in body
         assert f'href="https://example.org/doc{i}"' in body
         family = claim.family if claim.family != "other" else "scorecard"
@@ -245,7 +245,7 @@ def test_pages_speak_to_readers_not_developers(real_site, real_rows):
         for developer_text in ("SnapshotMissing", "claimcheck refresh", "documents.yaml", "sha256", "(absolute)",
                                "bilateral_trade_yoy_change", "china_bri_goods_trade"):
             assert developer_text not in shown, (name, developer_text)
-    missing = [r["claim_id"] for r in real_rows if r["verdict"] == "no-data-offline"]
+    missing = [r["claim_id"] for r in real_rows if r["verdict"] == "not-held"]
     assert missing
     for claim_id in missing:
         body = panel_of(page(real_site, "index.html"), claim_id)

@@ -7,7 +7,7 @@ its unit, the rows it used and one line saying what was computed.
 Two failures are kept apart, because they lead to different verdicts:
 
 - ``ComputeMissing`` — the rows needed are not there (a month absent, no row for the entity):
-  a refresh of the data could check the claim (verdict ``no-data-offline``).
+  a refresh of the data could check the claim (verdict ``not-held``).
 - ``ComputeError`` — the input cannot be computed as asked (two rows where one was expected,
   mixed units, a bad parameter): the evidence is unusable as specified (verdict ``error``).
 """

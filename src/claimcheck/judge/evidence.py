@@ -381,6 +381,23 @@ def resolve_vintage(spec: Evidence, day: date, loader: Loader) -> EvidenceResult
         return None
 
 
+def resolve_vintages_before(spec: Evidence, day: date, loader: Loader) -> list[EvidenceResult]:
+    """A dataset evidence read from every stored version published on or before ``day``, newest first:
+    a figure that any of them rounds to was right when it was written."""
+    from claimcheck.reference.snapshots import versions
+
+    if not isinstance(spec, DatasetEvidence):
+        return []
+    stored = [date.fromisoformat(v[:10]) for v in versions(spec.source, spec.snapshot) if v[:10] <= day.isoformat()]
+    found = []
+    for as_of in reversed(stored or [day]):  # none listed (a source that is not stored as files): the newest by day
+        try:
+            found.append(_dataset(spec, day, loader, as_of=as_of))
+        except Exception:
+            continue
+    return found
+
+
 def resolve_later_vintages(spec: Evidence, day: date, loader: Loader) -> list[EvidenceResult]:
     """A dataset evidence read from each version after ``day`` but the newest, oldest first.
 
@@ -431,5 +448,5 @@ def with_reading(result: EvidenceResult, reading: str) -> EvidenceResult:
 
 __all__ = [
     "DERIVED", "ERROR", "EvidenceResult", "Loader", "MISSING", "OK", "STATUSES", "agreement_band", "article_date",
-    "default_label", "get_snapshot", "load_documents", "provenance_dict", "resolve", "with_reading",
+    "default_label", "get_snapshot", "load_documents", "provenance_dict", "resolve", "resolve_vintages_before", "with_reading",
 ]

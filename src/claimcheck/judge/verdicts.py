@@ -3,14 +3,16 @@
 The verdict names (``VerdictName``) are a contract: they appear in ``verdicts.csv`` and this module
 is their single source. How ``judge`` decides:
 
-1. A forecast or opinion is ``not-checkable``; a claim without evidence is ``unverifiable``.
+1. A forecast or opinion is ``not-checkable``; a claim without evidence is ``not-held`` when it names the
+   public series that would check it (``public_series``), else ``unverifiable`` (no public evidence found).
 2. The stated reading's evidences are resolved in order. The first ``ok`` decisive evidence whose
    unit fits the claim decides, using the claim's comparator; the others are shown, and when they
    disagree the sentence says so. ``context`` evidence is shown and never decides.
-3. Holds → ``supported``. Does not hold → ``misleading`` if an alternative reading holds (the
-   sentence names that reading), else ``contradicted``.
+3. Holds → ``supported``. A figure close to its reference but outside the usual difference between
+   sources → ``imprecise`` (``judge/policy.py``). Does not hold → ``misleading`` if an alternative
+   reading holds (the sentence names that reading), else ``contradicted``.
 4. No ok evidence in the stated reading → ``error`` if any evidence failed, else
-   ``no-data-offline`` (never a guessed verdict); an alternative reading with ok evidence is still
+   ``not-held`` (never a guessed verdict); an alternative reading with ok evidence is still
    described in the sentence.
 """
 
@@ -26,12 +28,14 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 from pydantic import ValidationError
 
-from claimcheck.registry.claims import AGREEMENT_BANDS, Claim, Claimed, Comparator
+from claimcheck.judge import policy
+from claimcheck.registry.bands import Band, load_bands
+from claimcheck.registry.claims import Claim, Claimed, Comparator
 from claimcheck.judge.compare import CompareError, Comparison, compare, display_value, format_value, ordinal
 from claimcheck.judge import evidence as _evidence  # the module, so tests can replace its catalogue look-up
 from claimcheck.judge.currency import ConversionError, in_claimed_unit
 from claimcheck.judge.evidence import (
-    ERROR, MISSING, OK, EvidenceResult, Loader, article_date, resolve, resolve_later_vintages, resolve_vintage,
+    ERROR, MISSING, OK, EvidenceResult, Loader, article_date, resolve, resolve_later_vintages, resolve_vintages_before,
     with_reading,
 )
 
@@ -40,30 +44,33 @@ class VerdictName(str, Enum):
     """The verdicts, as written in verdicts.csv (contract)."""
 
     supported = "supported"
+    imprecise = "imprecise"
     contradicted = "contradicted"
     misleading = "misleading"
     unverifiable = "unverifiable"
     not_checkable = "not-checkable"
-    no_data_offline = "no-data-offline"
+    not_held = "not-held"
     error = "error"
 
 
 SUPPORTED = VerdictName.supported.value
+IMPRECISE = VerdictName.imprecise.value
 CONTRADICTED = VerdictName.contradicted.value
 MISLEADING = VerdictName.misleading.value
 UNVERIFIABLE = VerdictName.unverifiable.value
 NOT_CHECKABLE = VerdictName.not_checkable.value
-NO_DATA_OFFLINE = VerdictName.no_data_offline.value
+NOT_HELD = VerdictName.not_held.value
 ERROR_VERDICT = VerdictName.error.value
 VERDICTS: tuple[str, ...] = tuple(v.value for v in VerdictName)
 
 VERDICT_MEANINGS = {
-    SUPPORTED: "the claim holds under its stated reading, within its tolerance",
-    CONTRADICTED: "the reference data clearly disagree",
+    SUPPORTED: "the claim holds under its stated reading, within its rounding or the usual difference between sources",
+    IMPRECISE: "close, but outside the usual difference between honest sources and releases",
+    CONTRADICTED: "the reference data rule out every honest reading: beyond the largest differences between sources",
     MISLEADING: "the numbers only hold under another reading, or hold but omit context that reverses their sense",
     UNVERIFIABLE: "no public evidence was found",
     NOT_CHECKABLE: "a forecast or opinion: nothing to compare yet",
-    NO_DATA_OFFLINE: "evidence exists but the local snapshot lacks it; a refresh would check it",
+    NOT_HELD: "public data exist but this copy does not hold them (the series is named)",
     ERROR_VERDICT: "a source failed or returned something unusable; the reason is recorded",
 }
 
@@ -95,7 +102,7 @@ class Verdict:
     evidence: tuple[EvidenceResult, ...] = field(default=(), repr=False)  # all readings, so disagreements show
     sources: tuple[dict[str, Any], ...] = field(default=(), repr=False)  # provenance of every evidence
     sentence: str = ""
-    reason: str | None = None  # why not-checkable / unverifiable / no-data-offline / error
+    reason: str | None = None  # why not-checkable / unverifiable / not-held / error
     statement: str = ""  # the claim restated plainly
     source_ref: str = ""  # snapshot path or URL of the deciding evidence
     parts: tuple["Verdict", ...] = field(default=(), repr=False)  # a compound claim's parts, each judged alone
@@ -188,6 +195,7 @@ class _Check:
     comparison: Comparison | None  # None when the evidence cannot be compared
     note: str = ""  # why it could not be compared
     policy: str = ""  # what the revision and agreement policy adds to the sentence
+    zone: str = ""  # the band's zone when the agreement policy placed the figure (judge/policy.py)
 
 
 @dataclass(frozen=True)
@@ -466,30 +474,37 @@ def _outcome(label: str, assessment: _Assessment) -> dict[str, Any]:
 
 
 _FAILED = {CONTRADICTED, MISLEADING}
-_UNDECIDED = (ERROR_VERDICT, NO_DATA_OFFLINE, UNVERIFIABLE)  # the first present names an undecided compound
+_HELD = {SUPPORTED, IMPRECISE}
+_UNDECIDED = (ERROR_VERDICT, NOT_HELD, UNVERIFIABLE)  # the first present names an undecided compound
 
 
 def _judge_compound(claim: Claim, article: Any, mode: str, override: dict[str, Any] | None, loader: Loader) -> Verdict:
-    """All parts hold: supported; some: misleading, naming the parts that fail; none: contradicted.
+    """All parts hold: supported (imprecise when one only comes close); some: misleading, naming the parts
+    that fail; none: contradicted.
 
-    A part that fails cannot be rescued by a part without data; when no part fails and some are
-    undecided, the compound takes the undecided verdict (error before no-data-offline before unverifiable).
+    A part that no public evidence can check (``unverifiable``) is set aside when another part decides: the
+    sentence names it. A part that fails cannot be rescued by a part without data; when no part fails and
+    some are undecided (error, not-held), the compound takes the undecided verdict (error before not-held).
     """
     parts = []
     for part in claim.parts:
         sub = Claim.model_construct(
             id=f"{claim.id}/{part.id}", quote=claim.quote, kind=claim.kind, family=claim.family,
             statement=part.statement, claimed=part.claimed, reading=claim.reading, evidence=part.evidence,
-            readings=[], reason=None, parts=[],
+            readings=[], reason=part.reason, parts=[], public_series=part.public_series, according_to=None,
         )
         parts.append(judge(sub, article, mode, override=override, loader=loader))
-    held = [(p, v) for p, v in zip(claim.parts, parts) if v.verdict == SUPPORTED]
-    failed = [(p, v) for p, v in zip(claim.parts, parts) if v.verdict in _FAILED]
-    undecided = [(p, v) for p, v in zip(claim.parts, parts) if v.verdict not in _FAILED | {SUPPORTED}]
+    pairs = list(zip(claim.parts, parts))
+    held = [(p, v) for p, v in pairs if v.verdict in _HELD]
+    failed = [(p, v) for p, v in pairs if v.verdict in _FAILED]
+    aside = [(p, v) for p, v in pairs if v.verdict == UNVERIFIABLE] if held or failed else []
+    undecided = [(p, v) for p, v in pairs if v.verdict not in _FAILED | _HELD and all(v is not w for _, w in aside)]
     n = len(parts)
-    if len(held) == n:
-        name = SUPPORTED
-        sentence = f"All {n} parts hold. " + " ".join(f"{p.statement}: {v.sentence}" for p, v in held)
+    set_aside = " ".join(f"“{p.statement}” is left aside: {v.sentence}" for p, v in aside)
+    if held and not failed and not undecided:
+        name = IMPRECISE if any(v.verdict == IMPRECISE for _, v in held) else SUPPORTED
+        lead = f"All {n} parts hold." if not aside else f"{len(held)} of {n} parts hold, the others cannot be checked."
+        sentence = f"{lead} " + " ".join(f"{p.statement}: {v.sentence}" for p, v in held) + (f" {set_aside}" if aside else "")
     elif failed:
         name = MISLEADING if held else CONTRADICTED
         fails = " ".join(f"“{p.statement}” does not hold: {v.sentence}" for p, v in failed)
@@ -500,12 +515,14 @@ def _judge_compound(claim: Claim, article: Any, mode: str, override: dict[str, A
             sentence = f"No part that could be checked holds. {fails}"
         if undecided:
             sentence += " " + " ".join(f"“{p.statement}” could not be checked ({v.verdict}): {v.reason}" for p, v in undecided)
+        if aside:
+            sentence += f" {set_aside}"
     else:
         name = next(u for u in _UNDECIDED if any(v.verdict == u for _, v in undecided))
-        sentence = " ".join(f"“{p.statement}”: {v.verdict}: {v.sentence}" for p, v in zip(claim.parts, parts))
+        sentence = " ".join(f"“{p.statement}”: {v.verdict}: {v.sentence}" for p, v in pairs)
     evidence = tuple(replace(e, reading=f"part {p.id}") for p, v in zip(claim.parts, parts) for e in v.evidence)
     deciding = failed[0][1] if failed else None
-    reason = None if name in {SUPPORTED, MISLEADING, CONTRADICTED} else "; ".join(
+    reason = None if name in _HELD | _FAILED else "; ".join(
         f"part {p.id}: {v.reason}" for p, v in undecided if v.reason)
     return Verdict(
         claim_id=claim.id, verdict=name, reading=claim.reading,
@@ -530,6 +547,11 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
                               f"Not checkable: {_end(claim.reason or 'no reason given')}{context}", evidence=shown)
     stated_claimed = merge_claimed(claim.claimed, override)
     if not claim.evidence:
+        if claim.public_series:  # public data exist, this copy does not hold them
+            reason = f"not held here: {claim.public_series}" + (f" ({claim.reason})" if claim.reason else "")
+            return _plain_verdict(claim, NOT_HELD, reason, f"This copy does not hold the public data that would check it: "
+                                  f"{_end(claim.public_series)}" + (f" {_end(claim.reason)}" if claim.reason else ""),
+                                  claimed=stated_claimed)
         reason = claim.reason or "no evidence is listed for this claim"
         return _plain_verdict(claim, UNVERIFIABLE, reason, f"No public evidence was found: {_end(reason)}", claimed=stated_claimed)
 
@@ -557,7 +579,7 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
 
 # ------------------------------------------------------------------ revisions and source disagreement
 
-_NOT_AMOUNTS = {"percent", "percentage_points", "rank", "places", "times", "date", "decade", "year", "years"}
+_NO_BAND = {"rank", "places", "times", "date", "decade", "year"}  # ranks, counts of places, dates: exact
 
 
 def _by_named_source(claim: Claim) -> list[Any]:
@@ -584,14 +606,10 @@ def _with_decider(assessment: _Assessment, check: _Check) -> _Assessment:
     return replace(assessment, checks=checks)
 
 
-def _band(claimed: Claimed, spec: Any) -> tuple[float, str] | None:
-    """(relative band, what it is for) from the claim, else the catalogue entry; None when neither gives one."""
-    band = claimed.band if claimed.band is not None else _evidence.agreement_band(spec.source, spec.snapshot)
-    if band is None:
-        return None
-    if isinstance(band, str):
-        return AGREEMENT_BANDS[band], band.replace("_", "-") + " figures"
-    return float(band), "this figure"
+def _band(claimed: Claimed, spec: Any) -> Band | None:
+    """The band for this claim and evidence (``judge/policy.py``): the claim's own, else the catalogue entry's."""
+    catalogue = _evidence.agreement_band(spec.source, spec.snapshot)
+    return policy.band_for(claimed.unit, claimed.band, catalogue, getattr(spec.compute, "op", None), load_bands())
 
 
 def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs: list[Any], article: Any,
@@ -599,11 +617,11 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
     """The policy for a figure the current data do not round to (docs/verdicts.md, "Revisions and sources").
 
     1. The claimed figure's rounding decides first: a reference that rounds to it supports it.
-    2. Else, when a version of the snapshot from on or before the article's date holds the figure, that
-       vintage decides, and the current figure is shown as revised since. When none does, the earliest
-       later version that holds it takes its place, and step 3 applies to its figure.
-    3. Else, for an amount with an agreement band, a difference within the band supports it (the
-       sentence gives the figure, the difference and the band); beyond the band contradicts it.
+    2. A release published on or before the article's date that rounds to it supports it, naming that
+       release and the revision since. Else the newest such release is the reference; when none holds
+       the figure, the earliest later one that does (it supports the figure when it rounds to it).
+    3. Then the three zones of the band (``judge/policy.py``): within the band supported, beyond the
+       95th percentile of honest differences contradicted, in between imprecise.
     """
     check = assessment.decider
     if claimed is None or check is None or check.comparison.holds or check.result.kind != "dataset":
@@ -615,42 +633,68 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
     used: list[EvidenceResult] = []
     revised = f" It has been revised since to {_reference_text(check.result)} (version {check.result.version})."
     if day is not None:
-        vintage = _usable(claimed, resolve_vintage(spec, day, loader), check, loader)
-        if vintage is not None:  # what the author could read decides, and its verdict stands
-            then = _assess(claimed, [vintage]).decider
-            if then is not None:
-                rule = f"{then.comparison.rule}, against the version of {vintage.version}, the newest on or before the article's date"
-                return _with_decider(assessment, replace(then, comparison=Comparison(then.comparison.holds, rule),
-                                                         policy=then.policy + revised)), [vintage]
-        later = next((v for v in (_usable(claimed, r, check, loader) for r in resolve_later_vintages(spec, day, loader))
-                      if v is not None), None)
-        then = _assess(claimed, [later]).decider if later is not None else None
-        if then is not None:  # no version of the article's date holds it: the nearest later one decides
-            rule = (f"{then.comparison.rule}, against the version of {later.version}, the earliest stored after the "
-                    "article's date that holds the figure")
-            check = replace(then, comparison=Comparison(then.comparison.holds, rule))
-            assessment, used = _with_decider(assessment, check), [later]
-            if then.comparison.holds:
-                return _with_decider(assessment, replace(check, policy=check.policy + revised)), used
+        releases = resolve_vintages_before(spec, day, loader)  # newest first
+        before = [(r, _usable(claimed, r, check, loader)) for r in releases]
+        for raw, vintage in before:
+            then = _assess(claimed, [vintage]).decider if vintage is not None else None
+            if then is not None and then.comparison.holds:  # right when it was written
+                which = "the newest" if raw is releases[0] else "published"
+                rule = f"{then.comparison.rule}, against the version of {vintage.version}, {which} on or before the article's date"
+                note = f" It matches the release of {vintage.version}, published on or before the article's date."
+                return _with_decider(assessment, replace(then, comparison=Comparison(True, rule),
+                                                         policy=then.policy + note + revised)), [vintage]
+        newest = before[0][1] if before else None
+        then = _assess(claimed, [newest]).decider if newest is not None else None
+        if then is not None:  # the newest release the author could read is the reference
+            rule = f"{then.comparison.rule}, against the version of {newest.version}, the newest on or before the article's date"
+            check = replace(then, comparison=Comparison(False, rule))
+            assessment, used = _with_decider(assessment, check), [newest]
+        else:  # no release of the article's date holds the figure (none stored, or its data end before)
+            later = next((v for v in (_usable(claimed, r, check, loader) for r in resolve_later_vintages(spec, day, loader))
+                          if v is not None), None)
+            then = _assess(claimed, [later]).decider if later is not None else None
+            if then is not None:  # no version of the article's date holds it: the nearest later one decides
+                rule = (f"{then.comparison.rule}, against the version of {later.version}, the earliest stored after the "
+                        "article's date that holds the figure")
+                check = replace(then, comparison=Comparison(then.comparison.holds, rule))
+                assessment, used = _with_decider(assessment, check), [later]
+                if then.comparison.holds:
+                    return _with_decider(assessment, replace(check, policy=check.policy + revised)), used
     if not used:
         revised = ""  # the current figure decides: nothing was revised away from
-    band = _band(claimed, spec)
+    return _zoned(claimed, assessment, check, _band(claimed, spec), revised), used
+
+
+def _zoned(claimed: Claimed, assessment: _Assessment, check: _Check, band: Band | None, revised: str) -> _Assessment:
+    """The decider placed in a zone of its band (supported, imprecise, contradicted), with the sentence's
+    explanation; unchanged (rounding only) for a claim that is no rounded figure or has no band."""
     c, r = claimed.value, check.result.value
-    if (band is None or claimed.comparator is not Comparator.rounded or claimed.unit in _NOT_AMOUNTS
-            or not isinstance(c, (int, float)) or not isinstance(r, (int, float)) or not c):
-        return (_with_decider(assessment, replace(check, policy=check.policy + revised)) if used else assessment), used
-    width, what = band
-    rel = abs(r - c) / abs(c)
-    within = rel <= width * (1 + 1e-9)
-    words = f"agreement band ±{_pct(width)} for {what}"
-    rule = f"{check.comparison.rule}; {'within' if within else 'beyond'} the {words}"
-    policy = ""
-    if within:
-        side = "above" if r > c else "below"
-        policy = (f" The reference figure is {display_value(r, check.result.unit)}, {_pct(rel)} {side} the article's; "
-                  f"estimates of {what} differ between sources and vintages by up to {_pct(width)}, "
-                  "so the difference is within that band.")
-    return _with_decider(assessment, replace(check, comparison=Comparison(within, rule), policy=policy + revised)), used
+    if (band is None or claimed.comparator is not Comparator.rounded or claimed.unit in _NO_BAND
+            or not isinstance(c, (int, float)) or not isinstance(r, (int, float)) or isinstance(r, bool)):
+        return _with_decider(assessment, replace(check, policy=check.policy + revised)) if revised else assessment
+    found = policy.zone(float(c), float(r), band)
+    if found is None:
+        return _with_decider(assessment, replace(check, policy=check.policy + revised)) if revised else assessment
+    usual, widest = policy.amount(band.supported, band), policy.amount(band.contradicted, band)
+    gap = f"{policy.amount(found.difference, band)} {'above' if found.above else 'below'} the article's"
+    figure = f"The reference figure is {display_value(r, check.result.unit)}, {gap}"
+    if found.name == policy.SUPPORTED:
+        rule = f"{check.comparison.rule}; within the agreement band ±{usual} for {band.label}"
+        text = (f" {figure}; estimates of {band.label} differ between sources and vintages by up to {usual}, "
+                "so the difference is within that band.")
+    elif found.name == policy.IMPRECISE:
+        rule = (f"{check.comparison.rule}; beyond the agreement band ±{usual} for {band.label}, "
+                f"within the largest honest differences ±{widest}")
+        text = (f" {figure}: more than estimates of {band.label} usually differ between sources and vintages "
+                f"(up to {usual}), though within the largest differences between honest figures (up to {widest}).")
+    else:
+        rule = f"{check.comparison.rule}; beyond the agreement band ±{widest} for {band.label}" if usual == widest else (
+            f"{check.comparison.rule}; beyond the largest honest differences ±{widest} for {band.label}")
+        text = (f" {figure}, so the article's figure is too {'low' if found.above else 'high'}: more than "
+                f"estimates of {band.label} differ between sources and vintages (up to {widest}).")
+    decided = replace(check, comparison=Comparison(found.name == policy.SUPPORTED, rule), policy=text + revised,
+                      zone=found.name)
+    return _with_decider(assessment, decided)
 
 
 def _usable(claimed: Claimed, result: EvidenceResult | None, current: Any, loader: Loader) -> EvidenceResult | None:
@@ -677,10 +721,6 @@ def _ends_before(result: EvidenceResult, claimed: Claimed) -> bool:
     return last is not None and claimed_year.isdigit() and last < int(claimed_year)
 
 
-def _pct(fraction: float) -> str:
-    return f"{fraction * 100:.2g}%" if fraction * 100 < 10 else f"{fraction * 100:.3g}%"
-
-
 def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, alternatives: list[tuple[str, _Assessment]],
                   evidence_t: tuple[EvidenceResult, ...]) -> Verdict:
 
@@ -693,6 +733,11 @@ def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, al
             else:
                 sentence = f"{finding}, which bears out the article's “{claimed_text(stated_claimed)}”."
             return _decided(claim, SUPPORTED, claim.reading, stated, sentence + extra, evidence_t)
+        if stated.decider.zone == IMPRECISE:  # close, but outside the usual difference between sources
+            sentence = (f"{finding}, close to the article's “{claimed_text(stated_claimed)}” but not within the usual "
+                        f"difference between sources ({stated.decider.comparison.rule}).")
+            return _decided(claim, IMPRECISE, claim.reading, stated, sentence + extra + _alternative_text(alternatives),
+                            evidence_t)
         holding = next(((label, alt) for label, alt in alternatives if alt.holds), None)
         if holding is not None:
             label, alt = holding
@@ -721,8 +766,9 @@ def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, al
         return _plain_verdict(claim, ERROR_VERDICT, reason, f"Could not check it: {_end(reason)}{alt_text}",
                               claimed=stated_claimed, evidence=evidence_t)
     reason = _reasons(decisive, MISSING) or "no offline data"
-    return _plain_verdict(claim, NO_DATA_OFFLINE, reason,
-                          f"The offline data cannot check it yet (a refresh could): {_end(reason)}{alt_text}",
+    return _plain_verdict(claim, NOT_HELD, reason,
+                          f"This copy does not hold the data that would check it (a refresh could fetch them): "
+                          f"{_end(reason)}{alt_text}",
                           claimed=stated_claimed, evidence=evidence_t)
 
 
@@ -798,7 +844,7 @@ def verdicts_frame(verdicts: Iterable[Verdict]) -> pd.DataFrame:
 
 
 __all__ = [
-    "BROKEN_ENTRY_RULE", "CONTRADICTED", "ERROR_VERDICT", "MISLEADING", "NOT_CHECKABLE", "NO_DATA_OFFLINE", "ROW_COLUMNS",
+    "BROKEN_ENTRY_RULE", "CONTRADICTED", "ERROR_VERDICT", "IMPRECISE", "MISLEADING", "NOT_CHECKABLE", "NOT_HELD", "ROW_COLUMNS",
     "SUPPORTED", "UNVERIFIABLE", "VERDICTS", "VERDICT_MEANINGS", "Verdict", "VerdictName", "broken_entry",
     "claimed_text", "judge", "judge_all", "merge_claimed", "verdicts_frame",
 ]

@@ -18,7 +18,7 @@ from claimcheck.judge.compare import display_value
 from claimcheck.judge.verdicts import BROKEN_ENTRY_RULE
 
 # Worst first: what a reader most needs to know about the article leads the summary.
-SEVERITY = ("contradicted", "misleading", "error", "unverifiable", "no-data-offline", "not-checkable", "supported")
+SEVERITY = ("contradicted", "misleading", "imprecise", "error", "unverifiable", "not-held", "not-checkable", "supported")
 
 
 def severity(verdict: str) -> int:
@@ -58,7 +58,7 @@ def reader_sentence(row: dict[str, Any], claim) -> str:
     verdict = str(row.get("verdict") or "")
     missing = [e for e in row.get("evidence") or [] if isinstance(e, dict) and e.get("role", "decisive") != "context"
                and e.get("status") in ("missing", "error")]
-    if verdict == "no-data-offline":
+    if verdict == "not-held" and missing:
         what = " or ".join(dict.fromkeys(str(e.get("label") or "the reference data") for e in missing)) or "reference data"
         when = _claim_period(claim)
         return (f"This needs {what} figures{' for ' + when if when else ''}, which this copy of the site does "

@@ -33,6 +33,7 @@ import yaml
 from claimcheck import paths
 from claimcheck.reference.sources import SOURCE_MODULES, get_source
 from claimcheck.reference.sources.base import SnapshotSpec
+from claimcheck.registry.bands import BANDS_FILE  # the agreement bands live beside the sources, not a source
 from claimcheck.registry.claims import check_band
 
 CATALOGUE_FOLDER = "catalogue"
@@ -95,7 +96,7 @@ _cache: dict[Any, Catalogue] = {}
 def load_catalogue() -> Catalogue:
     """The catalogue under the current data folder (re-read when a file changes); raise CatalogueError."""
     folder = catalogue_dir()
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    files = sorted(f for f in folder.glob("*.yaml") if f.name != BANDS_FILE) if folder.is_dir() else []
     signature = (str(folder), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files))
     if signature not in _cache:
         by_source: dict[str, dict[str, SnapshotSpec]] = {}

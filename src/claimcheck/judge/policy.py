@@ -1,0 +1,88 @@
+"""The agreement policy for a figure its reference does not round to: three zones, decided without files.
+
+Rounding decides first (``judge/compare.py``). A figure that does not round to the reference is
+measured against the band of its kind of measure (``registry/bands.py``): relative for amounts,
+percentage points for rates (a claim whose unit is ``percent``). Within the ``supported`` band the
+difference is normal; beyond the ``contradicted`` bound (the 95th percentile of honest differences)
+no honest reading explains it; between the two the figure is ``imprecise``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from claimcheck.registry.bands import Band, Bands
+from claimcheck.registry.claims import RATE_UNITS
+
+SUPPORTED = "supported"
+IMPRECISE = "imprecise"
+CONTRADICTED = "contradicted"
+_SLACK = 1e-9  # floating-point noise at a band's edge
+
+
+@dataclass(frozen=True)
+class Zone:
+    """Where a difference falls: the zone, the difference (relative or in points) and the band used."""
+
+    name: str  # supported | imprecise | contradicted
+    difference: float  # |reference - claimed|, relative to |claimed| or in percentage points
+    above: bool  # the reference is above the claimed figure
+    band: Band
+
+
+def is_rate(unit: str | None) -> bool:
+    return unit in RATE_UNITS
+
+
+def band_for(unit: str | None, own: str | float | None, catalogue: str | float | None, op: str | None,
+             bands: Bands) -> Band | None:
+    """The band for a claim in ``unit``: the claim's own (a name or a number), else the catalogue entry's.
+
+    A rate computed from a level series (growth of exports, a share of population) takes the band
+    ``bands.yaml`` names for its op; a level band never applies to a rate, nor a band in points to an amount.
+    A claim's own number is relative for amounts and points for rates, and is both bounds (two zones).
+    """
+    rate = is_rate(unit)
+    for given in (own, catalogue):
+        if given is None:
+            continue
+        if isinstance(given, (int, float)):
+            return Band("own", "points" if rate else "relative", float(given), float(given), "this figure")
+        band = bands.bands[given]
+        if band.in_points == rate:
+            return band
+        return bands.derived_rate(op) if rate else None
+    return bands.derived_rate(op) if rate else None
+
+
+def _edge(bound: float) -> float:
+    return bound * (1 + _SLACK) + _SLACK
+
+
+def zone(claimed: float, reference: float, band: Band) -> Zone | None:
+    """The zone of ``reference`` against ``claimed`` (None when a relative difference has no base)."""
+    if band.in_points:
+        difference = abs(reference - claimed)
+    elif claimed:
+        difference = abs(reference - claimed) / abs(claimed)
+    else:
+        return None
+    if difference <= _edge(band.supported):
+        name = SUPPORTED
+    elif difference <= _edge(band.contradicted):
+        name = IMPRECISE
+    else:
+        name = CONTRADICTED
+    return Zone(name, difference, reference > claimed, band)
+
+
+def amount(value: float, band: Band) -> str:
+    """A difference or a band in words: ``2.5%`` for a relative one, ``0.4 points`` for one in points."""
+    if band.in_points:
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        return f"{text} point" + ("" if text == "1" else "s")
+    pct = value * 100
+    return f"{pct:.2g}%" if pct < 10 else f"{pct:.3g}%"
+
+
+__all__ = ["CONTRADICTED", "IMPRECISE", "SUPPORTED", "Zone", "amount", "band_for", "is_rate", "zone"]

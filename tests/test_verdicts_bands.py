@@ -1,0 +1,197 @@
+"""Bands per measure, rates in points, three zones and the vintage rule, on real figures only.
+
+Every claimed figure below is one a real text printed (``tests/draft_texts``) or one a real World
+Bank release held; every reference is a committed snapshot (``data/reference``) or the measured
+bands file, itself reproduced from ``../shared/reference`` by ``scripts/measure_bands.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from claimcheck import paths
+from claimcheck.judge import policy
+from claimcheck.judge.evidence import Loader
+from claimcheck.judge.verdicts import CONTRADICTED, IMPRECISE, NOT_HELD, SUPPORTED, UNVERIFIABLE, judge
+from claimcheck.reference.catalogue import entry
+from claimcheck.registry.articles import Article
+from claimcheck.registry.bands import Band, BandsError, _parse, load_bands
+from claimcheck.registry.claims import Claim, load_claims
+
+TEXTS = Path(__file__).parent / "draft_texts"
+SHARED = Path(os.environ.get("CLAIMCHECK_SHARED", paths.PROJECT_ROOT.parent / "shared"))
+LOADER = Loader("offline")
+
+
+def reviewed(text: str, claim_id: str) -> tuple[Claim, Article]:
+    folder = TEXTS / text
+    article = Article(text, folder)
+    claims, _ = load_claims(folder / "expected.yaml", article.text, text)
+    return next(c for c in claims if c.id == claim_id), article
+
+
+def verdict_of(text: str, claim_id: str):
+    claim, article = reviewed(text, claim_id)
+    return judge(claim, article, loader=LOADER)
+
+
+# ------------------------------------------------------------------------------- the bands file
+
+
+@pytest.mark.skipif(not (SHARED / "reference" / "worldbank").is_dir(), reason="needs ../shared/reference")
+def test_every_band_reproduces_from_the_shared_reference_copies():
+    script = paths.PROJECT_ROOT / "scripts" / "measure_bands.py"
+    done = subprocess.run([sys.executable, str(script), str(SHARED / "reference")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "trade_total" in done.stdout and "growth_rate" in done.stdout
+
+
+def test_the_bands_are_the_fixed_list_each_with_how_it_was_measured():
+    bands = load_bands().bands
+    assert list(bands) == ["national_accounts", "population", "emissions", "trade_bilateral", "trade_total",
+                           "growth_rate", "inflation", "unemployment", "rate", "level"]
+    for band in bands.values():
+        assert band.supported <= band.contradicted and band.method and band.n > 0
+    assert {n for n, b in bands.items() if b.in_points} == {"growth_rate", "inflation", "unemployment", "rate"}
+
+
+def test_a_countrys_trade_with_the_world_has_its_own_band_narrower_than_bilateral_flows():
+    bands = load_bands().bands
+    assert entry("worldbank", "merchandise_exports").agreement_band == "trade_total"
+    assert entry("imf", "dots_china_belgium_annual").agreement_band == "trade_bilateral"
+    assert bands["trade_total"].contradicted < bands["trade_bilateral"].supported
+
+
+def test_a_malformed_bands_file_is_one_line_naming_the_file_and_field():
+    with pytest.raises(BandsError, match=r"bands.yaml, band growth_rate, field contradicted: 0.1 is below supported 0.4"):
+        _parse("bands.yaml", {"bands": {"growth_rate": {"kind": "points", "supported": 0.4, "contradicted": 0.1}},
+                              "derived_rates": {"default": "growth_rate"}})
+
+
+# ---------------------------------------------------------------------- the policy, without files
+
+
+US_GDP_2017 = (19_477_336_549_000.0, 19_612_102_000_000.0)  # the 2025-12-17 and 2026-07-01 releases
+
+
+def test_the_policy_places_a_real_revision_in_its_zone_without_files():
+    band = Band("national_accounts", "relative", 0.035, 0.095)
+    found = policy.zone(*US_GDP_2017, band)
+    assert found.name == policy.SUPPORTED and round(found.difference, 4) == 0.0069 and found.above
+
+
+def test_a_rate_is_measured_in_points_not_relative_to_itself():
+    band = Band("growth_rate", "points", 0.4, 1.3)
+    found = policy.zone(2.9, 3.159, band)  # OECD 2022 growth: 2.9% in March 2024, 3.159% today
+    assert found.name == policy.SUPPORTED and round(found.difference, 3) == 0.259  # 8.9% of 2.9, but 0.26 points
+
+
+def test_a_level_band_never_applies_to_a_rate_and_a_rate_takes_the_band_of_its_op():
+    bands = load_bands()
+    assert policy.band_for("percent", None, "trade_total", "growth", bands).name == "growth_rate"
+    assert policy.band_for("percent", None, "population", "share", bands).name == "rate"
+    assert policy.band_for("USD", None, "growth_rate", "value", bands) is None
+    assert policy.band_for("percent", 0.5, "inflation", "value", bands).supported == 0.5
+
+
+# ------------------------------------------------------------------------- real texts, judged
+
+
+def test_a_first_estimate_of_growth_later_revised_is_supported_and_says_by_how_many_points():
+    verdict = verdict_of("oecd-g20-growth-2024-03-14", "oecd-growth-2022")
+    assert verdict.verdict == SUPPORTED, verdict.sentence
+    assert "3.159%, 0.26 points above the article's; estimates of growth rates differ" in verdict.sentence
+
+
+def test_a_first_estimate_beyond_the_usual_revision_but_within_honest_ones_is_imprecise():
+    verdict = verdict_of("oecd-g20-growth-2024-03-14", "germany-decline-2023")  # -0.3% printed, -0.87% today
+    assert verdict.verdict == IMPRECISE, verdict.sentence
+    assert "0.57 points below the article's: more than estimates of growth rates usually differ" in verdict.sentence
+
+
+def test_a_total_exports_figure_ten_percent_off_customs_and_world_bank_agreement_is_contradicted():
+    verdict = verdict_of("china-trade-surplus-2023-01-13", "exports-3-95-trillion")  # $3.95 tn printed, $3.544 tn
+    assert verdict.verdict == CONTRADICTED, verdict.sentence
+    assert "a country's total trade" in verdict.rule and "too high" in verdict.sentence
+
+
+def test_a_customs_growth_rate_near_the_world_banks_is_supported_in_points():
+    verdict = verdict_of("china-trade-surplus-2023-01-13", "imports-1-1")  # customs 1.1%, World Bank 1.011%
+    assert verdict.verdict == SUPPORTED and "0.09 points below" in verdict.sentence
+
+
+def us_gdp_2016(**claimed):
+    return Claim.model_validate({
+        "id": "us-gdp-2016", "quote": "q", "kind": "amount", "statement": "US GDP in 2016 was $18.62 trillion.",
+        "claimed": {"value": 18.62e12, "unit": "USD", "comparator": "rounded", "period": "2016", **claimed},
+        "evidence": [{"kind": "dataset", "source": "worldbank", "snapshot": "gdp_current_usd",
+                      "select": {"entity": "USA"}, "compute": {"op": "value", "period": "2016"}}],
+    })
+
+
+def test_a_figure_of_any_release_before_the_article_is_supported_naming_that_release_and_the_revision():
+    # $18.62 tn is the 2018-08-01 release's figure (18,624,475,000,000); the 2024-10-21 one says 18.805 tn
+    article = SimpleNamespace(id="a", metadata=SimpleNamespace(date=date(2025, 1, 1)), claims=[])
+    verdict = judge(us_gdp_2016(band=0.0), article, loader=LOADER)  # no band: only the vintage rule can support it
+    assert verdict.verdict == SUPPORTED, verdict.sentence
+    assert "It matches the release of 2018-08-01, published on or before the article's date." in verdict.sentence
+    assert "revised since to $18.805 tn" in verdict.sentence
+    assert "against the version of 2018-08-01, published on or before the article's date" in verdict.rule
+
+
+def test_before_any_release_the_earliest_later_one_stands_in_for_what_the_author_read():
+    article = SimpleNamespace(id="a", metadata=SimpleNamespace(date=date(2017, 1, 1)), claims=[])
+    verdict = judge(us_gdp_2016(band=0.0), article, loader=LOADER)
+    assert verdict.verdict == SUPPORTED
+    assert "against the version of 2018-08-01, the earliest stored after the article's date" in verdict.rule
+
+
+def test_a_figure_no_release_rounds_to_is_judged_on_the_band_of_the_newest_before_the_article():
+    article = SimpleNamespace(id="a", metadata=SimpleNamespace(date=date(2025, 1, 1)), claims=[])
+    verdict = judge(us_gdp_2016(value=18.7e12, band=0.0), article, loader=LOADER)  # the 2025-12-17 release: 18.695 tn
+    assert verdict.verdict == CONTRADICTED
+    assert "against the version of 2024-10-21, the newest on or before the article's date" in verdict.rule
+
+
+# ---------------------------------------------------------------- verdict names that say what happened
+
+
+SEED = "data/articles/china-belgium-ties-2023-02-26"
+
+
+def test_a_claim_naming_a_public_series_this_copy_lacks_is_not_held_and_names_it():
+    claim = Claim.model_validate({
+        "id": "jan-aug", "quote": "q", "kind": "amount", "statement": "s",
+        "public_series": "GACC monthly China–Belgium trade, January–August 2022",
+    })
+    verdict = judge(claim, None)
+    assert verdict.verdict == NOT_HELD
+    assert "does not hold the public data that would check it: GACC monthly China–Belgium trade" in verdict.sentence
+
+
+def test_without_a_public_series_a_claim_without_evidence_stays_unverifiable():
+    claim = Claim.model_validate({"id": "c", "quote": "q", "kind": "amount", "statement": "s", "reason": "no source"})
+    assert judge(claim, None).verdict == UNVERIFIABLE
+
+
+def test_a_part_no_public_evidence_checks_is_set_aside_while_the_others_decide():
+    part = {"id": "oecd", "statement": "OECD GDP grew 2.9% in 2022", "claimed": {"value": 2.9, "unit": "percent",
+            "comparator": "rounded", "period": "2022"},
+            "evidence": [{"kind": "dataset", "source": "worldbank", "snapshot": "gdp_growth", "select": {"entity": "OED"},
+                          "compute": {"op": "value", "period": "2022"}}]}
+    quarter = {"id": "quarter", "statement": "G20 growth was 0.8% in the fourth quarter", "reason": "no quarterly series",
+               "claimed": {"value": 0.8, "unit": "percent", "comparator": "rounded", "period": "2023"}}
+    claim = Claim.model_validate({"id": "c", "quote": "q", "kind": "change", "statement": "s", "parts": [part, quarter]})
+    _, article = reviewed("oecd-g20-growth-2024-03-14", "oecd-growth-2022")
+    verdict = judge(claim, article, loader=LOADER)
+    assert verdict.verdict == SUPPORTED, verdict.sentence
+    assert "1 of 2 parts hold, the others cannot be checked" in verdict.sentence
+    assert "“G20 growth was 0.8% in the fourth quarter” is left aside" in verdict.sentence
