@@ -31,7 +31,9 @@ from pydantic import ValidationError
 from claimcheck.judge import policy
 from claimcheck.registry.bands import Band, load_bands
 from claimcheck.registry.claims import Claim, Claimed, Comparator
-from claimcheck.judge.compare import CompareError, Comparison, compare, display_value, format_value, ordinal
+from claimcheck.judge.compare import (
+    CompareError, Comparison, compare, display_value, explain, format_value, ordinal,
+)
 from claimcheck.judge import evidence as _evidence  # the module, so tests can replace its catalogue look-up
 from claimcheck.judge.currency import ConversionError, in_claimed_unit
 from claimcheck.judge.evidence import (
@@ -690,8 +692,8 @@ def _zoned(claimed: Claimed, assessment: _Assessment, check: _Check, band: Band 
     else:
         rule = f"{check.comparison.rule}; beyond the agreement band ±{widest} for {band.label}" if usual == widest else (
             f"{check.comparison.rule}; beyond the largest honest differences ±{widest} for {band.label}")
-        text = (f" {figure}, so the article's figure is too {'low' if found.above else 'high'}: more than "
-                f"estimates of {band.label} differ between sources and vintages (up to {widest}).")
+        text = (f" {figure}: more than estimates of {band.label} differ between sources and vintages "
+                f"(up to {widest}).")
     decided = replace(check, comparison=Comparison(found.name == policy.SUPPORTED, rule), policy=text + revised,
                       zone=found.name)
     return _with_decider(assessment, decided)
@@ -743,13 +745,15 @@ def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, al
             label, alt = holding
             sentence = (
                 f"It holds only {label}, not {claim.reading}: {_lower(_finding(alt.decider.result))}, "
-                f"but {_lower(_finding(stated.decider.result))}."
+                f"but {_lower(_finding(stated.decider.result))}{_which_way(stated_claimed, stated.decider)}"
+                f" Read {claim.reading}, that goes against the claim: {_end(claim.statement)}"
             )
             verdict = _decided(claim, MISLEADING, label, alt, sentence + extra, evidence_t)
             return verdict
         sentence = (
             f"{finding}, which does not bear out the article's “{claimed_text(stated_claimed)}” "
-            f"({stated.decider.comparison.rule})."
+            f"({stated.decider.comparison.rule}){_which_way(stated_claimed, stated.decider)}"
+            f" That goes against the claim: {_end(claim.statement)}"
         )
         return _decided(claim, CONTRADICTED, claim.reading, stated, sentence + extra + _alternative_text(alternatives), evidence_t)
 
@@ -770,6 +774,15 @@ def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, al
                           f"This copy does not hold the data that would check it (a refresh could fetch them): "
                           f"{_end(reason)}{alt_text}",
                           claimed=stated_claimed, evidence=evidence_t)
+
+
+def _which_way(claimed: Claimed, check: _Check) -> str:
+    """": 36.3% is above 14.3%: higher than the claim allows." — which way the data differ, in words."""
+    result = check.result
+    if result.extra.get("series") or result.extra.get("fails"):
+        return "."
+    words = explain(claimed, result.value, check.comparison.holds)
+    return f": {words}." if words else "."
 
 
 def _validate_overrides(claims: list[Claim], overrides: dict[str, dict[str, Any]]) -> None:
