@@ -142,7 +142,7 @@ def test_a_drafted_registry_validates_covers_every_number_and_is_judged(data_cop
     assert evidence_problems(article) == []  # every source, snapshot and column it names exists
     verdicts = judge_all(article)
     assert len(verdicts) == len(article.claims)
-    assert {v.verdict for v in verdicts} <= {"supported", "contradicted", "misleading", "unverifiable",
+    assert {v.verdict for v in verdicts} <= {"supported", "imprecise", "contradicted", "misleading", "unverifiable",
                                               "not-checkable", "not-held", "error"}
 
 
