@@ -221,7 +221,8 @@ def measure(folder: Path) -> dict:
         "the newest, the largest tenth of values", files + more)
 
     bands = {name: {"label": LABELS[name], **entry} for name, entry in bands.items()}
-    return {"bands": bands, "derived_rates": {"growth": "growth_rate", "default": "rate"}}
+    growth = {op: "growth_rate" for op in ("growth", "yoy_change", "cagr")}
+    return {"bands": bands, "derived_rates": growth | {"default": "rate"}}
 
 
 def main(argv: list[str] | None = None) -> int:
