@@ -807,6 +807,95 @@ def _op_first_since(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
                   {"line": line})
 
 
+def _next_period(text: str) -> str:
+    """The period after ``text`` at its own grain: 2022 → 2023, 2022-12 → 2023-01."""
+    if _granularity(text) == "month":
+        year, month = int(text[:4]), int(text[5:7])
+        return f"{year + month // 12}-{month % 12 + 1:02d}"
+    return str(int(text[:4]) + 1)
+
+
+def _op_consecutive(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
+    """How many periods in a row, ending in ``period``, the series rose (``trend: rise``) or fell: "fell for
+    the third month in a row" is 3 or more. A gap in the series ends the run."""
+    period = parse_period(spec.period)
+    name = _side_name(rows, spec.entity, spec.measure)
+    series = _upto(_series(_side(rows, spec.entity, spec.measure), "consecutive"), None, period)
+    if period.text not in series:
+        raise ComputeMissing(f"no value of {name} for {period.text}", [period.text])
+    items = list(series.items())
+    run = []
+    for (before, old), (now, new) in reversed(list(zip(items, items[1:]))):
+        if now != period.text and not run:
+            continue  # periods after the one asked about
+        moved = new > old if spec.trend == "rise" else new < old
+        if _next_period(before) != now or not moved:
+            break
+        run.append((now, new, old))
+    verb = "rose" if spec.trend == "rise" else "fell"
+    steps = ", ".join(f"{p} {_short(n)}" for p, n, _ in reversed(run))
+    start = run[-1][0] if run else period.text
+    text = (f"{name} {verb} in {len(run)} consecutive period{'s' if len(run) != 1 else ''} to {period.text}"
+            + (f" (from {_short(run[-1][2])}: {steps})" if run else f" (it did not {verb.replace('rose', 'rise').replace('fell', 'fall')} in {period.text})"))
+    return Result(float(len(run)), "count", rows.iloc[0:0], text, {"run_start": start})
+
+
+def derive_rows(rows: pd.DataFrame, derive: Any) -> pd.DataFrame:
+    """The rows of a derived series (``Derive``): one row per entity and period where every input measure
+    has a value, named ``derive.name``; entity names and aggregate flags are kept."""
+    measures = list(derive.measures)
+    codes = rows["measure"].astype(str)
+    absent = [m for m in measures if not (codes == m).any()]
+    if absent:
+        known = sorted(set(codes))
+        near = difflib.get_close_matches(absent[0], known, n=3)
+        raise ComputeError(f"derive {derive.name}: no rows of {', '.join(absent)}"
+                           + (f" (nearest: {', '.join(near)})" if near else f" (the rows hold {', '.join(known[:8])})"))
+    picked = rows[codes.isin(measures)]
+    keys = ["entity", "period"]
+    counts = picked.groupby(keys + ["measure"], dropna=False).size()
+    if (counts > 1).any():
+        key = counts[counts > 1].index[0]
+        raise ComputeError(f"derive {derive.name}: {int(counts.max())} rows of {key[2]} for {key[0]} {key[1]}; "
+                           "narrow the select")
+    units = {m: _single_unit(_Rows(picked[picked["measure"].astype(str) == m]), f"derive {derive.name}") for m in measures}
+    if derive.op in {"sum", "difference"} and len(set(units.values())) > 1:
+        raise ComputeError(f"derive {derive.name}: {derive.op} of measures in different units "
+                           f"({', '.join(f'{m}: {u}' for m, u in units.items())})")
+    wide = picked.assign(value=pd.to_numeric(picked["value"], errors="coerce")).pivot(
+        index=keys, columns="measure", values="value").dropna(subset=measures)
+    first = wide[measures[0]]
+    if derive.op == "sum":
+        value = wide[measures].sum(axis=1)
+    elif derive.op == "difference":
+        value = first - wide[measures[1]]
+    elif derive.op in {"ratio", "per_person"}:
+        value = (first / wide[measures[1]].where(wide[measures[1]] != 0))
+    else:
+        value = first
+    value = (value * derive.factor).dropna()
+    unit = derive.unit or ("times" if derive.op == "ratio" else units[measures[0]])
+    label = {}
+    for m in measures:  # each input's plain name where the catalogue gives one, else its code
+        named = picked.loc[picked["measure"].astype(str) == m, "measure_name"] if "measure_name" in picked.columns else None
+        label[m] = str(named.iloc[0]) if named is not None and len(named) and isinstance(named.iloc[0], str) else m
+    words = {"sum": " + ", "difference": " − ", "ratio": " / "}
+    if derive.op == "per_person":
+        described = f"{label[measures[0]]} per person"
+    else:
+        described = words.get(derive.op, "").join(label[m] for m in measures)
+    if derive.factor != 1.0:
+        described += f" × {derive.factor:g}"
+    meta = picked.drop_duplicates(keys).set_index(keys)
+    out = pd.DataFrame({"entity": [k[0] for k in value.index], "period": [k[1] for k in value.index],
+                        "measure": derive.name, "value": value.to_numpy(dtype=float), "unit": unit,
+                        "measure_name": f"{derive.name} ({described})"})
+    for column in ("partner", "entity_name", "aggregate"):
+        if column in meta.columns:
+            out[column] = meta[column].reindex(value.index).to_numpy()
+    return out.reset_index(drop=True)
+
+
 def _pair(spec: Compute, rows: pd.DataFrame, what: str) -> tuple[float, float, str, str, str | None, str | None]:
     period = parse_period(spec.period)
     other_entity, other_measure = spec.other or spec.entity, spec.other_measure or spec.measure
@@ -859,6 +948,7 @@ OPERATIONS: dict[str, Callable[[Compute, pd.DataFrame, dict], Result]] = {
     "first_since": _op_first_since,
     "ratio": _op_ratio,
     "difference": _op_difference,
+    "consecutive": _op_consecutive,
 }
 
 _SCALED_UNIT = {1e3: ("thousand", "thousands", "k"), 1e6: ("million", "millions", "mn", "m"), 1e9: ("billion", "billions", "bn")}
@@ -920,5 +1010,5 @@ def compute(
 
 __all__ = [
     "ComputeError", "ComputeMissing", "DAYS_PER_YEAR", "NEVER", "OPERATIONS", "entity_name", "Result", "compute",
-    "inputs_frame", "row_period", "RowIndex", "rows_within", "scaled_unit", "select_rows", "take_rows",
+    "derive_rows", "inputs_frame", "row_period", "RowIndex", "rows_within", "scaled_unit", "select_rows", "take_rows",
 ]

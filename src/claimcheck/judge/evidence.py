@@ -18,7 +18,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from claimcheck.registry.claims import DatasetEvidence, DocumentEvidence, Evidence, InternalEvidence
-from claimcheck.judge.compute import ComputeError, ComputeMissing, RowIndex, compute, inputs_frame, take_rows
+from claimcheck.judge.compute import (
+    ComputeError, ComputeMissing, RowIndex, compute, derive_rows, inputs_frame, take_rows,
+)
 from claimcheck.reference.groups import GROUP_KEY, group
 
 OK = "ok"
@@ -260,6 +262,8 @@ def _dataset(spec: DatasetEvidence, day: date | None, loader: Loader, as_of: dat
         if frames:
             more = [loader.rows(s, m.snapshot, m.select, as_of=as_of, named=True) for s, m in frames]
             rows = pd.concat([rows] + more, ignore_index=True)
+        if spec.derive is not None:  # a derived series (exports + imports, emissions per person) is what the op reads
+            rows = derive_rows(rows, spec.derive)
         result = compute(spec.compute, rows, article_date=day)
     except ComputeMissing as exc:
         reason = f"{spec.source}/{spec.snapshot}: {exc}" + (f" — {spec.why_missing}" if spec.why_missing else "")

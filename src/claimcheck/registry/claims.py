@@ -87,6 +87,7 @@ OP_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "first_since": ({"period"}, _SERIES | {"threshold", "direction"}),
     "ratio": ({"period"}, _SERIES | {"other", "other_measure", "unit"}),
     "difference": ({"period"}, _SERIES | {"other", "other_measure"}),
+    "consecutive": ({"period", "trend"}, _SERIES),
 }
 OPS = set(OP_FIELDS)
 EACH_OPS = {"value", "rank", "share", "ratio", "difference"}  # what ``throughout`` can apply to every period
@@ -175,6 +176,7 @@ class Compute(Strict):
     each: str | None = None  # throughout: the op applied to every period of the span
     threshold: Finite | None = None  # first_since: the condition is above/below this value
     direction: Literal["above", "below"] = "above"  # first_since: "highest"/"above" or "lowest"/"below"
+    trend: Literal["rise", "fall"] | None = None  # consecutive: the run of rises or of falls ending in ``period``
     unit: str | None = None  # ratio: the unit of the result (e.g. USD for GDP per person)
     exclude_aggregates: bool = True  # ranks ignore regional and income-group aggregates
     start: str | None = None  # years_between: a date, or a measure whose value is a date
@@ -239,6 +241,33 @@ class MoreRows(Strict):
     select: dict[str, str | list[str]] = Field(default_factory=dict)
 
 
+# How many input measures each derive op takes (at least, at most; None: no upper bound).
+DERIVE_OPS = {"sum": (2, None), "difference": (2, 2), "ratio": (2, 2), "per_person": (2, 2), "scaled": (1, 1)}
+
+
+class Derive(Strict):
+    """A series computed from the selected rows, per entity and period, before ``compute`` runs on it:
+    exports plus imports, a surplus, investment as a share of GDP, emissions per person from two tables."""
+
+    op: Literal["sum", "difference", "ratio", "per_person", "scaled"]
+    measures: list[str] = Field(min_length=1)  # the input measures, in order (difference: a − b; ratio: a / b)
+    name: NotBlank  # the derived series' measure code, which the ops and the sentences name
+    factor: Annotated[float, AfterValidator(_finite)] = 1.0  # multiplies the result (100: a ratio in percent)
+    unit: str | None = None  # the result's unit; default: the first measure's (ratio: times)
+
+    @model_validator(mode="after")
+    def _measures_fit_op(self) -> "Derive":
+        least, most = DERIVE_OPS[self.op]
+        if len(self.measures) < least or (most is not None and len(self.measures) > most):
+            wanted = f"{least}" if least == most else f"at least {least}"
+            raise ValueError(f"derive {self.op} takes {wanted} measures, got {len(self.measures)}")
+        if self.unit is not None and not known_unit(self.unit):
+            raise ValueError(f"unknown unit {self.unit!r}; {UNITS_HELP}")
+        if self.factor == 0:
+            raise ValueError("factor 0 would turn every value into 0")
+        return self
+
+
 class DatasetEvidence(Strict):
     """Rows of a reference snapshot, filtered by ``select`` and reduced by ``compute``."""
 
@@ -251,6 +280,7 @@ class DatasetEvidence(Strict):
     label: str | None = None
     why_missing: str | None = None  # said when no offline snapshot holds this evidence
     also: list[MoreRows] = Field(default_factory=list)  # rows of other snapshots added before ``compute``
+    derive: Derive | None = None  # a series computed from the rows (and ``also``'s) that ``compute`` then reads
 
 
 class DocumentEvidence(Strict):
