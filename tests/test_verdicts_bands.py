@@ -205,3 +205,17 @@ def test_a_part_no_public_evidence_checks_is_set_aside_while_the_others_decide()
     assert verdict.verdict == SUPPORTED, verdict.sentence
     assert "1 of 2 parts hold, the others cannot be checked" in verdict.sentence
     assert "“G20 growth was 0.8% in the fourth quarter” is left aside" in verdict.sentence
+
+
+def test_a_surplus_is_judged_with_the_trade_band_magnified_by_the_difference():
+    # customs' $877.6 bn against the World Bank's 3.544 tn − 2.707 tn: each side agrees within the trade
+    # band, and the difference magnifies that (|a| + |b|) / |a − b| = 7.46 times
+    verdict = verdict_of("china-trade-surplus-2023-01-13", "surplus-877-6-billion")
+    assert verdict.verdict == IMPRECISE, verdict.sentence
+    assert "magnified 7.46 times by the difference" in verdict.rule
+
+
+def test_widening_leaves_rates_and_plain_amounts_alone():
+    rate, level = Band("growth_rate", "points", 0.4, 1.3), Band("trade_total", "relative", 0.005, 0.025)
+    assert policy.widened(rate, 7.46) is rate and policy.widened(level, None) is level
+    assert policy.widened(level, 7.46).contradicted == pytest.approx(0.025 * 7.46)

@@ -408,7 +408,9 @@ def _op_value(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
         value = float(raw)
     row = used.iloc[0]
     measure = row.get("measure_name", row.get("measure", "value"))
-    return Result(value, unit, used, f"{measure} for {row.get('period', '')}".strip())
+    spread = row.get("amplification")  # a derived difference's row
+    extra = {"amplification": float(spread)} if isinstance(spread, float) and np.isfinite(spread) else {}
+    return Result(value, unit, used, f"{measure} for {row.get('period', '')}".strip(), extra)
 
 
 def _op_sum(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
@@ -890,6 +892,9 @@ def derive_rows(rows: pd.DataFrame, derive: Any) -> pd.DataFrame:
     out = pd.DataFrame({"entity": [k[0] for k in value.index], "period": [k[1] for k in value.index],
                         "measure": derive.name, "value": value.to_numpy(dtype=float), "unit": unit,
                         "measure_name": f"{derive.name} ({described})"})
+    if derive.op == "difference":  # see _amplification: kept per row for the agreement band
+        spread = (first.abs() + wide[measures[1]].abs()) / (first - wide[measures[1]]).abs()
+        out["amplification"] = spread.reindex(value.index).to_numpy()
     for column in ("partner", "entity_name", "aggregate"):
         if column in meta.columns:
             out[column] = meta[column].reindex(value.index).to_numpy()
@@ -927,7 +932,13 @@ def _op_difference(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
         raise ComputeError(f"difference: units differ ({a_unit} vs {b_unit})")
     unit = "percentage_points" if a_unit == "percent" else a_unit
     return Result(a - b, unit, rows_within(rows, parse_period(spec.period)),
-                  f"{a_name} ({_short(a)}) − {b_name} ({_short(b)}) in {spec.period}", {})
+                  f"{a_name} ({_short(a)}) − {b_name} ({_short(b)}) in {spec.period}", _amplification(a, b))
+
+
+def _amplification(a: float, b: float) -> dict[str, float]:
+    """How much a difference a − b magnifies the relative disagreement of its two inputs: sources that
+    differ by 1% on each can differ by (|a| + |b|) / |a − b| per cent on the difference."""
+    return {"amplification": (abs(a) + abs(b)) / abs(a - b)} if a != b else {}
 
 
 OPERATIONS: dict[str, Callable[[Compute, pd.DataFrame, dict], Result]] = {

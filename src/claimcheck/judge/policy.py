@@ -55,6 +55,15 @@ def band_for(unit: str | None, own: str | float | None, catalogue: str | float |
     return bands.derived_rate(op) if rate else None
 
 
+def widened(band: Band, amplification: float | None) -> Band:
+    """A relative band for a difference of two amounts (a trade surplus): each input may differ by the band,
+    so the difference may differ by the band times (|a| + |b|) / |a − b|."""
+    if not amplification or band.in_points or amplification <= 1:
+        return band
+    return Band(band.name, band.kind, band.supported * amplification, band.contradicted * amplification,
+                f"{band.label}, magnified {amplification:.3g} times by the difference", band.method, band.n)
+
+
 def _edge(bound: float) -> float:
     return bound * (1 + _SLACK) + _SLACK
 
@@ -85,4 +94,4 @@ def amount(value: float, band: Band) -> str:
     return f"{pct:.2g}%" if pct < 10 else f"{pct:.3g}%"
 
 
-__all__ = ["CONTRADICTED", "IMPRECISE", "SUPPORTED", "Zone", "amount", "band_for", "is_rate", "zone"]
+__all__ = ["CONTRADICTED", "IMPRECISE", "SUPPORTED", "Zone", "amount", "band_for", "is_rate", "widened", "zone"]

@@ -664,7 +664,10 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
                     return _with_decider(assessment, replace(check, policy=check.policy + revised)), used
     if not used:
         revised = ""  # the current figure decides: nothing was revised away from
-    return _zoned(claimed, assessment, check, _band(claimed, spec), revised), used
+    band = _band(claimed, spec)
+    if band is not None:  # a difference of two amounts magnifies their disagreement
+        band = policy.widened(band, check.result.extra.get("amplification"))
+    return _zoned(claimed, assessment, check, band, revised), used
 
 
 def _zoned(claimed: Claimed, assessment: _Assessment, check: _Check, band: Band | None, revised: str) -> _Assessment:
