@@ -385,18 +385,22 @@ def resolve_vintage(spec: Evidence, day: date, loader: Loader) -> EvidenceResult
         return None
 
 
-def resolve_vintages_before(spec: Evidence, day: date, loader: Loader) -> list[EvidenceResult]:
+def resolve_vintages_before(spec: Evidence, day: date, loader: Loader, skip: str = "") -> list[EvidenceResult]:
     """A dataset evidence read from every stored version published on or before ``day``, newest first:
-    a figure that any of them rounds to was right when it was written."""
+    a figure that any of them rounds to was right when it was written. ``skip``: a version already read
+    (the current one) is given as an empty result of that version rather than read again."""
     from claimcheck.reference.snapshots import versions
 
     if not isinstance(spec, DatasetEvidence):
         return []
-    stored = [date.fromisoformat(v[:10]) for v in versions(spec.source, spec.snapshot) if v[:10] <= day.isoformat()]
+    listed = [v for v in versions(spec.source, spec.snapshot) if v[:10] <= day.isoformat()]
     found = []
-    for as_of in reversed(stored or [day]):  # none listed (a source that is not stored as files): the newest by day
+    for version in reversed(listed or [day.isoformat()]):  # none listed (not stored as files): the newest by day
+        if skip and version == skip:
+            found.append(EvidenceResult(default_label(spec), spec.kind, OK, version=version))
+            continue
         try:
-            found.append(_dataset(spec, day, loader, as_of=as_of))
+            found.append(_dataset(spec, day, loader, as_of=date.fromisoformat(version[:10])))
         except Exception:
             continue
     return found

@@ -29,17 +29,13 @@ import pandas as pd
 from pydantic import ValidationError
 
 from claimcheck.judge import policy
-from claimcheck.registry.bands import Band, load_bands
+from claimcheck.registry.bands import Band
 from claimcheck.registry.claims import Claim, Claimed, Comparator
 from claimcheck.judge.compare import (
     CompareError, Comparison, compare, display_value, explain, format_value, ordinal,
 )
-from claimcheck.judge import evidence as _evidence  # the module, so tests can replace its catalogue look-up
-from claimcheck.judge.currency import ConversionError, in_claimed_unit
-from claimcheck.judge.evidence import (
-    ERROR, MISSING, OK, EvidenceResult, Loader, article_date, resolve, resolve_later_vintages, resolve_vintages_before,
-    with_reading,
-)
+from claimcheck.judge.evidence import ERROR, MISSING, OK, EvidenceResult, Loader, resolve, with_reading
+from claimcheck.judge.observations import Observations, in_claimed_units, observe
 
 
 class VerdictName(str, Enum):
@@ -238,22 +234,6 @@ def _unit_fits(claimed: Claimed, result: EvidenceResult) -> str:
     if claimed.comparator in {Comparator.rank, Comparator.min_duration} and any({wanted, got} <= s for s in same):
         return ""
     return f"its unit {got} differs from the claimed {wanted}"
-
-
-def _in_claimed_units(claimed: Claimed | None, results: tuple[EvidenceResult, ...], loader: Loader) -> tuple[EvidenceResult, ...]:
-    """Each ok result in the claim's unit: a scale, a multiple or a currency converted (``judge/currency.py``;
-    the result's description, and so the sentence, says at what rate). One that cannot be is an error."""
-    if claimed is None or not claimed.unit:
-        return results
-    out = []
-    for result in results:
-        if result.ok:
-            try:
-                result = in_claimed_unit(result, claimed.unit, claimed.period, loader.snapshot)
-            except ConversionError as exc:
-                result = replace(result, status=ERROR, reason=f"not comparable with the claimed {claimed.unit}: {exc}")
-        out.append(result)
-    return tuple(out)
 
 
 def _assess(claimed: Claimed | None, results: Iterable[EvidenceResult]) -> _Assessment:
@@ -557,10 +537,10 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
         reason = claim.reason or "no evidence is listed for this claim"
         return _plain_verdict(claim, UNVERIFIABLE, reason, f"No public evidence was found: {_end(reason)}", claimed=stated_claimed)
 
-    specs = _by_named_source(claim)
-    stated_results = tuple(with_reading(resolve(e, article, mode, loader=loader), claim.reading) for e in specs)
-    stated_results = _in_claimed_units(stated_claimed, stated_results, loader)
-    stated, vintages = _revisions_and_bands(stated_claimed, _assess(stated_claimed, stated_results), specs, article, loader)
+    # resolve (every observation the policy may need) -> assess (judge/policy.py) -> word (the sentence)
+    table = observe(stated_claimed, _by_named_source(claim), article, mode, loader, claim.reading)
+    stated_results = table.results
+    stated, vintages = _revisions_and_bands(stated_claimed, _assess(stated_claimed, stated_results), table)
     stated = _named_source_note(claim, stated)
     evidence = list(stated_results) + [with_reading(v, claim.reading) for v in vintages]
     alternatives: list[tuple[str, _Assessment]] = []
@@ -568,7 +548,7 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
         reading_claimed = merge_claimed(claim.claimed, reading.claimed, override)
         if reading.evidence:
             results = tuple(with_reading(resolve(e, article, mode, loader=loader), reading.label) for e in reading.evidence)
-            results = _in_claimed_units(reading_claimed, results, loader)
+            results = in_claimed_units(reading_claimed, results, loader)
             evidence += results
         else:
             results = stated_results
@@ -608,15 +588,10 @@ def _with_decider(assessment: _Assessment, check: _Check) -> _Assessment:
     return replace(assessment, checks=checks)
 
 
-def _band(claimed: Claimed, spec: Any) -> Band | None:
-    """The band for this claim and evidence (``judge/policy.py``): the claim's own, else the catalogue entry's."""
-    catalogue = _evidence.agreement_band(spec.source, spec.snapshot)
-    return policy.band_for(claimed.unit, claimed.band, catalogue, getattr(spec.compute, "op", None), load_bands())
-
-
-def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs: list[Any], article: Any,
-                         loader: Loader) -> tuple[_Assessment, list[EvidenceResult]]:
-    """The policy for a figure the current data do not round to (docs/verdicts.md, "Revisions and sources").
+def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment,
+                         table: Observations) -> tuple[_Assessment, list[EvidenceResult]]:
+    """The policy for a figure the current data do not round to (docs/verdicts.md, "Revisions and sources"),
+    decided from the resolved table alone (``judge/observations.py``).
 
     1. The claimed figure's rounding decides first: a reference that rounds to it supports it.
     2. A release published on or before the article's date that rounds to it supports it, naming that
@@ -628,34 +603,28 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
     check = assessment.decider
     if claimed is None or check is None or check.comparison.holds or check.result.kind != "dataset":
         return assessment, []
-    spec = next((s for s, r in zip(specs, assessment.results) if r is check.result), None)
-    day = article_date(article)
-    if spec is None:
-        return assessment, []
+    releases = table.of(check.result)
     used: list[EvidenceResult] = []
     revised = f" It has been revised since to {_reference_text(check.result)} (version {check.result.version})."
-    if day is not None:
-        releases = resolve_vintages_before(spec, day, loader)  # newest first
-        before = [(r, _usable(claimed, r, check, loader)) for r in releases]
-        for raw, vintage in before:
+    if table.day is not None:
+        for raw, vintage in releases.before:  # newest first
             then = _assess(claimed, [vintage]).decider if vintage is not None else None
             if then is not None and then.comparison.holds:  # right when it was written
-                which = "the newest" if raw is releases[0] else "published"
+                which = "the newest" if raw is releases.before[0][0] else "published"
                 rule = f"{then.comparison.rule}, against the version of {vintage.version}, {which} on or before the article's date"
                 note = f" It matches the release of {vintage.version}, published on or before the article's date."
                 return _with_decider(assessment, replace(then, comparison=Comparison(True, rule),
                                                          policy=then.policy + note + revised)), [vintage]
-        newest = before[0][1] if before else None
+        newest = releases.before[0][1] if releases.before else None
         then = _assess(claimed, [newest]).decider if newest is not None else None
         if then is not None:  # the newest release the author could read is the reference
             rule = f"{then.comparison.rule}, against the version of {newest.version}, the newest on or before the article's date"
             check = replace(then, comparison=Comparison(False, rule))
             assessment, used = _with_decider(assessment, check), [newest]
         else:  # no release of the article's date holds the figure (none stored, or its data end before)
-            later = next((v for v in (_usable(claimed, r, check, loader) for r in resolve_later_vintages(spec, day, loader))
-                          if v is not None), None)
+            later = next(iter(releases.later), None)
             then = _assess(claimed, [later]).decider if later is not None else None
-            if then is not None:  # no version of the article's date holds it: the nearest later one decides
+            if then is not None:  # the nearest later one decides
                 rule = (f"{then.comparison.rule}, against the version of {later.version}, the earliest stored after the "
                         "article's date that holds the figure")
                 check = replace(then, comparison=Comparison(then.comparison.holds, rule))
@@ -664,10 +633,7 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs
                     return _with_decider(assessment, replace(check, policy=check.policy + revised)), used
     if not used:
         revised = ""  # the current figure decides: nothing was revised away from
-    band = _band(claimed, spec)
-    if band is not None:  # a difference of two amounts magnifies their disagreement
-        band = policy.widened(band, check.result.extra.get("amplification"))
-    return _zoned(claimed, assessment, check, band, revised), used
+    return _zoned(claimed, assessment, check, releases.band, revised), used
 
 
 def _zoned(claimed: Claimed, assessment: _Assessment, check: _Check, band: Band | None, revised: str) -> _Assessment:
@@ -700,30 +666,6 @@ def _zoned(claimed: Claimed, assessment: _Assessment, check: _Check, band: Band 
     decided = replace(check, comparison=Comparison(found.name == policy.SUPPORTED, rule), policy=text + revised,
                       zone=found.name)
     return _with_decider(assessment, decided)
-
-
-def _usable(claimed: Claimed, result: EvidenceResult | None, current: Any, loader: Loader) -> EvidenceResult | None:
-    """An earlier version's reading, in the claim's units, when it holds a figure other than the current one's."""
-    if result is None or not result.ok or not result.version or result.version == current.result.version:
-        return None
-    if _ends_before(result, claimed):  # a copy whose data stop before the claimed date cannot say
-        return None
-    converted = _in_claimed_units(claimed, (result,), loader)[0]
-    return converted if converted.ok else None
-
-
-def _ends_before(result: EvidenceResult, claimed: Claimed) -> bool:
-    if claimed.unit != "date":
-        return False
-    if "searched" in (result.extra or {}):  # a crossing: the span it searched
-        years = [str(result.extra["searched"][-1])[:4]]
-    elif not result.rows.empty and "period" in result.rows.columns:
-        years = result.rows["period"].astype(str).str[:4]
-    else:
-        return False
-    last = max((int(y) for y in years if y.isdigit()), default=None)
-    claimed_year = str(claimed.value)[:4]
-    return last is not None and claimed_year.isdigit() and last < int(claimed_year)
 
 
 def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, alternatives: list[tuple[str, _Assessment]],
