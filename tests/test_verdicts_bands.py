@@ -219,3 +219,20 @@ def test_widening_leaves_rates_and_plain_amounts_alone():
     rate, level = Band("growth_rate", "points", 0.4, 1.3), Band("trade_total", "relative", 0.005, 0.025)
     assert policy.widened(rate, 7.46) is rate and policy.widened(level, None) is level
     assert policy.widened(level, 7.46).contradicted == pytest.approx(0.025 * 7.46)
+
+
+def test_the_policy_decides_from_the_resolved_table_alone():
+    # US GDP 2017: 19,477,336,549,000 in the release of 2025-12-17, 19,612,102,000,000 today; no loader, no files
+    from claimcheck.judge import verdicts
+    from claimcheck.judge.evidence import EvidenceResult
+    from claimcheck.judge.observations import Observations, Releases
+    from claimcheck.registry.claims import Claimed
+
+    claimed = Claimed(value=19.48e12, unit="USD", comparator="rounded", period="2017")
+    today = EvidenceResult("World Bank GDP", "dataset", "ok", value=US_GDP_2017[1], unit="USD", version="2026-07-01")
+    then = EvidenceResult("World Bank GDP", "dataset", "ok", value=US_GDP_2017[0], unit="USD", version="2025-12-17")
+    band = load_bands().bands["national_accounts"]
+    table = Observations((today,), {0: Releases(before=((then, then),), band=band)}, date(2026, 6, 1))
+    decided, used = verdicts._revisions_and_bands(claimed, verdicts._assess(claimed, (today,)), table)
+    assert decided.holds and used == [then]
+    assert "It matches the release of 2025-12-17" in decided.decider.policy
