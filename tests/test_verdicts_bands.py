@@ -236,3 +236,21 @@ def test_the_policy_decides_from_the_resolved_table_alone():
     decided, used = verdicts._revisions_and_bands(claimed, verdicts._assess(claimed, (today,)), table)
     assert decided.holds and used == [then]
     assert "It matches the release of 2025-12-17" in decided.decider.policy
+
+
+def test_a_rank_missed_by_less_than_the_band_is_one_the_data_cannot_tell_apart():
+    # India "fifth-largest" in 2019 (IMF, Feb 2020); the World Bank's copy of 2024-10-21 has it 6th, 0.56%
+    # behind the United Kingdom: within the national-accounts band
+    verdict = verdict_of("india-fifth-largest-economy-2020-02-18", "fifth-spot-2019")
+    assert verdict.verdict == SUPPORTED, verdict.sentence
+    assert "India would need a figure 0.56% higher to rank 5th (United Kingdom is at $2.851 tn)" in verdict.sentence
+    assert "the data cannot tell 5th from 6th" in verdict.sentence
+
+
+def test_a_rank_margin_is_placed_in_the_zones_of_the_ranked_figures():
+    band = Band("national_accounts", "relative", 0.035, 0.095)
+    older, newer = US_GDP_2017  # one release ranked against the other: 2nd, 0.69% short of 1st
+    zone_, index = policy.rank_margin(older, [newer], 1, band)
+    assert zone_.name == policy.SUPPORTED and index == 0 and round(zone_.difference, 4) == 0.0069
+    assert policy.rank_margin(older, [newer], 2, band) is None  # the rank it has
+    assert policy.rank_margin(older, [newer], 5, band) is None  # no such rank among two

@@ -534,7 +534,9 @@ def _op_rank(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
         float(rank), "rank", ordered.head(max(TOP_N, rank)),
         f"rank of {name} by {_measures_text(_Rows(pool))} among {len(pool)} entities in {where}{note}",
         {"entity": spec.entity, "entity_name": name, "n": len(pool), "top": top, "own_value": own, "note": note,
-         "unit": _single_unit(_Rows(pool), "rank")},
+         "unit": _single_unit(_Rows(pool), "rank"),
+         "others": [(str(e), str(n), float(v)) for e, n, v in  # every other entity, largest first: the rank's margins
+                    ordered[ordered["entity"].astype(str) != spec.entity][["entity", name_col, "value"]].itertuples(index=False)]},
     )
 
 

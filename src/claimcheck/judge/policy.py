@@ -43,6 +43,9 @@ def band_for(unit: str | None, own: str | float | None, catalogue: str | float |
     A claim's own number is relative for amounts and points for rates, and is both bounds (two zones).
     """
     rate = is_rate(unit)
+    if unit == "rank":  # a rank's margin is measured on the ranked values, in their own band
+        given = catalogue if own is None else own
+        return bands.bands[given] if isinstance(given, str) else None
     for given in (own, catalogue):
         if given is None:
             continue
@@ -53,6 +56,20 @@ def band_for(unit: str | None, own: str | float | None, catalogue: str | float |
             return band
         return bands.derived_rate(op) if rate else None
     return bands.derived_rate(op) if rate else None
+
+
+def rank_margin(own: float, others: list[float], claimed_rank: int, band: Band) -> tuple[Zone, int] | None:
+    """How far the entity's value is from the one that would give it the claimed rank (``others``: every other
+    entity's value, largest first), placed in the band's zones; with the index of that other entity. None
+    when the claimed rank cannot be reached (beyond the number of entities) or the gap has no base."""
+    if claimed_rank < 1 or claimed_rank > len(others) + 1:
+        return None
+    actual = 1 + sum(1 for v in others if v > own)
+    if actual == claimed_rank:
+        return None
+    index = claimed_rank - 1 if claimed_rank < actual else claimed_rank - 2  # the one to pass, or to fall behind
+    found = zone(own, others[index], band)
+    return (found, index) if found is not None else None
 
 
 def widened(band: Band, amplification: float | None) -> Band:
@@ -94,4 +111,4 @@ def amount(value: float, band: Band) -> str:
     return f"{pct:.2g}%" if pct < 10 else f"{pct:.3g}%"
 
 
-__all__ = ["CONTRADICTED", "IMPRECISE", "SUPPORTED", "Zone", "amount", "band_for", "is_rate", "widened", "zone"]
+__all__ = ["CONTRADICTED", "IMPRECISE", "SUPPORTED", "Zone", "amount", "band_for", "is_rate", "rank_margin", "widened", "zone"]

@@ -639,6 +639,8 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment,
 def _zoned(claimed: Claimed, assessment: _Assessment, check: _Check, band: Band | None, revised: str) -> _Assessment:
     """The decider placed in a zone of its band (supported, imprecise, contradicted), with the sentence's
     explanation; unchanged (rounding only) for a claim that is no rounded figure or has no band."""
+    if claimed.comparator is Comparator.rank and band is not None and "others" in check.result.extra:
+        return _ranked(claimed, assessment, check, band, revised)
     c, r = claimed.value, check.result.value
     if (band is None or claimed.comparator is not Comparator.rounded or claimed.unit in _NO_BAND
             or not isinstance(c, (int, float)) or not isinstance(r, (int, float)) or isinstance(r, bool)):
@@ -668,6 +670,39 @@ def _zoned(claimed: Claimed, assessment: _Assessment, check: _Check, band: Band 
     return _with_decider(assessment, decided)
 
 
+def _ranked(claimed: Claimed, assessment: _Assessment, check: _Check, band: Band, revised: str) -> _Assessment:
+    """A rank the data miss by a margin: the entity's value against the one it would have to pass (or fall
+    behind) for the claimed rank, placed in the band of the ranked measure. Within the band the data
+    cannot tell the two ranks apart."""
+    extra = check.result.extra
+    others = extra["others"]
+    wanted = int(round(float(claimed.value)))
+    placed = policy.rank_margin(float(extra["own_value"]), [v for _, _, v in others], wanted, band)
+    if placed is None:
+        return _with_decider(assessment, replace(check, policy=check.policy + revised)) if revised else assessment
+    found, index = placed
+    usual, widest = policy.amount(band.supported, band), policy.amount(band.contradicted, band)
+    rival = others[index][1]
+    gap = policy.amount(found.difference, band)
+    margin = (f"{_entity_name(check.result)} would need a figure {gap} {'higher' if found.above else 'lower'} to rank "
+              f"{ordinal(wanted)} ({rival} is at {display_value(others[index][2], extra.get('unit'))})")
+    if found.name == policy.SUPPORTED:
+        rule = f"{check.comparison.rule}; within the agreement band ±{usual} for {band.label} of the ranked figures"
+        text = (f" {margin}; estimates of {band.label} differ between sources and vintages by up to {usual}, so the "
+                f"data cannot tell {ordinal(wanted)} from {ordinal(float(check.result.value))}.")
+    elif found.name == policy.IMPRECISE:
+        rule = (f"{check.comparison.rule}; the ranked figures are beyond the agreement band ±{usual} for {band.label}, "
+                f"within the largest honest differences ±{widest}")
+        text = (f" {margin}: more than estimates of {band.label} usually differ (up to {usual}), though within the "
+                f"largest differences between honest figures (up to {widest}).")
+    else:
+        rule = f"{check.comparison.rule}; the ranked figures are beyond the largest honest differences ±{widest} for {band.label}"
+        text = f" {margin}: more than estimates of {band.label} differ between sources and vintages (up to {widest})."
+    decided = replace(check, comparison=Comparison(found.name == policy.SUPPORTED, rule), policy=text + revised,
+                      zone=found.name)
+    return _with_decider(assessment, decided)
+
+
 def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, alternatives: list[tuple[str, _Assessment]],
                   evidence_t: tuple[EvidenceResult, ...]) -> Verdict:
 
@@ -677,6 +712,9 @@ def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, al
         if stated.holds:
             if stated_claimed.comparator is Comparator.attested:
                 sentence = f"{finding}, as the article says."
+            elif stated.decider.zone == policy.SUPPORTED:  # not to the digit: within the usual difference
+                sentence = (f"{finding}; the article's “{claimed_text(stated_claimed)}” is within the usual difference "
+                            "between sources and releases.")
             else:
                 sentence = f"{finding}, which bears out the article's “{claimed_text(stated_claimed)}”."
             return _decided(claim, SUPPORTED, claim.reading, stated, sentence + extra, evidence_t)
