@@ -254,3 +254,28 @@ def test_a_rank_margin_is_placed_in_the_zones_of_the_ranked_figures():
     assert zone_.name == policy.SUPPORTED and index == 0 and round(zone_.difference, 4) == 0.0069
     assert policy.rank_margin(older, [newer], 2, band) is None  # the rank it has
     assert policy.rank_margin(older, [newer], 5, band) is None  # no such rank among two
+
+
+US_GDP_2016 = {"2018-08-01": 18_624_475_000_000.0, "2024-10-21": 18_804_913_000_000.0}  # two real releases
+
+
+def observed(version):
+    return SimpleNamespace(value=US_GDP_2016[version], version=version, extra={})
+
+
+@pytest.mark.parametrize("claimed_value, basis, zone_name", [
+    (18.62e12, policy.MATCHES_RELEASE, None),  # the 2018 release's figure: right when written
+    (18.7e12, policy.CURRENT, policy.SUPPORTED),  # the 2025-12 release's figure: 0.56% off today's (the 2024 one)
+])
+def test_the_policy_decision_is_a_pure_function_of_the_observations(claimed_value, basis, zone_name):
+    from claimcheck.judge.compare import compare
+    from claimcheck.judge.observations import Releases
+    from claimcheck.registry.claims import Claimed
+
+    claimed = Claimed(value=claimed_value, unit="USD", comparator="rounded", period="2016")
+    # newest first; the newest is today's release itself, so it is no other reading (None)
+    before = ((observed("2024-10-21"), None), (observed("2018-08-01"), observed("2018-08-01")))
+    releases = Releases(before=before, band=Band("national_accounts", "relative", 0.035, 0.095))
+    decision = policy.decide(claimed, observed("2024-10-21"), releases, True, lambda o: compare(claimed, o.value).holds)
+    assert decision.basis == basis and decision.holds
+    assert (decision.zone.name if decision.zone else None) == zone_name

@@ -10,9 +10,10 @@ no honest reading explains it; between the two the figure is ``imprecise``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from claimcheck.registry.bands import Band, Bands
-from claimcheck.registry.claims import RATE_UNITS
+from claimcheck.registry.claims import RATE_UNITS, Claimed, Comparator
 
 SUPPORTED = "supported"
 IMPRECISE = "imprecise"
@@ -111,4 +112,80 @@ def amount(value: float, band: Band) -> str:
     return f"{pct:.2g}%" if pct < 10 else f"{pct:.3g}%"
 
 
-__all__ = ["CONTRADICTED", "IMPRECISE", "SUPPORTED", "Zone", "amount", "band_for", "is_rate", "rank_margin", "widened", "zone"]
+# ------------------------------------------------------------------------------------ the decision
+
+# Which reading decides a figure that today's data do not bear out exactly
+CURRENT = "current"  # today's figure, placed in the band's zones
+MATCHES_RELEASE = "matches a release"  # a release on or before the article's date rounds to it: supported
+NEWEST_BEFORE = "newest before"  # the newest release on or before the article's date, placed in the zones
+EARLIEST_LATER = "earliest later"  # no release of the article's date holds it: the earliest later one
+NO_BAND_UNITS = {"places", "times", "date", "decade", "year"}  # counts of places, dates: exact
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the policy decided, from the observations alone; ``judge/verdicts.py`` words it."""
+
+    basis: str  # CURRENT, MATCHES_RELEASE, NEWEST_BEFORE or EARLIEST_LATER
+    reference: Any  # the observation that decides (today's for CURRENT)
+    holds: bool
+    newest: bool = False  # MATCHES_RELEASE: that release is the newest on or before the article's date
+    zone: Zone | None = None  # where the band placed the difference, when one did
+    rival: tuple[int, tuple[str, str, float]] | None = None  # a rank's margin: (the claimed rank, the entity to pass)
+
+
+def decide(claimed: Claimed, current: Any, releases: Any, dated: bool, holds: Callable[[Any], bool | None]) -> Decision:
+    """The revision and band policy (docs/verdicts.md, "Revisions and sources") for ``current``, a figure that
+    does not bear ``claimed`` out; ``releases`` (``observations.Releases``) are the other stored releases and
+    the band; ``holds(observation)`` is the claim's comparator on it (None: it cannot be compared).
+
+    1. A release on or before the article's date that the figure rounds to supports it.
+    2. Else the newest such release is the reference; when none holds the figure, the earliest later one
+       (which supports it when it rounds to it).
+    3. Then the band's three zones place the difference (a rank: the margin to the claimed rank).
+    """
+    basis, reference, held = CURRENT, current, False
+    if dated:
+        for position, (_, release) in enumerate(releases.before):  # newest first
+            if release is not None and holds(release):
+                return Decision(MATCHES_RELEASE, release, True, newest=position == 0)
+        newest = releases.before[0][1] if releases.before else None
+        if newest is not None and holds(newest) is not None:
+            basis, reference = NEWEST_BEFORE, newest
+        else:
+            later = next(iter(releases.later), None)
+            verdict = holds(later) if later is not None else None
+            if verdict is not None:
+                if verdict:
+                    return Decision(EARLIEST_LATER, later, True)
+                basis, reference = EARLIEST_LATER, later
+    return _placed(claimed, Decision(basis, reference, held), releases.band)
+
+
+def _placed(claimed: Claimed, decision: Decision, band: Band | None) -> Decision:
+    """The decision with the band's zone: a rounded amount or rate by its difference, a rank by its margin."""
+    extra = getattr(decision.reference, "extra", {}) or {}
+    value = getattr(decision.reference, "value", None)
+    if band is None:
+        return decision
+    if claimed.comparator is Comparator.rank and "others" in extra:
+        wanted = int(round(float(claimed.value)))
+        placed = rank_margin(float(extra["own_value"]), [v for _, _, v in extra["others"]], wanted, band)
+        if placed is None:
+            return decision
+        found, index = placed
+        return Decision(decision.basis, decision.reference, found.name == SUPPORTED, zone=found,
+                        rival=(wanted, extra["others"][index]))
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (claimed.value, value))
+    if claimed.comparator is not Comparator.rounded or claimed.unit in NO_BAND_UNITS or not numbers:
+        return decision
+    found = zone(float(claimed.value), float(value), band)
+    if found is None:
+        return decision
+    return Decision(decision.basis, decision.reference, found.name == SUPPORTED, zone=found)
+
+
+__all__ = [
+    "CONTRADICTED", "CURRENT", "Decision", "EARLIEST_LATER", "IMPRECISE", "MATCHES_RELEASE", "NEWEST_BEFORE", "SUPPORTED",
+    "Zone", "amount", "band_for", "decide", "is_rate", "rank_margin", "widened", "zone",
+]

@@ -561,7 +561,6 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
 
 # ------------------------------------------------------------------ revisions and source disagreement
 
-_NO_BAND = {"rank", "places", "times", "date", "decade", "year"}  # ranks, counts of places, dates: exact
 
 
 def _by_named_source(claim: Claim) -> list[Any]:
@@ -590,117 +589,76 @@ def _with_decider(assessment: _Assessment, check: _Check) -> _Assessment:
 
 def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment,
                          table: Observations) -> tuple[_Assessment, list[EvidenceResult]]:
-    """The policy for a figure the current data do not round to (docs/verdicts.md, "Revisions and sources"),
-    decided from the resolved table alone (``judge/observations.py``).
-
-    1. The claimed figure's rounding decides first: a reference that rounds to it supports it.
-    2. A release published on or before the article's date that rounds to it supports it, naming that
-       release and the revision since. Else the newest such release is the reference; when none holds
-       the figure, the earliest later one that does (it supports the figure when it rounds to it).
-    3. Then the three zones of the band (``judge/policy.py``): within the band supported, beyond the
-       95th percentile of honest differences contradicted, in between imprecise.
-    """
+    """Resolve -> decide -> word, for a figure the current data do not round to: the policy
+    (``policy.decide``) decides from the resolved table (``judge/observations.py``) alone; this words it."""
     check = assessment.decider
     if claimed is None or check is None or check.comparison.holds or check.result.kind != "dataset":
         return assessment, []
     releases = table.of(check.result)
-    used: list[EvidenceResult] = []
+
+    def holds(observation: EvidenceResult) -> bool | None:
+        then = _assess(claimed, [observation]).decider
+        return None if then is None else then.comparison.holds
+
+    decision = policy.decide(claimed, check.result, releases, table.day is not None, holds)
     revised = f" It has been revised since to {_reference_text(check.result)} (version {check.result.version})."
-    if table.day is not None:
-        for raw, vintage in releases.before:  # newest first
-            then = _assess(claimed, [vintage]).decider if vintage is not None else None
-            if then is not None and then.comparison.holds:  # right when it was written
-                which = "the newest" if raw is releases.before[0][0] else "published"
-                rule = f"{then.comparison.rule}, against the version of {vintage.version}, {which} on or before the article's date"
-                note = f" It matches the release of {vintage.version}, published on or before the article's date."
-                return _with_decider(assessment, replace(then, comparison=Comparison(True, rule),
-                                                         policy=then.policy + note + revised)), [vintage]
-        newest = releases.before[0][1] if releases.before else None
-        then = _assess(claimed, [newest]).decider if newest is not None else None
-        if then is not None:  # the newest release the author could read is the reference
-            rule = f"{then.comparison.rule}, against the version of {newest.version}, the newest on or before the article's date"
-            check = replace(then, comparison=Comparison(False, rule))
-            assessment, used = _with_decider(assessment, check), [newest]
-        else:  # no release of the article's date holds the figure (none stored, or its data end before)
-            later = next(iter(releases.later), None)
-            then = _assess(claimed, [later]).decider if later is not None else None
-            if then is not None:  # the nearest later one decides
-                rule = (f"{then.comparison.rule}, against the version of {later.version}, the earliest stored after the "
-                        "article's date that holds the figure")
-                check = replace(then, comparison=Comparison(then.comparison.holds, rule))
-                assessment, used = _with_decider(assessment, check), [later]
-                if then.comparison.holds:
-                    return _with_decider(assessment, replace(check, policy=check.policy + revised)), used
-    if not used:
+    used = [] if decision.basis == policy.CURRENT else [decision.reference]
+    if used:
+        then = _assess(claimed, used).decider
+        version = decision.reference.version
+        where = {
+            policy.MATCHES_RELEASE: f"{'the newest' if decision.newest else 'published'} on or before the article's date",
+            policy.NEWEST_BEFORE: "the newest on or before the article's date",
+            policy.EARLIEST_LATER: "the earliest stored after the article's date that holds the figure",
+        }[decision.basis]
+        check = replace(then, comparison=Comparison(then.comparison.holds, f"{then.comparison.rule}, against the version "
+                                                                           f"of {version}, {where}"))
+    else:
         revised = ""  # the current figure decides: nothing was revised away from
-    return _zoned(claimed, assessment, check, releases.band, revised), used
+    if decision.basis == policy.MATCHES_RELEASE:  # right when it was written
+        note = f" It matches the release of {decision.reference.version}, published on or before the article's date."
+        return _with_decider(assessment, replace(check, policy=check.policy + note + revised)), used
+    if decision.zone is None:
+        return (_with_decider(assessment, replace(check, policy=check.policy + revised)) if used else assessment), used
+    return _with_decider(assessment, _worded(check, decision, releases.band, revised)), used
 
 
-def _zoned(claimed: Claimed, assessment: _Assessment, check: _Check, band: Band | None, revised: str) -> _Assessment:
-    """The decider placed in a zone of its band (supported, imprecise, contradicted), with the sentence's
-    explanation; unchanged (rounding only) for a claim that is no rounded figure or has no band."""
-    if claimed.comparator is Comparator.rank and band is not None and "others" in check.result.extra:
-        return _ranked(claimed, assessment, check, band, revised)
-    c, r = claimed.value, check.result.value
-    if (band is None or claimed.comparator is not Comparator.rounded or claimed.unit in _NO_BAND
-            or not isinstance(c, (int, float)) or not isinstance(r, (int, float)) or isinstance(r, bool)):
-        return _with_decider(assessment, replace(check, policy=check.policy + revised)) if revised else assessment
-    found = policy.zone(float(c), float(r), band)
-    if found is None:
-        return _with_decider(assessment, replace(check, policy=check.policy + revised)) if revised else assessment
+def _worded(check: _Check, decision: policy.Decision, band: Band, revised: str) -> _Check:
+    """The decider with the band's zone in words: the rule, and what the sentence adds."""
+    found = decision.zone
     usual, widest = policy.amount(band.supported, band), policy.amount(band.contradicted, band)
-    gap = f"{policy.amount(found.difference, band)} {'above' if found.above else 'below'} the article's"
-    figure = f"The reference figure is {display_value(r, check.result.unit)}, {gap}"
-    if found.name == policy.SUPPORTED:
-        rule = f"{check.comparison.rule}; within the agreement band ±{usual} for {band.label}"
-        text = (f" {figure}; estimates of {band.label} differ between sources and vintages by up to {usual}, "
-                "so the difference is within that band.")
-    elif found.name == policy.IMPRECISE:
-        rule = (f"{check.comparison.rule}; beyond the agreement band ±{usual} for {band.label}, "
-                f"within the largest honest differences ±{widest}")
-        text = (f" {figure}: more than estimates of {band.label} usually differ between sources and vintages "
-                f"(up to {usual}), though within the largest differences between honest figures (up to {widest}).")
+    rule = check.comparison.rule
+    if decision.rival is not None:  # a rank, by its margin
+        wanted, (_, rival, value) = decision.rival
+        lead = (f" {_entity_name(check.result)} would need a figure {policy.amount(found.difference, band)} "
+                f"{'higher' if found.above else 'lower'} to rank {ordinal(wanted)} ({rival} is at "
+                f"{display_value(value, check.result.extra.get('unit'))})")
+        of, usual_text = " of the ranked figures", (f"so the data cannot tell {ordinal(wanted)} from "
+                                                     f"{ordinal(float(check.result.value))}.")
+        rules = {policy.SUPPORTED: f"{rule}; within the agreement band ±{usual} for {band.label}{of}",
+                 policy.IMPRECISE: (f"{rule}; the ranked figures are beyond the agreement band ±{usual} for {band.label}, "
+                                    f"within the largest honest differences ±{widest}"),
+                 policy.CONTRADICTED: f"{rule}; the ranked figures are beyond the largest honest differences ±{widest} for {band.label}"}
+        texts = {policy.SUPPORTED: f"{lead}; estimates of {band.label} differ between sources and vintages by up to {usual}, {usual_text}",
+                 policy.IMPRECISE: (f"{lead}: more than estimates of {band.label} usually differ (up to {usual}), though within "
+                                    f"the largest differences between honest figures (up to {widest})."),
+                 policy.CONTRADICTED: f"{lead}: more than estimates of {band.label} differ between sources and vintages (up to {widest})."}
     else:
-        rule = f"{check.comparison.rule}; beyond the agreement band ±{widest} for {band.label}" if usual == widest else (
-            f"{check.comparison.rule}; beyond the largest honest differences ±{widest} for {band.label}")
-        text = (f" {figure}: more than estimates of {band.label} differ between sources and vintages "
-                f"(up to {widest}).")
-    decided = replace(check, comparison=Comparison(found.name == policy.SUPPORTED, rule), policy=text + revised,
-                      zone=found.name)
-    return _with_decider(assessment, decided)
-
-
-def _ranked(claimed: Claimed, assessment: _Assessment, check: _Check, band: Band, revised: str) -> _Assessment:
-    """A rank the data miss by a margin: the entity's value against the one it would have to pass (or fall
-    behind) for the claimed rank, placed in the band of the ranked measure. Within the band the data
-    cannot tell the two ranks apart."""
-    extra = check.result.extra
-    others = extra["others"]
-    wanted = int(round(float(claimed.value)))
-    placed = policy.rank_margin(float(extra["own_value"]), [v for _, _, v in others], wanted, band)
-    if placed is None:
-        return _with_decider(assessment, replace(check, policy=check.policy + revised)) if revised else assessment
-    found, index = placed
-    usual, widest = policy.amount(band.supported, band), policy.amount(band.contradicted, band)
-    rival = others[index][1]
-    gap = policy.amount(found.difference, band)
-    margin = (f"{_entity_name(check.result)} would need a figure {gap} {'higher' if found.above else 'lower'} to rank "
-              f"{ordinal(wanted)} ({rival} is at {display_value(others[index][2], extra.get('unit'))})")
-    if found.name == policy.SUPPORTED:
-        rule = f"{check.comparison.rule}; within the agreement band ±{usual} for {band.label} of the ranked figures"
-        text = (f" {margin}; estimates of {band.label} differ between sources and vintages by up to {usual}, so the "
-                f"data cannot tell {ordinal(wanted)} from {ordinal(float(check.result.value))}.")
-    elif found.name == policy.IMPRECISE:
-        rule = (f"{check.comparison.rule}; the ranked figures are beyond the agreement band ±{usual} for {band.label}, "
-                f"within the largest honest differences ±{widest}")
-        text = (f" {margin}: more than estimates of {band.label} usually differ (up to {usual}), though within the "
-                f"largest differences between honest figures (up to {widest}).")
-    else:
-        rule = f"{check.comparison.rule}; the ranked figures are beyond the largest honest differences ±{widest} for {band.label}"
-        text = f" {margin}: more than estimates of {band.label} differ between sources and vintages (up to {widest})."
-    decided = replace(check, comparison=Comparison(found.name == policy.SUPPORTED, rule), policy=text + revised,
-                      zone=found.name)
-    return _with_decider(assessment, decided)
+        gap = f"{policy.amount(found.difference, band)} {'above' if found.above else 'below'} the article's"
+        lead = f" The reference figure is {display_value(check.result.value, check.result.unit)}, {gap}"
+        beyond = (f"{rule}; beyond the agreement band ±{widest} for {band.label}" if usual == widest else
+                  f"{rule}; beyond the largest honest differences ±{widest} for {band.label}")
+        rules = {policy.SUPPORTED: f"{rule}; within the agreement band ±{usual} for {band.label}",
+                 policy.IMPRECISE: (f"{rule}; beyond the agreement band ±{usual} for {band.label}, "
+                                    f"within the largest honest differences ±{widest}"),
+                 policy.CONTRADICTED: beyond}
+        texts = {policy.SUPPORTED: (f"{lead}; estimates of {band.label} differ between sources and vintages by up to {usual}, "
+                                    "so the difference is within that band."),
+                 policy.IMPRECISE: (f"{lead}: more than estimates of {band.label} usually differ between sources and vintages "
+                                    f"(up to {usual}), though within the largest differences between honest figures (up to {widest})."),
+                 policy.CONTRADICTED: f"{lead}: more than estimates of {band.label} differ between sources and vintages (up to {widest})."}
+    return replace(check, comparison=Comparison(decision.holds, rules[found.name]), policy=texts[found.name] + revised,
+                   zone=found.name)
 
 
 def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, alternatives: list[tuple[str, _Assessment]],
