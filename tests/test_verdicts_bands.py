@@ -279,3 +279,10 @@ def test_the_policy_decision_is_a_pure_function_of_the_observations(claimed_valu
     decision = policy.decide(claimed, observed("2024-10-21"), releases, True, lambda o: compare(claimed, o.value).holds)
     assert decision.basis == basis and decision.holds
     assert (decision.zone.name if decision.zone else None) == zone_name
+
+
+def test_a_bound_missed_by_less_than_the_band_is_not_ruled_out():
+    # "more than 2.5 years" (CDC's provisional 79.0 -> 76.1) against the World Bank's 78.79 -> 76.33: 2.46 years
+    verdict = verdict_of("us-life-expectancy-2022-08-31", "fall-since-pandemic")
+    assert verdict.verdict == SUPPORTED, verdict.sentence
+    assert "The reference figure is -2.459 years, 1.7% above the article's" in verdict.sentence

@@ -120,6 +120,8 @@ MATCHES_RELEASE = "matches a release"  # a release on or before the article's da
 NEWEST_BEFORE = "newest before"  # the newest release on or before the article's date, placed in the zones
 EARLIEST_LATER = "earliest later"  # no release of the article's date holds it: the earliest later one
 NO_BAND_UNITS = {"places", "times", "date", "decade", "year"}  # counts of places, dates: exact
+# A rounded figure, or a bound ("more than", "at least", "up to") the reference misses by the difference
+BANDED = {Comparator.rounded, Comparator.exceeds, Comparator.at_least, Comparator.at_most}
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ def _placed(claimed: Claimed, decision: Decision, band: Band | None) -> Decision
         return Decision(decision.basis, decision.reference, found.name == SUPPORTED, zone=found,
                         rival=(wanted, extra["others"][index]))
     numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (claimed.value, value))
-    if claimed.comparator is not Comparator.rounded or claimed.unit in NO_BAND_UNITS or not numbers:
+    if claimed.comparator not in BANDED or claimed.unit in NO_BAND_UNITS or not numbers:
         return decision
     found = zone(float(claimed.value), float(value), band)
     if found is None:
