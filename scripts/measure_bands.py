@@ -39,7 +39,9 @@ HEADER = """\
 # kind: relative (levels, a fraction of the reference) or points (rates, percentage points).
 # supported: within it a difference is normal (75th percentile of the measured differences);
 # contradicted: beyond it no honest reading explains the figure (95th percentile); between: imprecise.
-# derived_rates: a percentage computed from a level series (its op) takes the band named here.
+# growth: a level band's growth rates (in points), measured on the same pairs: a growth rate computed from
+#   that level series (growth, yoy_change, cagr) takes it.
+# derived_rates: any other percentage computed from a level series (its op) takes the band named here.
 """
 
 
@@ -74,7 +76,8 @@ def revisions(folder: Path, code: str, skip: set[str], extra: dict[str, Path] | 
         both = both[both["Year"].between(last - YEARS_BACK, last)]
         if among is not None:
             both = both.merge(among, on=["Country Code", "Year"])
-        frames.append(pd.DataFrame({"a": both["Value_old"], "b": both["Value_new"]}))
+        frames.append(pd.DataFrame({"a": both["Value_old"], "b": both["Value_new"], "pair": path.name,
+                                    "code": both["Country Code"], "year": both["Year"]}))
         used.append(f"worldbank/{path.relative_to(wb).as_posix()} against worldbank/wdi-all/{code}.csv, "
                     f"{last - YEARS_BACK}-{last} ({len(both)} pairs joined)")
     return pd.concat(frames, ignore_index=True), used
@@ -97,6 +100,26 @@ def differences(pairs: pd.DataFrame, kind: str, largest_tenth: bool = False) -> 
     if largest_tenth:
         pairs = pairs[pairs["b"].abs() >= pairs["b"].abs().quantile(0.9)]
     return (pairs["a"] - pairs["b"]).abs() / pairs["b"].abs()
+
+
+def growth_differences(pairs: pd.DataFrame, among: pd.DataFrame | None = None) -> pd.Series:
+    """|growth of a − growth of b| in percentage points, year on year within each pair of files and country
+    (consecutive years only); ``among``: only these (Country Code, Year) pairs, the later year's."""
+    p = pairs.dropna(subset=["a", "b"]).sort_values(["pair", "code", "year"])
+    groups = p.groupby(["pair", "code"])
+    ga, gb = groups["a"].pct_change() * 100, groups["b"].pct_change() * 100
+    keep = groups["year"].diff().eq(1) & np.isfinite(ga) & np.isfinite(gb)
+    if among is not None:
+        wanted = set(zip(among["Country Code"], among["Year"]))
+        keep &= np.array([(c, y) in wanted for c, y in zip(p["code"], p["year"])])
+    return (ga - gb).abs()[keep]
+
+
+def with_growth(entry: dict, diffs: pd.Series, method: str) -> dict:
+    """A level band with the band of its growth rates (in points), measured on the same pairs."""
+    growth = band("points", diffs, method, entry["measured"]["files"])
+    growth["measured"].pop("files")  # the level band's files
+    return {**entry, "growth": {k: v for k, v in growth.items() if k != "kind"} | {"kind": "points"}}
 
 
 def round_up(value: float, step: float) -> float:
@@ -129,50 +152,64 @@ def measure(folder: Path) -> dict:
 
     gdp, files = revisions(folder, "ny.gdp.mktp.cd", skip, {"datasets-gdp": folder / "worldbank" / "gdp_current_usd.csv"})
     pcap, more = revisions(folder, "ny.gdp.pcap.cd", skip)
-    bands["national_accounts"] = band(
+    bands["national_accounts"] = with_growth(band(
         "relative", pd.concat([differences(gdp, "relative", True), differences(pcap, "relative", True)]),
         "World Bank GDP and GDP per person in current US$: the oldest stored release against the newest, the largest "
-        "tenth of values", files + more)
+        "tenth of values", files + more),
+        pd.concat([growth_differences(gdp, big), growth_differences(pcap, big)]),
+        "year-on-year growth of the same pairs, the 50 largest economies")
 
     pop, files = revisions(folder, "sp.pop.totl", skip)
     owid = pd.read_csv(folder / "owid" / "owid-co2-data__2020-12-09.csv", usecols=["iso_code", "year", "co2", "population"])
     wb_pop = economies(pd.read_csv(folder / "worldbank" / "wdi-all" / "sp.pop.totl.csv"), skip)
     un = owid.rename(columns={"iso_code": "Country Code", "year": "Year"}).merge(wb_pop, on=["Country Code", "Year"])
     un = un[un["Year"].between(2014, 2018)]
-    bands["population"] = band(
+    un_pairs = pd.DataFrame({"a": un["population"], "b": un["Value"], "pair": "un", "code": un["Country Code"],
+                             "year": un["Year"]})
+    bands["population"] = with_growth(band(
         "relative", pd.concat([differences(pop, "relative", True),
                                differences(pd.DataFrame({"a": un["population"], "b": un["Value"]}), "relative", True)]),
         "World Bank population: the oldest stored release against the newest; and the UN population in OWID's CO2 table "
         "(2020-12-09) against the World Bank's newest, 2014-2018; the largest tenth of values",
         files + ["owid/owid-co2-data__2020-12-09.csv (population) against worldbank/wdi-all/sp.pop.totl.csv, "
-                 f"2014-2018 ({len(un)} pairs joined)"])
+                 f"2014-2018 ({len(un)} pairs joined)"]),
+        pd.concat([growth_differences(pop, big), growth_differences(un_pairs, big)]),
+        "year-on-year growth of the same pairs, the 50 largest economies")
 
     new = pd.read_csv(folder / "owid" / "annual-co2-emissions-per-country__yash27-lab.csv")
     new.columns = ["entity", "iso_code", "year", "co2_t"]
     co2 = owid.merge(new, on=["iso_code", "year"]).dropna(subset=["co2"])
     co2 = co2[co2["iso_code"].str.len().eq(3) & co2["year"].between(2014, 2018)]
-    bands["emissions"] = band(
-        "relative", differences(pd.DataFrame({"a": co2["co2"] * 1e6, "b": co2["co2_t"]}), "relative", True),
+    co2_pairs = pd.DataFrame({"a": co2["co2"] * 1e6, "b": co2["co2_t"], "pair": "owid", "code": co2["iso_code"],
+                              "year": co2["year"]})
+    emitters = co2[co2.groupby("year")["co2_t"].rank(ascending=False) <= LARGEST]
+    emitters = pd.DataFrame({"Country Code": emitters["iso_code"], "Year": emitters["year"]})
+    bands["emissions"] = with_growth(band(
+        "relative", differences(co2_pairs, "relative", True),
         "OWID CO2 emissions in the 2020-12-09 release against the later third-party copy of OWID's data, "
         "2014-2018, the largest tenth of values",
         [f"owid/owid-co2-data__2020-12-09.csv against owid/annual-co2-emissions-per-country__yash27-lab.csv, "
-         f"2014-2018 ({len(co2)} pairs)"])
+         f"2014-2018 ({len(co2)} pairs)"]),
+        growth_differences(co2_pairs, emitters), "year-on-year growth of the same pairs, the 50 largest emitters")
 
     dots = pd.read_csv(folder / "imf_dots" / "china_belgium_annual.csv")
     china = dots["reporter"].str.startswith("China")
     flows = []
-    for exporter_is_china in (True, False):
+    for exporter_is_china in (True, False):  # each direction of the flow is one series
         ex = dots[(china == exporter_is_china) & (dots["indicator"] == "exports_fob") & ~dots["partner"].str.startswith("World")]
         im = dots[(china != exporter_is_china) & (dots["indicator"] == "imports_cif")
                   & dots["partner"].str.startswith("China" if exporter_is_china else "Belg")]
-        flows.append(ex.merge(im, on="year", suffixes=("_ex", "_im")))
+        flows.append(ex.merge(im, on="year", suffixes=("_ex", "_im")).assign(code="CHN" if exporter_is_china else "BEL"))
     mirror = pd.concat(flows)
     mirror = mirror[mirror["year"] >= 2011]
-    bands["trade_bilateral"] = band(
-        "relative", differences(pd.DataFrame({"a": mirror["value_usd_millions_ex"], "b": mirror["value_usd_millions_im"]}), "relative"),
+    mirror_pairs = pd.DataFrame({"a": mirror["value_usd_millions_ex"], "b": mirror["value_usd_millions_im"],
+                                 "pair": "dots", "code": mirror["code"], "year": mirror["year"]})
+    bands["trade_bilateral"] = with_growth(band(
+        "relative", differences(mirror_pairs, "relative"),
         "IMF DOTS mirror flows, China <-> Belgium 2011-2020: the exporter's FOB report against the importer's CIF "
         "report of the same flow (one country pair, so every pair counts)",
-        [f"imf_dots/china_belgium_annual.csv, exports_fob against the partner's imports_cif ({len(mirror)} pairs)"])
+        [f"imf_dots/china_belgium_annual.csv, exports_fob against the partner's imports_cif ({len(mirror)} pairs)"]),
+        growth_differences(mirror_pairs), "year-on-year growth of the same flows, each side's report")
 
     world = dots[dots["partner"].eq("World") & dots["reporter"].isin(["China, P.R.: Mainland", "Belgium"])].copy()
     world["Country Code"] = np.where(world["reporter"].str.startswith("China"), "CHN", "BEL")
@@ -182,17 +219,20 @@ def measure(folder: Path) -> dict:
         side = world[world["indicator"].eq(indicator)].rename(columns={"year": "Year"})
         both = side.merge(wdi, on=["Country Code", "Year"])
         both = both[both["Year"] >= 2000]
-        customs.append(pd.DataFrame({"a": both["value_usd_millions"] * 1e6, "b": both["Value"]}))
+        customs.append(pd.DataFrame({"a": both["value_usd_millions"] * 1e6, "b": both["Value"], "pair": indicator,
+                                     "code": both["Country Code"], "year": both["Year"]}))
     customs_pairs = pd.concat(customs, ignore_index=True)
     tx, files = revisions(folder, "tx.val.mrch.cd.wt", skip)
     tm, more = revisions(folder, "tm.val.mrch.cd.wt", skip)
-    bands["trade_total"] = band(
+    bands["trade_total"] = with_growth(band(
         "relative", pd.concat([differences(customs_pairs, "relative"), differences(pd.concat([tx, tm]), "relative", True)]),
         "A country's goods trade with the world: customs totals as reported to the IMF (DOTS, China and Belgium "
         "with the World, 2000-2020) against World Bank merchandise exports and imports; and the World Bank's "
         "oldest stored releases of those series against the newest, the largest tenth of values",
         [f"imf_dots/china_belgium_annual.csv (partner World) against worldbank/wdi-all/tx.val.mrch.cd.wt.csv and "
-         f"tm.val.mrch.cd.wt.csv, 2000-2020 ({len(customs_pairs)} pairs joined)"] + files + more)
+         f"tm.val.mrch.cd.wt.csv, 2000-2020 ({len(customs_pairs)} pairs joined)"] + files + more),
+        pd.concat([growth_differences(customs_pairs), growth_differences(pd.concat([tx, tm]), big)]),
+        "year-on-year growth of the same pairs (the World Bank's releases: the 50 largest economies)")
 
     growth, files = revisions(folder, "ny.gdp.mktp.kd.zg", skip, among=big)
     growth_pc, more = revisions(folder, "ny.gdp.pcap.kd.zg", skip, among=big)
@@ -215,10 +255,12 @@ def measure(folder: Path) -> dict:
 
     ppp, files = revisions(folder, "ny.gdp.pcap.pp.cd", skip)
     life, more = revisions(folder, "sp.dyn.le00.in", skip)
-    bands["level"] = band(
+    bands["level"] = with_growth(band(
         "relative", pd.concat([differences(ppp, "relative", True), differences(life, "relative", True)]),
         "Any other level: World Bank GDP per person at PPP and life expectancy, the oldest stored release against "
-        "the newest, the largest tenth of values", files + more)
+        "the newest, the largest tenth of values", files + more),
+        pd.concat([growth_differences(ppp, big), growth_differences(life, big)]),
+        "year-on-year growth of the same pairs, the 50 largest economies")
 
     bands = {name: {"label": LABELS[name], **entry} for name, entry in bands.items()}
     growth = {op: "growth_rate" for op in ("growth", "yoy_change", "cagr")}

@@ -96,7 +96,8 @@ def test_a_rate_is_measured_in_points_not_relative_to_itself():
 
 def test_a_level_band_never_applies_to_a_rate_and_a_rate_takes_the_band_of_its_op():
     bands = load_bands()
-    assert policy.band_for("percent", None, "trade_total", "growth", bands).name == "growth_rate"
+    assert policy.band_for("percent", None, "trade_total", "growth", bands).name == "trade_total.growth"
+    assert policy.band_for("percent", None, None, "growth", bands).name == "growth_rate"  # no level band to start from
     assert policy.band_for("percent", None, "population", "share", bands).name == "rate"
     assert policy.band_for("USD", None, "growth_rate", "value", bands) is None
     assert policy.band_for("percent", 0.5, "inflation", "value", bands).supported == 0.5
@@ -286,3 +287,13 @@ def test_a_bound_missed_by_less_than_the_band_is_not_ruled_out():
     verdict = verdict_of("us-life-expectancy-2022-08-31", "fall-since-pandemic")
     assert verdict.verdict == SUPPORTED, verdict.sentence
     assert "The reference figure is -2.459 years, 1.7% above the article's" in verdict.sentence
+
+
+def test_the_growth_of_emissions_is_judged_on_how_emissions_growth_differs_between_sources():
+    # "up 9%" (2012 report) against the World Bank's frozen series, +10.38%: 1.38 points, beyond the GDP
+    # growth band but within the usual difference between two releases of OWID's CO2 growth
+    bands = load_bands()
+    assert bands.bands["emissions"].growth.supported > bands.bands["growth_rate"].supported
+    verdict = verdict_of("global-co2-34bn-tonnes-2012-07-24", "china-per-capita-increase")
+    assert verdict.verdict == SUPPORTED, verdict.sentence
+    assert "growth rates of emissions figures differ between sources and vintages by up to 2.9 points" in verdict.sentence

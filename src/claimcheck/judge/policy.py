@@ -39,8 +39,9 @@ def band_for(unit: str | None, own: str | float | None, catalogue: str | float |
              bands: Bands) -> Band | None:
     """The band for a claim in ``unit``: the claim's own (a name or a number), else the catalogue entry's.
 
-    A rate computed from a level series (growth of exports, a share of population) takes the band
-    ``bands.yaml`` names for its op; a level band never applies to a rate, nor a band in points to an amount.
+    A growth rate computed from a level series (growth of exports) takes that level band's ``growth`` band;
+    another rate (a share of population) the band ``bands.yaml`` names for its op; a level band never applies
+    to a rate, nor a band in points to an amount.
     A claim's own number is relative for amounts and points for rates, and is both bounds (two zones).
     """
     rate = is_rate(unit)
@@ -55,7 +56,7 @@ def band_for(unit: str | None, own: str | float | None, catalogue: str | float |
         band = bands.bands[given]
         if band.in_points == rate:
             return band
-        return bands.derived_rate(op) if rate else None
+        return bands.derived_rate(op, band) if rate else None
     return bands.derived_rate(op) if rate else None
 
 
