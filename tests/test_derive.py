@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from claimcheck.judge.evidence import Loader, resolve
-from claimcheck.judge.verdicts import SUPPORTED, judge
+from claimcheck.judge.verdicts import judge
 from claimcheck.registry.articles import Article
 from claimcheck.registry.claims import DatasetEvidence, load_claims
 
