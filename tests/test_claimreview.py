@@ -74,7 +74,7 @@ def test_ratings_stay_within_their_bounds_and_only_judging_verdicts_get_a_number
             assert rating["ratingValue"] == claimreview.RATINGS[verdict]
         else:
             assert "ratingValue" not in rating
-    assert claimreview.RATINGS == {"supported": 5, "misleading": 3, "contradicted": 1}
+    assert claimreview.RATINGS == {"supported": 5, "imprecise": 4, "misleading": 3, "contradicted": 1}
 
 
 def test_each_claimreview_url_points_at_an_anchor_of_the_article_page(document, tmp_path):

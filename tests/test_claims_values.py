@@ -46,7 +46,7 @@ CASES = {
                 "compute: {op: sum, scale: 0}\n        label: \"MOFCOM, May 2022",
                 "bri-two-way-investment-230-billion", "evidence.0.compute.scale", "scale 0"),
     "duplicated key": (TOTAL_CLAIMED, TOTAL_CLAIMED.replace("}", ", value: 1}"), TOTAL, "line ", "duplicate key 'value'"),
-    "duplicate reading ids": ("      - id: cumulative-2013-2021\n", "      - id: as-stated\n", None, None, None),
+    "duplicate reading ids": ("      - id: in-2022\n", "      - id: as-stated\n", None, None, None),
     "whitespace-only quote": ('quote: "two-way investments exceeding $230 billion"', 'quote: "   "',
                               "bri-two-way-investment-230-billion", "quote", "only whitespace"),
     "unknown family": ("family: trade\n", "family: tradee\n", None, "family", "unknown family 'tradee' (did you mean 'trade'?)"),
@@ -62,9 +62,9 @@ def test_a_meaningless_claim_is_one_error_naming_file_claim_and_field(tmp_path, 
     old, new, claim, field, message = CASES[case]
     if case == "duplicate reading ids":  # two readings with the same id
         text, registry = seed_text()
-        block = registry[registry.index("      - id: cumulative-2013-2021"):registry.index("\n\n  - id: bri-two-way")]
+        block = registry[registry.index("      - id: in-2022"):registry.index("\n\n  - id: bri-two-way")]
         old, new = block, block + "\n" + block
-        claim, field, message = None, "(claim)", "reading ids must be unique (cumulative-2013-2021 given twice)"
+        claim, field, message = None, "(claim)", "reading ids must be unique (in-2022 given twice)"
     problems = problems_after(tmp_path, old, new)
     assert len(problems) == 1, problems
     (line,) = problems

@@ -126,3 +126,42 @@ def test_values_are_formatted_for_rules_and_for_readers():
     assert display_value(28.7e9, "USD") == "$28.7 bn"
     assert display_value(1.2e9, "EUR") == "€1.2 bn"
     assert display_value(360, "jobs") == "360 jobs"
+
+
+# Each comparator's wording, both ways, on real figures: the seed article's $28.7 bn (Jan–Aug 2022) against
+# GACC's $28.2 bn (Jan–Sep 2021) and the embassy's $38.95 bn and +36.3% (2021); US GDP 2017 (19.612 tn in the
+# World Bank's 2026-07-01 release); relations established on 1971-10-25; China's net-zero target 2060;
+# India 6th by GDP in 2019 (World Bank, 2024-10-21 copy).
+BOTH_WAYS = [
+    ("exceeds", 28.7e9, "USD", 38.95e9, True, "$38.95 bn is above $28.7 bn, as the claim says"),
+    ("exceeds", 28.7e9, "USD", 28.2e9, False, "$28.2 bn is below $28.7 bn: the data fall short of what the claim says"),
+    ("at_least", 14.3, "percent", 36.3, True, "36.3% is above 14.3%, as the claim says"),
+    ("at_least", 36.3, "percent", 14.3, False, "14.3% is below 36.3%: the data fall short of what the claim says"),
+    ("at_most", 36.3, "percent", 14.3, True, "14.3% is no more than 36.3%, as the claim says"),
+    ("at_most", 14.3, "percent", 36.3, False, "36.3% is above 14.3%: higher than the claim allows"),
+    ("about", 28.7e9, "USD", 28.2e9, True, "$28.2 bn agrees with $28.7 bn, as the claim says"),
+    ("about", 28.7e9, "USD", 38.95e9, False, "$38.95 bn is above $28.7 bn: the article's figure is too low"),
+    ("rounded", 19.6e12, "USD", 19_612_102_000_000.0, True, "$19.612 tn rounds to $19.6 tn, as the claim says"),
+    ("rounded", 19.7e12, "USD", 19_612_102_000_000.0, False, "$19.612 tn is below $19.7 tn: the article's figure is too high"),
+    ("equals", "1971", "date", "1971-10-25", True, "1971-10-25 fits “1971”, as the claim says"),
+    ("equals", "1981", "date", "1971-10-25", False, "1971-10-25 is earlier than the claim says (“1981”)"),
+    ("before", "1972", "date", "1971-10-25", True, "1971-10-25 fits “1972”, as the claim says"),
+    ("before", "1971", "date", "1971-10-25", False, "1971-10-25 is later than the claim says (“1971”)"),
+    ("by", 2060, "year", "2060", True, "2060 fits “2060”, as the claim says"),
+    ("by", 2050, "year", "2060", False, "2060 is later than the claim says (“2050”)"),
+    ("within_decade", "1970s", "decade", "1971-10-25", True, "1971-10-25 fits “1970s”, as the claim says"),
+    ("within_decade", "1980s", "decade", "1971-10-25", False, "1971-10-25 is earlier than the claim says (“1980s”)"),
+    ("min_duration", 50, "years", 51.3, True, "51.3 years is at least 50 years, as the claim says"),
+    ("min_duration", 60, "years", 51.3, False, "51.3 years is shorter than the 60 years the claim says"),
+    ("rank", 6, "rank", 6, True, "it ranks 6th, as the claim says"),
+    ("rank", 5, "rank", 6, False, "it ranks 6th, not 5th: lower than the claim says"),
+]
+
+
+@pytest.mark.parametrize("comparator, value, unit, reference, holds, words", BOTH_WAYS)
+def test_each_comparator_says_in_words_which_way_the_data_differ_both_ways(comparator, value, unit, reference, holds, words):
+    from claimcheck.judge.compare import explain
+
+    claimed = Claimed(value=value, unit=unit, comparator=comparator)
+    assert compare(claimed, reference).holds is holds
+    assert explain(claimed, reference, holds) == words

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from claimcheck.judge.verdicts import CONTRADICTED, MISLEADING, NO_DATA_OFFLINE, SUPPORTED, judge
+from claimcheck.judge.verdicts import CONTRADICTED, MISLEADING, NOT_HELD, SUPPORTED, judge
 from claimcheck.registry.claims import Claim
 from pydantic import ValidationError
 
@@ -47,7 +47,7 @@ def test_a_part_without_data_does_not_make_the_compound_hold():
     missing = {**overtook("x", "DEU", "JPN", "2023"), "evidence": [{**GDP, "snapshot": "not_stored",
                                                                        "compute": {"op": "value"}}]}
     verdict = judge(compound(overtook("deu-jpn", "DEU", "JPN", "2023"), missing))
-    assert verdict.verdict == NO_DATA_OFFLINE and "part x" in verdict.reason
+    assert verdict.verdict == NOT_HELD and "part x" in verdict.reason
 
 
 def test_parts_are_in_the_json_with_their_own_evidence():

@@ -63,7 +63,7 @@ def test_each_check_notebook_runs_with_its_defaults_as_in_jupyterlab(path, tmp_p
     outputs = [o for c in nbformat.read(out, 4).cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert_no_dollar_is_typeset(outputs)
-    assert any("supported" in o.get("data", {}).get("text/html", "") or "no-data-offline" in
+    assert any("supported" in o.get("data", {}).get("text/html", "") or "not-held" in
                o.get("data", {}).get("text/html", "") for o in outputs)
 
 

@@ -14,7 +14,7 @@ from claimcheck.cli import main
 
 SEED = "china-belgium-ties-2023-02-26"
 REPO = Path(__file__).resolve().parents[1]
-CHARTED = "bri-goods-trade-11-trillion"  # a misleading claim whose notebook draws a chart
+CHARTED = "bri-goods-trade-11-trillion"  # a claim with another reading whose notebook draws a chart
 PHONE, DESKTOP = (390, 844), (1400, 1000)
 
 # Measures what a reader would see (added to a copy of the page only) and posts it to the frame holding

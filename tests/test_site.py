@@ -91,7 +91,7 @@ def test_selecting_a_claim_shows_its_claimed_value_reference_sentence_sources_an
         assert panel, claim.id
         body = panel.group(1)
         assert f"&gt; ${i}.5 bn" in body and f"${i}.7 bn" in body
-        if VERDICTS[i % len(VERDICTS)] not in ("no-data-offline", "error"):  # those get a reader's sentence
+        if VERDICTS[i % len(VERDICTS)] not in ("not-held", "error"):  # those get a reader's sentence
             assert f"Sentence about claim {i}." in body
         assert f'href="https://example.org/doc{i}"' in body
         family = claim.family if claim.family != "other" else "scorecard"
@@ -247,7 +247,7 @@ def test_pages_speak_to_readers_not_developers(real_site, real_rows):
         for developer_text in ("SnapshotMissing", "claimcheck refresh", "documents.yaml", "sha256", "(absolute)",
                                "bilateral_trade_yoy_change", "china_bri_goods_trade"):
             assert developer_text not in shown, (name, developer_text)
-    missing = [r["claim_id"] for r in real_rows if r["verdict"] == "no-data-offline"]
+    missing = [r["claim_id"] for r in real_rows if r["verdict"] == "not-held"]
     assert missing
     for claim_id in missing:
         body = panel_of(page(real_site, "index.html"), claim_id)
@@ -300,10 +300,39 @@ def test_without_a_url_no_original_link(built):
     assert "Read the original article" not in page(built, "index.html")
 
 
-def test_a_misleading_claim_shows_the_figure_that_makes_it_misleading_as_prominently(real_site, real_rows):
-    row = next(r for r in real_rows if r["verdict"] == "misleading")
+READ_IN_2022 = """  - id: bri-goods-trade-11-trillion
+    quote: "the total volume of trade in goods between countries along the BRI route and China amounted to $11 trillion"
+    kind: amount
+    family: documented
+    statement: "China's goods trade with Belt and Road countries amounted to US$11 trillion in 2022."
+    claimed: {value: 11.0e+12, unit: USD, comparator: rounded, period: "2022"}
+    reading: "in 2022"
+    evidence:
+      - {kind: document, document: scio-mofcom-2023-03-bri-trade-2013-2022-zh, measures: [china_bri_goods_trade], period: "2022", label: "MOFCOM (SCIO press conference, Mar 2023): 2022"}
+    readings:
+      - id: cumulative-2013-2021
+        label: "cumulative since 2013, through 2021"
+        claimed: {value: 11.0e+12, unit: USD, comparator: rounded, period: "2013/2021"}
+        evidence:
+          - {kind: document, document: [mofcom-xinhua-2021-04-bri-goods-trade-since-2013, mofcom-sheng-qiuping-2022-05-bri-annual-trade], measures: [china_bri_goods_trade], period: ["2013/2021-04", "2021"], compute: {op: sum}, label: "MOFCOM: US$9.2 tn since 2013 plus US$1.8 tn in 2021 (derived sum)"}
+
+"""
+
+
+def test_a_misleading_claim_shows_the_figure_that_makes_it_misleading_as_prominently(tmp_path, data_copy):
+    from claimcheck.judge.verdicts import judge_all
+
+    registry = data_copy / "articles" / SEED / "claims.yaml"  # a reviewer reads the $11 tn as 2022's alone
+    text = registry.read_text(encoding="utf-8")
+    start, end = text.index("  - id: bri-goods-trade-11-trillion"), text.index("  - id: bri-two-way")
+    registry.write_text(text[:start] + READ_IN_2022 + text[end:], encoding="utf-8")
+    rows = [v.as_dict() for v in judge_all(load_article(SEED), mode="offline")]
+    site_dir = tmp_path / "site"
+    fake_build(site_dir, rows=rows, run=RUN)
+    site.build_site(site_dir, [SEED])
+    row = next(r for r in rows if r["verdict"] == "misleading")
     claim = load_article(SEED).claim(row["claim_id"])
-    body = panel_of(page(real_site, "index.html"), row["claim_id"])
+    body = panel_of(page(site_dir, "index.html"), row["claim_id"])
     figures = re.findall(r'<li class="(stated|other-reading)"><span class="figure-value"><bdi>([^<]+)</bdi></span>', body)
     assert ("stated", "$2.1 tn") in figures and ("other-reading", "$11 tn") in figures  # 11: to 0.1 tn
     assert figures[0][0] == "stated"  # the stated reading first

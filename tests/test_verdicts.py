@@ -11,7 +11,7 @@ from claimcheck.registry.claims import Claim
 from claimcheck.reference.snapshots import SnapshotInvalid, SnapshotMissing
 from claimcheck.reference.sources.base import Provenance
 from claimcheck.judge.verdicts import (
-    CONTRADICTED, ERROR_VERDICT, MISLEADING, NO_DATA_OFFLINE, NOT_CHECKABLE, ROW_COLUMNS, SUPPORTED, UNVERIFIABLE,
+    CONTRADICTED, ERROR_VERDICT, MISLEADING, NOT_HELD, NOT_CHECKABLE, ROW_COLUMNS, SUPPORTED, UNVERIFIABLE,
     VERDICTS, VerdictName, judge, judge_all, verdicts_frame,
 )
 
@@ -93,8 +93,9 @@ ARTICLE = SimpleNamespace(id="test-article", metadata=SimpleNamespace(date=date(
 
 
 def test_verdict_names_are_the_contract_names():
-    assert VERDICTS == ("supported", "contradicted", "misleading", "unverifiable", "not-checkable", "no-data-offline", "error")
-    assert VerdictName.no_data_offline == "no-data-offline"
+    assert VERDICTS == ("supported", "imprecise", "contradicted", "misleading", "unverifiable", "not-checkable", "not-held",
+                        "error")
+    assert VerdictName.not_held == "not-held"
 
 
 def test_a_claim_that_holds_under_its_stated_reading_is_supported():
@@ -170,22 +171,22 @@ def test_a_claim_without_evidence_is_unverifiable_with_its_reason():
     assert verdict.verdict == UNVERIFIABLE and "no source gives this figure" in verdict.sentence
 
 
-def test_a_missing_snapshot_gives_no_data_offline_never_a_guess():
+def test_a_missing_snapshot_gives_not_held_never_a_guess():
     claim = make_claim(claimed=EXCEEDS_28_7, evidence=[trade_evidence(snapshot="comtrade-monthly", why_missing="needs a key")])
     verdict = judge(claim, ARTICLE)
-    assert verdict.verdict == NO_DATA_OFFLINE
+    assert verdict.verdict == NOT_HELD
     assert "no offline snapshot imf/comtrade-monthly" in verdict.reason and "needs a key" in verdict.reason
     assert verdict.reference == "" and verdict.reference_value is None
 
 
-def test_no_data_offline_still_describes_an_alternative_reading_with_data():
+def test_not_held_still_describes_an_alternative_reading_with_data():
     claim = make_claim(
         claimed=EXCEEDS_28_7, evidence=[trade_evidence(snapshot="comtrade-monthly")],
         readings=[{"id": "oped", "label": "as the op-ed's figure", "evidence": [
             {"kind": "document", "document": "bri-cumulative", "measures": ["two_way_investment"]}]}],
     )
     verdict = judge(claim, ARTICLE)
-    assert verdict.verdict == NO_DATA_OFFLINE
+    assert verdict.verdict == NOT_HELD
     assert "Read as the op-ed's figure, it holds" in verdict.sentence
 
 
@@ -248,6 +249,8 @@ def every_kind_of_claim():
         make_claim("e-forecast", kind="forecast", reason="future"),
         make_claim("f-offline", claimed=EXCEEDS_28_7, evidence=[trade_evidence(snapshot="nothing-here")]),
         make_claim("g-error", claimed=EXCEEDS_28_7, evidence=[trade_evidence(snapshot="broken")]),
+        make_claim("h-imprecise", claimed={"value": 33e9, "unit": "USD", "comparator": "rounded", "period": "2022-01/2022-08",
+                                           "band": "trade_bilateral"}, evidence=[trade_evidence()]),
     ]
 
 

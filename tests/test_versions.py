@@ -164,13 +164,13 @@ def test_run_as_of_pins_the_notebooks_to_the_vintage_of_that_date_and_records_it
     assert "version" not in trade and "on or before 2023-02-26" in trade["problem"]
     rows = json.loads((tmp_path / "build" / SEED / "verdicts" / "economy.json").read_text())
     row = {r["claim_id"]: r for r in rows}["china-second-largest-economy"]
-    assert row["verdict"] == "no-data-offline" and "no rows to rank in 2021" in row["sentence"]
+    assert row["verdict"] == "not-held" and "no rows to rank in 2021" in row["sentence"]
     assert AS_OF_ENV not in os.environ  # the pin ends with the run
 
     code = cli.main(["run", "--article", SEED, "--notebook", "economy", "--as-of", "2018-07-31"])
     rows = json.loads((tmp_path / "build" / SEED / "verdicts" / "economy.json").read_text())
     row = {r["claim_id"]: r for r in rows}["china-second-largest-economy"]
-    assert row["verdict"] == "no-data-offline"
+    assert row["verdict"] == "not-held"
     assert "published on or before 2018-07-31" in row["sentence"]
 
 

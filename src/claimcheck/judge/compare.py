@@ -268,6 +268,60 @@ def attested(claimed: Claimed, reference: Reference) -> Comparison:
     return Comparison(True, "attested: a cited document records it")
 
 
+# ------------------------------------------------------------------------------------- in words
+
+
+def _side(r: float, c: float, more: str, less: str) -> str:
+    return more if r > c else less
+
+
+def explain(claimed: Claimed, reference: Reference, holds: bool) -> str:
+    """Which way the reference differs from the claim, in words, for a reader: "36.3% is above 14.3%,
+    higher than the claim allows" or "38.95 bn is above 28.7 bn, as the claim says". "" when there is
+    nothing to say (a document records it, or the values cannot be compared)."""
+    comparator = claimed.comparator
+    try:
+        if comparator is Comparator.attested:
+            return ""
+        if claimed.unit in {"date", "decade"} or comparator in {Comparator.before, Comparator.by, Comparator.within_decade}:
+            return _explain_date(claimed, reference, holds)
+        c, r = _number(claimed.value, "claimed"), _number(reference, "reference")
+    except CompareError:
+        return ""
+    cs, rs = display_value(c, claimed.unit), display_value(r, claimed.unit)
+    if comparator is Comparator.rank:
+        if holds:
+            return f"it ranks {ordinal(r)}, as the claim says"
+        return f"it ranks {ordinal(r)}, not {ordinal(c)}: {_side(r, c, 'lower', 'higher')} than the claim says"
+    if comparator is Comparator.min_duration:
+        return f"{rs} is at least {cs}, as the claim says" if holds else f"{rs} is shorter than the {cs} the claim says"
+    if comparator in {Comparator.exceeds, Comparator.at_least}:
+        if holds:
+            return f"{rs} is {'above' if r > c else 'equal to'} {cs}, as the claim says"
+        word = "only equal to" if r == c else "below"
+        return f"{rs} is {word} {cs}: the data fall short of what the claim says"
+    if comparator is Comparator.at_most:
+        if holds:
+            return f"{rs} is no more than {cs}, as the claim says"
+        return f"{rs} is above {cs}: higher than the claim allows"
+    if holds:
+        return f"{rs} {'rounds to' if comparator is Comparator.rounded else 'agrees with'} {cs}, as the claim says"
+    return (f"{rs} is {_side(r, c, 'above', 'below')} {cs}: the article's figure is too "
+            f"{_side(r, c, 'low', 'high')}")
+
+
+def _explain_date(claimed: Claimed, reference: Reference, holds: bool) -> str:
+    if reference == NEVER:
+        return "no earlier period qualifies" + (", as the claim says" if holds else ": it is the first on record")
+    outer, inner = _period(claimed.value, "claimed"), _period(reference, "reference")
+    when = inner.text or inner.start.isoformat()
+    said = format_value(claimed.value, claimed.unit)  # 2060, not 2060.0
+    if holds:
+        return f"{when} fits “{said}”, as the claim says"
+    later = inner.end > outer.end if claimed.comparator is not Comparator.before else inner.end >= outer.start
+    return f"{when} is {'later' if later else 'earlier'} than the claim says (“{said}”)"
+
+
 COMPARATORS: dict[Comparator, Callable[[Claimed, Reference], Comparison]] = {
     Comparator.exceeds: exceeds,
     Comparator.at_least: at_least,
@@ -293,6 +347,6 @@ def compare(claimed: Claimed, reference: Reference) -> Comparison:
 
 
 __all__ = [
-    "COMPARATORS", "CompareError", "Comparison", "DEFAULT_ABOUT_TOLERANCE", "compare", "display_value",
+    "COMPARATORS", "CompareError", "Comparison", "DEFAULT_ABOUT_TOLERANCE", "compare", "display_value", "explain",
     "format_value", "infer_precision", "ordinal",
 ] + [c.value for c in Comparator]

@@ -7,7 +7,7 @@ its unit, the rows it used and one line saying what was computed.
 Two failures are kept apart, because they lead to different verdicts:
 
 - ``ComputeMissing`` — the rows needed are not there (a month absent, no row for the entity):
-  a refresh of the data could check the claim (verdict ``no-data-offline``).
+  a refresh of the data could check the claim (verdict ``not-held``).
 - ``ComputeError`` — the input cannot be computed as asked (two rows where one was expected,
   mixed units, a bad parameter): the evidence is unusable as specified (verdict ``error``).
 """
@@ -408,7 +408,9 @@ def _op_value(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
         value = float(raw)
     row = used.iloc[0]
     measure = row.get("measure_name", row.get("measure", "value"))
-    return Result(value, unit, used, f"{measure} for {row.get('period', '')}".strip())
+    spread = row.get("amplification")  # a derived difference's row
+    extra = {"amplification": float(spread)} if isinstance(spread, float) and np.isfinite(spread) else {}
+    return Result(value, unit, used, f"{measure} for {row.get('period', '')}".strip(), extra)
 
 
 def _op_sum(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
@@ -537,7 +539,9 @@ def _op_rank(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
         f"rank of {name} by {_measures_text(_Rows(pool))} among {len(pool)} entities in {where}{note}",
         {"entity": spec.entity, "entity_name": name, "n": len(pool), "top": top, "own_value": own, "note": note,
          "positions": [i + 1 for i in positions],
-         "unit": _single_unit(_Rows(pool), "rank")},
+         "unit": _single_unit(_Rows(pool), "rank"),
+         "others": [(str(e), str(n), float(v)) for e, n, v in  # every other entity, largest first: the rank's margins
+                    ordered[ordered["entity"].astype(str) != spec.entity][["entity", name_col, "value"]].itertuples(index=False)]},
     )
 
 
@@ -812,6 +816,98 @@ def _op_first_since(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
                   {"line": line})
 
 
+def _next_period(text: str) -> str:
+    """The period after ``text`` at its own grain: 2022 → 2023, 2022-12 → 2023-01."""
+    if _granularity(text) == "month":
+        year, month = int(text[:4]), int(text[5:7])
+        return f"{year + month // 12}-{month % 12 + 1:02d}"
+    return str(int(text[:4]) + 1)
+
+
+def _op_consecutive(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
+    """How many periods in a row, ending in ``period``, the series rose (``trend: rise``) or fell: "fell for
+    the third month in a row" is 3 or more. A gap in the series ends the run."""
+    period = parse_period(spec.period)
+    name = _side_name(rows, spec.entity, spec.measure)
+    series = _upto(_series(_side(rows, spec.entity, spec.measure), "consecutive"), None, period)
+    if period.text not in series:
+        raise ComputeMissing(f"no value of {name} for {period.text}", [period.text])
+    items = list(series.items())
+    run = []
+    for (before, old), (now, new) in reversed(list(zip(items, items[1:]))):
+        if now != period.text and not run:
+            continue  # periods after the one asked about
+        moved = new > old if spec.trend == "rise" else new < old
+        if _next_period(before) != now or not moved:
+            break
+        run.append((now, new, old))
+    verb = "rose" if spec.trend == "rise" else "fell"
+    steps = ", ".join(f"{p} {_short(n)}" for p, n, _ in reversed(run))
+    start = run[-1][0] if run else period.text
+    text = (f"{name} {verb} in {len(run)} consecutive period{'s' if len(run) != 1 else ''} to {period.text}"
+            + (f" (from {_short(run[-1][2])}: {steps})" if run else f" (it did not {verb.replace('rose', 'rise').replace('fell', 'fall')} in {period.text})"))
+    return Result(float(len(run)), "count", rows.iloc[0:0], text, {"run_start": start})
+
+
+def derive_rows(rows: pd.DataFrame, derive: Any) -> pd.DataFrame:
+    """The rows of a derived series (``Derive``): one row per entity and period where every input measure
+    has a value, named ``derive.name``; entity names and aggregate flags are kept."""
+    measures = list(derive.measures)
+    codes = rows["measure"].astype(str)
+    absent = [m for m in measures if not (codes == m).any()]
+    if absent:
+        known = sorted(set(codes))
+        near = difflib.get_close_matches(absent[0], known, n=3)
+        raise ComputeError(f"derive {derive.name}: no rows of {', '.join(absent)}"
+                           + (f" (nearest: {', '.join(near)})" if near else f" (the rows hold {', '.join(known[:8])})"))
+    picked = rows[codes.isin(measures)]
+    keys = ["entity", "period"]
+    counts = picked.groupby(keys + ["measure"], dropna=False).size()
+    if (counts > 1).any():
+        key = counts[counts > 1].index[0]
+        raise ComputeError(f"derive {derive.name}: {int(counts.max())} rows of {key[2]} for {key[0]} {key[1]}; "
+                           "narrow the select")
+    units = {m: _single_unit(_Rows(picked[picked["measure"].astype(str) == m]), f"derive {derive.name}") for m in measures}
+    if derive.op in {"sum", "difference"} and len(set(units.values())) > 1:
+        raise ComputeError(f"derive {derive.name}: {derive.op} of measures in different units "
+                           f"({', '.join(f'{m}: {u}' for m, u in units.items())})")
+    wide = picked.assign(value=pd.to_numeric(picked["value"], errors="coerce")).pivot(
+        index=keys, columns="measure", values="value").dropna(subset=measures)
+    first = wide[measures[0]]
+    if derive.op == "sum":
+        value = wide[measures].sum(axis=1)
+    elif derive.op == "difference":
+        value = first - wide[measures[1]]
+    elif derive.op in {"ratio", "per_person"}:
+        value = (first / wide[measures[1]].where(wide[measures[1]] != 0))
+    else:
+        value = first
+    value = (value * derive.factor).dropna()
+    unit = derive.unit or ("times" if derive.op == "ratio" else units[measures[0]])
+    label = {}
+    for m in measures:  # each input's plain name where the catalogue gives one, else its code
+        named = picked.loc[picked["measure"].astype(str) == m, "measure_name"] if "measure_name" in picked.columns else None
+        label[m] = str(named.iloc[0]) if named is not None and len(named) and isinstance(named.iloc[0], str) else m
+    words = {"sum": " + ", "difference": " − ", "ratio": " / "}
+    if derive.op == "per_person":
+        described = f"{label[measures[0]]} per person"
+    else:
+        described = words.get(derive.op, "").join(label[m] for m in measures)
+    if derive.factor != 1.0:
+        described += f" × {derive.factor:g}"
+    meta = picked.drop_duplicates(keys).set_index(keys)
+    out = pd.DataFrame({"entity": [k[0] for k in value.index], "period": [k[1] for k in value.index],
+                        "measure": derive.name, "value": value.to_numpy(dtype=float), "unit": unit,
+                        "measure_name": f"{derive.name} ({described})"})
+    if derive.op == "difference":  # see _amplification: kept per row for the agreement band
+        spread = (first.abs() + wide[measures[1]].abs()) / (first - wide[measures[1]]).abs()
+        out["amplification"] = spread.reindex(value.index).to_numpy()
+    for column in ("partner", "entity_name", "aggregate"):
+        if column in meta.columns:
+            out[column] = meta[column].reindex(value.index).to_numpy()
+    return out.reset_index(drop=True)
+
+
 def _pair(spec: Compute, rows: pd.DataFrame, what: str) -> tuple[float, float, str, str, str | None, str | None]:
     period = parse_period(spec.period)
     other_entity, other_measure = spec.other or spec.entity, spec.other_measure or spec.measure
@@ -843,7 +939,13 @@ def _op_difference(spec: Compute, rows: pd.DataFrame, ctx: dict) -> Result:
         raise ComputeError(f"difference: units differ ({a_unit} vs {b_unit})")
     unit = "percentage_points" if a_unit == "percent" else a_unit
     return Result(a - b, unit, rows_within(rows, parse_period(spec.period)),
-                  f"{a_name} ({_short(a)}) − {b_name} ({_short(b)}) in {spec.period}", {})
+                  f"{a_name} ({_short(a)}) − {b_name} ({_short(b)}) in {spec.period}", _amplification(a, b))
+
+
+def _amplification(a: float, b: float) -> dict[str, float]:
+    """How much a difference a − b magnifies the relative disagreement of its two inputs: sources that
+    differ by 1% on each can differ by (|a| + |b|) / |a − b| per cent on the difference."""
+    return {"amplification": (abs(a) + abs(b)) / abs(a - b)} if a != b else {}
 
 
 OPERATIONS: dict[str, Callable[[Compute, pd.DataFrame, dict], Result]] = {
@@ -864,6 +966,7 @@ OPERATIONS: dict[str, Callable[[Compute, pd.DataFrame, dict], Result]] = {
     "first_since": _op_first_since,
     "ratio": _op_ratio,
     "difference": _op_difference,
+    "consecutive": _op_consecutive,
 }
 
 _SCALED_UNIT = {1e3: ("thousand", "thousands", "k"), 1e6: ("million", "millions", "mn", "m"), 1e9: ("billion", "billions", "bn")}
@@ -925,5 +1028,5 @@ def compute(
 
 __all__ = [
     "ComputeError", "ComputeMissing", "DAYS_PER_YEAR", "NEVER", "OPERATIONS", "entity_name", "Result", "compute",
-    "inputs_frame", "row_period", "RowIndex", "rows_within", "scaled_unit", "select_rows", "take_rows",
+    "derive_rows", "inputs_frame", "row_period", "RowIndex", "rows_within", "scaled_unit", "select_rows", "take_rows",
 ]

@@ -18,7 +18,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from claimcheck.registry.claims import DatasetEvidence, DocumentEvidence, Evidence, InternalEvidence
-from claimcheck.judge.compute import ComputeError, ComputeMissing, RowIndex, compute, inputs_frame, take_rows
+from claimcheck.judge.compute import (
+    ComputeError, ComputeMissing, RowIndex, compute, derive_rows, inputs_frame, take_rows,
+)
 from claimcheck.reference.groups import GROUP_KEY, group
 
 OK = "ok"
@@ -260,6 +262,8 @@ def _dataset(spec: DatasetEvidence, day: date | None, loader: Loader, as_of: dat
         if frames:
             more = [loader.rows(s, m.snapshot, m.select, as_of=as_of, named=True) for s, m in frames]
             rows = pd.concat([rows] + more, ignore_index=True)
+        if spec.derive is not None:  # a derived series (exports + imports, emissions per person) is what the op reads
+            rows = derive_rows(rows, spec.derive)
         result = compute(spec.compute, rows, article_date=day)
     except ComputeMissing as exc:
         reason = f"{spec.source}/{spec.snapshot}: {exc}" + (f" — {spec.why_missing}" if spec.why_missing else "")
@@ -381,6 +385,27 @@ def resolve_vintage(spec: Evidence, day: date, loader: Loader) -> EvidenceResult
         return None
 
 
+def resolve_vintages_before(spec: Evidence, day: date, loader: Loader, skip: str = "") -> list[EvidenceResult]:
+    """A dataset evidence read from every stored version published on or before ``day``, newest first:
+    a figure that any of them rounds to was right when it was written. ``skip``: a version already read
+    (the current one) is given as an empty result of that version rather than read again."""
+    from claimcheck.reference.snapshots import versions
+
+    if not isinstance(spec, DatasetEvidence):
+        return []
+    listed = [v for v in versions(spec.source, spec.snapshot) if v[:10] <= day.isoformat()]
+    found = []
+    for version in reversed(listed or [day.isoformat()]):  # none listed (not stored as files): the newest by day
+        if skip and version == skip:
+            found.append(EvidenceResult(default_label(spec), spec.kind, OK, version=version))
+            continue
+        try:
+            found.append(_dataset(spec, day, loader, as_of=date.fromisoformat(version[:10])))
+        except Exception:
+            continue
+    return found
+
+
 def resolve_later_vintages(spec: Evidence, day: date, loader: Loader) -> list[EvidenceResult]:
     """A dataset evidence read from each version after ``day`` but the newest, oldest first.
 
@@ -431,5 +456,5 @@ def with_reading(result: EvidenceResult, reading: str) -> EvidenceResult:
 
 __all__ = [
     "DERIVED", "ERROR", "EvidenceResult", "Loader", "MISSING", "OK", "STATUSES", "agreement_band", "article_date",
-    "default_label", "get_snapshot", "load_documents", "provenance_dict", "resolve", "with_reading",
+    "default_label", "get_snapshot", "load_documents", "provenance_dict", "resolve", "resolve_vintages_before", "with_reading",
 ]

@@ -3,14 +3,16 @@
 The verdict names (``VerdictName``) are a contract: they appear in ``verdicts.csv`` and this module
 is their single source. How ``judge`` decides:
 
-1. A forecast or opinion is ``not-checkable``; a claim without evidence is ``unverifiable``.
+1. A forecast or opinion is ``not-checkable``; a claim without evidence is ``not-held`` when it names the
+   public series that would check it (``public_series``), else ``unverifiable`` (no public evidence found).
 2. The stated reading's evidences are resolved in order. The first ``ok`` decisive evidence whose
    unit fits the claim decides, using the claim's comparator; the others are shown, and when they
    disagree the sentence says so. ``context`` evidence is shown and never decides.
-3. Holds → ``supported``. Does not hold → ``misleading`` if an alternative reading holds (the
-   sentence names that reading), else ``contradicted``.
+3. Holds → ``supported``. A figure close to its reference but outside the usual difference between
+   sources → ``imprecise`` (``judge/policy.py``). Does not hold → ``misleading`` if an alternative
+   reading holds (the sentence names that reading), else ``contradicted``.
 4. No ok evidence in the stated reading → ``error`` if any evidence failed, else
-   ``no-data-offline`` (never a guessed verdict); an alternative reading with ok evidence is still
+   ``not-held`` (never a guessed verdict); an alternative reading with ok evidence is still
    described in the sentence.
 """
 
@@ -26,44 +28,47 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 from pydantic import ValidationError
 
-from claimcheck.registry.claims import AGREEMENT_BANDS, Claim, Claimed, Comparator
-from claimcheck.judge.compare import CompareError, Comparison, compare, display_value, format_value, ordinal
-from claimcheck.judge import evidence as _evidence  # the module, so tests can replace its catalogue look-up
-from claimcheck.judge.currency import ConversionError, in_claimed_unit
-from claimcheck.judge.evidence import (
-    ERROR, MISSING, OK, EvidenceResult, Loader, article_date, resolve, resolve_later_vintages, resolve_vintage,
-    with_reading,
+from claimcheck.judge import policy
+from claimcheck.registry.bands import Band
+from claimcheck.registry.claims import Claim, Claimed, Comparator
+from claimcheck.judge.compare import (
+    CompareError, Comparison, compare, display_value, explain, format_value, ordinal,
 )
+from claimcheck.judge.evidence import ERROR, MISSING, OK, EvidenceResult, Loader, resolve, with_reading
+from claimcheck.judge.observations import Observations, in_claimed_units, observe
 
 
 class VerdictName(str, Enum):
     """The verdicts, as written in verdicts.csv (contract)."""
 
     supported = "supported"
+    imprecise = "imprecise"
     contradicted = "contradicted"
     misleading = "misleading"
     unverifiable = "unverifiable"
     not_checkable = "not-checkable"
-    no_data_offline = "no-data-offline"
+    not_held = "not-held"
     error = "error"
 
 
 SUPPORTED = VerdictName.supported.value
+IMPRECISE = VerdictName.imprecise.value
 CONTRADICTED = VerdictName.contradicted.value
 MISLEADING = VerdictName.misleading.value
 UNVERIFIABLE = VerdictName.unverifiable.value
 NOT_CHECKABLE = VerdictName.not_checkable.value
-NO_DATA_OFFLINE = VerdictName.no_data_offline.value
+NOT_HELD = VerdictName.not_held.value
 ERROR_VERDICT = VerdictName.error.value
 VERDICTS: tuple[str, ...] = tuple(v.value for v in VerdictName)
 
 VERDICT_MEANINGS = {
-    SUPPORTED: "the claim holds under its stated reading, within its tolerance",
-    CONTRADICTED: "the reference data clearly disagree",
+    SUPPORTED: "the claim holds under its stated reading, within its rounding or the usual difference between sources",
+    IMPRECISE: "close, but outside the usual difference between honest sources and releases",
+    CONTRADICTED: "the reference data rule out every honest reading: beyond the largest differences between sources",
     MISLEADING: "the numbers only hold under another reading, or hold but omit context that reverses their sense",
     UNVERIFIABLE: "no public evidence was found",
     NOT_CHECKABLE: "a forecast or opinion: nothing to compare yet",
-    NO_DATA_OFFLINE: "evidence exists but the local snapshot lacks it; a refresh would check it",
+    NOT_HELD: "public data exist but this copy does not hold them (the series is named)",
     ERROR_VERDICT: "a source failed or returned something unusable; the reason is recorded",
 }
 
@@ -95,7 +100,7 @@ class Verdict:
     evidence: tuple[EvidenceResult, ...] = field(default=(), repr=False)  # all readings, so disagreements show
     sources: tuple[dict[str, Any], ...] = field(default=(), repr=False)  # provenance of every evidence
     sentence: str = ""
-    reason: str | None = None  # why not-checkable / unverifiable / no-data-offline / error
+    reason: str | None = None  # why not-checkable / unverifiable / not-held / error
     statement: str = ""  # the claim restated plainly
     source_ref: str = ""  # snapshot path or URL of the deciding evidence
     parts: tuple["Verdict", ...] = field(default=(), repr=False)  # a compound claim's parts, each judged alone
@@ -188,6 +193,7 @@ class _Check:
     comparison: Comparison | None  # None when the evidence cannot be compared
     note: str = ""  # why it could not be compared
     policy: str = ""  # what the revision and agreement policy adds to the sentence
+    zone: str = ""  # the band's zone when the agreement policy placed the figure (judge/policy.py)
 
 
 @dataclass(frozen=True)
@@ -228,22 +234,6 @@ def _unit_fits(claimed: Claimed, result: EvidenceResult) -> str:
     if claimed.comparator in {Comparator.rank, Comparator.min_duration} and any({wanted, got} <= s for s in same):
         return ""
     return f"its unit {got} differs from the claimed {wanted}"
-
-
-def _in_claimed_units(claimed: Claimed | None, results: tuple[EvidenceResult, ...], loader: Loader) -> tuple[EvidenceResult, ...]:
-    """Each ok result in the claim's unit: a scale, a multiple or a currency converted (``judge/currency.py``;
-    the result's description, and so the sentence, says at what rate). One that cannot be is an error."""
-    if claimed is None or not claimed.unit:
-        return results
-    out = []
-    for result in results:
-        if result.ok:
-            try:
-                result = in_claimed_unit(result, claimed.unit, claimed.period, loader.snapshot)
-            except ConversionError as exc:
-                result = replace(result, status=ERROR, reason=f"not comparable with the claimed {claimed.unit}: {exc}")
-        out.append(result)
-    return tuple(out)
 
 
 def _assess(claimed: Claimed | None, results: Iterable[EvidenceResult]) -> _Assessment:
@@ -466,30 +456,37 @@ def _outcome(label: str, assessment: _Assessment) -> dict[str, Any]:
 
 
 _FAILED = {CONTRADICTED, MISLEADING}
-_UNDECIDED = (ERROR_VERDICT, NO_DATA_OFFLINE, UNVERIFIABLE)  # the first present names an undecided compound
+_HELD = {SUPPORTED, IMPRECISE}
+_UNDECIDED = (ERROR_VERDICT, NOT_HELD, UNVERIFIABLE)  # the first present names an undecided compound
 
 
 def _judge_compound(claim: Claim, article: Any, mode: str, override: dict[str, Any] | None, loader: Loader) -> Verdict:
-    """All parts hold: supported; some: misleading, naming the parts that fail; none: contradicted.
+    """All parts hold: supported (imprecise when one only comes close); some: misleading, naming the parts
+    that fail; none: contradicted.
 
-    A part that fails cannot be rescued by a part without data; when no part fails and some are
-    undecided, the compound takes the undecided verdict (error before no-data-offline before unverifiable).
+    A part that no public evidence can check (``unverifiable``) is set aside when another part decides: the
+    sentence names it. A part that fails cannot be rescued by a part without data; when no part fails and
+    some are undecided (error, not-held), the compound takes the undecided verdict (error before not-held).
     """
     parts = []
     for part in claim.parts:
         sub = Claim.model_construct(
             id=f"{claim.id}/{part.id}", quote=claim.quote, kind=claim.kind, family=claim.family,
             statement=part.statement, claimed=part.claimed, reading=claim.reading, evidence=part.evidence,
-            readings=[], reason=None, parts=[],
+            readings=[], reason=part.reason, parts=[], public_series=part.public_series, according_to=None,
         )
         parts.append(judge(sub, article, mode, override=override, loader=loader))
-    held = [(p, v) for p, v in zip(claim.parts, parts) if v.verdict == SUPPORTED]
-    failed = [(p, v) for p, v in zip(claim.parts, parts) if v.verdict in _FAILED]
-    undecided = [(p, v) for p, v in zip(claim.parts, parts) if v.verdict not in _FAILED | {SUPPORTED}]
+    pairs = list(zip(claim.parts, parts))
+    held = [(p, v) for p, v in pairs if v.verdict in _HELD]
+    failed = [(p, v) for p, v in pairs if v.verdict in _FAILED]
+    aside = [(p, v) for p, v in pairs if v.verdict == UNVERIFIABLE] if held or failed else []
+    undecided = [(p, v) for p, v in pairs if v.verdict not in _FAILED | _HELD and all(v is not w for _, w in aside)]
     n = len(parts)
-    if len(held) == n:
-        name = SUPPORTED
-        sentence = f"All {n} parts hold. " + " ".join(f"{p.statement}: {v.sentence}" for p, v in held)
+    set_aside = " ".join(f"“{p.statement}” is left aside: {v.sentence}" for p, v in aside)
+    if held and not failed and not undecided:
+        name = IMPRECISE if any(v.verdict == IMPRECISE for _, v in held) else SUPPORTED
+        lead = f"All {n} parts hold." if not aside else f"{len(held)} of {n} parts hold, the others cannot be checked."
+        sentence = f"{lead} " + " ".join(f"{p.statement}: {v.sentence}" for p, v in held) + (f" {set_aside}" if aside else "")
     elif failed:
         name = MISLEADING if held else CONTRADICTED
         fails = " ".join(f"“{p.statement}” does not hold: {v.sentence}" for p, v in failed)
@@ -500,12 +497,14 @@ def _judge_compound(claim: Claim, article: Any, mode: str, override: dict[str, A
             sentence = f"No part that could be checked holds. {fails}"
         if undecided:
             sentence += " " + " ".join(f"“{p.statement}” could not be checked ({v.verdict}): {v.reason}" for p, v in undecided)
+        if aside:
+            sentence += f" {set_aside}"
     else:
         name = next(u for u in _UNDECIDED if any(v.verdict == u for _, v in undecided))
-        sentence = " ".join(f"“{p.statement}”: {v.verdict}: {v.sentence}" for p, v in zip(claim.parts, parts))
+        sentence = " ".join(f"“{p.statement}”: {v.verdict}: {v.sentence}" for p, v in pairs)
     evidence = tuple(replace(e, reading=f"part {p.id}") for p, v in zip(claim.parts, parts) for e in v.evidence)
     deciding = failed[0][1] if failed else None
-    reason = None if name in {SUPPORTED, MISLEADING, CONTRADICTED} else "; ".join(
+    reason = None if name in _HELD | _FAILED else "; ".join(
         f"part {p.id}: {v.reason}" for p, v in undecided if v.reason)
     return Verdict(
         claim_id=claim.id, verdict=name, reading=claim.reading,
@@ -530,13 +529,18 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
                               f"Not checkable: {_end(claim.reason or 'no reason given')}{context}", evidence=shown)
     stated_claimed = merge_claimed(claim.claimed, override)
     if not claim.evidence:
+        if claim.public_series:  # public data exist, this copy does not hold them
+            reason = f"not held here: {claim.public_series}" + (f" ({claim.reason})" if claim.reason else "")
+            return _plain_verdict(claim, NOT_HELD, reason, f"This copy does not hold the public data that would check it: "
+                                  f"{_end(claim.public_series)}" + (f" {_end(claim.reason)}" if claim.reason else ""),
+                                  claimed=stated_claimed)
         reason = claim.reason or "no evidence is listed for this claim"
         return _plain_verdict(claim, UNVERIFIABLE, reason, f"No public evidence was found: {_end(reason)}", claimed=stated_claimed)
 
-    specs = _by_named_source(claim)
-    stated_results = tuple(with_reading(resolve(e, article, mode, loader=loader), claim.reading) for e in specs)
-    stated_results = _in_claimed_units(stated_claimed, stated_results, loader)
-    stated, vintages = _revisions_and_bands(stated_claimed, _assess(stated_claimed, stated_results), specs, article, loader)
+    # resolve (every observation the policy may need) -> assess (judge/policy.py) -> word (the sentence)
+    table = observe(stated_claimed, _by_named_source(claim), article, mode, loader, claim.reading)
+    stated_results = table.results
+    stated, vintages = _revisions_and_bands(stated_claimed, _assess(stated_claimed, stated_results), table)
     stated = _named_source_note(claim, stated)
     evidence = list(stated_results) + [with_reading(v, claim.reading) for v in vintages]
     alternatives: list[tuple[str, _Assessment]] = []
@@ -544,7 +548,7 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
         reading_claimed = merge_claimed(claim.claimed, reading.claimed, override)
         if reading.evidence:
             results = tuple(with_reading(resolve(e, article, mode, loader=loader), reading.label) for e in reading.evidence)
-            results = _in_claimed_units(reading_claimed, results, loader)
+            results = in_claimed_units(reading_claimed, results, loader)
             evidence += results
         else:
             results = stated_results
@@ -557,7 +561,6 @@ def _judge(claim: Claim, article: Any, mode: str, override: dict[str, Any] | Non
 
 # ------------------------------------------------------------------ revisions and source disagreement
 
-_NOT_AMOUNTS = {"percent", "percentage_points", "rank", "places", "times", "date", "decade", "year", "years"}
 
 
 def _by_named_source(claim: Claim) -> list[Any]:
@@ -584,112 +587,78 @@ def _with_decider(assessment: _Assessment, check: _Check) -> _Assessment:
     return replace(assessment, checks=checks)
 
 
-def _band(claimed: Claimed, spec: Any) -> tuple[float, str] | None:
-    """(relative band, what it is for) from the claim, else the catalogue entry; None when neither gives one."""
-    band = claimed.band if claimed.band is not None else _evidence.agreement_band(spec.source, spec.snapshot)
-    if band is None:
-        return None
-    if isinstance(band, str):
-        return AGREEMENT_BANDS[band], band.replace("_", "-") + " figures"
-    return float(band), "this figure"
-
-
-def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment, specs: list[Any], article: Any,
-                         loader: Loader) -> tuple[_Assessment, list[EvidenceResult]]:
-    """The policy for a figure the current data do not round to (docs/verdicts.md, "Revisions and sources").
-
-    1. The claimed figure's rounding decides first: a reference that rounds to it supports it.
-    2. Else, when a version of the snapshot from on or before the article's date holds the figure, that
-       vintage decides, and the current figure is shown as revised since. When none does, the earliest
-       later version that holds it takes its place, and step 3 applies to its figure.
-    3. Else, for an amount with an agreement band, a difference within the band supports it (the
-       sentence gives the figure, the difference and the band); beyond the band contradicts it.
-    """
+def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment,
+                         table: Observations) -> tuple[_Assessment, list[EvidenceResult]]:
+    """Resolve -> decide -> word, for a figure the current data do not round to: the policy
+    (``policy.decide``) decides from the resolved table (``judge/observations.py``) alone; this words it."""
     check = assessment.decider
     if claimed is None or check is None or check.comparison.holds or check.result.kind != "dataset":
         return assessment, []
-    spec = next((s for s, r in zip(specs, assessment.results) if r is check.result), None)
-    day = article_date(article)
-    if spec is None:
-        return assessment, []
-    used: list[EvidenceResult] = []
-    current = f" It has been revised since to {_reference_text(check.result)} (version {check.result.version})."
-    revised = current
-    if day is not None:
-        vintage = _usable(claimed, resolve_vintage(spec, day, loader), check, loader)
-        if vintage is not None:  # what the author could read decides, and its verdict stands
-            then = _assess(claimed, [vintage]).decider
-            revised = "" if _same_figure(vintage.value, check.result.value) else current  # said only when it was
-            if then is not None:
-                rule = f"{then.comparison.rule}, against the version of {vintage.version}, the newest on or before the article's date"
-                return _with_decider(assessment, replace(then, comparison=Comparison(then.comparison.holds, rule),
-                                                         policy=then.policy + revised)), [vintage]
-        later = next((v for v in (_usable(claimed, r, check, loader) for r in resolve_later_vintages(spec, day, loader))
-                      if v is not None), None)
-        then = _assess(claimed, [later]).decider if later is not None else None
-        revised = "" if later is not None and _same_figure(later.value, check.result.value) else current
-        if then is not None:  # no version of the article's date holds it: the nearest later one decides
-            rule = (f"{then.comparison.rule}, against the version of {later.version}, the earliest stored after the "
-                    "article's date that holds the figure")
-            check = replace(then, comparison=Comparison(then.comparison.holds, rule))
-            assessment, used = _with_decider(assessment, check), [later]
-            if then.comparison.holds:
-                return _with_decider(assessment, replace(check, policy=check.policy + revised)), used
-    if not used:
-        revised = ""  # the current figure decides: nothing was revised away from
-    band = _band(claimed, spec)
-    c, r = claimed.value, check.result.value
-    if (band is None or claimed.comparator is not Comparator.rounded or claimed.unit in _NOT_AMOUNTS
-            or not isinstance(c, (int, float)) or not isinstance(r, (int, float)) or not c):
-        return (_with_decider(assessment, replace(check, policy=check.policy + revised)) if used else assessment), used
-    width, what = band
-    rel = abs(r - c) / abs(c)
-    within = rel <= width * (1 + 1e-9)
-    words = f"agreement band ±{_pct(width)} for {what}"
-    rule = f"{check.comparison.rule}; {'within' if within else 'beyond'} the {words}"
-    policy = ""
-    if within:
-        side = "above" if r > c else "below"
-        policy = (f" The reference figure is {display_value(r, check.result.unit)}, {_pct(rel)} {side} the article's; "
-                  f"estimates of {what} differ between sources and vintages by up to {_pct(width)}, "
-                  "so the difference is within that band.")
-    return _with_decider(assessment, replace(check, comparison=Comparison(within, rule), policy=policy + revised)), used
+    releases = table.of(check.result)
 
+    def holds(observation: EvidenceResult) -> bool | None:
+        then = _assess(claimed, [observation]).decider
+        return None if then is None else then.comparison.holds
 
-def _usable(claimed: Claimed, result: EvidenceResult | None, current: Any, loader: Loader) -> EvidenceResult | None:
-    """An earlier version's reading, in the claim's units, when it holds a figure other than the current one's."""
-    if result is None or not result.ok or not result.version or result.version == current.result.version:
-        return None
-    if isinstance(result.value, (int, float)) and _same_figure(result.value, current.result.value):
-        return None  # an older copy of today's amount: nothing was revised, today's figure and its band decide
-    if _ends_before(result, claimed):  # a copy whose data stop before the claimed date cannot say
-        return None
-    converted = _in_claimed_units(claimed, (result,), loader)[0]
-    return converted if converted.ok else None
-
-
-def _same_figure(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
-    return a == b
-
-
-def _ends_before(result: EvidenceResult, claimed: Claimed) -> bool:
-    if claimed.unit != "date":
-        return False
-    if "searched" in (result.extra or {}):  # a crossing: the span it searched
-        years = [str(result.extra["searched"][-1])[:4]]
-    elif not result.rows.empty and "period" in result.rows.columns:
-        years = result.rows["period"].astype(str).str[:4]
+    decision = policy.decide(claimed, check.result, releases, table.day is not None, holds)
+    revised = f" It has been revised since to {_reference_text(check.result)} (version {check.result.version})."
+    used = [] if decision.basis == policy.CURRENT else [decision.reference]
+    if used:
+        then = _assess(claimed, used).decider
+        version = decision.reference.version
+        where = {
+            policy.MATCHES_RELEASE: f"{'the newest' if decision.newest else 'published'} on or before the article's date",
+            policy.NEWEST_BEFORE: "the newest on or before the article's date",
+            policy.EARLIEST_LATER: "the earliest stored after the article's date that holds the figure",
+        }[decision.basis]
+        check = replace(then, comparison=Comparison(then.comparison.holds, f"{then.comparison.rule}, against the version "
+                                                                           f"of {version}, {where}"))
     else:
-        return False
-    last = max((int(y) for y in years if y.isdigit()), default=None)
-    claimed_year = str(claimed.value)[:4]
-    return last is not None and claimed_year.isdigit() and last < int(claimed_year)
+        revised = ""  # the current figure decides: nothing was revised away from
+    if decision.basis == policy.MATCHES_RELEASE:  # right when it was written
+        note = f" It matches the release of {decision.reference.version}, published on or before the article's date."
+        return _with_decider(assessment, replace(check, policy=check.policy + note + revised)), used
+    if decision.zone is None:
+        return (_with_decider(assessment, replace(check, policy=check.policy + revised)) if used else assessment), used
+    return _with_decider(assessment, _worded(check, decision, releases.band, revised)), used
 
 
-def _pct(fraction: float) -> str:
-    return f"{fraction * 100:.2g}%" if fraction * 100 < 10 else f"{fraction * 100:.3g}%"
+def _worded(check: _Check, decision: policy.Decision, band: Band, revised: str) -> _Check:
+    """The decider with the band's zone in words: the rule, and what the sentence adds."""
+    found = decision.zone
+    usual, widest = policy.amount(band.supported, band), policy.amount(band.contradicted, band)
+    rule = check.comparison.rule
+    if decision.rival is not None:  # a rank, by its margin
+        wanted, (_, rival, value) = decision.rival
+        lead = (f" {_entity_name(check.result)} would need a figure {policy.amount(found.difference, band)} "
+                f"{'higher' if found.above else 'lower'} to rank {ordinal(wanted)} ({rival} is at "
+                f"{display_value(value, check.result.extra.get('unit'))})")
+        of, usual_text = " of the ranked figures", (f"so the data cannot tell {ordinal(wanted)} from "
+                                                     f"{ordinal(float(check.result.value))}.")
+        rules = {policy.SUPPORTED: f"{rule}; within the agreement band ±{usual} for {band.label}{of}",
+                 policy.IMPRECISE: (f"{rule}; the ranked figures are beyond the agreement band ±{usual} for {band.label}, "
+                                    f"within the largest honest differences ±{widest}"),
+                 policy.CONTRADICTED: f"{rule}; the ranked figures are beyond the largest honest differences ±{widest} for {band.label}"}
+        texts = {policy.SUPPORTED: f"{lead}; estimates of {band.label} differ between sources and vintages by up to {usual}, {usual_text}",
+                 policy.IMPRECISE: (f"{lead}: more than estimates of {band.label} usually differ (up to {usual}), though within "
+                                    f"the largest differences between honest figures (up to {widest})."),
+                 policy.CONTRADICTED: f"{lead}: more than estimates of {band.label} differ between sources and vintages (up to {widest})."}
+    else:
+        gap = f"{policy.amount(found.difference, band)} {'above' if found.above else 'below'} the article's"
+        lead = f" The reference figure is {display_value(check.result.value, check.result.unit)}, {gap}"
+        beyond = (f"{rule}; beyond the agreement band ±{widest} for {band.label}" if usual == widest else
+                  f"{rule}; beyond the largest honest differences ±{widest} for {band.label}")
+        rules = {policy.SUPPORTED: f"{rule}; within the agreement band ±{usual} for {band.label}",
+                 policy.IMPRECISE: (f"{rule}; beyond the agreement band ±{usual} for {band.label}, "
+                                    f"within the largest honest differences ±{widest}"),
+                 policy.CONTRADICTED: beyond}
+        texts = {policy.SUPPORTED: (f"{lead}; estimates of {band.label} differ between sources and vintages by up to {usual}, "
+                                    "so the difference is within that band."),
+                 policy.IMPRECISE: (f"{lead}: more than estimates of {band.label} usually differ between sources and vintages "
+                                    f"(up to {usual}), though within the largest differences between honest figures (up to {widest})."),
+                 policy.CONTRADICTED: f"{lead}: more than estimates of {band.label} differ between sources and vintages (up to {widest})."}
+    return replace(check, comparison=Comparison(decision.holds, rules[found.name]), policy=texts[found.name] + revised,
+                   zone=found.name)
 
 
 def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, alternatives: list[tuple[str, _Assessment]],
@@ -701,21 +670,31 @@ def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, al
         if stated.holds:
             if stated_claimed.comparator is Comparator.attested:
                 sentence = f"{finding}, as the article says."
+            elif stated.decider.zone == policy.SUPPORTED:  # not to the digit: within the usual difference
+                sentence = (f"{finding}; the article's “{claimed_text(stated_claimed)}” is within the usual difference "
+                            "between sources and releases.")
             else:
                 sentence = f"{finding}, which bears out the article's “{claimed_text(stated_claimed)}”."
             return _decided(claim, SUPPORTED, claim.reading, stated, sentence + extra, evidence_t)
+        if stated.decider.zone == IMPRECISE:  # close, but outside the usual difference between sources
+            sentence = (f"{finding}, close to the article's “{claimed_text(stated_claimed)}” but not within the usual "
+                        f"difference between sources ({stated.decider.comparison.rule}).")
+            return _decided(claim, IMPRECISE, claim.reading, stated, sentence + extra + _alternative_text(alternatives),
+                            evidence_t)
         holding = next(((label, alt) for label, alt in alternatives if alt.holds), None)
         if holding is not None:
             label, alt = holding
             sentence = (
                 f"It holds only {label}, not {claim.reading}: {_lower(_finding(alt.decider.result))}, "
-                f"but {_lower(_finding(stated.decider.result))}."
+                f"but {_lower(_finding(stated.decider.result))}{_which_way(stated_claimed, stated.decider)}"
+                f" Read {claim.reading}, that goes against the claim: {_end(claim.statement)}"
             )
             verdict = _decided(claim, MISLEADING, label, alt, sentence + extra, evidence_t)
             return verdict
         sentence = (
             f"{finding}, which does not bear out the article's “{claimed_text(stated_claimed)}” "
-            f"({stated.decider.comparison.rule})."
+            f"({stated.decider.comparison.rule}){_which_way(stated_claimed, stated.decider)}"
+            f" That goes against the claim: {_end(claim.statement)}"
         )
         return _decided(claim, CONTRADICTED, claim.reading, stated, sentence + extra + _alternative_text(alternatives), evidence_t)
 
@@ -732,9 +711,19 @@ def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, al
         return _plain_verdict(claim, ERROR_VERDICT, reason, f"Could not check it: {_end(reason)}{alt_text}",
                               claimed=stated_claimed, evidence=evidence_t)
     reason = _reasons(decisive, MISSING) or "no offline data"
-    return _plain_verdict(claim, NO_DATA_OFFLINE, reason,
-                          f"The offline data cannot check it yet (a refresh could): {_end(reason)}{alt_text}",
+    return _plain_verdict(claim, NOT_HELD, reason,
+                          f"This copy does not hold the data that would check it (a refresh could fetch them): "
+                          f"{_end(reason)}{alt_text}",
                           claimed=stated_claimed, evidence=evidence_t)
+
+
+def _which_way(claimed: Claimed, check: _Check) -> str:
+    """": 36.3% is above 14.3%: higher than the claim allows." — which way the data differ, in words."""
+    result = check.result
+    if result.extra.get("series") or result.extra.get("fails"):
+        return "."
+    words = explain(claimed, result.value, check.comparison.holds)
+    return f": {words}." if words else "."
 
 
 def _validate_overrides(claims: list[Claim], overrides: dict[str, dict[str, Any]]) -> None:
@@ -809,7 +798,7 @@ def verdicts_frame(verdicts: Iterable[Verdict]) -> pd.DataFrame:
 
 
 __all__ = [
-    "BROKEN_ENTRY_RULE", "CONTRADICTED", "ERROR_VERDICT", "MISLEADING", "NOT_CHECKABLE", "NO_DATA_OFFLINE", "ROW_COLUMNS",
+    "BROKEN_ENTRY_RULE", "CONTRADICTED", "ERROR_VERDICT", "IMPRECISE", "MISLEADING", "NOT_CHECKABLE", "NOT_HELD", "ROW_COLUMNS",
     "SUPPORTED", "UNVERIFIABLE", "VERDICTS", "VERDICT_MEANINGS", "Verdict", "VerdictName", "broken_entry",
     "claimed_text", "judge", "judge_all", "merge_claimed", "verdicts_frame",
 ]

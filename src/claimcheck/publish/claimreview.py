@@ -18,7 +18,9 @@ from claimcheck.registry.articles import Article
 
 BEST_RATING = 5
 WORST_RATING = 1
-RATINGS = {"supported": 5, "misleading": 3, "contradicted": 1}  # verdicts without a number: see module doc
+# 5 true, 4 mostly true (close, outside the usual difference between sources), 3 half true, 1 false;
+# the others judge nothing and get no number (see module doc and docs/sharing.md)
+RATINGS = {"supported": 5, "imprecise": 4, "misleading": 3, "contradicted": 1}
 ORGANIZATION = {"@type": "Organization", "name": "claimcheck"}
 CONTEXT = "https://schema.org"
 FILE_NAME = "claimreview.jsonld"
@@ -26,7 +28,7 @@ SITE_URL_ENV = "CLAIMCHECK_SITE_URL"  # the site's public base URL, for absolute
 
 
 def verdict_label(verdict: str) -> str:
-    """The label readers see on the pages (``no-data-offline`` → ``Not checked yet``), so a search result
+    """The label readers see on the pages (``not-held`` → ``Not checked yet``), so a search result
     and the page say the same."""
     from claimcheck.publish.labels import label
 

@@ -17,8 +17,6 @@ READER_VERDICTS: dict[str, tuple[str, str]] = {
     "unverifiable": ("No evidence found", "We found no public evidence that settles the claim either way."),
     "not-held": ("Not checked yet", "Public figures exist for this claim, but they were not yet collected "
                  "for this page."),
-    "no-data-offline": ("Not checked yet", "Public figures exist for this claim, but they were not yet collected "
-                        "for this page."),
     "not-checkable": ("Cannot be checked", "A forecast, a judgement or an opinion: there is nothing to measure "
                       "it against."),
     "error": ("Not checked (a source failed)", "A source could not be read when this page was built, so the "
@@ -28,7 +26,7 @@ NO_VERDICT = ("Not judged", "This claim was not judged in this build.")
 
 
 def label(verdict: str | None) -> str:
-    """The reader's label of a verdict name (``no-data-offline`` → ``Not checked yet``)."""
+    """The reader's label of a verdict name (``not-held`` → ``Not checked yet``)."""
     return READER_VERDICTS.get(verdict or "", NO_VERDICT)[0] if verdict else NO_VERDICT[0]
 
 

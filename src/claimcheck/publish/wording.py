@@ -19,8 +19,7 @@ from claimcheck.judge.compare import display_value
 from claimcheck.judge.verdicts import BROKEN_ENTRY_RULE
 
 # Worst first: what a reader most needs to know about the article leads the summary.
-SEVERITY = ("contradicted", "misleading", "imprecise", "error", "unverifiable", "not-held", "no-data-offline",
-            "not-checkable", "supported")
+SEVERITY = ("contradicted", "misleading", "imprecise", "error", "unverifiable", "not-held", "not-checkable", "supported")
 
 
 def severity(verdict: str) -> int:
@@ -60,7 +59,7 @@ def reader_sentence(row: dict[str, Any], claim) -> str:
     verdict = str(row.get("verdict") or "")
     missing = [e for e in row.get("evidence") or [] if isinstance(e, dict) and e.get("role", "decisive") != "context"
                and e.get("status") in ("missing", "error")]
-    if verdict in NOT_HELD:
+    if verdict == "not-held" and missing:
         what = " or ".join(dict.fromkeys(str(e.get("label") or "the reference data") for e in missing)) or "reference data"
         when = _claim_period(claim)
         return (f"The {what} figures{' for ' + when if when else ''} that settle this are published, but were not "
@@ -85,7 +84,6 @@ def reader_sentence(row: dict[str, Any], claim) -> str:
 
 # "(at most: reference <= 14.3%)", "(rounded: reference in [2.85%, 2.95%])": the rule, kept for "How we checked"
 _RULE_ASIDE = re.compile(r"\s\([a-z][a-z ]*: reference\b[^()]*(?:\([^()]*\)[^()]*)*\)")
-NOT_HELD = ("not-held", "no-data-offline")  # the name of this round and the one it replaces
 
 _COMPARATOR_WORDS = {"exceeds": "more than ", "at_least": "at least ", "at_most": "at most ", "about": "about ",
                      "before": "before ", "by": "by ", "within_decade": "in the ", "min_duration": "at least "}

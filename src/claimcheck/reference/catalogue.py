@@ -45,6 +45,7 @@ import yaml
 from claimcheck import paths
 from claimcheck.reference.sources import SOURCE_MODULES, get_source
 from claimcheck.reference.sources.base import SnapshotSpec
+from claimcheck.registry.bands import BANDS_FILE  # the agreement bands live beside the sources, not a source
 from claimcheck.registry.claims import check_band
 from claimcheck.registry.yamltext import load_yaml, yaml_error_line
 
@@ -121,7 +122,7 @@ def files() -> list[Path]:
     folder = catalogue_dir()
     if not folder.is_dir():
         return []
-    return sorted((folder / GENERATED_FOLDER).glob("*.yaml")) + sorted(folder.glob("*.yaml"))
+    return sorted((folder / GENERATED_FOLDER).glob("*.yaml")) + sorted(f for f in folder.glob("*.yaml") if f.name != BANDS_FILE)
 
 
 def signature() -> tuple[Any, ...]:

@@ -3,7 +3,7 @@
 A claims file validates on its own (``registry.claims``); whether its evidence names a source,
 snapshot, column or document that exists needs the reference data, which the registry stage may not
 import. A name that does not exist is a line naming the file, the claim and the field, with the
-nearest name suggested, rather than a ``no-data-offline`` verdict later.
+nearest name suggested, rather than a ``not-held`` verdict later.
 
 Validation (``claimcheck claims``) loads an article with ``load_checked_article``: every such line is
 a ``ClaimsError``. Checking (``claimcheck run``, the notebooks) loads it with ``checked_article``:

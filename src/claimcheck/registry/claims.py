@@ -87,6 +87,7 @@ OP_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "first_since": ({"period"}, _SERIES | {"threshold", "direction"}),
     "ratio": ({"period"}, _SERIES | {"other", "other_measure", "unit"}),
     "difference": ({"period"}, _SERIES | {"other", "other_measure"}),
+    "consecutive": ({"period", "trend"}, _SERIES),
 }
 OPS = set(OP_FIELDS)
 EACH_OPS = {"value", "rank", "share", "ratio", "difference"}  # what ``throughout`` can apply to every period
@@ -94,24 +95,24 @@ _TWO_SIDED = {"crossing", "ratio", "difference"}  # compare a second series: ``o
 _ALWAYS = {"op", "scale"}
 
 
-# How far estimates of one figure differ between sources and vintages, by kind of measure (relative).
-# Measured by scripts/measure_bands.py; docs/verdicts.md ("Revisions and sources") says from what.
-AGREEMENT_BANDS = {
-    "national_accounts": 0.025,  # GDP and other national-accounts amounts
-    "population": 0.035,
-    "emissions": 0.035,
-    "trade": 0.11,  # bilateral trade totals, as each side reports them
-}
+RATE_UNITS = {"percent", "percentage_points"}  # compared in percentage points, with the bands in points
 
 
 def check_band(value: Any) -> str | float:
-    """A kind of measure named in ``AGREEMENT_BANDS`` or a relative band between 0 and 1."""
+    """A band named in ``data/reference/catalogue/bands.yaml`` or a number of 0 or more (a claim's own band:
+    relative for amounts, 0.02 for 2%; percentage points for rates, checked by ``Claimed``)."""
+    from claimcheck.registry.bands import BandsError, band_names
+
     if isinstance(value, str):
-        if value not in AGREEMENT_BANDS:
-            raise ValueError(f"unknown kind of measure {value!r}; expected a number or one of {', '.join(AGREEMENT_BANDS)}")
+        try:
+            names = band_names()
+        except BandsError as exc:
+            raise ValueError(str(exc)) from None
+        if value not in names:
+            raise ValueError(f"unknown band {value!r}; expected a number or one of {', '.join(names)}")
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        raise ValueError(f"band {value!r} must be a relative number from 0 to 1 (0.02 for 2%) or a kind of measure")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"band {value!r} must be a number of 0 or more (0.02 for 2%, or points for a rate) or a band name")
     return float(value)
 
 
@@ -175,6 +176,7 @@ class Compute(Strict):
     each: str | None = None  # throughout: the op applied to every period of the span
     threshold: Finite | None = None  # first_since: the condition is above/below this value
     direction: Literal["above", "below"] = "above"  # first_since: "highest"/"above" or "lowest"/"below"
+    trend: Literal["rise", "fall"] | None = None  # consecutive: the run of rises or of falls ending in ``period``
     unit: str | None = None  # ratio: the unit of the result (e.g. USD for GDP per person)
     exclude_aggregates: bool = True  # ranks ignore regional and income-group aggregates
     start: str | None = None  # years_between: a date, or a measure whose value is a date
@@ -239,6 +241,33 @@ class MoreRows(Strict):
     select: dict[str, str | list[str]] = Field(default_factory=dict)
 
 
+# How many input measures each derive op takes (at least, at most; None: no upper bound).
+DERIVE_OPS = {"sum": (2, None), "difference": (2, 2), "ratio": (2, 2), "per_person": (2, 2), "scaled": (1, 1)}
+
+
+class Derive(Strict):
+    """A series computed from the selected rows, per entity and period, before ``compute`` runs on it:
+    exports plus imports, a surplus, investment as a share of GDP, emissions per person from two tables."""
+
+    op: Literal["sum", "difference", "ratio", "per_person", "scaled"]
+    measures: list[str] = Field(min_length=1)  # the input measures, in order (difference: a − b; ratio: a / b)
+    name: NotBlank  # the derived series' measure code, which the ops and the sentences name
+    factor: Annotated[float, AfterValidator(_finite)] = 1.0  # multiplies the result (100: a ratio in percent)
+    unit: str | None = None  # the result's unit; default: the first measure's (ratio: times)
+
+    @model_validator(mode="after")
+    def _measures_fit_op(self) -> "Derive":
+        least, most = DERIVE_OPS[self.op]
+        if len(self.measures) < least or (most is not None and len(self.measures) > most):
+            wanted = f"{least}" if least == most else f"at least {least}"
+            raise ValueError(f"derive {self.op} takes {wanted} measures, got {len(self.measures)}")
+        if self.unit is not None and not known_unit(self.unit):
+            raise ValueError(f"unknown unit {self.unit!r}; {UNITS_HELP}")
+        if self.factor == 0:
+            raise ValueError("factor 0 would turn every value into 0")
+        return self
+
+
 class DatasetEvidence(Strict):
     """Rows of a reference snapshot, filtered by ``select`` and reduced by ``compute``."""
 
@@ -251,6 +280,7 @@ class DatasetEvidence(Strict):
     label: str | None = None
     why_missing: str | None = None  # said when no offline snapshot holds this evidence
     also: list[MoreRows] = Field(default_factory=list)  # rows of other snapshots added before ``compute``
+    derive: Derive | None = None  # a series computed from the rows (and ``also``'s) that ``compute`` then reads
 
 
 class DocumentEvidence(Strict):
@@ -296,7 +326,7 @@ class Claimed(Strict):
     tolerance: Annotated[float, AfterValidator(_finite_non_negative)] | None = None  # relative, e.g. 0.05; widens "about" and "rounded"
     precision: Annotated[float, AfterValidator(_finite_positive)] | None = None  # unit of the last written digit (0.1e9 for "$28.7 billion");
     # when absent, "rounded" infers it from the significant digits of ``value``
-    band: str | float | None = None  # agreement band: a kind of measure or a relative number (overrides the catalogue's)
+    band: str | float | None = None  # agreement band: a band name, or a number (relative; points for a rate), overrides the catalogue's
 
     @field_validator("band")
     @classmethod
@@ -321,6 +351,8 @@ class Claimed(Strict):
     def _value_fits_unit(self) -> "Claimed":
         if self.comparator is not Comparator.attested and (self.value is None or self.unit is None):
             raise ValueError(f"comparator {self.comparator.value} needs a value and a unit")
+        if isinstance(self.band, float) and self.unit not in RATE_UNITS and self.band >= 1:
+            raise ValueError(f"band {self.band} must be a relative number below 1 (0.02 for 2%) for unit {self.unit}")
         if self.value is None:
             return self
         if self.unit in {"date", "decade"}:
@@ -345,7 +377,16 @@ class Part(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     statement: str  # the part restated plainly ("Germany overtook Japan")
     claimed: Claimed
-    evidence: list[Evidence] = Field(min_length=1)
+    evidence: list[Evidence] = Field(default_factory=list)
+    reason: str | None = None  # a part without evidence: why no public evidence checks it (it is set aside)
+    public_series: NotBlank | None = None  # or the public series that would check it, which this copy does not hold
+
+    @model_validator(mode="after")
+    def _evidence_or_reason(self) -> "Part":
+        if not self.evidence and not self.reason and not self.public_series:
+            raise ValueError(f"part {self.id} needs 'evidence', or a 'reason' why no public evidence checks it, "
+                             "or 'public_series'")
+        return self
 
 
 class Claim(Strict):
@@ -364,6 +405,7 @@ class Claim(Strict):
     parts: list[Part] = Field(default_factory=list)  # a compound claim: judged together, each part on its own evidence
     draft: str | list[str] | None = None  # `claimcheck draft`'s notes on what it guessed, for a reviewer
     according_to: str | None = None  # the source the article names ("according to the World Bank"): its evidence decides
+    public_series: NotBlank | None = None  # the public series that would check it, which this copy does not hold (not-held)
 
     @model_validator(mode="after")
     def _checkable_or_reasoned(self) -> "Claim":
@@ -386,8 +428,9 @@ class Claim(Strict):
         if uncheckable and not self.reason:
             raise ValueError(f"a {self.kind.value} needs a 'reason' saying why it cannot be checked")
         decisive = [e for e in self.evidence if e.role == "decisive"]
-        if not uncheckable and not decisive and not self.reason:
-            raise ValueError("a claim without decisive evidence needs a 'reason' saying why none exists")
+        if not uncheckable and not decisive and not self.reason and not self.public_series:
+            raise ValueError("a claim without decisive evidence needs a 'reason' saying why none exists, or "
+                             "'public_series' naming the public series that would check it")
         if decisive and self.claimed is None:
             raise ValueError("a claim with decisive evidence needs 'claimed' (value, unit, comparator)")
         return self

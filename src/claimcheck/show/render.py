@@ -18,9 +18,8 @@ VERDICT_COLOURS = {
     "misleading": "#fbe0a6",
     "unverifiable": "#dcdcdc",
     "not-checkable": "#d7e3f4",
-    "no-data-offline": "#e8dcf4",
+    "imprecise": "#fff0c2",
     "not-held": "#e8dcf4",
-    "imprecise": "#e3f0b5",
     "error": "#ff9d9d",
     "claim": "#fff3a8",
 }
