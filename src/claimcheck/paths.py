@@ -37,13 +37,22 @@ def notebooks_dir() -> Path:
     return Path(os.environ.get("CLAIMCHECK_NOTEBOOKS", PROJECT_ROOT / "notebooks"))
 
 
-def outside_data(path: Path) -> str:
-    """Why ``path`` may not be read as data ("" when it may): it resolves outside the data folder.
+def outside_data(path: Path, root: Path | None = None) -> str:
+    """Why ``path`` may not be read as data ("" when it may): it resolves outside the data folder
+    (or outside ``root``, the folder a caller named explicitly, such as a test text's folder).
 
     A link under ``data/`` to ``/etc/passwd`` or a home folder would otherwise publish that file
     (an article text is printed on its page); every file read as data must lie inside ``data/``."""
-    real, root = Path(path).resolve(), data_dir().resolve()
+    real, root = Path(path).resolve(), (root or data_dir()).resolve()
     if real.is_relative_to(root):
         return ""
     return (f"{path}: resolves to {real}, outside the data folder {root}; claimcheck reads data only "
             "from files inside it (replace the link by the file itself)")
+
+
+def data_root_of(folder: Path) -> Path:
+    """The folder whose files ``folder``'s files must resolve into: the data folder for a folder
+    under it (its articles), else ``folder`` itself (a text a script or a test names by its path)."""
+    absolute = Path(os.path.abspath(folder))
+    data = Path(os.path.abspath(data_dir()))
+    return data if absolute.is_relative_to(data) else absolute

@@ -8,7 +8,6 @@ policy (``judge/policy.py``, applied in ``judge/verdicts.py``) then decides from
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -106,9 +105,6 @@ def usable(claimed: Claimed, result: EvidenceResult | None, current: EvidenceRes
     """Another version's reading, in the claim's units, when it holds a figure other than the current one's."""
     if result is None or not result.ok or not result.version or result.version == current.version:
         return None
-    if isinstance(result.value, (int, float)) and not isinstance(result.value, bool) and isinstance(current.value, (int, float)) \
-            and math.isclose(result.value, current.value, rel_tol=1e-12, abs_tol=0.0):
-        return None  # an older copy of today's figure: nothing was revised, today's figure and its band decide
     if ends_before(result, claimed):  # a copy whose data stop before the claimed date cannot say
         return None
     converted = in_claimed_units(claimed, (result,), loader)[0]

@@ -603,6 +603,8 @@ def _revisions_and_bands(claimed: Claimed | None, assessment: _Assessment,
     decision = policy.decide(claimed, check.result, releases, table.day is not None, holds)
     revised = f" It has been revised since to {_reference_text(check.result)} (version {check.result.version})."
     used = [] if decision.basis == policy.CURRENT else [decision.reference]
+    if used and _same_figure(decision.reference.value, check.result.value):
+        revised = ""  # an older copy of today's figure: nothing was revised
     if used:
         then = _assess(claimed, used).decider
         version = decision.reference.version
@@ -659,6 +661,12 @@ def _worded(check: _Check, decision: policy.Decision, band: Band, revised: str) 
                  policy.CONTRADICTED: f"{lead}: more than estimates of {band.label} differ between sources and vintages (up to {widest})."}
     return replace(check, comparison=Comparison(decision.holds, rules[found.name]), policy=texts[found.name] + revised,
                    zone=found.name)
+
+
+def _same_figure(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
+    return a == b
 
 
 def _judge_stated(claim: Claim, stated: _Assessment, stated_claimed: Claimed, alternatives: list[tuple[str, _Assessment]],

@@ -59,7 +59,7 @@ class Article:
 
     @cached_property
     def text(self) -> str:
-        return read_text(self.folder / "article.txt")
+        return read_text(self.folder / "article.txt", paths.data_root_of(self.folder))
 
     @cached_property
     def metadata(self) -> Metadata:
@@ -67,7 +67,7 @@ class Article:
         if not path.is_file():
             raise ArticleError(f"{path}: missing; every article needs metadata.yaml")
         try:
-            return Metadata.model_validate(load_yaml(read_text(path)))
+            return Metadata.model_validate(load_yaml(read_text(path, paths.data_root_of(self.folder))))
         except yaml.YAMLError as exc:
             raise ArticleError(f"{path}: not valid YAML: {yaml_error_line(exc)}") from None
         except ValidationError as exc:
@@ -80,7 +80,7 @@ class Article:
 
     @cached_property
     def _registry(self) -> tuple[list[Claim], list[NotClaim]]:
-        if problem := paths.outside_data(self.claims_path):
+        if problem := paths.outside_data(self.claims_path, paths.data_root_of(self.folder)):
             raise ClaimsError([problem])
         return load_claims(self.claims_path, self.text, self.id)
 
@@ -99,10 +99,10 @@ class Article:
         raise KeyError(f"article {self.id!r} has no claim {claim_id!r}")
 
 
-def read_text(path: Path) -> str:
-    """A UTF-8 text file inside the data folder; one line naming the file and what to do when it is
-    not UTF-8, unreadable or outside the data folder."""
-    if problem := paths.outside_data(path):
+def read_text(path: Path, root: Path | None = None) -> str:
+    """A UTF-8 text file inside the data folder (or ``root``); one line naming the file and what to do
+    when it is not UTF-8, unreadable or outside that folder."""
+    if problem := paths.outside_data(path, root):
         raise ArticleError(problem)
     try:
         return path.read_text(encoding="utf-8")
