@@ -58,9 +58,10 @@ def data_with_hostile_statement(repo: Path, target: Path, article: str, claim_id
     shutil.copytree(repo / "data", target)
     claims = target / "articles" / article / "claims.yaml"
     text = claims.read_text(encoding="utf-8")
-    old = re.search(rf"- id: {claim_id}\n(?:.*\n)*?    statement: (.*)\n", text).group(1)
+    # the statement on its line, or folded over the lines indented below it (``>-``)
+    old = re.search(rf"- id: {claim_id}\n(?:.*\n)*?    (statement: (?:[>|]-?\n(?:      .*\n)+|.*\n))", text).group(1)
     new = json.dumps(prefix + hostile("statement"))
-    claims.write_text(text.replace(f"statement: {old}", f"statement: {new}", 1), encoding="utf-8")
+    claims.write_text(text.replace(old, f"statement: {new}\n", 1), encoding="utf-8")
     return target
 
 

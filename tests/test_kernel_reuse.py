@@ -163,7 +163,8 @@ def test_a_kernel_that_cannot_be_brought_back_is_replaced_by_a_fresh_one(noteboo
     assert getattr(kernels._mine, "held", None) is None  # the notebook ran in a kernel of its own
 
 
-def test_the_seed_notebooks_are_the_same_on_reused_and_on_fresh_kernels(tmp_path):
+def test_the_seed_notebooks_are_the_same_on_reused_and_on_fresh_kernels(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMCHECK_BUILD", str(tmp_path))  # a notebook's output_dir lies inside the build folder
     out = tmp_path / "out"
     jobs = [job(name, out) for name in notebooks_for(SEED)]
     runs = {}
