@@ -20,6 +20,7 @@ from claimcheck.draft import changes, context, shapes
 from claimcheck.draft.evidence import measure_of, propose_evidence
 from claimcheck.draft.places import Place, places_in
 from claimcheck.draft.quantity import Quantity, read_quantity
+from claimcheck.draft.structure import Reading, Structure
 from claimcheck.registry.units import known_unit
 from claimcheck.registry.coverage import find_numbers
 
@@ -92,7 +93,10 @@ def _not_a_quantity(text: str, q: Quantity) -> str:
         return q.read_as
     before, after = text[max(0, q.start - 2) : q.start], text[q.end : q.end + 8]
     prefix = re.search(r"(\w+)-$", text[max(0, q.start - 8) : q.start])
-    if before[-1:].isalpha() or (prefix and prefix.group(1).lower() not in {"mid", "late", "early", "pre", "post"}):
+    if text[q.start - 1 : q.start] == "(" and text[q.end : q.end + 1] == ")" and q.shape == "number" and q.unit == "count":
+        return f"'({q.text})' is a bare number in brackets beside another (a day of the month, an earlier or revised figure)"
+    currency_code = q.text[:1] in "$€£¥" and re.search(r"(?<![A-Za-z])[A-Z]{1,3}$", text[max(0, q.start - 4) : q.start])
+    if before[-1:].isalpha() and not currency_code or (prefix and prefix.group(1).lower() not in {"mid", "late", "early", "pre", "post"}):
         return f"'{q.text}' is part of a name ({text[max(0, q.start - 6):q.end].split()[-1]})"
     if q.shape in {"number", "fraction"} and _LINKED.match(after) and not q.text[0].isdigit():
         return f"'{q.text}{after.split()[0]}' is a compound word, not a quantity"
@@ -107,7 +111,8 @@ def _qualifies(text: str, q: Quantity, clause: context.Span) -> bool:
         return not shapes.since_year(text, q, clause.start)  # "the highest since 1981" is a claim of its own
     if q.shape == "duration" and re.search(r"\b(?:first|last|past|next|previous)\s+$", before):
         return True
-    if q.text.lower() in {"first", "last"} or q.read_as.startswith("ordinal") and "rank" not in q.read_as:
+    run = re.match(r"\s*(?:year|month|quarter|time)?\s*(?:straight|consecutive|successive|in a row)", text[q.end : q.end + 30].lower())
+    if q.text.lower() in {"first", "last"} or q.read_as.startswith("ordinal") and not run:  # "the fourth quarter": no rank
         return True
     if q.shape == "fraction" and re.match(r"quarter\s+of\b", near):
         return True
@@ -194,6 +199,7 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
     mentions = [read_quantity(text, m.start, m.end) for m in find_numbers(text)]
     mentions = [q for q in mentions if not any(a <= q.start < b for a, b in skip)]
     mentions = [q for i, q in enumerate(mentions) if not any(o.start < q.start < o.end for o in mentions[:i])]  # "two and a half"
+    structure = Structure(text, [(q.start, q.end) for q in mentions if q.shape != "none"])
     sentences = context.sentences(text)
     ids: set[str] = set()
     carried: str | None = None
@@ -225,7 +231,8 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
             for q in main:
                 q = _inherit_unit(text, q, clause, recent)
                 recent.append(q)
-                fields = _claim(text, q, clause, sentence, today, carried, previous, most_named or [], here, inside)
+                fields = _claim(text, q, clause, sentence, today, carried, previous, most_named or [], here, inside,
+                                structure.read(q.start, q.end))
                 cid = base = fields["id"]
                 n = 2
                 while cid in ids:
@@ -285,7 +292,7 @@ def _not_claim_text(text: str, q: Quantity) -> str:
 
 def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span, today: date, carried: str | None,
            previous: list[Place], most_named: list[Place], neighbours: list[Quantity],
-           in_sentence: list[Quantity]) -> dict[str, Any]:
+           in_sentence: list[Quantity], reading: Reading | None = None) -> dict[str, Any]:
     clause_text = clause.text(text)
     after_previous = max([n.end for n in neighbours if n.end <= q.start] + [clause.start])
     near = text[after_previous : q.start]
@@ -294,7 +301,12 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     comparator, words = context.hedge(text, clause, q.start, q.shape)
     notes.append(f"comparator {comparator}: " + (f"'{words}' before the number" if words else "no hedge written"))
     others = tuple(n.start - clause.start for n in neighbours if n.start != q.start)
-    forecast_word = context.is_forecast(clause_text, q.start - clause.start, others) if q.shape not in {"year", "decade"} else ""
+    if q.shape in {"year", "decade"}:
+        forecast_word = ""
+    elif reading is not None:  # the number's own verb: "GDP grew 2.5%, and the bank expects 1.8%" forecasts only the 1.8%
+        forecast_word = reading.future
+    else:
+        forecast_word = context.is_forecast(clause_text, q.start - clause.start, others)
     if q.shape == "year" and int(q.value) > today.year and comparator != "by":  # "by 2060" states a target
         forecast_word = f"the year {q.value} is after the article's date"
     elif q.shape == "year" and int(q.value) == today.year and comparator == "equals":  # "He expects 2024's exports to …"
@@ -323,6 +335,13 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
                 kind, forecast_word = "forecast", f"an estimate for {period}, not over at the article's date"
     notes.append(f"kind {kind}" + (f": '{forecast_word}'" if forecast_word else ""))
     places, how = claim_places(text, q, kind, clause, sentence, most_named, previous)
+    owned = places_in(reading.owner) if reading is not None and reading.owner and " lost " not in how else []
+    if owned and _between(text, sentence, reading.owner, q.start, owned[0].code):
+        owned = []  # another country is named between: the parse's subject is too far to trust
+    if owned and not owned[0].code.startswith("@"):  # "France slipped to seventh", "Brazil's GDP grew": the tree says whose
+        place = next((p for p in places_in(text, sentence.start, sentence.end) if p.code == owned[0].code), owned[0])
+        places, how = [place] + [p for p in places if p.code != place.code], (
+            f"'{reading.owner}', the possessor or subject of the number's verb in the sentence's structure")
     paired = changes.respectively(text, q, sentence.start, sentence.end, in_sentence, places_in(text, sentence.start, sentence.end))
     if paired is not None:
         places, how = [paired] + [p for p in places if p.code != paired.code], "'respectively': the country in the same place of its list"
@@ -367,6 +386,12 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
                              context.latest_annual(today)[0])
         fields = shapes.refine(fields, shape)
     return among_group(fields, fields["quote"], text[: clause.start])
+
+
+def _between(text: str, sentence: context.Span, owner: str, at: int, code: str) -> bool:
+    """Whether a country other than ``code`` is named between the last ``owner`` before ``at`` and ``at``."""
+    where = text.rfind(owner, sentence.start, at)
+    return where >= 0 and any(p.code != code for p in places_in(text, where + len(owner), at))
 
 
 def _ranked_noun(after: str) -> str:
