@@ -273,8 +273,11 @@ def _inherit_unit(text: str, q: Quantity, clause: context.Span, recent: list[Qua
     """A scaled number written without a unit ("1.41260 billion a year earlier", "to 2.7 trillion")
     takes the unit of the population it names or of the last scaled figure just before it."""
     if q.read_as.endswith("no unit written") and (q.value or 0) >= 1e6:
-        if re.search(r"\bpopulation\b", clause.text(text), re.I):
-            return replace(q, unit="people", read_as=q.read_as.replace("no unit written", "people (the clause says population)"))
+        from claimcheck.draft.evidence import prose_words
+
+        said = next((w for w in prose_words()["people_measures"] if re.search(rf"\b{re.escape(w)}\b", clause.text(text), re.I)), None)
+        if said:
+            return replace(q, unit="people", read_as=q.read_as.replace("no unit written", f"people (the clause says {said})"))
         for earlier in reversed(recent):
             if earlier.unit not in {None, "count"} and isinstance(earlier.value, float) and earlier.value >= 1e6:
                 return replace(q, unit=earlier.unit, shape=earlier.shape,
@@ -363,9 +366,13 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     }
     if claimed:
         fields["claimed"] = claimed
+    guess: dict[str, tuple[str, str]] = {}
     evidence, reason, family, evidence_notes = propose_evidence(
         kind=kind, quantity=q, claimed=claimed, sentence=sentence.text(text), places=places, period=period, base=base,
-        clause=clause_text, near=_ranked_noun(text[q.end : clause.end]) if kind == "rank" else near)
+        clause=clause_text, near=_ranked_noun(text[q.end : clause.end]) if kind == "rank" else near,
+        measured=reading.measured if reading is not None else "", counted=reading.counted if reading is not None else "",
+        measured_how=reading.how if reading is not None else "",
+        grain=_grain(reading, period), before=text[sentence.start : q.start], guess=guess)
     notes += evidence_notes
     within = subjects.within_country(text[sentence.start : q.start], places, text[clause.start : clause.end])
     if within and evidence and evidence[0]["kind"] == "dataset":  # "the state of X … with 199 million people"
@@ -386,6 +393,17 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
                              context.latest_annual(today)[0])
         fields = shapes.refine(fields, shape)
     return among_group(fields, fields["quote"], text[: clause.start])
+
+
+def _grain(reading: Reading | None, period: str | None) -> str:
+    """The grain of the claim's figure: the period attached to it in the parse, else its period's form."""
+    if reading is not None and reading.grain in {"monthly", "quarterly"}:
+        return reading.grain
+    if period and re.fullmatch(r"\d{4}-\d\d(?:/\d{4}-\d\d)?", period):
+        first, _, last = period.partition("/")
+        months = (int(last[:4]) * 12 + int(last[5:]) - int(first[:4]) * 12 - int(first[5:]) + 1) if last else 1
+        return "quarterly" if months == 3 and int(first[5:]) % 3 == 1 else "monthly"
+    return "annual" if period else ""
 
 
 def _between(text: str, sentence: context.Span, owner: str, at: int, code: str) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claimcheck.draft import context
+from claimcheck.draft.measures import EMPTY, norm
 
 _CHANGE_VERBS = re.compile(r"^(?:increase[sd]?|rise|rises|rose|risen|rising|grew|grow(?:s|ing|n)?|gain(?:ed|s)?|fell|fall(?:s|en|ing)?|"
                            r"drop(?:ped|s)?|decline[sd]?|declining|expand(?:ed|s|ing)?|jump(?:ed|s)?|surge[sd]?|shr[ai]nk|"
@@ -41,6 +42,7 @@ class Reading:
     """One number's place in its sentence."""
 
     measured: str = ""  # the noun phrase the number measures, lower case ("gross domestic product")
+    counted: str = ""  # the noun the number counts ("1.34 billion people"; a currency's name too)
     owner: str = ""  # its possessor, or the subject's ("Brazil")
     verb: str = ""  # the verb governing the number
     role: str = "level"  # level, change, to (the level reached), from (the base), rank
@@ -131,7 +133,7 @@ def _reading(doc: Any, tokens: list[Any]) -> Reading:
             noun = prep.head
             if _CHANGE_NOUNS.match(noun.text):
                 role = "change" if role != "rank" else role
-            elif noun.ent_type_ not in {"GPE"}:
+            elif noun.ent_type_ not in {"GPE"} and not set(norm(noun.text)) <= EMPTY:
                 measured, owner, how = _phrase(noun), _owner(noun), f"the noun '{noun.text}' the number is 'of'"
         node = prep.head
     verb = _verb_of(node)
@@ -148,15 +150,16 @@ def _reading(doc: Any, tokens: list[Any]) -> Reading:
                 owner, how = owner or subject.text, how or f"the subject '{subject.text}' of '{verb.text}'"
             elif subject.pos_ != "PRON":
                 measured, owner, how = _phrase(subject), owner or _owner(subject), f"the subject of '{verb.text}'"
-    if not measured and root.dep_ in {"nsubj", "nsubjpass"} and unit is not None:
-        measured, how = _phrase(unit), f"the noun the number counts ('{unit.text}')"
-    if not measured and unit is not None and unit.dep_ not in {"pobj"}:
-        measured, how = _phrase(unit), f"the noun the number counts ('{unit.text}')"
+    counted = _phrase(unit) if unit is not None else ""
+    of = next((c for c in root.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+    objects = [c for c in of.children if c.dep_ == "pobj"] if of is not None else []
+    if objects and not measured and (root.text == "%" or root.lower_ in {"percent", "cent", "per"} or entity == "PERCENT"):
+        measured, how = _phrase(objects[0]), f"what the share is 'of' ('{objects[0].text}')"  # "17.5 per cent of the world's population"
     if not owner and role == "rank" and verb.pos_ in {"VERB", "AUX"}:
         subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         owner = subject.text if subject is not None and subject.ent_type_ in {"GPE", "NORP"} else _owner(subject) if subject is not None else ""
     period, base = _period(doc, verb, root, tokens)
-    return Reading(measured=measured, owner=owner, verb=verb.text if verb.pos_ in {"VERB", "AUX"} else "", role=role,
+    return Reading(measured=measured, counted=counted, owner=owner, verb=verb.text if verb.pos_ in {"VERB", "AUX"} else "", role=role,
                    period_words=period, base_words=base, grain=grain_of(period), entity=entity,
                    future=_future(verb, root), how=how)
 

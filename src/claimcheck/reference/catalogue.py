@@ -37,7 +37,9 @@ from claimcheck.registry.claims import check_band
 
 CATALOGUE_FOLDER = "catalogue"
 ENTRY_KEYS = {"title", "unit", "for", "query", "dataset", "licence", "licence_url", "notes", "agreement_band",
-              "measure_names"}
+              "measure_names", "names", "grain", "shape", "rankable", "measures"}
+GRAINS = ("annual", "quarterly", "monthly")
+SHAPES = ("level", "growth", "share", "per_person", "rate", "count", "date")
 FILE_KEYS = {"source", "licence", "licence_url", "snapshots", "notes"}
 #: Query keys whose value is a file beside the catalogue; the loader adds its text under ``<key>_text``.
 QUERY_FILE_KEYS = {"sparql"}
@@ -194,7 +196,9 @@ def _entry(file: Path, source: str, name: str, raw: Any, defaults: dict[str, Any
     names = raw.get("measure_names") or {}
     if not isinstance(names, dict) or not all(isinstance(v, str) and v.strip() for v in names.values()):
         raise CatalogueError(f"{where}, field measure_names: expected a mapping of measure codes to plain names")
+    prose = _prose_fields(where, raw)
     return SnapshotSpec(
+        **prose,
         name=name,
         dataset=str(dataset),
         description=" ".join(raw["title"].split()),
@@ -208,6 +212,39 @@ def _entry(file: Path, source: str, name: str, raw: Any, defaults: dict[str, Any
         agreement_band=band,
         measure_names={str(k): " ".join(v.split()) for k, v in names.items()},
     )
+
+
+def _names(where: str, field: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise CatalogueError(f"{where}, field {field}: expected a list of phrases that name the measure in prose")
+    return tuple(" ".join(v.split()) for v in value)
+
+
+def _prose_fields(where: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """``names``, ``grain``, ``shape``, ``rankable`` and ``measures``: how prose names what the entry measures."""
+    grain = raw.get("grain", "annual")
+    if grain not in GRAINS:
+        raise CatalogueError(f"{where}, field grain: expected one of {', '.join(GRAINS)}; got {grain!r}")
+    shape = raw.get("shape")
+    if shape is not None and shape not in SHAPES:
+        raise CatalogueError(f"{where}, field shape: expected one of {', '.join(SHAPES)}; got {shape!r}")
+    rankable = raw.get("rankable", False)
+    if not isinstance(rankable, bool):
+        raise CatalogueError(f"{where}, field rankable: expected true or false")
+    measures = raw.get("measures") or {}
+    if not isinstance(measures, dict):
+        raise CatalogueError(f"{where}, field measures: expected a mapping of measure codes to {{title, unit, names, shape}}")
+    read = {}
+    for code, spec in measures.items():
+        if not isinstance(spec, dict):
+            raise CatalogueError(f"{where}, field measures.{code}: expected a mapping with title, unit, names, shape")
+        if spec.get("shape") is not None and spec["shape"] not in SHAPES:
+            raise CatalogueError(f"{where}, field measures.{code}.shape: expected one of {', '.join(SHAPES)}")
+        read[str(code)] = {**spec, "names": _names(where, f"measures.{code}.names", spec.get("names"))}
+    return {"names": _names(where, "names", raw.get("names")), "grain": grain, "shape": shape,
+            "rankable": rankable, "measures": read}
 
 
 def _plain(value: Any) -> Any:

@@ -65,6 +65,11 @@ class SnapshotSpec:
     file: str = ""  # the catalogue file that declares it
     agreement_band: str | float | None = None  # how far sources and vintages of it differ (a kind of measure or a number)
     measure_names: dict[str, str] = field(default_factory=dict)  # measure code -> the plain name sentences use
+    names: tuple[str, ...] = ()  # phrases that name the measure in prose ("gross domestic product", "GDP")
+    grain: str = "annual"  # annual, quarterly or monthly
+    shape: str | None = None  # what a value is: level, growth, share, per_person, rate, count, date
+    rankable: bool = False  # whether ranking its rows ranks countries ("the third-largest economy")
+    measures: dict[str, dict] = field(default_factory=dict)  # several measures in one snapshot: code -> title, unit, names, shape
 
     @property
     def title(self) -> str:

@@ -1,0 +1,66 @@
+"""Measures are matched through the catalogue's data: each entry's `names:`, `grain:`, `shape:` and
+`rankable:`; the measured noun phrase of the parse decides, a word elsewhere in the sentence does not;
+a monthly or quarterly figure never takes an annual series; no measure vocabulary lives in src/."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from claimcheck.reference import catalogue
+from conftest import drafted
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = date(2024, 3, 14)
+
+
+def _snapshot(fields: dict) -> str | None:
+    evidence = fields.get("evidence") or (fields.get("parts") or [{}])[0].get("evidence") or []
+    return evidence[0].get("snapshot") if evidence else None
+
+
+def test_the_number_s_own_subject_names_the_measure_not_a_word_elsewhere():
+    claims = drafted("Brazil's gross domestic product grew 6.1% in 2023, helped by exports.", TODAY)
+    assert _snapshot(claims["6.1%"]) == "gdp_growth"
+    assert claims["6.1%"]["evidence"][0]["select"] == {"entity": "BRA"}
+
+
+def test_a_measure_no_entry_names_abstains_with_what_to_confirm():
+    claims = drafted("Brazil's retail sales rose 4.2% in 2023, after GDP grew 2.9% in 2022.", TODAY)
+    assert "evidence" not in claims["4.2%"]
+    assert "retail sales" in claims["4.2%"]["reason"] and "needs review" in claims["4.2%"]["reason"]
+    assert _snapshot(claims["2.9%"]) == "gdp_growth"
+
+
+def test_a_monthly_or_quarterly_figure_never_takes_an_annual_series():
+    claims = drafted("Brazil's exports rose 5.1% in December from a year earlier.", TODAY)
+    assert "evidence" not in claims["5.1%"] and "monthly" in claims["5.1%"]["reason"]
+    claims = drafted("Brazil's economy grew 0.4% in the third quarter.", TODAY)
+    assert "evidence" not in claims["0.4%"] and "quarterly" in claims["0.4%"]["reason"]
+
+
+def test_a_ratio_to_gdp_is_no_gdp_figure():
+    claims = drafted("Brazil's ratio of investment to GDP was 17% in 2023.", TODAY)
+    assert "evidence" not in claims["17%"]
+
+
+def test_every_world_bank_entry_declares_names_grain_and_shape():
+    entries = [e for e in catalogue.load_catalogue().entries() if e.source == "worldbank"]
+    assert entries and all(e.names and e.grain == "annual" and e.shape for e in entries)
+
+
+def test_a_grain_outside_the_list_is_one_line_naming_the_file_entry_and_field(tmp_path):
+    bad = {"title": "T", "unit": "USD", "for": "F", "grain": "weekly", "licence": "CC0"}
+    with pytest.raises(catalogue.CatalogueError, match=r"entry x, field grain: expected one of annual, quarterly, monthly"):
+        catalogue._entry(tmp_path / "s.yaml", "worldbank", "x", bad, {}, None)
+
+
+def test_no_measure_vocabulary_in_the_drafting_code():
+    words = set((ROOT / "data" / "reference" / "draft_words.yaml").read_text(encoding="utf-8").split())
+    assert "economy:" in words and "holdings:" in words
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "claimcheck" / "draft").glob("*.py"))
+    assert "SYNONYMS" not in code and "HOLDINGS" not in code
+    assert not re.search(r"[\"'](?:economy|shipments|jobless|emitter)[\"']\s*:", code)
