@@ -362,7 +362,7 @@ def _by_names(old: Entry | None, kind: str, unit: str | None, codes: list[str], 
         grained = f"; a {grain} figure takes only a {grain} series" if grain in {"monthly", "quarterly"} else ""
         return None, (f"no catalogue entry matches; looked for: '{phrase}' ({said}){grained}; needs review: "
                       "confirm what the figure measures")
-    found, name = measures.in_words(before, fits)
+    found, name = measures.in_words(before + (" " + ranked if ranked else ""), fits)
     if found:
         pick = measures.prefer(found, kind, unit, grain, old_key)
         guess["measure"] = ("medium", f"'{name}' named before the number in its sentence (the parse names no measure)")

@@ -243,6 +243,9 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
                 joined = (shapes.compound(last.fields, fields, text[last.quantity.end : q.start])
                           if last and last.start == clause.start and not last.also else None)
                 if joined:  # "rose 7 per cent to $3.9 trillion": one claim, two parts
+                    unsure = [r for r in (last.fields.get("reason"), fields.get("reason")) if r and "needs review" in r]
+                    if unsure and not joined.get("reason"):
+                        joined["reason"] = "; ".join(dict.fromkeys(unsure))
                     last.fields, last.also = joined, [q]
                     ids.discard(cid)
                     continue
@@ -324,12 +327,15 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
         kind = "change"  # "fell by 2.7 years", "an increase of 181 million people": a change in the series' unit
     period = base = None
     written = False
+    period_how: tuple[str, str] | None = None
     if q.shape not in {"year", "decade", "duration"}:
         period, base, rule, written = _period(text, q, clause, today, carried, neighbours)
         if kind == "rank" and not written:  # "the world's second largest economy" describes, at the latest figures
             period = None
         if period is None and kind in {"rank", "amount", "count", "share"}:
             period, rule = context.latest_annual(today)
+            period_how = (("medium", "a rank with no period written: the latest annual figures out at the article's date")
+                          if kind == "rank" else ("low", "no period written: the latest annual figures assumed"))
         if period:
             notes.append(rule)
             if context.period_start(period) > today and kind != "forecast":
@@ -392,7 +398,57 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
         shape = shapes.Shape(text, (clause.start, clause.end), (sentence.start, sentence.end), q, places, period, written,
                              context.latest_annual(today)[0])
         fields = shapes.refine(fields, shape)
-    return among_group(fields, fields["quote"], text[: clause.start])
+    fields = among_group(fields, fields["quote"], text[: clause.start])
+    if not evidence and guess.get("measure", ("",))[0] in {"low", "none"} and (fields.get("evidence") or fields.get("parts")):
+        guess["measure"] = ("medium", "the shape of the sentence names the series (a record, a first since, a change)")
+    if period_how is None and period:
+        period_how = ("high", "written for the number") if written else ("medium", "carried from the sentence or clause before")
+    return _abstain_unless_sure(fields, _confidence(guess, period_how, how, places, q, comparator, reading, period))
+
+
+_LEVELS = {"none": 0, "low": 1, "medium": 2, "high": 3}
+
+
+def _confidence(guess: dict, period_how: tuple[str, str] | None, entity_how: str, places: list[Place], q: Quantity,
+                comparator: str, reading: Reading | None, period: str | None) -> dict[str, tuple[str, str]]:
+    """Each guess of the claim with its confidence, from how it was found."""
+    out: dict[str, tuple[str, str]] = {}
+    if "measure" in guess:
+        out["measure"] = guess["measure"]
+    if period_how is not None:
+        out["period"] = period_how
+        grain = reading.grain if reading is not None else ""
+        if grain in {"monthly", "quarterly"} and period and re.fullmatch(r"\d{4}(?:/\d{4})?", period):
+            out["period"] = ("low", f"a {grain} figure ('{reading.period_words}') read as the year {period}")
+    if places:
+        sure = ("high" if "structure" in entity_how or "respectively" in entity_how else
+                "low" if "names most" in entity_how else "medium")
+        out["entity"] = (sure, entity_how)
+    unwritten = "no unit written" in q.read_as
+    out["unit"] = ("low", q.read_as) if unwritten else ("medium", q.read_as) if "just before" in q.read_as else ("high", q.read_as)
+    out["comparator"] = ("medium", "no hedge written: rounded assumed") if comparator == "rounded" else ("high", comparator)
+    return out
+
+
+def _abstain_unless_sure(fields: dict[str, Any], confidence: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """Notes each guess's confidence; a claim whose measure, period or country is not matched with
+    confidence keeps its quote, value and unit, but its evidence only as context, and a reason saying
+    what to confirm: it is judged `unverifiable` (needs review), never decided from a guess."""
+    if confidence:
+        fields["draft"] = [*fields["draft"], "confidence: " + "; ".join(f"{k} {v[0]}" for k, v in confidence.items())]
+    unsure = {k: v for k, v in confidence.items() if k in {"measure", "period", "entity"} and _LEVELS[v[0]] < 2}
+    evidence = [e for part in fields.get("parts") or [fields] for e in part.get("evidence") or []]
+    if not any(e.get("kind") == "dataset" for e in evidence):
+        unsure.pop("entity", None)  # a document states its own fact, whoever the sentence is about
+    if not unsure or fields.get("kind") in {"forecast", "opinion"}:
+        return fields
+    if evidence:
+        for e in evidence:
+            e["role"] = "context"
+    confirm = "; ".join(f"the {k} ({how})" for k, (_, how) in unsure.items())
+    reason = f"needs review: confirm {confirm}"
+    fields["reason"] = reason if not fields.get("reason") else f"{fields['reason']}; {reason}"
+    return fields
 
 
 def _grain(reading: Reading | None, period: str | None) -> str:
