@@ -275,6 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="execute every notebook, even those whose inputs are unchanged since the published run")
     p.add_argument("--fresh-kernels", action="store_true",
                    help="start a new kernel for every notebook instead of reusing each worker's kernel (slower)")
+    p.add_argument("--publish", action="store_true",
+                   help="publish a registry whose claims still carry draft: notes (by default it runs as a preview "
+                        "into build/.preview/<article>/, outside the site, the history and claimcheck diff)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser(
