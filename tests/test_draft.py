@@ -212,7 +212,8 @@ def test_a_drafted_article_runs_through_claimcheck_run(data_copy, tmp_path, monk
     assert main(["draft", "--article", article_id, "--write"]) == 0
     (folder / "claims.draft.yaml").rename(folder / "claims.yaml")
     assert main(["run", "--article", article_id]) in (0, 1)  # 1: some verdict is an error
-    rows = json.loads((tmp_path / "build" / article_id / "verdicts.json").read_text(encoding="utf-8"))
+    assert not (tmp_path / "build" / article_id).exists()  # unreviewed: a preview, not published
+    rows = json.loads((tmp_path / "build" / ".preview" / article_id / "verdicts.json").read_text(encoding="utf-8"))
     assert len(rows) == len(load_article(article_id).claims)
     ranks = [r for r in rows if r["claim_id"].startswith("fifth-largest-2019")]
     assert ranks and ranks[0]["verdict"] in {"supported", "contradicted"}  # judged on World Bank GDP, 2019

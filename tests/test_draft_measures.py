@@ -64,3 +64,16 @@ def test_no_measure_vocabulary_in_the_drafting_code():
     code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "claimcheck" / "draft").glob("*.py"))
     assert "SYNONYMS" not in code and "HOLDINGS" not in code
     assert not re.search(r"[\"'](?:economy|shipments|jobless|emitter)[\"']\s*:", code)
+
+
+def test_a_name_with_words_that_make_another_measure_is_a_guess_not_a_match():
+    claims = drafted("Brazil's house prices rose 6.5% in 2023.", TODAY)
+    assert all(e["role"] == "context" for e in claims["6.5%"].get("evidence", []))
+    assert "needs review" in claims["6.5%"]["reason"] and "house" in claims["6.5%"]["reason"]
+    sure = drafted("Brazil's full-year exports fell 1.5% in 2023.", TODAY)["1.5%"]
+    assert _snapshot(sure) == "merchandise_exports" and "reason" not in sure
+
+
+def test_a_flow_to_a_named_country_takes_no_total_series():
+    claims = drafted("Brazil's exports to Argentina fell 13% in 2023.", TODAY)
+    assert "evidence" not in claims["13%"] and "Argentina" in claims["13%"]["reason"]

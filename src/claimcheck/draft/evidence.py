@@ -40,6 +40,7 @@ def prose_words() -> dict[str, Any]:
             "expands": {str(k): [str(w) for w in v] for k, v in (raw.get("expands") or {}).items()},
             "other_measure": {str(w) for w in raw.get("other_measure") or []},
             "holdings": {str(w) for w in raw.get("holdings") or []},
+            "neutral": {str(w) for w in raw.get("neutral") or []},
             "people_measures": [str(w) for w in raw.get("people_measures") or []]}
 
 
@@ -319,19 +320,23 @@ def measure_of(evidence: list[dict]) -> str:
 
 
 def _by_names(old: Entry | None, kind: str, unit: str | None, codes: list[str], measured: str, how: str, ranked: str,
-              before: str, grain: str, guess: dict, holdings: bool = False, counted: str = "") -> tuple[Entry | None, str]:
+              before: str, grain: str, guess: dict, holdings: bool = False, counted: str = "",
+              partner: str = "") -> tuple[Entry | None, str]:
     """The entry whose ``names:`` the number's measured phrase (or, for a rank, the noun after the ordinal;
     else the sentence before the number) holds, with ``guess["measure"]`` set to (confidence, how found);
     or None and what a reviewer must confirm."""
     from claimcheck.draft import measures
 
     entries = {(e.source, e.name): e for e in catalogue_entries()[0]}
+    partners = {p.code for p in places_in(partner)} if partner else set()
 
     def fits(named: Any) -> bool:
         entry = entries.get((named.source, named.name))
         if entry is None or not _fits(entry, kind, unit) or kind == "rank" and not named.rankable:
             return False
         if holdings and not entry.words & holding_words():
+            return False
+        if partners and not partners <= set(entry.countries):  # "exports to Brazil": a bilateral flow
             return False
         if codes and codes[0].startswith("@") and kind not in {"rank", "share"}:  # a world or group total
             from claimcheck.draft.aggregates import aggregate_code
@@ -353,11 +358,14 @@ def _by_names(old: Entry | None, kind: str, unit: str | None, codes: list[str], 
         found, name = measures.by_phrase(phrase, fits, other)
         if found:
             pick = measures.prefer(found, kind, unit, grain, old_key)
-            guess["measure"] = ("high", f"'{name}' names it, in '{phrase}' ({said})")
+            extra = measures.extra_words(phrase, name, prose_words()["neutral"])
+            guess["measure"] = (("low", f"'{phrase}' holds the name '{name}' but also says '{' '.join(extra)}' ({said})")
+                                if extra else ("high", f"'{name}' names it, in '{phrase}' ({said})"))
             return entries[(pick.source, pick.name)], ""
     named = [(p, h) for p, h in phrases if measures.heads(p) and p != counted]  # a unit's noun ("reais") names no measure
     if named:  # the parse names a measure that no entry of this grain and unit names
         phrase, said = named[0]
+        phrase += f" {partner}" if partners else ""
         guess["measure"] = ("none", f"'{phrase}' ({said})")
         grained = f"; a {grain} figure takes only a {grain} series" if grain in {"monthly", "quarterly"} else ""
         return None, (f"no catalogue entry matches; looked for: '{phrase}' ({said}){grained}; needs review: "
@@ -391,7 +399,7 @@ def evidence_label(entry: Entry, place: str = "") -> str:
 def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence: str, places: list,
                      period: str | None, base: str | None, clause: str = "",
                      near: str = "", measured: str = "", measured_how: str = "", grain: str = "",
-                     before: str = "", guess: dict | None = None, counted: str = "") -> tuple[list[dict], str, str | None, list[str]]:
+                     before: str = "", guess: dict | None = None, counted: str = "", partner: str = "") -> tuple[list[dict], str, str | None, list[str]]:
     """(evidence list, reason when there is none, the family notebook, draft notes). ``near``: the words
     of the clause from the number before this one (what a document's fact must be about)."""
     codes = [p.code for p in places]
@@ -412,7 +420,7 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
     guess = {} if guess is None else guess
     old = entry
     entry, why = _by_names(old, kind, unit_wanted, codes, measured, measured_how, near if kind == "rank" else "",
-                           before, grain, guess, bool(holdings), counted)
+                           before, grain, guess, bool(holdings), counted, partner)
     if entry is not None and entry is not old:
         matched = [guess["measure"][1]]
     document, note, specific = propose_document(sentence, claimed, vocabulary(), near if kind != "rank" else "")

@@ -101,6 +101,19 @@ def by_phrase(measured: str, fits: Any, other: set[str] = frozenset()) -> tuple[
     return [b[1] for b in chosen], chosen[0][2]
 
 
+def extra_words(phrase: str, name: str, neutral: set[str]) -> list[str]:
+    """The words of a measured phrase beyond the name it holds that may make it another measure
+    ("house prices" holds "prices"): neither ``neutral`` ("full-year", "headline"), empty, a country
+    nor a country group's name."""
+    from claimcheck.draft.places import country_of
+    from claimcheck.draft.regions import group_words
+
+    plain = {w for n in neutral for w in norm(n)} | EMPTY | group_words()
+    head = heads(phrase)
+    words = next((h for h in head if _within(h, norm(name))), head[0] if head else ())
+    return [w for w in words if w not in set(norm(name)) | plain and not country_of(w) and not country_of(w.upper())]
+
+
 def in_words(text: str, fits: Any) -> tuple[list[Named], str]:
     """The entries one of whose names the text holds as whole words (the longest name), among those
     ``fits`` accepts, and that name; none when names of different length tie for several measures."""

@@ -377,6 +377,7 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
         kind=kind, quantity=q, claimed=claimed, sentence=sentence.text(text), places=places, period=period, base=base,
         clause=clause_text, near=_ranked_noun(text[q.end : clause.end]) if kind == "rank" else near,
         measured=reading.measured if reading is not None else "", counted=reading.counted if reading is not None else "",
+        partner=reading.partner if reading is not None else "",
         measured_how=reading.how if reading is not None else "",
         grain=_grain(reading, period), before=text[sentence.start : q.start], guess=guess)
     notes += evidence_notes

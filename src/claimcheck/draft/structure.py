@@ -42,6 +42,7 @@ class Reading:
     """One number's place in its sentence."""
 
     measured: str = ""  # the noun phrase the number measures, lower case ("gross domestic product")
+    partner: str = ""  # the country a measured flow goes to or comes from ("exports to Brazil")
     counted: str = ""  # the noun the number counts ("1.34 billion people"; a currency's name too)
     owner: str = ""  # its possessor, or the subject's ("Brazil")
     verb: str = ""  # the verb governing the number
@@ -60,16 +61,27 @@ class Structure:
     def __init__(self, text: str, spans: list[tuple[int, int]]):
         from claimcheck.draft.parse import nlp
 
-        wanted = [s for s in context.sentences(text) if any(s.start <= a < s.end for a, _ in spans)]
-        self.docs: list[tuple[int, Any]] = list(zip((s.start for s in wanted), nlp().pipe(s.text(text) for s in wanted)))
+        starts = sorted(a for a, _ in spans)
+        wanted = [s for s in context.sentences(text) if _any_within(starts, s.start, s.end)]
+        # (start, end, doc, its dates): a Doc's text and entities are rebuilt on every access, so kept once
+        self.docs: list[tuple[int, int, Any, list[Any]]] = [
+            (s.start, s.end, doc, [e for e in doc.ents if e.label_ == "DATE"])
+            for s, doc in zip(wanted, nlp().pipe((s.text(text) for s in wanted), batch_size=256))]
 
     def read(self, start: int, end: int) -> Reading | None:
         """The reading of the number at ``text[start:end]``, or None when no parsed sentence holds it."""
-        for offset, doc in self.docs:
-            if offset <= start < offset + len(doc.text):
+        for offset, stop, doc, dates in self.docs:
+            if offset <= start < stop:
                 tokens = [t for t in doc if t.idx < end - offset and t.idx + len(t) > start - offset]
-                return _reading(doc, tokens) if tokens else None
+                return _reading(doc, tokens, dates) if tokens else None
         return None
+
+
+def _any_within(starts: list[int], low: int, high: int) -> bool:
+    import bisect
+
+    at = bisect.bisect_left(starts, low)
+    return at < len(starts) and starts[at] < high
 
 
 def _phrase(token: Any) -> str:
@@ -113,10 +125,11 @@ def _verb_of(token: Any) -> Any:
     return node
 
 
-def _reading(doc: Any, tokens: list[Any]) -> Reading:
+def _reading(doc: Any, tokens: list[Any], dates: list[Any]) -> Reading:
     entity = next((t.ent_type_ for t in tokens if t.ent_type_), "")
     root = _number_root(tokens)
     role, measured, owner, how = "level", "", "", ""
+    measured_noun = None
     if any(_RANK_WORDS.match(t.text) for t in [*tokens, *(tokens[-1].nbor(i) for i in (1, 2) if tokens[-1].i + i < len(doc))]) \
             or entity == "ORDINAL" and root.dep_ in {"xcomp", "attr", "pobj", "acomp"}:
         role = "rank"
@@ -135,6 +148,7 @@ def _reading(doc: Any, tokens: list[Any]) -> Reading:
                 role = "change" if role != "rank" else role
             elif noun.ent_type_ not in {"GPE"} and not set(norm(noun.text)) <= EMPTY:
                 measured, owner, how = _phrase(noun), _owner(noun), f"the noun '{noun.text}' the number is 'of'"
+                measured_noun = noun
         node = prep.head
     verb = _verb_of(node)
     if role == "level" and verb.pos_ in {"VERB", "AUX"} and _CHANGE_VERBS.match(verb.text):
@@ -150,6 +164,7 @@ def _reading(doc: Any, tokens: list[Any]) -> Reading:
                 owner, how = owner or subject.text, how or f"the subject '{subject.text}' of '{verb.text}'"
             elif subject.pos_ != "PRON":
                 measured, owner, how = _phrase(subject), owner or _owner(subject), f"the subject of '{verb.text}'"
+                measured_noun = subject
     counted = _phrase(unit) if unit is not None else ""
     of = next((c for c in root.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
     objects = [c for c in of.children if c.dep_ == "pobj"] if of is not None else []
@@ -158,10 +173,21 @@ def _reading(doc: Any, tokens: list[Any]) -> Reading:
     if not owner and role == "rank" and verb.pos_ in {"VERB", "AUX"}:
         subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         owner = subject.text if subject is not None and subject.ent_type_ in {"GPE", "NORP"} else _owner(subject) if subject is not None else ""
-    period, base = _period(doc, verb, root, tokens)
-    return Reading(measured=measured, counted=counted, owner=owner, verb=verb.text if verb.pos_ in {"VERB", "AUX"} else "", role=role,
+    period, base = _period(doc, verb, root, tokens, dates)
+    partner = _partner(measured_noun) if measured_noun is not None else ""
+    return Reading(measured=measured, counted=counted, partner=partner, owner=owner, verb=verb.text if verb.pos_ in {"VERB", "AUX"} else "", role=role,
                    period_words=period, base_words=base, grain=grain_of(period), entity=entity,
                    future=_future(verb, root), how=how)
+
+
+def _partner(noun: Any) -> str:
+    """The country a flow goes to or comes from ("exports to Brazil", "imports from the US")."""
+    for prep in noun.rights:
+        if prep.dep_ == "prep" and prep.lower_ in {"to", "from", "with", "between"}:
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.ent_type_ in {"GPE", "NORP"}:
+                    return " ".join(t.text for t in obj.subtree if t.dep_ not in {"det", "punct"})
+    return ""
 
 
 def _attached_to(token: Any, anchors: set[int]) -> tuple[bool, str]:
@@ -177,19 +203,19 @@ def _attached_to(token: Any, anchors: set[int]) -> tuple[bool, str]:
     return node.i in anchors, prep
 
 
-def _period(doc: Any, verb: Any, root: Any, tokens: list[Any]) -> tuple[str, str]:
+def _period(doc: Any, verb: Any, root: Any, tokens: list[Any], dates: list[Any]) -> tuple[str, str]:
     """The period words attached to the number's verb or noun, and a base period ("from a year earlier")."""
     own = {t.i for t in tokens}
     anchors = {verb.i, root.i, *(t.i for t in tokens)}
     period = base = ""
-    for ent in doc.ents:
-        if ent.label_ != "DATE" or own & {t.i for t in ent}:
+    for ent in dates:
+        if own & {t.i for t in ent}:
             continue
         attached, prep = _attached_to(ent.root, anchors)
         if not attached:
             continue
         words = ent.text
-        if prep in _BASE_PREPS or re.search(r"\b(?:compared|than|from)\s*$", doc.text[: ent.start_char]):
+        if prep in _BASE_PREPS or re.search(r"\b(?:compared|than|from)\s*$", doc[max(0, ent.start - 3) : ent.start].text):
             base = base or words
         else:
             period = period or words
