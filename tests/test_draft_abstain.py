@@ -50,3 +50,27 @@ def test_the_review_table_lists_the_least_sure_first():
     table = review_table(list(reversed(claims)))
     assert list(table["least sure"]) == ["low", "medium"]
     assert "period low" in table.iloc[0]["confidence"]
+
+
+def test_a_series_figure_with_no_country_named_is_not_decided():
+    fields = drafted("The unemployment rate fell to 3.7 per cent in 2023.", date(2024, 2, 1))["3.7 per cent"]
+    assert "the entity" in fields["reason"] and all(e["role"] == "context" for e in fields["evidence"])
+
+
+def test_gdp_per_capita_is_read_with_its_per_and_a_source_of_emissions_is_another_measure():
+    fields = drafted("Brazil's GDP per capita reached $8,900 in 2022.", date(2023, 8, 1))["$8,900"]
+    assert fields["evidence"][0]["snapshot"] == "gdp_per_capita_current_usd" and "reason" not in fields
+    coal = drafted("Brazil's emissions from coal rose 1.1% in 2023.", date(2024, 3, 1))["1.1%"]
+    assert "from coal" in coal["reason"] and all(e["role"] == "context" for e in coal["evidence"])
+
+
+def test_a_year_not_over_at_the_article_s_date_is_a_forecast():
+    claims = drafted("Mexico's economy expanded 3.2% in 2023 and the central bank sees growth of 2.4% in 2024.",
+                     date(2024, 2, 26))
+    assert claims["3.2%"]["kind"] == "change" and claims["2.4%"]["kind"] == "forecast"
+
+
+def test_a_document_sharing_few_words_and_no_name_is_only_a_guess():
+    fields = drafted("The trade deficit widened to $78 billion in 2023.", date(2024, 2, 1))["$78 billion"]
+    assert fields["evidence"][0]["kind"] == "document" and fields["evidence"][0]["role"] == "context"
+    assert "needs review: confirm the measure" in fields["reason"]

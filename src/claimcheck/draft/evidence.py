@@ -430,9 +430,19 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
             guess["measure"] = ("medium", "a document whose words the sentence shares, naming what no catalogue entry knows")
             note += (f" (preferred to the catalogue entry {shown.source}/{shown.name}: the sentence names "
                      f"{', '.join(sorted(specific))}, which no catalogue entry knows)")
-        guess.setdefault("measure", ("medium", "a document whose words the sentence shares"))
-        if guess["measure"][0] in {"low", "none"}:
-            guess["measure"] = ("medium", "a document whose words the sentence shares")
+        from claimcheck.draft.quantity import SCALES
+
+        expanded = {w for ws in prose_words()["expands"].values() for w in ws}  # "trade" brings export and import
+        said = re.search(r"the words (.*?) match its text", note)
+        shared = len(set(said.group(1).split(", ")) - set(SCALES) - expanded) if said else 0
+        named = {p.code for p in places_in(sentence)}
+        about = named & {p.code for p in places_in(note)}
+        if specific or about or shared >= 5:  # a name, a country or many uncommon words in common
+            guess["measure"] = ("medium", f"a document sharing {shared} uncommon words with the sentence"
+                                + (f" and the name {', '.join(sorted(specific))}" if specific else ""))
+        else:
+            guess["measure"] = ("low", f"a document sharing only {shared} uncommon words with the sentence, "
+                                "no name or country of it")
         return [document], "", "documented", [note]
     if entry is None and holdings:
         said = ", ".join("investment" if w == "fdi" else w for w in holdings)

@@ -342,6 +342,9 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
                 kind, forecast_word = "forecast", f"period {period} after the article's date"
             elif kind != "forecast" and context.month_end(period.split("/")[-1]) > today and _ESTIMATE.search(sentence.text(text)):
                 kind, forecast_word = "forecast", f"an estimate for {period}, not over at the article's date"
+            elif (kind not in {"forecast", "count"} and re.fullmatch(r"\d{4}", period) and context.month_end(period) > today
+                  and written and reading is not None and reading.period_words):  # "growth of 2.4% in 2024", said in February
+                kind, forecast_word = "forecast", f"the year {period} is not over at the article's date"
     notes.append(f"kind {kind}" + (f": '{forecast_word}'" if forecast_word else ""))
     places, how = claim_places(text, q, kind, clause, sentence, most_named, previous)
     owned = places_in(reading.owner) if reading is not None and reading.owner and " lost " not in how else []
@@ -421,7 +424,9 @@ def _confidence(guess: dict, period_how: tuple[str, str] | None, entity_how: str
         grain = reading.grain if reading is not None else ""
         if grain in {"monthly", "quarterly"} and period and re.fullmatch(r"\d{4}(?:/\d{4})?", period):
             out["period"] = ("low", f"a {grain} figure ('{reading.period_words}') read as the year {period}")
-    if places:
+    if not places:
+        out["entity"] = ("none", "no country, group or world total named")
+    else:
         sure = ("high" if "structure" in entity_how or "respectively" in entity_how else
                 "low" if "names most" in entity_how else "medium")
         out["entity"] = (sure, entity_how)
@@ -439,8 +444,8 @@ def _abstain_unless_sure(fields: dict[str, Any], confidence: dict[str, tuple[str
         fields["draft"] = [*fields["draft"], "confidence: " + "; ".join(f"{k} {v[0]}" for k, v in confidence.items())]
     unsure = {k: v for k, v in confidence.items() if k in {"measure", "period", "entity"} and _LEVELS[v[0]] < 2}
     evidence = [e for part in fields.get("parts") or [fields] for e in part.get("evidence") or []]
-    if not any(e.get("kind") == "dataset" for e in evidence):
-        unsure.pop("entity", None)  # a document states its own fact, whoever the sentence is about
+    if not any(e.get("kind") == "dataset" and not _about_named_countries(e) for e in evidence):
+        unsure.pop("entity", None)  # a document, or a series about named countries, states whose it is
     if not unsure or fields.get("kind") in {"forecast", "opinion"}:
         return fields
     if evidence:
@@ -450,6 +455,13 @@ def _abstain_unless_sure(fields: dict[str, Any], confidence: dict[str, tuple[str
     reason = f"needs review: confirm {confirm}"
     fields["reason"] = reason if not fields.get("reason") else f"{fields['reason']}; {reason}"
     return fields
+
+
+def _about_named_countries(evidence: dict[str, Any]) -> bool:
+    from claimcheck.draft.evidence import entry_of
+
+    entry = entry_of(evidence)
+    return bool(entry and entry.countries)
 
 
 def _grain(reading: Reading | None, period: str | None) -> str:

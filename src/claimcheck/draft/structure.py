@@ -31,6 +31,7 @@ _FORECAST_HEADS = re.compile(r"^(?:expect(?:s|ed)?|project(?:s|ed)?|forecasts?|f
 _FORECAST_NOUNS = re.compile(r"^(?:forecasts?|projections?|outlook|predictions?|targets?|guidance)$", re.I)
 _RANK_WORDS = re.compile(r"^(?:largest|biggest|highest|lowest|smallest|richest|poorest|most|place|position|spot|rank|"
                          r"ranked|top)$", re.I)
+_QUALIFYING_PREPS = {"of", "per", "from", "by", "for", "on"}  # "GDP per capita", "emissions from coal", "spending on defence"
 _CLAUSE_EDGES = {"advcl", "ccomp", "conj", "relcl", "parataxis", "acl"}  # a period past these belongs to another verb
 _BASE_PREPS = {"from", "than", "since", "versus", "over", "on", "with"}
 _MONTHS = re.compile(r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -88,12 +89,14 @@ def _phrase(token: Any) -> str:
     """A noun with its compounds and adjectives, no determiner or possessor ("gross domestic product")."""
     words = [t for t in token.lefts if t.dep_ in {"compound", "amod", "nmod"} and t.ent_type_ not in {"GPE", "NORP"}]
     words = [w for left in words for w in left.subtree if w.dep_ not in {"det", "poss", "case", "punct"}] + [token]
-    of = next((c for c in token.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
     tail = ""
-    if of is not None:
-        objects = [c for c in of.children if c.dep_ == "pobj"]
-        if objects and objects[0].like_num is False and objects[0].ent_type_ not in {"MONEY", "PERCENT", "CARDINAL", "QUANTITY"}:
-            tail = " of " + _phrase(objects[0])
+    for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ in _QUALIFYING_PREPS):
+        objects = [c for c in prep.children if c.dep_ == "pobj"]
+        if not objects or objects[0].like_num or objects[0].ent_type_ in {"MONEY", "PERCENT", "CARDINAL", "QUANTITY", "DATE"}:
+            continue
+        if prep.lower_ != "of" and objects[0].ent_type_ in {"GPE", "NORP"}:
+            continue  # "exports to Brazil": whose flow, read as the partner
+        tail += f" {prep.lower_} " + (objects[0].text if prep.lower_ == "per" else _phrase(objects[0]))
     return (" ".join(t.text for t in sorted(words, key=lambda t: t.i)) + tail).lower().strip()
 
 
