@@ -274,6 +274,10 @@ def _compute(entry: Entry, kind: str, claimed: dict, sentence: str, codes: list[
         if not entity or not period:
             return None, "a share needs the country and a period"
         out = {"op": "share", "entity": entity}
+        from claimcheck.draft.regions import group_named
+
+        if not re.search(r"\b(?:world(?:'s|’s|wide)?|global)\b", sentence, re.I) and not group_named(sentence):
+            return None, "a share of what is not named (the world, a group): a part of the country's own total is no share of it"
         if re.search(r"\b(?:world(?:'s|’s|wide)?|global)\b", sentence, re.I):
             from claimcheck.draft.aggregates import aggregate_code
 

@@ -21,6 +21,7 @@ EMPTY = {"figure", "figures", "rate", "level", "number", "total", "pace", "amoun
             "which", "data", "reading", "one", "increase", "rise", "growth", "gain", "fall", "drop", "decline",
             "change", "jump", "share", "percent", "%", "cent", "year", "quarter", "month", "high", "low", "record",
             "peak", "time", "all", "sum", "spot", "position", "place", "rank", "ranking", "largest", "biggest", "tally", "worth", "estimate", "country", "nation", "economy's"}
+_LINKS = {"of", "and", "the", "a", "an", "in", "for", "per", "by", "from", "on", "to", "as"}
 _CHANGE_HEADS = {"growth", "increase", "rise", "gain", "fall", "drop", "decline", "change", "jump", "expansion",
                  "contraction", "slump", "decrease"}
 
@@ -108,9 +109,8 @@ def extra_words(phrase: str, name: str, neutral: set[str]) -> list[str]:
     from claimcheck.draft.places import country_of
     from claimcheck.draft.regions import group_words
 
-    plain = {w for n in neutral for w in norm(n)} | EMPTY | group_words()
-    head = heads(phrase)
-    words = next((h for h in head if _within(h, norm(name))), head[0] if head else ())
+    plain = {w for n in neutral for w in norm(n)} | EMPTY | group_words() | _LINKS
+    words = norm(phrase)  # the whole phrase: "exports of goods and services" says more than "exports"
     return [w for w in words if w not in set(norm(name)) | plain and not country_of(w) and not country_of(w.upper())]
 
 

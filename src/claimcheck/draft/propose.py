@@ -28,6 +28,8 @@ _CHANGE = re.compile(r"\b(?:increase[sd]?|rise|rose|risen|rising|grew|grow(?:th|
                      r"drop(?:ped|s)?|decline[sd]?|declining|expand(?:ed|s)?|jump(?:ed|s)?|surge[sd]?|year-on-year|"
                      r"shr[ai]nk|shrank|contract(?:ed|ion)|edged|slowed|slump(?:ed)?)\b", re.I)
 _SHARE = re.compile(r"\b(?:share|of (?:the|all|total|world|global)|accounting for|per ?cent of|% of)\b", re.I)
+_FISCAL = re.compile(r"\bfiscal\b|\bFY\s?\d|\b(?:19|20)\d\d\s?[-–/]\s?\d\d\b(?![-–/\d])", re.I)
+_ANAPHOR = re.compile(r"\b(?:this|that|these|its|it|the country|the nation|the economy|the same)\b", re.I)
 _ESTIMATE = re.compile(r"\bestimates?\b", re.I)  # "its 2013 estimate" (a noun); "an estimated 340 million" is a hedge
 _LINKED = re.compile(r"^-(?!(?:years?|decades?|months?|weeks?|days?|largest|biggest|million|billion|trillion)\b)[a-z]", re.I)
 
@@ -111,7 +113,8 @@ def _qualifies(text: str, q: Quantity, clause: context.Span) -> bool:
         return not shapes.since_year(text, q, clause.start)  # "the highest since 1981" is a claim of its own
     if q.shape == "duration" and re.search(r"\b(?:first|last|past|next|previous)\s+$", before):
         return True
-    run = re.match(r"\s*(?:year|month|quarter|time)?\s*(?:straight|consecutive|successive|in a row)", text[q.end : q.end + 30].lower())
+    run = re.match(r"\s*(?:year|month|quarter|time)?\s*(?:straight|consecutive|successive|in a row)", text[q.end : q.end + 30].lower()) \
+        and re.search(r"\b(?:largest|biggest|highest|lowest|smallest|top|most|leading)\b", clause.text(text), re.I)
     if q.text.lower() in {"first", "last"} or q.read_as.startswith("ordinal") and not run:  # "the fourth quarter": no rank
         return True
     if q.shape == "fraction" and re.match(r"quarter\s+of\b", near):
@@ -209,6 +212,7 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
         inside = [q for q in mentions if sentence.start <= q.start < sentence.end]
         clauses = context.clauses(text, sentence)
         first_clause_period: str | None = None
+        carried_here = False  # whether ``carried`` was set by a claim of this sentence
         for clause in clauses:
             here = [q for q in inside if clause.start <= q.start < clause.end]
             reasons = {id(q): _not_a_quantity(text, q) for q in here}
@@ -232,7 +236,7 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
                 q = _inherit_unit(text, q, clause, recent)
                 recent.append(q)
                 fields = _claim(text, q, clause, sentence, today, carried, previous, most_named or [], here, inside,
-                                structure.read(q.start, q.end))
+                                structure.read(q.start, q.end), carried_here)
                 cid = base = fields["id"]
                 n = 2
                 while cid in ids:
@@ -253,6 +257,7 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
                 period = fields.get("claimed", {}).get("period")
                 if period and q.shape not in {"year", "decade"}:
                     carried = period if clause is clauses[0] or first_clause_period is None else carried
+                    carried_here = True
                     first_clause_period = first_clause_period or period
         if "\n\n" in text[sentence.end : next((n.start for n in sentences if n.start >= sentence.end), len(text))]:
             previous = []  # a new paragraph: no claim before to be about
@@ -298,7 +303,7 @@ def _not_claim_text(text: str, q: Quantity) -> str:
 
 def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span, today: date, carried: str | None,
            previous: list[Place], most_named: list[Place], neighbours: list[Quantity],
-           in_sentence: list[Quantity], reading: Reading | None = None) -> dict[str, Any]:
+           in_sentence: list[Quantity], reading: Reading | None = None, carried_here: bool = True) -> dict[str, Any]:
     clause_text = clause.text(text)
     after_previous = max([n.end for n in neighbours if n.end <= q.start] + [clause.start])
     near = text[after_previous : q.start]
@@ -330,6 +335,12 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     period_how: tuple[str, str] | None = None
     if q.shape not in {"year", "decade", "duration"}:
         period, base, rule, written = _period(text, q, clause, today, carried, neighbours)
+        own = _own_period(reading, carried)
+        taken = period and reading is not None and any(re.search(rf"\b{re.escape(period)}\b", d) for d in reading.elsewhere)
+        if own and own[0] != period and (taken or not written):  # the year the regex took belongs to another verb
+            period, rule, written = own[0], f"period {own[0]}: {own[1]}", True
+        if period and written and re.search(rf"\bsince\s+(?:the\s+)?(?:end\s+of\s+)?{re.escape(period)}\b", clause_text):
+            period, written, rule = None, False, ""  # "in double digits since 2016, reached 17.33%": no period of it
         if kind == "rank" and not written:  # "the world's second largest economy" describes, at the latest figures
             period = None
         if period is None and kind in {"rank", "amount", "count", "share"}:
@@ -404,17 +415,22 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
         fields = shapes.refine(fields, shape)
     fields = among_group(fields, fields["quote"], text[: clause.start])
     if not evidence and guess.get("measure", ("",))[0] in {"low", "none"} and (fields.get("evidence") or fields.get("parts")):
-        guess["measure"] = ("medium", "the shape of the sentence names the series (a record, a first since, a change)")
+        guess["measure"] = ("low", "only the shape of the sentence (a record, a first since) points at the series")
     if period_how is None and period:
-        period_how = ("high", "written for the number") if written else ("medium", "carried from the sentence or clause before")
-    return _abstain_unless_sure(fields, _confidence(guess, period_how, how, places, q, comparator, reading, period))
+        period_how = (("high", "written for the number") if written else
+                      ("medium", "carried from the clause before, same sentence") if carried_here else
+                      ("low", "carried from the sentence before"))
+    if period and _FISCAL.search(sentence.text(text)):  # "2018-19", "this fiscal year": not a calendar year
+        period_how = ("low", f"the sentence speaks of a fiscal year; {period} read as a calendar year")
+    return _abstain_unless_sure(fields, _confidence(guess, period_how, how, places, q, comparator, reading, period,
+                                                    clause_text))
 
 
 _LEVELS = {"none": 0, "low": 1, "medium": 2, "high": 3}
 
 
 def _confidence(guess: dict, period_how: tuple[str, str] | None, entity_how: str, places: list[Place], q: Quantity,
-                comparator: str, reading: Reading | None, period: str | None) -> dict[str, tuple[str, str]]:
+                comparator: str, reading: Reading | None, period: str | None, clause_text: str = "") -> dict[str, tuple[str, str]]:
     """Each guess of the claim with its confidence, from how it was found."""
     out: dict[str, tuple[str, str]] = {}
     if "measure" in guess:
@@ -427,8 +443,9 @@ def _confidence(guess: dict, period_how: tuple[str, str] | None, entity_how: str
     if not places:
         out["entity"] = ("none", "no country, group or world total named")
     else:
+        carried_over = "the claim before is about" in entity_how and not _ANAPHOR.search(clause_text)
         sure = ("high" if "structure" in entity_how or "respectively" in entity_how else
-                "low" if "names most" in entity_how else "medium")
+                "low" if "names most" in entity_how or carried_over else "medium")
         out["entity"] = (sure, entity_how)
     unwritten = "no unit written" in q.read_as
     out["unit"] = ("low", q.read_as) if unwritten else ("medium", q.read_as) if "just before" in q.read_as else ("high", q.read_as)
@@ -462,6 +479,24 @@ def _about_named_countries(evidence: dict[str, Any]) -> bool:
 
     entry = entry_of(evidence)
     return bool(entry and entry.countries)
+
+
+_YEAR_BEFORE = re.compile(r"^(?:a|the) year (?:before|earlier)$|^the previous year$|^a year ago$", re.I)
+
+
+def _own_period(reading: Reading | None, carried: str | None) -> tuple[str, str] | None:
+    """A year the parse attaches to the number's own verb ("In 2010 the economy grew 5.2% and in 2011, 6%"), or
+    the year before the one carried when "the year before" hangs from the number itself ("compared with 7.6
+    percent the year before"); None when the parse attaches none of these."""
+    if reading is None or not reading.period_words:
+        return None
+    words = reading.period_words.strip()
+    year = re.fullmatch(r"(?:the year\s+|in\s+)?((?:19|20)\d\d)", words)
+    if year:
+        return year.group(1), f"'{words}', attached to the number's verb in the sentence's structure"
+    if _YEAR_BEFORE.match(words) and carried and re.fullmatch(r"\d{4}", carried):
+        return str(int(carried) - 1), f"'{words}' attached to the number itself: the year before {carried}"
+    return None
 
 
 def _grain(reading: Reading | None, period: str | None) -> str:

@@ -32,6 +32,8 @@ _FORECAST_NOUNS = re.compile(r"^(?:forecasts?|projections?|outlook|predictions?|
 _RANK_WORDS = re.compile(r"^(?:largest|biggest|highest|lowest|smallest|richest|poorest|most|place|position|spot|rank|"
                          r"ranked|top)$", re.I)
 _QUALIFYING_PREPS = {"of", "per", "from", "by", "for", "on"}  # "GDP per capita", "emissions from coal", "spending on defence"
+_STATIVE = {"is", "are", "was", "were", "be", "been", "has", "have", "had", "reached", "hit", "stood", "totalled",
+            "totaled", "numbered", "rose", "fell", "grew", "live", "lived", "lives"}
 _CLAUSE_EDGES = {"advcl", "ccomp", "conj", "relcl", "parataxis", "acl"}  # a period past these belongs to another verb
 _BASE_PREPS = {"from", "than", "since", "versus", "over", "on", "with"}
 _MONTHS = re.compile(r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -50,6 +52,7 @@ class Reading:
     role: str = "level"  # level, change, to (the level reached), from (the base), rank
     period_words: str = ""  # the period attached to the number's own verb or noun ("in December" → "December")
     base_words: str = ""  # a period it is compared with ("a year earlier" after "from")
+    elsewhere: tuple[str, ...] = ()  # the sentence's other dates, attached to other verbs
     grain: str = ""  # annual, quarterly, monthly; '' when no period is attached
     entity: str = ""  # spaCy's entity label over the number (MONEY, PERCENT, DATE, CARDINAL, ORDINAL…)
     future: str = ""  # the word that makes the number's verb a forecast ("will", "expects")
@@ -160,6 +163,8 @@ def _reading(doc: Any, tokens: list[Any], dates: list[Any]) -> Reading:
         role = "to"  # "fell at 2.4%" reads as the level reached
     if not measured and verb.pos_ in {"VERB", "AUX"}:
         subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None and subject.lower_ in {"which", "that", "who"} and verb.dep_ == "relcl":
+            subject = verb.head  # "exports, which surged 7 percent": the noun the clause is about
         if subject is None and verb.dep_ in {"xcomp", "conj", "advcl"}:  # "expects GDP to grow", "…and rose"
             subject = next((c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"} and c.i < verb.i), None)
         if subject is not None and subject.i not in {t.i for t in tokens} and subject.pos_ in {"NOUN", "PROPN", "PRON"}:
@@ -169,6 +174,8 @@ def _reading(doc: Any, tokens: list[Any], dates: list[Any]) -> Reading:
                 measured, owner, how = _phrase(subject), owner or _owner(subject), f"the subject of '{verb.text}'"
                 measured_noun = subject
     counted = _phrase(unit) if unit is not None else ""
+    if counted and root.dep_ in {"nsubj", "nsubjpass"} and verb.pos_ == "VERB" and verb.lower_ not in _STATIVE:
+        counted = ""  # "719 million people were living on $2.15 a day": a group that does something, no population
     of = next((c for c in root.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
     objects = [c for c in of.children if c.dep_ == "pobj"] if of is not None else []
     if objects and not measured and (root.text == "%" or root.lower_ in {"percent", "cent", "per"} or entity == "PERCENT"):
@@ -177,9 +184,10 @@ def _reading(doc: Any, tokens: list[Any], dates: list[Any]) -> Reading:
         subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         owner = subject.text if subject is not None and subject.ent_type_ in {"GPE", "NORP"} else _owner(subject) if subject is not None else ""
     period, base = _period(doc, verb, root, tokens, dates)
+    elsewhere = _elsewhere(dates, verb, root, tokens)
     partner = _partner(measured_noun) if measured_noun is not None else ""
     return Reading(measured=measured, counted=counted, partner=partner, owner=owner, verb=verb.text if verb.pos_ in {"VERB", "AUX"} else "", role=role,
-                   period_words=period, base_words=base, grain=grain_of(period), entity=entity,
+                   period_words=period, base_words=base, elsewhere=elsewhere, grain=grain_of(period), entity=entity,
                    future=_future(verb, root), how=how)
 
 
@@ -209,20 +217,28 @@ def _attached_to(token: Any, anchors: set[int]) -> tuple[bool, str]:
 def _period(doc: Any, verb: Any, root: Any, tokens: list[Any], dates: list[Any]) -> tuple[str, str]:
     """The period words attached to the number's verb or noun, and a base period ("from a year earlier")."""
     own = {t.i for t in tokens}
-    anchors = {verb.i, root.i, *(t.i for t in tokens)}
     period = base = ""
-    for ent in dates:
-        if own & {t.i for t in ent}:
-            continue
-        attached, prep = _attached_to(ent.root, anchors)
-        if not attached:
-            continue
-        words = ent.text
-        if prep in _BASE_PREPS or re.search(r"\b(?:compared|than|from)\s*$", doc[max(0, ent.start - 3) : ent.start].text):
-            base = base or words
-        else:
-            period = period or words
+    for anchors in ({root.i, *own}, {verb.i, root.i, *own}):  # the number's own period first, then its verb's
+        for ent in dates:
+            if own & {t.i for t in ent}:
+                continue
+            attached, prep = _attached_to(ent.root, anchors)
+            if not attached:
+                continue
+            words = ent.text
+            if prep in _BASE_PREPS or re.search(r"\b(?:compared|than|from)\s*$", doc[max(0, ent.start - 3) : ent.start].text):
+                base = base or words
+            else:
+                period = period or words
+        if period:
+            break
     return period, base
+
+
+def _elsewhere(dates: list[Any], verb: Any, root: Any, tokens: list[Any]) -> tuple[str, ...]:
+    """The dates of the sentence attached neither to the number nor to its verb (another verb's)."""
+    anchors = {verb.i, root.i, *(t.i for t in tokens)}
+    return tuple(e.text for e in dates if not _attached_to(e.root, anchors)[0])
 
 
 def grain_of(period_words: str) -> str:
