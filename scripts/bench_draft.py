@@ -169,6 +169,10 @@ def outcomes(results: list[dict]) -> None:
     for name, label in (("right", "right with no edit"), ("wrong", "CONFIDENTLY WRONG with no edit"),
                         ("abstained", "abstained (needs review)"), ("missed", "missed (no drafted claim)")):
         print(f"  {label + ':':34} {_pct((sum(r['outcome'] == name for r in rows), n))}")
+        if name == "wrong":
+            policy = sum(r["outcome"] == "wrong" and r.get("verdict_drafted") == r.get("verdict_reviewed") for r in rows)
+            print(f"      of which the reviewed claim itself is judged so (the verdict policy, not the draft, "
+                  f"differs from the key): {policy}")
     words = sum(res["words"] for res in results)
     seconds = sum(res["seconds"] for res in results)
     print(f"  drafting time per 1,000 words:     {1000 * seconds / max(words, 1):.3f} s ({words} words)")
@@ -202,6 +206,19 @@ def speed(rounds: int) -> None:
     imports = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
                for _ in range(3)]
     print(f"  importing the drafting modules and reading the country table: median {statistics.median(imports):.3f} s")
+    code = ("import time, sys; from datetime import date; t=time.perf_counter(); "
+            "from claimcheck.draft.propose import draft_text, most_named; "
+            "text=open(sys.argv[1], encoding='utf-8').read(); draft_text('cold', text, date(2023, 2, 26), None, most_named(text)); "
+            "print(time.perf_counter()-t)")
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
+        handle.write(text)
+    cold = [float(subprocess.run([sys.executable, "-c", code, handle.name], capture_output=True, text=True, check=True).stdout)
+            for _ in range(3)]
+    Path(handle.name).unlink()
+    print(f"  drafting {words} words in a new process, imports and the parser's model load included: "
+          f"median {statistics.median(cold):.3f} s (min {min(cold):.3f})")
     code = "import time; t=time.perf_counter(); import country_converter; print(time.perf_counter()-t)"
     coco = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
             for _ in range(3)]

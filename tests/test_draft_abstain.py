@@ -74,3 +74,35 @@ def test_a_document_sharing_few_words_and_no_name_is_only_a_guess():
     fields = drafted("The trade deficit widened to $78 billion in 2023.", date(2024, 2, 1))["$78 billion"]
     assert fields["evidence"][0]["kind"] == "document" and fields["evidence"][0]["role"] == "context"
     assert "needs review: confirm the measure" in fields["reason"]
+
+
+def test_a_fiscal_year_is_not_read_as_a_calendar_year():
+    fields = drafted("The Australian economy grew 1.9 per cent in 2018-19.", date(2019, 10, 25))["1.9 per cent"]
+    assert "fiscal year" in fields["reason"] and all(e["role"] == "context" for e in fields.get("evidence", []))
+
+
+def test_a_period_carried_from_the_sentence_before_is_a_guess_within_the_sentence_it_is_not():
+    text = "Brazil's exports rose 4.1% in 2023. Imports fell 2.2%."
+    claims = drafted(text, date(2024, 3, 1))
+    assert "carried from the sentence before" in claims["2.2%"]["reason"]
+    same = drafted("Brazil's exports rose 4.1% in 2023, while its imports fell 2.2%.", date(2024, 3, 1))["2.2%"]
+    assert "period medium" in same["draft"][-1]
+
+
+def test_the_year_before_attached_to_the_number_itself_is_its_period():
+    kenya = drafted("Kenya's gross domestic product expanded by 4.8 percent in 2022 compared with 7.6 percent the "
+                    "year before, the statistics office said.", date(2023, 5, 4))
+    assert kenya["4.8 percent"]["claimed"]["period"] == "2022" and kenya["7.6 percent"]["claimed"]["period"] == "2021"
+    shrank = drafted("Germany's economy shrank by 4.9 percent in 2020 as a result of the pandemic.", date(2024, 1, 15))
+    assert shrank["4.9 percent"]["kind"] == "change" and shrank["4.9 percent"]["claimed"]["value"] == -4.9
+
+
+def test_a_year_after_since_is_no_period_of_the_number():
+    fields = drafted("Nigeria's inflation, in double digits since 2016, reached 17.33% in February.", date(2021, 3, 16))
+    assert fields["17.33%"]["claimed"].get("period") != "2016"
+    assert fields["17.33%"].get("reason")
+
+
+def test_an_ordinal_the_parse_reads_as_a_place_is_a_rank_claim_for_review():
+    fields = drafted("France slipped to seventh, behind India.", date(2024, 3, 1))["seventh"]
+    assert fields["kind"] == "rank" and fields["claimed"]["value"] == 7.0 and "needs review" in fields["reason"]

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 from claimcheck.draft.places import country_of, places_in
 from claimcheck.registry.units import is_currency
@@ -167,8 +168,23 @@ def _entries(signature: Any) -> tuple[list[Entry], dict[str, float]]:
     return out, idf
 
 
+_HELD: list[Any] = []  # the entries read once for the draft under way (see ``one_catalogue``)
+
+
+@contextmanager
+def one_catalogue() -> Iterator[None]:
+    """Read the catalogue once for a whole draft rather than checking its files for every number."""
+    _HELD.append(catalogue_entries())
+    try:
+        yield
+    finally:
+        _HELD.pop()
+
+
 def catalogue_entries() -> tuple[list[Entry], dict[str, float]]:
     """The catalogue's entries as word sets, and each word's weight (re-read when the catalogue changes)."""
+    if _HELD:
+        return _HELD[-1]
     from claimcheck.reference import catalogue
 
     folder = catalogue.catalogue_dir()

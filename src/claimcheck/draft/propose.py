@@ -193,6 +193,14 @@ def _codes_in(evidence: list[dict]) -> set[str]:
 def draft_text(article_id: str, text: str, today: date, dateline: str | None = None,
                most_named: list[Place] | None = None) -> Draft:
     """Draft the registry of ``text``, published on ``today``."""
+    from claimcheck.draft.evidence import one_catalogue
+
+    with one_catalogue():
+        return _draft_text(article_id, text, today, dateline, most_named)
+
+
+def _draft_text(article_id: str, text: str, today: date, dateline: str | None,
+                most_named: list[Place] | None) -> Draft:
     draft = Draft(article_id)
     skip: list[tuple[int, int]] = []
     if dateline and dateline in text:
@@ -220,7 +228,7 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
                 if reasons[id(q)]:
                     draft.add_not_claim(_not_claim_text(text, q), f"{reasons[id(q)]} (draft: confirm)", q.start, q.end)
             real = [q for q in here if not reasons[id(q)]]
-            main = [q for q in real if not _qualifies(text, q, clause)]
+            main = [q for q in real if not _qualifies(text, q, clause) or _ranked(q, structure)]
             if not main:  # a year alone is a date claim; a lone ordinal or span a qualifier of nothing
                 main = [q for q in real if q.shape in {"year", "decade"} or q.shape == "duration"]
                 lone = main[0] if len(main) == 1 and main[0].shape == "year" else None
@@ -264,6 +272,14 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
         carried = first_clause_period  # a period carries into the next sentence only
         recent = [q for q in recent if q.start >= sentence.start]
     return draft
+
+
+def _ranked(q: Quantity, structure: Structure) -> bool:
+    """An ordinal the parse reads as a place reached or held ("France slipped to seventh"), not a period's."""
+    if q.shape != "ordinal":
+        return False
+    reading = structure.read(q.start, q.end)
+    return reading is not None and reading.role == "rank" and reading.entity == "ORDINAL"
 
 
 def _period_of_what_follows(text: str, year: Quantity, clause: context.Span, inside: list[Quantity]) -> bool:
@@ -323,6 +339,8 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     elif q.shape == "year" and int(q.value) == today.year and comparator == "equals":  # "He expects 2024's exports to …"
         forecast_word = context.is_forecast(clause_text, q.start - clause.start, others)
     kind = _kind(q, clause_text, forecast_word)
+    if kind == "share" and reading is not None and reading.role == "change" and q.shape == "percent":
+        kind = "change"  # "the economy shrank by 4.9 percent in 2020 as a result of the pandemic": its verb says change
     sign, sign_words = changes.direction(near, text[q.end : clause.end])
     listed = changes.listed_before(text, q, in_sentence)  # "declines of 0.8 percent and 0.3 percent"
     if not sign and listed is not None:
@@ -336,6 +354,8 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     if q.shape not in {"year", "decade", "duration"}:
         period, base, rule, written = _period(text, q, clause, today, carried, neighbours)
         own = _own_period(reading, carried)
+        if own and (own[0] == base or re.search(rf"\b(?:since|from)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?(?:in\s+)?{own[0]}\b", clause_text)):
+            own = None  # "an increase of 181 million since the last Census in 2001": the base, not the period
         taken = period and reading is not None and any(re.search(rf"\b{re.escape(period)}\b", d) for d in reading.elsewhere)
         if own and own[0] != period and (taken or not written):  # the year the regex took belongs to another verb
             period, rule, written = own[0], f"period {own[0]}: {own[1]}", True
@@ -468,6 +488,10 @@ def _abstain_unless_sure(fields: dict[str, Any], confidence: dict[str, tuple[str
     if evidence:
         for e in evidence:
             e["role"] = "context"
+    if "needs review" in (fields.get("reason") or ""):
+        unsure.pop("measure", None)  # the evidence's reason already says what measure to confirm
+    if not unsure:
+        return fields
     confirm = "; ".join(f"the {k} ({how})" for k, (_, how) in unsure.items())
     reason = f"needs review: confirm {confirm}"
     fields["reason"] = reason if not fields.get("reason") else f"{fields['reason']}; {reason}"

@@ -202,11 +202,12 @@ def _partner(noun: Any) -> str:
 
 
 def _attached_to(token: Any, anchors: set[int]) -> tuple[bool, str]:
-    """Whether ``token`` hangs from one of ``anchors`` without crossing into another clause, and the
-    preposition it hangs from ('' when none)."""
+    """Whether ``token`` hangs from one of ``anchors`` without crossing into another clause (a participle
+    of an anchor itself, "3.8 per cent recorded in 2022", is no other clause), and the preposition it
+    hangs from ('' when none)."""
     node, prep, steps = token, "", 0
     while node.i not in anchors and steps < 8:
-        if node.dep_ in _CLAUSE_EDGES or node.head.i == node.i:
+        if node.head.i == node.i or node.dep_ in _CLAUSE_EDGES and not (node.dep_ == "acl" and node.head.i in anchors):
             return False, prep
         if node.dep_ in {"prep", "pcomp"} and not prep:
             prep = node.lower_
