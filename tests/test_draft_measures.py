@@ -77,3 +77,8 @@ def test_a_name_with_words_that_make_another_measure_is_a_guess_not_a_match():
 def test_a_flow_to_a_named_country_takes_no_total_series():
     claims = drafted("Brazil's exports to Argentina fell 13% in 2023.", TODAY)
     assert "evidence" not in claims["13%"] and "Argentina" in claims["13%"]["reason"]
+
+
+def test_exports_of_goods_and_services_are_no_merchandise_exports():
+    fields = drafted("Greece's exports of goods and services rose 36.6% in 2022.", TODAY)["36.6%"]
+    assert "services" in fields["reason"] and all(e["role"] == "context" for e in fields.get("evidence", []))

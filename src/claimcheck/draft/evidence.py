@@ -378,7 +378,7 @@ def _by_names(old: Entry | None, kind: str, unit: str | None, codes: list[str], 
         found, name = measures.by_phrase(phrase, fits, other)
         if found:
             pick = measures.prefer(found, kind, unit, grain, old_key)
-            extra = measures.extra_words(phrase, name, prose_words()["neutral"])
+            extra = measures.extra_words(phrase, name, prose_words()["neutral"], pick)
             guess["measure"] = (("low", f"'{phrase}' holds the name '{name}' but also says '{' '.join(extra)}' ({said})")
                                 if extra else ("high", f"'{name}' names it, in '{phrase}' ({said})"))
             return entries[(pick.source, pick.name)], ""

@@ -102,14 +102,16 @@ def by_phrase(measured: str, fits: Any, other: set[str] = frozenset()) -> tuple[
     return [b[1] for b in chosen], chosen[0][2]
 
 
-def extra_words(phrase: str, name: str, neutral: set[str]) -> list[str]:
+def extra_words(phrase: str, name: str, neutral: set[str], entry: Named | None = None) -> list[str]:
     """The words of a measured phrase beyond the name it holds that may make it another measure
-    ("house prices" holds "prices"): neither ``neutral`` ("full-year", "headline"), empty, a country
-    nor a country group's name."""
+    ("house prices" holds "prices"): neither ``neutral`` ("full-year", "headline"), empty, a country,
+    a country group's name, nor a word of another name of the same ``entry``."""
     from claimcheck.draft.places import country_of
     from claimcheck.draft.regions import group_words
 
     plain = {w for n in neutral for w in norm(n)} | EMPTY | group_words() | _LINKS
+    if entry is not None:  # words of the entry's other names ("emissions of carbon dioxide") say the same measure
+        plain |= {w for n in entry.names for w in n}
     words = norm(phrase)  # the whole phrase: "exports of goods and services" says more than "exports"
     return [w for w in words if w not in set(norm(name)) | plain and not country_of(w) and not country_of(w.upper())]
 

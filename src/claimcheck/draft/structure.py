@@ -100,6 +100,8 @@ def _phrase(token: Any) -> str:
         if prep.lower_ != "of" and objects[0].ent_type_ in {"GPE", "NORP"}:
             continue  # "exports to Brazil": whose flow, read as the partner
         tail += f" {prep.lower_} " + (objects[0].text if prep.lower_ == "per" else _phrase(objects[0]))
+        for also in (c for c in objects[0].children if c.dep_ == "conj"):  # "exports of goods and services"
+            tail += " and " + _phrase(also)
     return (" ".join(t.text for t in sorted(words, key=lambda t: t.i)) + tail).lower().strip()
 
 
