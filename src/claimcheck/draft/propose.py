@@ -354,6 +354,8 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     if q.shape not in {"year", "decade", "duration"}:
         period, base, rule, written = _period(text, q, clause, today, carried, neighbours)
         own = _own_period(reading, carried)
+        if own and "structure" in own[1] and own[0] not in clause_text:
+            own = None  # a year the parse reached outside the number's clause (a headline run into the first line)
         if own and (own[0] == base or re.search(rf"\b(?:since|from)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?(?:in\s+)?{own[0]}\b", clause_text)):
             own = None  # "an increase of 181 million since the last Census in 2001": the base, not the period
         taken = period and reading is not None and any(re.search(rf"\b{re.escape(period)}\b", d) for d in reading.elsewhere)
@@ -373,7 +375,8 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
                 kind, forecast_word = "forecast", f"period {period} after the article's date"
             elif kind != "forecast" and context.month_end(period.split("/")[-1]) > today and _ESTIMATE.search(sentence.text(text)):
                 kind, forecast_word = "forecast", f"an estimate for {period}, not over at the article's date"
-            elif (kind not in {"forecast", "count"} and re.fullmatch(r"\d{4}", period) and context.month_end(period) > today
+            elif (kind not in {"forecast", "count"} and q.shape in {"percent", "money"} and re.fullmatch(r"\d{4}", period)
+                  and context.month_end(period) > today
                   and written and reading is not None and reading.period_words):  # "growth of 2.4% in 2024", said in February
                 kind, forecast_word = "forecast", f"the year {period} is not over at the article's date"
     notes.append(f"kind {kind}" + (f": '{forecast_word}'" if forecast_word else ""))
