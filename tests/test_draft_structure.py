@@ -89,3 +89,9 @@ def test_a_forecast_noun_in_the_clause_leaves_a_past_figure_a_past_figure():
     claims = drafted("The central bank raised its growth forecast to 2.1% after GDP rose 1.5% in 2023.", TODAY)
     assert claims["1.5%"]["kind"] != "forecast"
     assert claims["2.1%"]["kind"] == "forecast"
+
+
+def test_a_number_word_with_per_cent_is_a_percentage():
+    claims = drafted("Indigenous Peoples accounted for five per cent of Canada's population in 2021.", TODAY)
+    assert claims["five per cent"]["claimed"]["unit"] == "percent"
+    assert claims["five per cent"]["claimed"]["value"] == 5.0

@@ -174,7 +174,7 @@ def _word(base: dict, lower: str, after: list[str], text: str) -> Quantity:
                         read_as=f"{lower} {unit_word} = {years:g} years")
     if unit_word in SCALES:
         value *= SCALES[unit_word]
-    if after[:2] == ["per", "cent"] or after[:1] == ["percent"]:  # "five per cent"
+    if after[:2] == ["per", "cent"] or after[:1] == ["percent"] or tail[:2] == ["per", "cent"] or tail[:1] == ["percent"]:
         return Quantity(**base, shape="percent", value=value, unit="percent", read_as=f"{lower} per cent")
     noun = next((_NOUNS[w] for w in after[:2] if w in _NOUNS), None)
     return Quantity(**base, shape="number", value=value, unit=noun or "count", precision=None, read_as=f"{lower} = {value:g}")
