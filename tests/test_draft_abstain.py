@@ -106,3 +106,11 @@ def test_a_year_after_since_is_no_period_of_the_number():
 def test_an_ordinal_the_parse_reads_as_a_place_is_a_rank_claim_for_review():
     fields = drafted("France slipped to seventh, behind India.", date(2024, 3, 1))["seventh"]
     assert fields["kind"] == "rank" and fields["claimed"]["value"] == 7.0 and "needs review" in fields["reason"]
+
+
+def test_the_review_table_reads_the_registry_s_claims_as_the_notebook_passes_them():
+    text = "Brazil's exports reached $340 billion. Brazil's gross domestic product grew 2.9% in 2022."
+    claims = [Claim.model_validate(d.fields) for d in draft_text("t", text, date(2023, 3, 1), None, most_named(text)).claims]
+    table = review_table(claims)
+    assert len(table) == 2 and table.iloc[0]["least sure"] == "low"
+    assert "guess, as context" in table.iloc[0]["evidence or reason"]
