@@ -95,3 +95,15 @@ def test_a_number_word_with_per_cent_is_a_percentage():
     claims = drafted("Indigenous Peoples accounted for five per cent of Canada's population in 2021.", TODAY)
     assert claims["five per cent"]["claimed"]["unit"] == "percent"
     assert claims["five per cent"]["claimed"]["value"] == 5.0
+
+
+@pytest.mark.parametrize("sentence, mention", [
+    ("The country ranks 14th in terms of world population.", "14th"),
+    ("Egypt placed third on the continent behind Nigeria and Ethiopia.", "third"),
+])
+def test_an_ordinal_placed_by_its_verb_is_a_rank_claim(sentence, mention):
+    assert drafted(sentence, TODAY)[mention]["kind"] == "rank"
+
+
+def test_an_ordinal_of_a_run_or_a_period_is_no_rank():
+    assert drafted("The economy grew for the third consecutive year in 2023.", TODAY).get("third") is None

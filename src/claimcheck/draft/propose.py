@@ -279,7 +279,15 @@ def _ranked(q: Quantity, structure: Structure) -> bool:
     if q.shape != "ordinal":
         return False
     reading = structure.read(q.start, q.end)
-    return reading is not None and reading.role == "rank" and reading.entity == "ORDINAL"
+    if reading is None or reading.entity != "ORDINAL":  # "the fourth quarter" is a DATE to the parser
+        return False
+    after = text_after = structure.text[q.end : q.end + 40].lower()
+    if re.match(r"[\s-]*(?:consecutive\s+|straight\s+|successive\s+)?(?:time|times|quarter|half|year|month|week|day|"
+                r"anniversary|century|decade|round|phase|stage|edition|session|term|wave)s?\b", after):
+        return False  # "the third consecutive year", "the first time": no place in a ranking
+    return reading.role == "rank" or reading.dep in {"xcomp", "attr", "acomp", "oprd", "npadvmod", "advmod", "dobj"} or (
+        reading.dep == "amod" and reading.verb.lower() in {"is", "was", "are", "were", "remains", "remained", "ranks",
+                                                           "ranked", "placed", "became", "becomes"}) and bool(text_after)
 
 
 def _period_of_what_follows(text: str, year: Quantity, clause: context.Span, inside: list[Quantity]) -> bool:

@@ -55,6 +55,7 @@ class Reading:
     elsewhere: tuple[str, ...] = ()  # the sentence's other dates, attached to other verbs
     grain: str = ""  # annual, quarterly, monthly; '' when no period is attached
     entity: str = ""  # spaCy's entity label over the number (MONEY, PERCENT, DATE, CARDINAL, ORDINAL…)
+    dep: str = ""  # the dependency label of the number's head word
     future: str = ""  # the word that makes the number's verb a forecast ("will", "expects")
     how: str = ""  # how the measure was found, for the draft note
 
@@ -68,6 +69,7 @@ class Structure:
         starts = sorted(a for a, _ in spans)
         wanted = [s for s in context.sentences(text) if _any_within(starts, s.start, s.end)]
         # (start, end, doc, its dates): a Doc's text and entities are rebuilt on every access, so kept once
+        self.text = text
         self.docs: list[tuple[int, int, Any, list[Any]]] = [
             (s.start, s.end, doc, [e for e in doc.ents if e.label_ == "DATE"])
             for s, doc in zip(wanted, nlp().pipe((s.text(text) for s in wanted), batch_size=256))]
@@ -188,7 +190,7 @@ def _reading(doc: Any, tokens: list[Any], dates: list[Any]) -> Reading:
     period, base = _period(doc, verb, root, tokens, dates)
     elsewhere = _elsewhere(dates, verb, root, tokens)
     partner = _partner(measured_noun) if measured_noun is not None else ""
-    return Reading(measured=measured, counted=counted, partner=partner, owner=owner, verb=verb.text if verb.pos_ in {"VERB", "AUX"} else "", role=role,
+    return Reading(dep=root.dep_, measured=measured, counted=counted, partner=partner, owner=owner, verb=verb.text if verb.pos_ in {"VERB", "AUX"} else "", role=role,
                    period_words=period, base_words=base, elsewhere=elsewhere, grain=grain_of(period), entity=entity,
                    future=_future(verb, root), how=how)
 
