@@ -20,6 +20,7 @@ from claimcheck.draft import changes, context, shapes
 from claimcheck.draft.evidence import measure_of, propose_evidence
 from claimcheck.draft.places import Place, places_in
 from claimcheck.draft.quantity import Quantity, read_quantity
+from claimcheck.draft.confidence import abstain_unless_sure, confidence
 from claimcheck.draft.structure import Reading, Structure
 from claimcheck.registry.units import known_unit
 from claimcheck.registry.coverage import find_numbers
@@ -29,7 +30,6 @@ _CHANGE = re.compile(r"\b(?:increase[sd]?|rise|rose|risen|rising|grew|grow(?:th|
                      r"shr[ai]nk|shrank|contract(?:ed|ion)|edged|slowed|slump(?:ed)?)\b", re.I)
 _SHARE = re.compile(r"\b(?:share|of (?:the|all|total|world|global)|accounting for|per ?cent of|% of)\b", re.I)
 _FISCAL = re.compile(r"\bfiscal\b|\bFY\s?\d|\b(?:19|20)\d\d\s?[-–/]\s?\d\d\b(?![-–/\d])", re.I)
-_ANAPHOR = re.compile(r"\b(?:this|that|these|its|it|the country|the nation|the economy|the same)\b", re.I)
 _ESTIMATE = re.compile(r"\bestimates?\b", re.I)  # "its 2013 estimate" (a noun); "an estimated 340 million" is a hedge
 _LINKED = re.compile(r"^-(?!(?:years?|decades?|months?|weeks?|days?|largest|biggest|million|billion|trillion)\b)[a-z]", re.I)
 
@@ -281,13 +281,13 @@ def _ranked(q: Quantity, structure: Structure) -> bool:
     reading = structure.read(q.start, q.end)
     if reading is None or reading.entity != "ORDINAL":  # "the fourth quarter" is a DATE to the parser
         return False
-    after = text_after = structure.text[q.end : q.end + 40].lower()
+    after = structure.text[q.end : q.end + 40].lower()
     if re.match(r"[\s-]*(?:consecutive\s+|straight\s+|successive\s+)?(?:time|times|quarter|half|year|month|week|day|"
                 r"anniversary|century|decade|round|phase|stage|edition|session|term|wave)s?\b", after):
         return False  # "the third consecutive year", "the first time": no place in a ranking
     return reading.role == "rank" or reading.dep in {"xcomp", "attr", "acomp", "oprd", "npadvmod", "advmod", "dobj"} or (
         reading.dep == "amod" and reading.verb.lower() in {"is", "was", "are", "were", "remains", "remained", "ranks",
-                                                           "ranked", "placed", "became", "becomes"}) and bool(text_after)
+                                                           "ranked", "placed", "became", "becomes"})
 
 
 def _period_of_what_follows(text: str, year: Quantity, clause: context.Span, inside: list[Quantity]) -> bool:
@@ -453,67 +453,8 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
                       ("low", "carried from the sentence before"))
     if period and _FISCAL.search(sentence.text(text)):  # "2018-19", "this fiscal year": not a calendar year
         period_how = ("low", f"the sentence speaks of a fiscal year; {period} read as a calendar year")
-    return _abstain_unless_sure(fields, _confidence(guess, period_how, how, places, q, comparator, reading, period,
+    return abstain_unless_sure(fields, confidence(guess, period_how, how, places, q, comparator, reading, period,
                                                     clause_text))
-
-
-_LEVELS = {"none": 0, "low": 1, "medium": 2, "high": 3}
-
-
-def _confidence(guess: dict, period_how: tuple[str, str] | None, entity_how: str, places: list[Place], q: Quantity,
-                comparator: str, reading: Reading | None, period: str | None, clause_text: str = "") -> dict[str, tuple[str, str]]:
-    """Each guess of the claim with its confidence, from how it was found."""
-    out: dict[str, tuple[str, str]] = {}
-    if "measure" in guess:
-        out["measure"] = guess["measure"]
-    if period_how is not None:
-        out["period"] = period_how
-        grain = reading.grain if reading is not None else ""
-        if grain in {"monthly", "quarterly"} and period and re.fullmatch(r"\d{4}(?:/\d{4})?", period):
-            out["period"] = ("low", f"a {grain} figure ('{reading.period_words}') read as the year {period}")
-    if not places:
-        out["entity"] = ("none", "no country, group or world total named")
-    else:
-        carried_over = "the claim before is about" in entity_how and not _ANAPHOR.search(clause_text)
-        sure = ("high" if "structure" in entity_how or "respectively" in entity_how else
-                "low" if "names most" in entity_how or carried_over else "medium")
-        out["entity"] = (sure, entity_how)
-    unwritten = "no unit written" in q.read_as
-    out["unit"] = ("low", q.read_as) if unwritten else ("medium", q.read_as) if "just before" in q.read_as else ("high", q.read_as)
-    out["comparator"] = ("medium", "no hedge written: rounded assumed") if comparator == "rounded" else ("high", comparator)
-    return out
-
-
-def _abstain_unless_sure(fields: dict[str, Any], confidence: dict[str, tuple[str, str]]) -> dict[str, Any]:
-    """Notes each guess's confidence; a claim whose measure, period or country is not matched with
-    confidence keeps its quote, value and unit, but its evidence only as context, and a reason saying
-    what to confirm: it is judged `unverifiable` (needs review), never decided from a guess."""
-    if confidence:
-        fields["draft"] = [*fields["draft"], "confidence: " + "; ".join(f"{k} {v[0]}" for k, v in confidence.items())]
-    unsure = {k: v for k, v in confidence.items() if k in {"measure", "period", "entity"} and _LEVELS[v[0]] < 2}
-    evidence = [e for part in fields.get("parts") or [fields] for e in part.get("evidence") or []]
-    if not any(e.get("kind") == "dataset" and not _about_named_countries(e) for e in evidence):
-        unsure.pop("entity", None)  # a document, or a series about named countries, states whose it is
-    if not unsure or fields.get("kind") in {"forecast", "opinion"}:
-        return fields
-    if evidence:
-        for e in evidence:
-            e["role"] = "context"
-    if "needs review" in (fields.get("reason") or ""):
-        unsure.pop("measure", None)  # the evidence's reason already says what measure to confirm
-    if not unsure:
-        return fields
-    confirm = "; ".join(f"the {k} ({how})" for k, (_, how) in unsure.items())
-    reason = f"needs review: confirm {confirm}"
-    fields["reason"] = reason if not fields.get("reason") else f"{fields['reason']}; {reason}"
-    return fields
-
-
-def _about_named_countries(evidence: dict[str, Any]) -> bool:
-    from claimcheck.draft.evidence import entry_of
-
-    entry = entry_of(evidence)
-    return bool(entry and entry.countries)
 
 
 _YEAR_BEFORE = re.compile(r"^(?:a|the) year (?:before|earlier)$|^the previous year$|^a year ago$", re.I)
