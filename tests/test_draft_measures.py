@@ -82,3 +82,17 @@ def test_a_flow_to_a_named_country_takes_no_total_series():
 def test_exports_of_goods_and_services_are_no_merchandise_exports():
     fields = drafted("Greece's exports of goods and services rose 36.6% in 2022.", TODAY)["36.6%"]
     assert "services" in fields["reason"] and all(e["role"] == "context" for e in fields.get("evidence", []))
+
+
+def test_a_broken_words_file_is_one_line_naming_the_file_and_field(data_copy, capsys):
+    from claimcheck.cli import main
+    from claimcheck.draft.evidence import prose_words
+
+    (data_copy / "reference" / "draft_words.yaml").write_text("synonyms: [economy, gdp]\n", encoding="utf-8")
+    prose_words.cache_clear()
+    try:
+        assert main(["draft", "--article", "china-belgium-ties-2023-02-26"]) == 2
+    finally:
+        prose_words.cache_clear()
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("draft_words.yaml, field synonyms: expected a mapping") and "\n" not in err

@@ -51,8 +51,15 @@ def _cmd_draft(args: argparse.Namespace) -> int:
     from claimcheck.draft.write import merge, render
     from claimcheck.registry.articles import load_article
 
+    from claimcheck.draft.evidence import DraftDataError
+    from claimcheck.reference.catalogue import CatalogueError
+
     article = load_article(args.article)
-    draft = draft_article(article)
+    try:
+        draft = draft_article(article)
+    except (DraftDataError, CatalogueError) as exc:  # the data the draft reads: one line naming the file
+        print(f"claimcheck: {exc}", file=sys.stderr)
+        return 2
     if args.merge:
         if not article.claims_path.is_file():
             print(f"claimcheck: {article.claims_path}: missing; --merge adds to a reviewed claims.yaml", file=sys.stderr)

@@ -24,6 +24,10 @@ from claimcheck.registry.units import is_currency
 
 
 
+class DraftDataError(ValueError):
+    """A data file the draft reads that does not validate; one line naming the file and the field."""
+
+
 @lru_cache(maxsize=1)
 def prose_words() -> dict[str, Any]:
     """``data/reference/draft_words.yaml``: the everyday words mapped to the catalogue's, the words that
@@ -36,7 +40,13 @@ def prose_words() -> dict[str, Any]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot be read: {exc}") from None
+        raise DraftDataError(f"{path}: cannot be read: {' '.join(str(exc).split())}") from None
+    if not isinstance(raw, dict):
+        raise DraftDataError(f"{path}: expected a mapping of synonyms, expands, other_measure, holdings, neutral")
+    for field, kind in (("synonyms", dict), ("expands", dict), ("other_measure", list), ("holdings", list),
+                        ("neutral", list), ("people_measures", list)):
+        if not isinstance(raw.get(field) or kind(), kind):
+            raise DraftDataError(f"{path}, field {field}: expected a {'mapping' if kind is dict else 'list'}")
     return {"synonyms": {str(k): str(v) for k, v in (raw.get("synonyms") or {}).items()},
             "expands": {str(k): [str(w) for w in v] for k, v in (raw.get("expands") or {}).items()},
             "other_measure": {str(w) for w in raw.get("other_measure") or []},
