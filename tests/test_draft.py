@@ -229,7 +229,9 @@ def test_the_claims_notebook_table_lists_each_unregistered_number_with_its_draft
     assert table["number"].tolist() == ["second largest"]
     row = table.iloc[0]
     assert row["kind"] == "rank" and row["claimed"] == "rank 2 rank, 2021"
-    # the sentence names no country: China is the article's most named, a guess kept as context for review
-    assert row["evidence or reason"].startswith("needs review: confirm the entity")
+    # no period written (the latest annual figures assumed) and no country in the sentence (China, the
+    # article's most named): guesses kept as context for review
+    assert row["evidence or reason"].startswith("needs review: confirm the period")
+    assert "the entity (no country in the sentence" in row["evidence or reason"]
     assert row["evidence or reason"].endswith("(guess, as context: worldbank/gdp_current_usd: rank)")
     assert row["confidence"] == "low"

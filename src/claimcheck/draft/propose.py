@@ -375,7 +375,7 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
             period = None
         if period is None and kind in {"rank", "amount", "count", "share"}:
             period, rule = context.latest_annual(today)
-            period_how = (("medium", "a rank with no period written: the latest annual figures out at the article's date")
+            period_how = (("low", "a rank with no period written: the latest annual figures out at the article's date")
                           if kind == "rank" else ("low", "no period written: the latest annual figures assumed"))
         if period:
             notes.append(rule)
