@@ -51,7 +51,9 @@ def abstain_unless_sure(fields: dict[str, Any], sure: dict[str, tuple[str, str]]
     unsure = {k: v for k, v in sure.items() if k in {"measure", "period", "entity"} and _LEVELS[v[0]] < 2}
     evidence = [e for part in fields.get("parts") or [fields] for e in part.get("evidence") or []]
     if not any(e.get("kind") == "dataset" and not _about_named_countries(e) for e in evidence):
-        unsure.pop("entity", None)  # a document, or a series about named countries, states whose it is
+        unsure.pop("entity", None)
+    if not evidence and "period" not in unsure and "needs review" not in (fields.get("reason") or ""):
+        return fields  # nothing was guessed: the reason says why no evidence exists  # a document, or a series about named countries, states whose it is
     if not unsure or fields.get("kind") in {"forecast", "opinion"}:
         return fields
     if evidence:

@@ -263,7 +263,8 @@ def _draft_text(article_id: str, text: str, today: date, dateline: str | None,
                     continue
                 draft.claims.append(Drafted(fields, clause.start, clause.end, q))
                 period = fields.get("claimed", {}).get("period")
-                if period and q.shape not in {"year", "decade"}:
+                guessed = any("latest annual figures" in n for n in fields.get("draft") or [])  # an assumed period carries no further
+                if period and q.shape not in {"year", "decade"} and not guessed:
                     carried = period if clause is clauses[0] or first_clause_period is None else carried
                     carried_here = True
                     first_clause_period = first_clause_period or period
@@ -447,6 +448,8 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     fields = among_group(fields, fields["quote"], text[: clause.start])
     if not evidence and guess.get("measure", ("",))[0] in {"low", "none"} and (fields.get("evidence") or fields.get("parts")):
         guess["measure"] = ("low", "only the shape of the sentence (a record, a first since) points at the series")
+    if period is None and kind in {"change", "amount", "count", "share"}:
+        period_how = ("none", "no period written, carried or relative to the article's date")
     if period_how is None and period:
         period_how = (("high", "written for the number") if written else
                       ("medium", "carried from the clause before, same sentence") if carried_here else
