@@ -96,3 +96,9 @@ def test_a_broken_words_file_is_one_line_naming_the_file_and_field(data_copy, ca
         prose_words.cache_clear()
     err = capsys.readouterr().err.strip()
     assert err.endswith("draft_words.yaml, field synonyms: expected a mapping") and "\n" not in err
+
+
+def test_a_series_news_often_states_on_another_definition_is_a_guess_to_confirm():
+    fields = drafted("Argentina's annual inflation reached 94.8% in 2022.", TODAY)["94.8%"]
+    assert fields["evidence"][0]["snapshot"] == "inflation_cpi" and fields["evidence"][0]["role"] == "context"
+    assert "December on December" in fields["reason"]

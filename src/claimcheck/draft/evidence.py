@@ -43,7 +43,7 @@ def prose_words() -> dict[str, Any]:
         raise DraftDataError(f"{path}: cannot be read: {' '.join(str(exc).split())}") from None
     if not isinstance(raw, dict):
         raise DraftDataError(f"{path}: expected a mapping of synonyms, expands, other_measure, holdings, neutral")
-    for field, kind in (("synonyms", dict), ("expands", dict), ("other_measure", list), ("holdings", list),
+    for field, kind in (("synonyms", dict), ("expands", dict), ("confirm", dict), ("other_measure", list), ("holdings", list),
                         ("neutral", list), ("people_measures", list)):
         if not isinstance(raw.get(field) or kind(), kind):
             raise DraftDataError(f"{path}, field {field}: expected a {'mapping' if kind is dict else 'list'}")
@@ -52,6 +52,7 @@ def prose_words() -> dict[str, Any]:
             "other_measure": {str(w) for w in raw.get("other_measure") or []},
             "holdings": {str(w) for w in raw.get("holdings") or []},
             "neutral": {str(w) for w in raw.get("neutral") or []},
+            "confirm": {str(k): str(v) for k, v in (raw.get("confirm") or {}).items()},
             "people_measures": [str(w) for w in raw.get("people_measures") or []]}
 
 
@@ -483,6 +484,9 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
     if entry is None:
         return [], why + f" (words looked for: {', '.join(sorted(looked)) or 'none'})", None, [f"evidence: {why}"]
     entry = _growth_series(entry, looked) if kind == "change" and unit == "percent" and entry.unit != "percent" else entry
+    caveat = prose_words()["confirm"].get(f"{entry.source}/{entry.name}")
+    if caveat and guess.get("measure", ("",))[0] in {"high", "medium"}:  # a definition the sentence may not share
+        guess["measure"] = ("low", f"{entry.source}/{entry.name}: {caveat}")
     if claimed.get("unit") == "count" and entry.unit == "people":  # "the least populated, at 64,429": inhabitants
         claimed["unit"] = unit = "people"
     compute, rule = _compute(entry, kind, claimed, sentence, codes, period, base)
