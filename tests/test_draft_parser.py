@@ -67,3 +67,9 @@ def test_the_parser_loads_on_first_use_and_reads_heads_and_entities():
     heads = {t.text: t.head.text for t in doc}
     assert heads["exports"] == "rose"
     assert {e.label_ for e in doc.ents} >= {"PERCENT", "MONEY", "DATE"}
+
+
+def test_a_text_with_no_number_drafts_without_loading_the_parser():
+    loaded = _modules_after("from datetime import date\nfrom claimcheck.draft.propose import draft_text\n"
+                            "assert draft_text('t', 'No figure here at all.', date(2024, 1, 1)).claims == []")
+    assert "claimcheck.draft.structure" in loaded and "spacy" not in loaded

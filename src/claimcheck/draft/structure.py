@@ -64,13 +64,16 @@ class Structure:
     """The parses of a text's sentences that hold the given spans (character offsets)."""
 
     def __init__(self, text: str, spans: list[tuple[int, int]]):
-        from claimcheck.draft.parse import nlp
-
         starts = sorted(a for a, _ in spans)
         wanted = [s for s in context.sentences(text) if _any_within(starts, s.start, s.end)]
-        # (start, end, doc, its dates): a Doc's text and entities are rebuilt on every access, so kept once
         self.text = text
-        self.docs: list[tuple[int, int, Any, list[Any]]] = [
+        self.docs: list[tuple[int, int, Any, list[Any]]] = []
+        if not wanted:  # no number: the parser is not even loaded
+            return
+        from claimcheck.draft.parse import nlp
+
+        # (start, end, doc, its dates): a Doc's text and entities are rebuilt on every access, so kept once
+        self.docs = [
             (s.start, s.end, doc, [e for e in doc.ents if e.label_ == "DATE"])
             for s, doc in zip(wanted, nlp().pipe((s.text(text) for s in wanted), batch_size=256))]
 
