@@ -64,6 +64,7 @@ def test_no_measure_vocabulary_in_the_drafting_code():
     code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "claimcheck" / "draft").glob("*.py"))
     assert "SYNONYMS" not in code and "HOLDINGS" not in code
     assert not re.search(r"[\"'](?:economy|shipments|jobless|emitter)[\"']\s*:", code)
+    assert not re.search(r"(?:emissions|gdp|population|exports)\|", code, re.I)  # no alternation of measure words
 
 
 def test_a_name_with_words_that_make_another_measure_is_a_guess_not_a_match():

@@ -22,7 +22,7 @@ EMPTY = {"figure", "figures", "rate", "level", "number", "total", "pace", "amoun
             "change", "jump", "share", "percent", "%", "cent", "year", "quarter", "month", "high", "low", "record",
             "peak", "time", "all", "sum", "spot", "position", "place", "rank", "ranking", "largest", "biggest", "tally", "worth", "estimate", "country", "nation", "economy's"}
 _LINKS = {"of", "and", "the", "a", "an", "in", "for", "per", "by", "from", "on", "to", "as"}
-_CHANGE_HEADS = {"growth", "increase", "rise", "gain", "fall", "drop", "decline", "change", "jump", "expansion",
+CHANGE_HEADS = {"growth", "increase", "rise", "gain", "fall", "drop", "decline", "change", "jump", "expansion",
                  "contraction", "slump", "decrease"}
 
 
@@ -73,7 +73,7 @@ def heads(measured: str) -> list[tuple[str, ...]]:
     head, _, rest = measured.partition(" of ")
     words = norm(head)
     out = [words] if words and not set(words) <= EMPTY else []
-    if rest and (not out or words[-1:] and words[-1] in _CHANGE_HEADS):
+    if rest and (not out or words[-1:] and words[-1] in CHANGE_HEADS):
         out.append(norm(rest))
     return [w for w in out if w]
 
