@@ -12,6 +12,14 @@ For the seed article (its reviewed claims.yaml) and each real news text under te
 - verdicts (news texts): the share of those drafted claims whose verdict, judged as drafted with
   the committed snapshots, equals the reviewed claim's verdict; over all, and over the claims
   whose reviewed verdict is decided by data (supported, contradicted, misleading);
+- outcomes (news texts, and the corpus halves tests/corpus/dev and tests/corpus/sealed when present):
+  for each reviewed claim whose quote holds a number, with its key (the reviewed claim's verdict as
+  the committed snapshots judge it; for the corpus, the text's key.yaml: ``claims: {<claim id>:
+  {verdict, also_right, why}}``), the drafted claim's verdict with no edit is right (the key's verdict
+  or one of ``also_right``; a non-decisive verdict where the key is non-decisive), CONFIDENTLY WRONG
+  (a decisive verdict, supported / imprecise / misleading / contradicted, that the key does not give),
+  abstained (non-decisive where the key is decisive), or missed (no drafted claim for the number);
+  and the drafting time per 1,000 words (the parser loaded);
 - speed: drafting a 5,000-word article (the news texts and the seed repeated), median of rounds,
   and the import time of the drafting modules.
 """
@@ -30,6 +38,27 @@ ROOT = Path(__file__).resolve().parents[1]
 TEXTS = ROOT / "tests" / "draft_texts"
 SEED = "china-belgium-ties-2023-02-26"
 DECIDED = {"supported", "contradicted", "misleading"}
+DECISIVE = {"supported", "imprecise", "misleading", "contradicted"}
+CORPUS = ROOT / "tests" / "corpus"
+
+
+def outcome(drafted: str | None, key: str, also_right: tuple[str, ...] = ()) -> str:
+    """right, wrong (confidently), abstained or missed: a drafted verdict against the key."""
+    if drafted is None:
+        return "missed"
+    if drafted == key or drafted in also_right or drafted not in DECISIVE and key not in DECISIVE:
+        return "right"
+    return "wrong" if drafted in DECISIVE else "abstained"
+
+
+def _key(folder: Path) -> dict[str, dict]:
+    """A corpus text's key.yaml (``claims: {id: {verdict, also_right, why}}``), or {} when it has none."""
+    import yaml
+
+    path = folder / "key.yaml"
+    if not path.is_file():
+        return {}
+    return {str(k): v or {} for k, v in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("claims") or {}).items()}
 
 
 def _same_value(a, b) -> bool:
@@ -82,7 +111,10 @@ def measure(article_id: str, folder: Path, reviewed_path: Path) -> dict:
 
     article = Article(article_id, folder)
     reviewed, _ = load_claims(reviewed_path, article.text, article_id)
+    key = _key(folder)
+    started = time.perf_counter()
     draft = draft_article(article)
+    seconds = time.perf_counter() - started
     for drafted in draft.claims:
         Claim.model_validate(drafted.fields)  # the drafted file validates as it stands
     loader = Loader("offline")
@@ -96,8 +128,13 @@ def measure(article_id: str, folder: Path, reviewed_path: Path) -> dict:
             row["entity"] = None if want is None else want == _entity(drafted_claim)
             row["verdict_reviewed"] = judge(claim, article, loader=loader).verdict
             row["verdict_drafted"] = judge(drafted_claim, article, loader=loader).verdict
+        keyed = key.get(claim.id) or {}
+        row["key"] = keyed.get("verdict") or row.get("verdict_reviewed") or judge(claim, article, loader=loader).verdict
+        also = tuple(keyed.get("also_right") or ())
+        row["outcome"] = outcome(row.get("verdict_drafted"), row["key"], also) if has_number else None
         rows.append(row)
-    return {"article": article_id, "rows": rows, "drafted": len(draft.claims)}
+    return {"article": article_id, "rows": rows, "drafted": len(draft.claims), "seconds": seconds,
+            "words": len(article.text.split())}
 
 
 def _share(rows, test, among) -> tuple[int, int]:
@@ -125,6 +162,27 @@ def report(results: list[dict], verdicts: bool) -> None:
         print(f"      where the reviewed verdict is decided by data:         {_pct(_share(rows, same, lambda r: r['proposed'] and r['verdict_reviewed'] in DECIDED))}")
 
 
+def outcomes(results: list[dict]) -> None:
+    """right / confidently wrong / abstained / missed over the keyed claims with a number, and time per 1,000 words."""
+    rows = [r for res in results for r in res["rows"] if r["outcome"]]
+    n = len(rows)
+    for name, label in (("right", "right with no edit"), ("wrong", "CONFIDENTLY WRONG with no edit"),
+                        ("abstained", "abstained (needs review)"), ("missed", "missed (no drafted claim)")):
+        print(f"  {label + ':':34} {_pct((sum(r['outcome'] == name for r in rows), n))}")
+        if name == "wrong":
+            policy = sum(r["outcome"] == "wrong" and r.get("verdict_drafted") == r.get("verdict_reviewed") for r in rows)
+            print(f"      of which the reviewed claim itself is judged so (the verdict policy, not the draft, "
+                  f"differs from the key): {policy}")
+    words = sum(res["words"] for res in results)
+    seconds = sum(res["seconds"] for res in results)
+    print(f"  drafting time per 1,000 words:     {1000 * seconds / max(words, 1):.3f} s ({words} words)")
+
+
+def _texts(folder: Path, only: list[str] | None) -> list[dict]:
+    dirs = [d for d in sorted(folder.iterdir()) if (d / "expected.yaml").is_file() and (not only or d.name in only)]
+    return [measure(d.name, d, d / "expected.yaml") for d in dirs]
+
+
 def speed(rounds: int) -> None:
     from claimcheck.draft.propose import draft_text, most_named
     from datetime import date
@@ -148,6 +206,19 @@ def speed(rounds: int) -> None:
     imports = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
                for _ in range(3)]
     print(f"  importing the drafting modules and reading the country table: median {statistics.median(imports):.3f} s")
+    code = ("import time, sys; from datetime import date; t=time.perf_counter(); "
+            "from claimcheck.draft.propose import draft_text, most_named; "
+            "text=open(sys.argv[1], encoding='utf-8').read(); draft_text('cold', text, date(2023, 2, 26), None, most_named(text)); "
+            "print(time.perf_counter()-t)")
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
+        handle.write(text)
+    cold = [float(subprocess.run([sys.executable, "-c", code, handle.name], capture_output=True, text=True, check=True).stdout)
+            for _ in range(3)]
+    Path(handle.name).unlink()
+    print(f"  drafting {words} words in a new process, imports and the parser's model load included: "
+          f"median {statistics.median(cold):.3f} s (min {min(cold):.3f})")
     code = "import time; t=time.perf_counter(); import country_converter; print(time.perf_counter()-t)"
     coco = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
             for _ in range(3)]
@@ -159,12 +230,14 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="timing rounds for the 5,000-word draft")
     parser.add_argument("--details", action="store_true", help="print each reviewed claim's row")
     parser.add_argument("--texts", nargs="+", metavar="FOLDER", help="only these news texts (folder names under tests/draft_texts)")
+    parser.add_argument("--halves", nargs="*", default=["dev", "sealed"], choices=["dev", "sealed"],
+                        help="the corpus halves to measure when present (default both; --halves dev while tuning)")
     args = parser.parse_args()
 
     seed = measure(SEED, ROOT / "data" / "articles" / SEED, ROOT / "data" / "articles" / SEED / "claims.yaml")
-    folders = [d for d in sorted(TEXTS.iterdir()) if (d / "expected.yaml").is_file() and (not args.texts or d.name in args.texts)]
-    texts = [measure(d.name, d, d / "expected.yaml") for d in folders]
-    for result in [seed, *texts] if args.details else []:
+    texts = _texts(TEXTS, args.texts)
+    halves = {h: _texts(CORPUS / h, None) for h in args.halves if (CORPUS / h).is_dir()}
+    for result in [seed, *texts, *(r for h in halves.values() for r in h)] if args.details else []:
         print(result["article"])
         for row in result["rows"]:
             print("   ", row)
@@ -173,6 +246,11 @@ def main() -> int:
     print(f"{len(texts)} real news texts ({sum(len(t['rows']) for t in texts)} reviewed claims, "
           f"{sum(t['drafted'] for t in texts)} drafted):")
     report(texts, verdicts=True)
+    outcomes(texts)
+    for half, results in halves.items():
+        print(f"Corpus, {half} half ({len(results)} texts, {sum(len(t['rows']) for t in results)} reviewed claims, "
+              f"{sum(t['drafted'] for t in results)} drafted):")
+        outcomes(results)
     print("Speed:")
     speed(args.rounds)
     return 0

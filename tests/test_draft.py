@@ -212,7 +212,8 @@ def test_a_drafted_article_runs_through_claimcheck_run(data_copy, tmp_path, monk
     assert main(["draft", "--article", article_id, "--write"]) == 0
     (folder / "claims.draft.yaml").rename(folder / "claims.yaml")
     assert main(["run", "--article", article_id]) in (0, 1)  # 1: some verdict is an error
-    rows = json.loads((tmp_path / "build" / article_id / "verdicts.json").read_text(encoding="utf-8"))
+    assert not (tmp_path / "build" / article_id).exists()  # unreviewed: a preview, not published
+    rows = json.loads((tmp_path / "build" / ".preview" / article_id / "verdicts.json").read_text(encoding="utf-8"))
     assert len(rows) == len(load_article(article_id).claims)
     ranks = [r for r in rows if r["claim_id"].startswith("fifth-largest-2019")]
     # judged on World Bank GDP, 2019: decided by the data (a compound of the rank and the overtakings)
@@ -229,4 +230,9 @@ def test_the_claims_notebook_table_lists_each_unregistered_number_with_its_draft
     assert table["number"].tolist() == ["second largest"]
     row = table.iloc[0]
     assert row["kind"] == "rank" and row["claimed"] == "rank 2 rank, 2021"
-    assert row["evidence or reason"] == "worldbank/gdp_current_usd: rank"
+    # no period written (the latest annual figures assumed) and no country in the sentence (China, the
+    # article's most named): guesses kept as context for review
+    assert row["evidence or reason"].startswith("needs review: confirm the period")
+    assert "the entity (no country in the sentence" in row["evidence or reason"]
+    assert row["evidence or reason"].endswith("(guess, as context: worldbank/gdp_current_usd: rank)")
+    assert row["confidence"] == "low"

@@ -155,7 +155,7 @@ def test_a_world_or_group_total_is_the_snapshot_s_aggregate_row():
     assert _evidence(world["3 per cent"])["select"] == {"entity": "WLD"}
     assert _evidence(world["3 per cent"])["compute"] == {"op": "growth", "period": "2011", "base_period": "2010"}
     assert world["34 billion"]["parts"][0]["evidence"][0]["select"] == {"entity": "WLD"}
-    eu = _draft("EU emissions were 7.5 tonnes per capita, down by 3 per cent.", date(2012, 7, 24))
+    eu = _draft("EU emissions were 7.5 tonnes per capita last year, down by 3 per cent.", date(2012, 7, 24))
     level, fall = eu["7.5"], eu["3 per cent"]
     assert level["claimed"]["unit"] == "tonnes_per_person" and _evidence(level)["snapshot"] == "co2_emissions_per_capita"
     assert _evidence(level)["select"] == _evidence(fall)["select"] == {"entity": "EUU"}
@@ -255,8 +255,12 @@ CENSUS = ("New Delhi: Latest Census figures peg India's population at 1.21 billi
 def test_an_increase_of_people_is_a_change_in_people_since_the_base_year():
     fields = _draft(CENSUS, date(2011, 3, 31))["181 million"]
     assert fields["kind"] == "change" and fields["claimed"]["unit"] == "people"
-    compute = _evidence(fields)["compute"]  # the period: the latest annual figures out, as no year is written for it
-    assert (compute["op"], compute["base_period"]) == ("change", "2001")
+    # no year is written for it and the figure before it has only an assumed one: the period is for review
+    assert "confirm the period" in fields["reason"] and "evidence" not in fields
+    dated = _draft("India's population rose to 1.21 billion in 2011, an increase of 181 million people since 2001.",
+                   date(2011, 3, 31))["181 million"]
+    compute = _evidence(dated)["compute"]
+    assert (compute["op"], compute["period"], compute["base_period"]) == ("change", "2011", "2001")
 
 
 def test_a_per_cent_of_the_world_s_population_is_a_share_of_the_world_row_for_the_country_meant():

@@ -51,8 +51,15 @@ def _cmd_draft(args: argparse.Namespace) -> int:
     from claimcheck.draft.write import merge, render
     from claimcheck.registry.articles import load_article
 
+    from claimcheck.draft.evidence import DraftDataError
+    from claimcheck.reference.catalogue import CatalogueError
+
     article = load_article(args.article)
-    draft = draft_article(article)
+    try:
+        draft = draft_article(article)
+    except (DraftDataError, CatalogueError) as exc:  # the data the draft reads: one line naming the file
+        print(f"claimcheck: {exc}", file=sys.stderr)
+        return 2
     if args.merge:
         if not article.claims_path.is_file():
             print(f"claimcheck: {article.claims_path}: missing; --merge adds to a reviewed claims.yaml", file=sys.stderr)
@@ -337,6 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="execute every notebook, even those whose inputs are unchanged since the published run")
     p.add_argument("--fresh-kernels", action="store_true",
                    help="start a new kernel for every notebook instead of reusing each worker's kernel (slower)")
+    p.add_argument("--publish", action="store_true",
+                   help="publish a registry whose claims still carry draft: notes (by default it runs as a preview "
+                        "into build/.preview/<article>/, outside the site, the history and claimcheck diff)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser(

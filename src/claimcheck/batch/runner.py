@@ -41,6 +41,7 @@ from importlib import import_module
 from pathlib import Path
 
 from claimcheck import files, paths
+from claimcheck.batch import preview
 from claimcheck.batch import kernels
 from claimcheck.reference.crosscheck import checked_article
 from claimcheck.registry.articles import Article, list_articles, load_article
@@ -587,9 +588,20 @@ def run_command(args) -> int:
             return 1
     from claimcheck.batch.scheduler import SchedulerUnreachable
 
+    drafts = {} if getattr(args, "publish", False) else {a: art for a, art in articles.items() if preview.has_draft_notes(art)}
+    reviewed = {a: art for a, art in articles.items() if a not in drafts}
     try:
         with build_lock(build_dir), pinned(as_of):
-            status = _run_locked(args, articles, build_dir)
+            status = _run_locked(args, reviewed, build_dir) if reviewed else 0
+            if drafts:  # an unreviewed draft runs as a preview, never into the published site or history
+                with preview.preview_build(build_dir) as folder:
+                    status = max(status, _run_locked(args, drafts, folder))
+                for article_id in drafts:
+                    preview.mark_pages(folder / article_id)
+                preview.mark_pages(folder / "index.html")
+                print(f"PREVIEW {', '.join(drafts)}: the registry still carries draft: notes, so the run went to "
+                      f"{_shown_path(folder)}/ and is not published; review the claims and remove the notes, or "
+                      "run with --publish")
             return max(status, 1) if skipped and status == 0 else status
     except BuildLocked as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)

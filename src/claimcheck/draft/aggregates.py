@@ -20,9 +20,24 @@ from claimcheck.reference.groups import GroupError, load_groups
 from claimcheck.registry.yamltext import load_yaml
 
 WORLD = "world"
-# "global emissions", "world GDP"; not "the world's second-largest economy", which describes a country
-_WORLD = re.compile(r"\b(?:global(?:ly)?|worldwide|world\s+(?:emissions|gdp|economy|output|population|trade|exports|"
-                    r"imports|growth))\b", re.I)
+
+
+def _world() -> re.Pattern[str]:
+    """"global emissions", "world GDP": "world" before a measure the catalogue names (its entries'
+    ``names``); not "the world's second-largest economy", which describes a country."""
+    from claimcheck.draft.measures import named_entries
+
+    return _world_pattern(named_entries())
+
+
+@lru_cache(maxsize=4)
+def _world_pattern(entries: tuple) -> re.Pattern[str]:
+    from claimcheck.draft.measures import CHANGE_HEADS
+
+    names = sorted({" ".join(n) for e in entries for n in e.names} | CHANGE_HEADS, key=len, reverse=True)  # "world growth"
+    measures = "|".join(r"\s+".join(re.escape(w) + ("s?" if i == len(n.split()) - 1 else "") for i, w in enumerate(n.split()))
+                        for n in names) or "(?!)"
+    return re.compile(rf"\b(?:global(?:ly)?|worldwide|world\s+(?:{measures}))\b", re.I)
 
 
 def aggregate_in(text: str, start: int = 0, end: int | None = None) -> Place | None:
@@ -31,7 +46,7 @@ def aggregate_in(text: str, start: int = 0, end: int | None = None) -> Place | N
     end = len(text) if end is None else end
     span = text[start:end]
     found = []
-    world = _WORLD.search(span)
+    world = _world().search(span)
     if world:
         found.append((world.start(), Place(f"@{WORLD}", "the world", world.group(), start + world.start())))
     named = group_named(span)

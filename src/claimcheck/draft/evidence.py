@@ -14,27 +14,62 @@ from __future__ import annotations
 
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 from claimcheck.draft.places import country_of, places_in
 from claimcheck.registry.units import is_currency
 
-# Everyday words and the words the catalogue writes for the same measure.
-SYNONYMS = {
-    "economy": "gdp", "economies": "gdp", "output": "gdp", "people": "population", "inhabitants": "population",
-    "populous": "population", "populated": "population", "carbon": "co2", "dioxide": "co2",
-    "emitter": "emissions", "emit": "emissions", "neutrality": "net-zero", "neutral": "net-zero",
-    "shipments": "export", "sales": "export", "purchases": "import", "prices": "inflation",
-    "jobless": "unemployment", "renewables": "renewable", "investment": "fdi", "investments": "fdi",
-    "biggest": "largest", "contraction": "growth", "contracted": "growth", "expansion": "growth",
-}
-# Words that turn a measure into another one ("trade" → "trade surplus", "GDP" → "GDP per capita").
-_OTHER_MEASURE = {"surplus", "deficit", "balance", "capita"}
-# Words of a stock or an investment ("two-way investments exceeding $230 billion"): a figure they lead to is
-# no trade flow, whatever else its sentence says, and only an entry that measures one of them can hold it.
-HOLDINGS = {"investment", "fdi", "stock", "asset", "holding", "reserve", "debt"}
+
+
+class DraftDataError(ValueError):
+    """A data file the draft reads that does not validate; one line naming the file and the field."""
+
+
+@lru_cache(maxsize=1)
+def prose_words() -> dict[str, Any]:
+    """``data/reference/draft_words.yaml``: the everyday words mapped to the catalogue's, the words that
+    make another measure, the words of a stock or an investment (a measure's vocabulary is data)."""
+    import yaml
+
+    from claimcheck import paths
+
+    path = paths.reference_dir() / "draft_words.yaml"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise DraftDataError(f"{path}: cannot be read: {' '.join(str(exc).split())}") from None
+    if not isinstance(raw, dict):
+        raise DraftDataError(f"{path}: expected a mapping of synonyms, expands, other_measure, holdings, neutral")
+    for field, kind in (("synonyms", dict), ("expands", dict), ("confirm", dict), ("other_measure", list), ("holdings", list),
+                        ("neutral", list), ("people_measures", list)):
+        if not isinstance(raw.get(field) or kind(), kind):
+            raise DraftDataError(f"{path}, field {field}: expected a {'mapping' if kind is dict else 'list'}")
+    return {"synonyms": {str(k): str(v) for k, v in (raw.get("synonyms") or {}).items()},
+            "expands": {str(k): [str(w) for w in v] for k, v in (raw.get("expands") or {}).items()},
+            "other_measure": {str(w) for w in raw.get("other_measure") or []},
+            "holdings": {str(w) for w in raw.get("holdings") or []},
+            "neutral": {str(w) for w in raw.get("neutral") or []},
+            "confirm": {str(k): str(v) for k, v in (raw.get("confirm") or {}).items()},
+            "people_measures": [str(w) for w in raw.get("people_measures") or []]}
+
+
+def synonyms() -> dict[str, str]:
+    return prose_words()["synonyms"]
+
+
+def holding_words() -> set[str]:
+    """Words of a stock or an investment ("two-way investments exceeding $230 billion"): a figure they lead
+    to is no trade flow, whatever else its sentence says, and only an entry that measures one can hold it."""
+    return prose_words()["holdings"]
+
+
+def _other_measure() -> set[str]:
+    return prose_words()["other_measure"]
+
+
 _STOP = set(
     "the a an of in on at to for and or but with by from as is are was were be been its it this that these those "
     "than then there their which who whom while has have had not no per cent percent every all each any other "
@@ -49,7 +84,8 @@ _CHANGE_WORDS = re.compile(r"\b(?:rose|rise|risen|increase|grew|growth|gain|up|f
 _CAGR_WORDS = re.compile(r"\b(?:annual(?:ly)? (?:average )?growth|a year on average|per year|each year|annually)\b", re.I)
 
 
-def _stem(word: str, synonyms: dict[str, str] = SYNONYMS) -> str:
+def _stem(word: str, synonyms: dict[str, str] | None = None) -> str:
+    synonyms = _synonyms_or(synonyms)
     named = word[:1].isupper() and not word.isupper()  # "People's Republic" is a name, not people
     word = word.lower().strip("'’-")
     word = re.sub(r"['’]s$", "", word)
@@ -66,7 +102,11 @@ def _stem(word: str, synonyms: dict[str, str] = SYNONYMS) -> str:
 _IN_CURRENCY = re.compile(r"\b(?:in|measured in)\s+(?:US\s+|U\.S\.\s+)?(?:dollar terms|dollars|dollar)\b", re.I)
 
 
-def words(text: str, synonyms: dict[str, str] = SYNONYMS) -> set[str]:
+def _synonyms_or(given: dict[str, str] | None) -> dict[str, str]:
+    return synonyms() if given is None else given
+
+
+def words(text: str, synonyms: dict[str, str] | None = None) -> set[str]:
     """The content words of ``text``, stemmed and mapped to the catalogue's vocabulary (a catalogue
     text itself is read with ``synonyms={}``: "every economy and aggregate" in a title is no GDP)."""
     found = set()
@@ -78,21 +118,27 @@ def words(text: str, synonyms: dict[str, str] = SYNONYMS) -> set[str]:
             found.add(_stem(part, synonyms))
     if re.search(r"\bnet[- ]zero\b", text, re.I):
         found.add("net-zero")
-    if "trade" in found:  # trade is exports and imports, as trade statistics list it
-        found |= {"export", "import"}
+    for word, measures in prose_words()["expands"].items():  # "trade" is exports and imports
+        if word in found:
+            found |= set(measures)
     return found - _stop_stems(synonyms)
 
 
-def _stop_stems(synonyms: dict[str, str]) -> frozenset[str]:
+def _stop_stems(given: dict[str, str] | None) -> frozenset[str]:
     """The stop words as ``_stem`` leaves them with these synonyms (once for the two mappings in use:
     words() runs for every clause and catalogue entry)."""
-    if synonyms is SYNONYMS:
-        return _STOP_STEMMED
-    return _STOP_PLAIN if not synonyms else frozenset(_stem(w, synonyms) for w in _STOP)
+    return _stop_plain() if given is not None and not given else _stop_mapped() if given is None else frozenset(
+        _stem(w, given) for w in _STOP)
 
 
-_STOP_STEMMED = frozenset(_stem(w) for w in _STOP)
-_STOP_PLAIN = frozenset(_stem(w, {}) for w in _STOP)
+@lru_cache(maxsize=1)
+def _stop_mapped() -> frozenset[str]:
+    return frozenset(_stem(w) for w in _STOP)
+
+
+@lru_cache(maxsize=1)
+def _stop_plain() -> frozenset[str]:
+    return frozenset(_stem(w, {}) for w in _STOP)
 
 
 @dataclass(frozen=True)
@@ -136,8 +182,23 @@ def _entries(signature: Any) -> tuple[list[Entry], dict[str, float]]:
     return out, idf
 
 
+_HELD: list[Any] = []  # the entries read once for the draft under way (see ``one_catalogue``)
+
+
+@contextmanager
+def one_catalogue() -> Iterator[None]:
+    """Read the catalogue once for a whole draft rather than checking its files for every number."""
+    _HELD.append(catalogue_entries())
+    try:
+        yield
+    finally:
+        _HELD.pop()
+
+
 def catalogue_entries() -> tuple[list[Entry], dict[str, float]]:
     """The catalogue's entries as word sets, and each word's weight (re-read when the catalogue changes)."""
+    if _HELD:
+        return _HELD[-1]
     from claimcheck.reference import catalogue
 
     return _entries(catalogue.signature())
@@ -183,13 +244,13 @@ def best_entry(sentence: str, kind: str, unit: str | None, codes: list[str], cla
     entries, idf = catalogue_entries()
     scored = []
     for entry in entries:
-        if not _fits(entry, kind, unit) or holdings and not entry.words & HOLDINGS:
+        if not _fits(entry, kind, unit) or holdings and not entry.words & holding_words():
             continue
         if entry.countries and not (set(entry.countries) <= set(codes[:2]) if len(entry.countries) > 1
                                     else entry.countries[0] in codes[:1]):
             continue  # an entry about named countries (a bilateral series) holds nobody else
         shared = looked & entry.words
-        other = {_stem(w) for w in _OTHER_MEASURE}
+        other = {_stem(w) for w in _other_measure()}
         if (looked & other) - entry.words or (entry.title_words & other) - looked:
             continue  # "trade surplus", "GDP per capita": another measure than the entry's, though it shares words
         score = sum(idf.get(w, 0.0) for w in shared)
@@ -214,7 +275,7 @@ def _growth_series(entry: Entry, looked: set[str]) -> Entry:
     a 1.7 percent increase" is GDP growth, not the growth of GDP in current dollars); else ``entry``."""
     if entry.unit == "percent":
         return entry
-    other = {_stem(w) for w in _OTHER_MEASURE}
+    other = {_stem(w) for w in _other_measure()}
     rates = [e for e in catalogue_entries()[0] if e.unit == "percent" and "growth" in e.title_words
              and entry.title_words <= e.title_words and not (e.title_words & other) - looked]
     return min(rates, key=lambda e: (len(e.title_words - entry.title_words), e.name), default=entry)
@@ -241,6 +302,10 @@ def _compute(entry: Entry, kind: str, claimed: dict, sentence: str, codes: list[
         if not entity or not period:
             return None, "a share needs the country and a period"
         out = {"op": "share", "entity": entity}
+        from claimcheck.draft.regions import group_named
+
+        if not re.search(r"\b(?:world(?:'s|’s|wide)?|global)\b", sentence, re.I) and not group_named(sentence):
+            return None, "a share of what is not named (the world, a group): a part of the country's own total is no share of it"
         if re.search(r"\b(?:world(?:'s|’s|wide)?|global)\b", sentence, re.I):
             from claimcheck.draft.aggregates import aggregate_code
 
@@ -286,6 +351,70 @@ def measure_of(evidence: list[dict]) -> str:
     return entry.measure if entry else ""
 
 
+def _by_names(old: Entry | None, kind: str, unit: str | None, codes: list[str], measured: str, how: str, ranked: str,
+              before: str, grain: str, guess: dict, holdings: bool = False, counted: str = "",
+              partner: str = "") -> tuple[Entry | None, str]:
+    """The entry whose ``names:`` the number's measured phrase (or, for a rank, the noun after the ordinal;
+    else the sentence before the number) holds, with ``guess["measure"]`` set to (confidence, how found);
+    or None and what a reviewer must confirm."""
+    from claimcheck.draft import measures
+
+    entries = {(e.source, e.name): e for e in catalogue_entries()[0]}
+    partners = {p.code for p in places_in(partner)} if partner else set()
+
+    def fits(named: Any) -> bool:
+        entry = entries.get((named.source, named.name))
+        if entry is None or not _fits(entry, kind, unit) or kind == "rank" and not named.rankable:
+            return False
+        if holdings and not entry.words & holding_words():
+            return False
+        if partners and not partners <= set(entry.countries):  # "exports to Brazil": a bilateral flow
+            return False
+        if codes and codes[0].startswith("@") and kind not in {"rank", "share"}:  # a world or group total
+            from claimcheck.draft.aggregates import aggregate_code
+
+            if not aggregate_code(entry.source, entry.name, codes[0]):
+                return False
+        if entry.countries and not (set(entry.countries) <= set(codes[:2]) if len(entry.countries) > 1
+                                    else entry.countries[0] in codes[:1]):
+            return False
+        return named.grain == grain if grain in {"monthly", "quarterly"} else True
+
+    old_key = (old.source, old.name) if old is not None else None
+    other = {_stem(w, {}) for w in _other_measure()}
+    per = unit.split("_per_")[1] if unit and "_per_" in unit else ""  # "EU emissions were 7.5 tonnes per capita"
+    if per and measured:
+        measured = f"{measured} per {per}"
+    phrases = [(p, h) for p, h in ((ranked, "the noun after the ordinal"), (measured, how), (counted, "the noun the number counts")) if p]
+    for phrase, said in phrases:
+        found, name = measures.by_phrase(phrase, fits, other)
+        if found:
+            pick = measures.prefer(found, kind, unit, grain, old_key)
+            extra = measures.extra_words(phrase, name, prose_words()["neutral"], pick)
+            guess["measure"] = (("low", f"'{phrase}' holds the name '{name}' but also says '{' '.join(extra)}' ({said})")
+                                if extra else ("high", f"'{name}' names it, in '{phrase}' ({said})"))
+            return entries[(pick.source, pick.name)], ""
+    named = [(p, h) for p, h in phrases if measures.heads(p) and p != counted]  # a unit's noun ("reais") names no measure
+    if named:  # the parse names a measure that no entry of this grain and unit names
+        phrase, said = named[0]
+        phrase += f" {partner}" if partners else ""
+        guess["measure"] = ("none", f"'{phrase}' ({said})")
+        grained = f"; a {grain} figure takes only a {grain} series" if grain in {"monthly", "quarterly"} else ""
+        return None, (f"no catalogue entry matches; looked for: '{phrase}' ({said}){grained}; needs review: "
+                      "confirm what the figure measures")
+    found, name = measures.in_words(before + (" " + ranked if ranked else ""), fits)
+    if found:
+        pick = measures.prefer(found, kind, unit, grain, old_key)
+        guess["measure"] = ("medium", f"'{name}' named before the number in its sentence (the parse names no measure)")
+        return entries[(pick.source, pick.name)], ""
+    guess["measure"] = ("low", "only words shared with an entry's title" if old is not None else "nothing matched")
+    if grain in {"monthly", "quarterly"}:
+        return None, f"needs review: a {grain} figure, and no {grain} series is named in its sentence; confirm the measure and the series"
+    return None, (f"needs review: no catalogue entry matches; looked for: a catalogue entry's name in the sentence before the number"
+                  + (f" (its words are closest to {old.source}/{old.name})" if old is not None else "")
+                  + "; confirm what the figure measures")
+
+
 def evidence_label(entry: Entry, place: str = "") -> str:
     """"World Bank World Development Indicators, population of India": who publishes it and what it is,
     which a verdict's sentence reads as "According to …"."""
@@ -301,7 +430,8 @@ def evidence_label(entry: Entry, place: str = "") -> str:
 
 def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence: str, places: list,
                      period: str | None, base: str | None, clause: str = "",
-                     near: str = "") -> tuple[list[dict], str, str | None, list[str]]:
+                     near: str = "", measured: str = "", measured_how: str = "", grain: str = "",
+                     before: str = "", guess: dict | None = None, counted: str = "", partner: str = "") -> tuple[list[dict], str, str | None, list[str]]:
     """(evidence list, reason when there is none, the family notebook, draft notes). ``near``: the words
     of the clause from the number before this one (what a document's fact must be about)."""
     codes = [p.code for p in places]
@@ -314,16 +444,37 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
         document, note, _ = propose_document(sentence, claimed, clause=near)
         return ([document], "", "dates", [note]) if document else ([], "no document states the start of the span", None, [])
     unit_wanted = quantity.unit if quantity.unit == "people" else unit
-    holdings = sorted(words(near) & HOLDINGS) if kind != "rank" else []
+    holdings = sorted(words(near) & holding_words()) if kind != "rank" else []
     entry, matched, looked = (best_entry(near, kind, unit_wanted, codes, period=period, holdings=bool(holdings))
                               if near.strip() else (None, [], set()))  # for a rank, the words after it: "second largest economy"
     if entry is None:  # the words leading to the number first: "a surplus of $N as exports rose 7%" is no export figure
         entry, matched, looked = best_entry(sentence, kind, unit_wanted, codes, clause, period, bool(holdings))
+    guess = {} if guess is None else guess
+    old = entry
+    entry, why = _by_names(old, kind, unit_wanted, codes, measured, measured_how, near if kind == "rank" else "",
+                           before, grain, guess, bool(holdings), counted, partner)
+    if entry is not None and entry is not old:
+        matched = [guess["measure"][1]]
     document, note, specific = propose_document(sentence, claimed, vocabulary(), near if kind != "rank" else "")
     if document and (entry is None or specific):  # "trade … along the BRI route": a name no entry knows
-        if entry is not None:
-            note += (f" (preferred to the catalogue entry {entry.source}/{entry.name}: the sentence names "
+        if (entry or old) is not None:
+            shown = entry or old
+            guess["measure"] = ("medium", "a document whose words the sentence shares, naming what no catalogue entry knows")
+            note += (f" (preferred to the catalogue entry {shown.source}/{shown.name}: the sentence names "
                      f"{', '.join(sorted(specific))}, which no catalogue entry knows)")
+        from claimcheck.draft.quantity import SCALES
+
+        expanded = {w for ws in prose_words()["expands"].values() for w in ws}  # "trade" brings export and import
+        said = re.search(r"the words (.*?) match its text", note)
+        shared = len(set(said.group(1).split(", ")) - set(SCALES) - expanded) if said else 0
+        named = {p.code for p in places_in(sentence)}
+        about = named & {p.code for p in places_in(note)}
+        if specific or about or shared >= 5:  # a name, a country or many uncommon words in common
+            guess["measure"] = ("medium", f"a document sharing {shared} uncommon words with the sentence"
+                                + (f" and the name {', '.join(sorted(specific))}" if specific else ""))
+        else:
+            guess["measure"] = ("low", f"a document sharing only {shared} uncommon words with the sentence, "
+                                "no name or country of it")
         return [document], "", "documented", [note]
     if entry is None and holdings:
         said = ", ".join("investment" if w == "fdi" else w for w in holdings)
@@ -332,8 +483,11 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
             f"evidence: '{said}' before the number is no trade flow, so the trade series the sentence also names "
             "were not proposed; confirm what the figure measures"]
     if entry is None:
-        return [], f"no catalogue entry matches; looked for: {', '.join(sorted(looked)) or 'no content words'}", None, []
-    entry = _growth_series(entry, looked) if kind == "change" and unit == "percent" else entry
+        return [], why + f" (words looked for: {', '.join(sorted(looked)) or 'none'})", None, [f"evidence: {why}"]
+    entry = _growth_series(entry, looked) if kind == "change" and unit == "percent" and entry.unit != "percent" else entry
+    caveat = prose_words()["confirm"].get(f"{entry.source}/{entry.name}")
+    if caveat and guess.get("measure", ("",))[0] in {"high", "medium"}:  # a definition the sentence may not share
+        guess["measure"] = ("low", f"{entry.source}/{entry.name}: {caveat}")
     if claimed.get("unit") == "count" and entry.unit == "people":  # "the least populated, at 64,429": inhabitants
         claimed["unit"] = unit = "people"
     compute, rule = _compute(entry, kind, claimed, sentence, codes, period, base)

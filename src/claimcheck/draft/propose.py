@@ -21,6 +21,8 @@ from claimcheck.draft import changes, context, shapes
 from claimcheck.draft.evidence import measure_of, propose_evidence
 from claimcheck.draft.places import Place, places_in
 from claimcheck.draft.quantity import Quantity, read_quantity
+from claimcheck.draft.confidence import abstain_unless_sure, confidence
+from claimcheck.draft.structure import Reading, Structure
 from claimcheck.registry.units import known_unit
 from claimcheck.registry.coverage import find_numbers
 
@@ -28,6 +30,7 @@ _CHANGE = re.compile(r"\b(?:increase[sd]?|rise|rose|risen|rising|grew|grow(?:th|
                      r"drop(?:ped|s)?|decline[sd]?|declining|expand(?:ed|s)?|jump(?:ed|s)?|surge[sd]?|year-on-year|"
                      r"shr[ai]nk|shrank|contract(?:ed|ion)|edged|slowed|slump(?:ed)?)\b", re.I)
 _SHARE = re.compile(r"\b(?:share|of (?:the|all|total|world|global)|accounting for|per ?cent of|% of)\b", re.I)
+_FISCAL = re.compile(r"\bfiscal\b|\bFY\s?\d|\b(?:19|20)\d\d\s?[-–/]\s?\d\d\b(?![-–/\d])", re.I)
 _ESTIMATE = re.compile(r"\bestimates?\b", re.I)  # "its 2013 estimate" (a noun); "an estimated 340 million" is a hedge
 _LINKED = re.compile(r"^-(?!(?:years?|decades?|months?|weeks?|days?|largest|biggest|million|billion|trillion)\b)[a-z]", re.I)
 
@@ -95,7 +98,10 @@ def _not_a_quantity(text: str, q: Quantity) -> str:
         return q.read_as
     before, after = text[max(0, q.start - 2) : q.start], text[q.end : q.end + 8]
     prefix = re.search(r"(\w+)-$", text[max(0, q.start - 8) : q.start])
-    if before[-1:].isalpha() or (prefix and prefix.group(1).lower() not in {"mid", "late", "early", "pre", "post"}):
+    if text[q.start - 1 : q.start] == "(" and text[q.end : q.end + 1] == ")" and q.shape == "number" and q.unit == "count":
+        return f"'({q.text})' is a bare number in brackets beside another (a day of the month, an earlier or revised figure)"
+    currency_code = q.text[:1] in "$€£¥" and re.search(r"(?<![A-Za-z])[A-Z]{1,3}$", text[max(0, q.start - 4) : q.start])
+    if before[-1:].isalpha() and not currency_code or (prefix and prefix.group(1).lower() not in {"mid", "late", "early", "pre", "post"}):
         return f"'{q.text}' is part of a name ({text[max(0, q.start - 6):q.end].split()[-1]})"
     if q.shape in {"number", "fraction"} and _LINKED.match(after) and not q.text[0].isdigit():
         return f"'{q.text}{after.split()[0]}' is a compound word, not a quantity"
@@ -110,7 +116,9 @@ def _qualifies(text: str, q: Quantity, clause: context.Span) -> bool:
         return not shapes.since_year(text, q, clause.start)  # "the highest since 1981" is a claim of its own
     if q.shape == "duration" and re.search(r"\b(?:first|last|past|next|previous)\s+$", before):
         return True
-    if q.text.lower() in {"first", "last"} or q.read_as.startswith("ordinal") and "rank" not in q.read_as:
+    run = re.match(r"\s*(?:year|month|quarter|time)?\s*(?:straight|consecutive|successive|in a row)", text[q.end : q.end + 30].lower()) \
+        and re.search(r"\b(?:largest|biggest|highest|lowest|smallest|top|most|leading)\b", clause.text(text), re.I)
+    if q.text.lower() in {"first", "last"} or q.read_as.startswith("ordinal") and not run:  # "the fourth quarter": no rank
         return True
     if q.shape == "fraction" and re.match(r"quarter\s+of\b", near):
         return True
@@ -188,6 +196,14 @@ def _codes_in(evidence: list[dict]) -> set[str]:
 def draft_text(article_id: str, text: str, today: date, dateline: str | None = None,
                most_named: list[Place] | None = None) -> Draft:
     """Draft the registry of ``text``, published on ``today``."""
+    from claimcheck.draft.evidence import one_catalogue
+
+    with one_catalogue():
+        return _draft_text(article_id, text, today, dateline, most_named)
+
+
+def _draft_text(article_id: str, text: str, today: date, dateline: str | None,
+                most_named: list[Place] | None) -> Draft:
     draft = Draft(article_id)
     skip: list[tuple[int, int]] = []
     if dateline and dateline in text:
@@ -197,6 +213,7 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
     mentions = [read_quantity(text, m.start, m.end) for m in find_numbers(text)]
     mentions = [q for q in mentions if not any(a <= q.start < b for a, b in skip)]
     mentions = _outside_earlier(mentions)  # "two and a half"
+    structure = Structure(text, [(q.start, q.end) for q in mentions if q.shape != "none"])
     sentences = context.sentences(text)
     by_sentence = _by_sentence(mentions, sentences)
     starts = [s.start for s in sentences]
@@ -208,6 +225,7 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
         inside = by_sentence[number]
         clauses = context.clauses(text, sentence)
         first_clause_period: str | None = None
+        carried_here = False  # whether ``carried`` was set by a claim of this sentence
         for clause in clauses:
             here = [q for q in inside if clause.start <= q.start < clause.end]
             reasons = {id(q): _not_a_quantity(text, q) for q in here}
@@ -215,7 +233,7 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
                 if reasons[id(q)]:
                     draft.add_not_claim(_not_claim_text(text, q), f"{reasons[id(q)]} (draft: confirm)", q.start, q.end)
             real = [q for q in here if not reasons[id(q)]]
-            main = [q for q in real if not _qualifies(text, q, clause)]
+            main = [q for q in real if not _qualifies(text, q, clause) or _ranked(q, structure)]
             if not main:  # a year alone is a date claim; a lone ordinal or span a qualifier of nothing
                 main = [q for q in real if q.shape in {"year", "decade"} or q.shape == "duration"]
                 lone = main[0] if len(main) == 1 and main[0].shape == "year" else None
@@ -230,7 +248,8 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
             for q in main:
                 q = _inherit_unit(text, q, clause, recent)
                 recent.append(q)
-                fields = _claim(text, q, clause, sentence, today, carried, previous, most_named or [], here, inside)
+                fields = _claim(text, q, clause, sentence, today, carried, previous, most_named or [], here, inside,
+                                structure.read(q.start, q.end), carried_here)
                 cid = base = fields["id"]
                 n = 2
                 while cid in ids:
@@ -241,13 +260,18 @@ def draft_text(article_id: str, text: str, today: date, dateline: str | None = N
                 joined = (shapes.compound(last.fields, fields, text[last.quantity.end : q.start])
                           if last and last.start == clause.start and not last.also else None)
                 if joined:  # "rose 7 per cent to $3.9 trillion": one claim, two parts
+                    unsure = [r for r in (last.fields.get("reason"), fields.get("reason")) if r and "needs review" in r]
+                    if unsure and not joined.get("reason"):
+                        joined["reason"] = "; ".join(dict.fromkeys(unsure))
                     last.fields, last.also = joined, [q]
                     ids.discard(cid)
                     continue
                 draft.claims.append(Drafted(fields, clause.start, clause.end, q))
                 period = fields.get("claimed", {}).get("period")
-                if period and q.shape not in {"year", "decade"}:
+                guessed = any("latest annual figures" in n for n in fields.get("draft") or [])  # an assumed period carries no further
+                if period and q.shape not in {"year", "decade"} and not guessed:
                     carried = period if clause is clauses[0] or first_clause_period is None else carried
+                    carried_here = True
                     first_clause_period = first_clause_period or period
         following = bisect.bisect_left(starts, sentence.end)
         if "\n\n" in text[sentence.end : starts[following] if following < len(starts) else len(text)]:
@@ -292,6 +316,22 @@ def _by_sentence(mentions: list[Quantity], sentences: list[context.Span]) -> lis
     return grouped
 
 
+def _ranked(q: Quantity, structure: Structure) -> bool:
+    """An ordinal the parse reads as a place reached or held ("France slipped to seventh"), not a period's."""
+    if q.shape != "ordinal":
+        return False
+    reading = structure.read(q.start, q.end)
+    if reading is None or reading.entity != "ORDINAL":  # "the fourth quarter" is a DATE to the parser
+        return False
+    after = structure.text[q.end : q.end + 40].lower()
+    if re.match(r"[\s-]*(?:consecutive\s+|straight\s+|successive\s+)?(?:time|times|quarter|half|year|month|week|day|"
+                r"anniversary|century|decade|round|phase|stage|edition|session|term|wave)s?\b", after):
+        return False  # "the third consecutive year", "the first time": no place in a ranking
+    return reading.role == "rank" or reading.dep in {"xcomp", "attr", "acomp", "oprd", "npadvmod", "advmod", "dobj"} or (
+        reading.dep == "amod" and reading.verb.lower() in {"is", "was", "are", "were", "remains", "remained", "ranks",
+                                                           "ranked", "placed", "became", "becomes"})
+
+
 def _period_of_what_follows(text: str, year: Quantity, clause: context.Span, inside: list[Quantity]) -> bool:
     """Whether a year alone in its clause is the period of the numbers in the clauses after it ("X
     emerged with the highest growth rate in 2023, registering at 7.7 percent"), not a date claim."""
@@ -307,8 +347,11 @@ def _inherit_unit(text: str, q: Quantity, clause: context.Span, recent: list[Qua
     """A scaled number written without a unit ("1.41260 billion a year earlier", "to 2.7 trillion")
     takes the unit of the population it names or of the last scaled figure just before it."""
     if q.read_as.endswith("no unit written") and (q.value or 0) >= 1e6:
-        if re.search(r"\bpopulation\b", clause.text(text), re.I):
-            return replace(q, unit="people", read_as=q.read_as.replace("no unit written", "people (the clause says population)"))
+        from claimcheck.draft.evidence import prose_words
+
+        said = next((w for w in prose_words()["people_measures"] if re.search(rf"\b{re.escape(w)}\b", clause.text(text), re.I)), None)
+        if said:
+            return replace(q, unit="people", read_as=q.read_as.replace("no unit written", f"people (the clause says {said})"))
         for earlier in reversed(recent):
             if earlier.unit not in {None, "count"} and isinstance(earlier.value, float) and earlier.value >= 1e6:
                 return replace(q, unit=earlier.unit, shape=earlier.shape,
@@ -326,7 +369,7 @@ def _not_claim_text(text: str, q: Quantity) -> str:
 
 def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span, today: date, carried: str | None,
            previous: list[Place], most_named: list[Place], neighbours: list[Quantity],
-           in_sentence: list[Quantity]) -> dict[str, Any]:
+           in_sentence: list[Quantity], reading: Reading | None = None, carried_here: bool = True) -> dict[str, Any]:
     clause_text = clause.text(text)
     after_previous = max([n.end for n in neighbours if n.end <= q.start] + [clause.start])
     near = text[after_previous : q.start]
@@ -335,12 +378,19 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     comparator, words = context.hedge(text, clause, q.start, q.shape)
     notes.append(f"comparator {comparator}: " + (f"'{words}' before the number" if words else "no hedge written"))
     others = tuple(n.start - clause.start for n in neighbours if n.start != q.start)
-    forecast_word = context.is_forecast(clause_text, q.start - clause.start, others) if q.shape not in {"year", "decade"} else ""
+    if q.shape in {"year", "decade"}:
+        forecast_word = ""
+    elif reading is not None:  # the number's own verb: "GDP grew 2.5%, and the bank expects 1.8%" forecasts only the 1.8%
+        forecast_word = reading.future
+    else:
+        forecast_word = context.is_forecast(clause_text, q.start - clause.start, others)
     if q.shape == "year" and int(q.value) > today.year and comparator != "by":  # "by 2060" states a target
         forecast_word = f"the year {q.value} is after the article's date"
     elif q.shape == "year" and int(q.value) == today.year and comparator == "equals":  # "He expects 2024's exports to …"
         forecast_word = context.is_forecast(clause_text, q.start - clause.start, others)
     kind = _kind(q, clause_text, forecast_word)
+    if kind == "share" and reading is not None and reading.role == "change" and q.shape == "percent":
+        kind = "change"  # "the economy shrank by 4.9 percent in 2020 as a result of the pandemic": its verb says change
     sign, sign_words = changes.direction(near, text[q.end : clause.end])
     listed = changes.listed_before(text, q, in_sentence)  # "declines of 0.8 percent and 0.3 percent"
     if not sign and listed is not None:
@@ -350,20 +400,44 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
         kind = "change"  # "fell by 2.7 years", "an increase of 181 million people": a change in the series' unit
     period = base = None
     written = False
+    period_how: tuple[str, str] | None = None
     if q.shape not in {"year", "decade", "duration"}:
         period, base, rule, written = _period(text, q, clause, today, carried, neighbours)
+        own = _own_period(reading, carried)
+        if own and "structure" in own[1] and own[0] not in clause_text:
+            own = None  # a year the parse reached outside the number's clause (a headline run into the first line)
+        if own and (own[0] == base or re.search(rf"\b(?:since|from)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?(?:in\s+)?{own[0]}\b", clause_text)):
+            own = None  # "an increase of 181 million since the last Census in 2001": the base, not the period
+        taken = period and reading is not None and any(re.search(rf"\b{re.escape(period)}\b", d) for d in reading.elsewhere)
+        if own and own[0] != period and (taken or not written):  # the year the regex took belongs to another verb
+            period, rule, written = own[0], f"period {own[0]}: {own[1]}", True
+        if period and written and re.search(rf"\bsince\s+(?:the\s+)?(?:end\s+of\s+)?{re.escape(period)}\b", clause_text):
+            period, written, rule = None, False, ""  # "in double digits since 2016, reached 17.33%": no period of it
         if kind == "rank" and not written:  # "the world's second largest economy" describes, at the latest figures
             period = None
         if period is None and kind in {"rank", "amount", "count", "share"}:
             period, rule = context.latest_annual(today)
+            period_how = (("low", "a rank with no period written: the latest annual figures out at the article's date")
+                          if kind == "rank" else ("low", "no period written: the latest annual figures assumed"))
         if period:
             notes.append(rule)
             if context.period_start(period) > today and kind != "forecast":
                 kind, forecast_word = "forecast", f"period {period} after the article's date"
             elif kind != "forecast" and context.month_end(period.split("/")[-1]) > today and _ESTIMATE.search(sentence.text(text)):
                 kind, forecast_word = "forecast", f"an estimate for {period}, not over at the article's date"
+            elif (kind not in {"forecast", "count"} and q.shape in {"percent", "money"} and re.fullmatch(r"\d{4}", period)
+                  and context.month_end(period) > today
+                  and written and reading is not None and reading.period_words):  # "growth of 2.4% in 2024", said in February
+                kind, forecast_word = "forecast", f"the year {period} is not over at the article's date"
     notes.append(f"kind {kind}" + (f": '{forecast_word}'" if forecast_word else ""))
     places, how = claim_places(text, q, kind, clause, sentence, most_named, previous)
+    owned = places_in(reading.owner) if reading is not None and reading.owner and " lost " not in how else []
+    if owned and _between(text, sentence, reading.owner, q.start, owned[0].code):
+        owned = []  # another country is named between: the parse's subject is too far to trust
+    if owned and not owned[0].code.startswith("@"):  # "France slipped to seventh", "Brazil's GDP grew": the tree says whose
+        place = next((p for p in places_in(text, sentence.start, sentence.end) if p.code == owned[0].code), owned[0])
+        places, how = [place] + [p for p in places if p.code != place.code], (
+            f"'{reading.owner}', the possessor or subject of the number's verb in the sentence's structure")
     paired = changes.respectively(text, q, sentence.start, sentence.end, in_sentence, places_in(text, sentence.start, sentence.end))
     if paired is not None:
         places, how = [paired] + [p for p in places if p.code != paired.code], "'respectively': the country in the same place of its list"
@@ -385,9 +459,14 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
     }
     if claimed:
         fields["claimed"] = claimed
+    guess: dict[str, tuple[str, str]] = {}
     evidence, reason, family, evidence_notes = propose_evidence(
         kind=kind, quantity=q, claimed=claimed, sentence=sentence.text(text), places=places, period=period, base=base,
-        clause=clause_text, near=_ranked_noun(text[q.end : clause.end]) if kind == "rank" else near)
+        clause=clause_text, near=_ranked_noun(text[q.end : clause.end]) if kind == "rank" else near,
+        measured=reading.measured if reading is not None else "", counted=reading.counted if reading is not None else "",
+        partner=reading.partner if reading is not None else "",
+        measured_how=reading.how if reading is not None else "",
+        grain=_grain(reading, period), before=text[sentence.start : q.start], guess=guess)
     notes += evidence_notes
     within = subjects.within_country(text[sentence.start : q.start], places, text[clause.start : clause.end])
     if within and evidence and evidence[0]["kind"] == "dataset":  # "the state of X … with 199 million people"
@@ -407,7 +486,54 @@ def _claim(text: str, q: Quantity, clause: context.Span, sentence: context.Span,
         shape = shapes.Shape(text, (clause.start, clause.end), (sentence.start, sentence.end), q, places, period, written,
                              context.latest_annual(today)[0])
         fields = shapes.refine(fields, shape)
-    return among_group(fields, fields["quote"], text[: clause.start])
+    fields = among_group(fields, fields["quote"], text[: clause.start])
+    if not evidence and guess.get("measure", ("",))[0] in {"low", "none"} and (fields.get("evidence") or fields.get("parts")):
+        guess["measure"] = ("low", "only the shape of the sentence (a record, a first since) points at the series")
+    if period is None and kind in {"change", "amount", "count", "share"}:
+        period_how = ("none", "no period written, carried or relative to the article's date")
+    if period_how is None and period:
+        period_how = (("high", "written for the number") if written else
+                      ("medium", "carried from the clause before, same sentence") if carried_here else
+                      ("low", "carried from the sentence before"))
+    if period and _FISCAL.search(sentence.text(text)):  # "2018-19", "this fiscal year": not a calendar year
+        period_how = ("low", f"the sentence speaks of a fiscal year; {period} read as a calendar year")
+    return abstain_unless_sure(fields, confidence(guess, period_how, how, places, q, comparator, reading, period,
+                                                    clause_text))
+
+
+_YEAR_BEFORE = re.compile(r"^(?:a|the) year (?:before|earlier)$|^the previous year$|^a year ago$", re.I)
+
+
+def _own_period(reading: Reading | None, carried: str | None) -> tuple[str, str] | None:
+    """A year the parse attaches to the number's own verb ("In 2010 the economy grew 5.2% and in 2011, 6%"), or
+    the year before the one carried when "the year before" hangs from the number itself ("compared with 7.6
+    percent the year before"); None when the parse attaches none of these."""
+    if reading is None or not reading.period_words:
+        return None
+    words = reading.period_words.strip()
+    year = re.fullmatch(r"(?:the year\s+|in\s+)?((?:19|20)\d\d)", words)
+    if year:
+        return year.group(1), f"'{words}', attached to the number's verb in the sentence's structure"
+    if _YEAR_BEFORE.match(words) and carried and re.fullmatch(r"\d{4}", carried):
+        return str(int(carried) - 1), f"'{words}' attached to the number itself: the year before {carried}"
+    return None
+
+
+def _grain(reading: Reading | None, period: str | None) -> str:
+    """The grain of the claim's figure: the period attached to it in the parse, else its period's form."""
+    if reading is not None and reading.grain in {"monthly", "quarterly"}:
+        return reading.grain
+    if period and re.fullmatch(r"\d{4}-\d\d(?:/\d{4}-\d\d)?", period):
+        first, _, last = period.partition("/")
+        months = (int(last[:4]) * 12 + int(last[5:]) - int(first[:4]) * 12 - int(first[5:]) + 1) if last else 1
+        return "quarterly" if months == 3 and int(first[5:]) % 3 == 1 else "monthly"
+    return "annual" if period else ""
+
+
+def _between(text: str, sentence: context.Span, owner: str, at: int, code: str) -> bool:
+    """Whether a country other than ``code`` is named between the last ``owner`` before ``at`` and ``at``."""
+    where = text.rfind(owner, sentence.start, at)
+    return where >= 0 and any(p.code != code for p in places_in(text, where + len(owner), at))
 
 
 def _ranked_noun(after: str) -> str:

@@ -21,7 +21,10 @@ _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY"}
 _CODES = {"usd": "USD", "us$": "USD", "us $": "USD", "eur": "EUR", "cny": "CNY", "rmb": "CNY", "jpy": "JPY",
           "gbp": "GBP"}
 _CURRENCY_WORDS = {"dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "yuan": "CNY",
-                   "renminbi": "CNY", "yen": "JPY", "pound": "GBP", "pounds": "GBP"}
+                   "renminbi": "CNY", "yen": "JPY", "pound": "GBP", "pounds": "GBP", "real": "BRL", "reais": "BRL",
+                   "rupee": "INR", "rupees": "INR", "rupiah": "IDR", "rouble": "RUB", "roubles": "RUB", "ruble": "RUB",
+                   "rubles": "RUB", "won": "KRW", "rand": "ZAR", "lira": "TRY", "naira": "NGN", "ringgit": "MYR"}
+_SCALE_LETTERS = {"t": 1e12, "b": 1e9, "m": 1e6, "k": 1e3}  # written against the number: "$2.4T", "$3bn" is a word
 _NOUNS = {"people": "people", "persons": "people", "inhabitants": "people", "residents": "people",
           "tonnes": "tonnes", "tons": "tonnes", "tonne": "tonnes", "jobs": "jobs", "teu": "TEU", "teus": "TEU"}
 _DURATIONS = {"year": 1, "years": 1, "decade": 10, "decades": 10, "month": 1 / 12, "months": 1 / 12,
@@ -102,6 +105,9 @@ def read_quantity(text: str, start: int, end: int) -> Quantity:
     scale = SCALES[scale_word] if scale_word and (scale_word == rest or rest == "") else 1.0
     if scale_word and scale_word != rest:  # the scale word follows the mention ("850 thousand")
         after = after[1:]
+    letter = re.match(r"([TtBbMmKk])(?![A-Za-z])", text[end : end + 2])
+    if not rest and scale == 1.0 and letter:  # "$2.4T": the letter is the scale, written against the number
+        scale, after = _SCALE_LETTERS[letter.group(1).lower()], after[1:]
     value = float(Decimal(digits) * Decimal(str(scale)))
     precision = _digits_precision(digits, scale)
     shown = f"{digits}{' × ' + format(scale, 'g') if scale != 1 else ''}"
@@ -151,6 +157,8 @@ def _word(base: dict, lower: str, after: list[str], text: str) -> Quantity:
         end = base["end"] + half.end()
         base, lower, after = {**base, "end": end, "text": text[base["start"] : end]}, f"{lower} and a half", [
             w.lower() for w in _words_after(text, end)]
+    if head in _FRACTIONS and not tail and not (after[:1] == ["of"] or re.search(r"\bby\s+(?:a|one)\s+$", text[max(0, base["start"] - 8) : base["start"]], re.I)):
+        return Quantity(**base, shape="none", read_as=f"'{head}' with no 'of' after it is a period or a part, no share")
     if head in _FRACTIONS and not tail:
         return Quantity(**base, shape="fraction", value=_FRACTIONS[head], unit="percent", read_as=f"a {head} = {_FRACTIONS[head]:g} per cent")
     if head in _MULTIPLIERS:
@@ -166,5 +174,7 @@ def _word(base: dict, lower: str, after: list[str], text: str) -> Quantity:
                         read_as=f"{lower} {unit_word} = {years:g} years")
     if unit_word in SCALES:
         value *= SCALES[unit_word]
+    if after[:2] == ["per", "cent"] or after[:1] == ["percent"] or tail[:2] == ["per", "cent"] or tail[:1] == ["percent"]:
+        return Quantity(**base, shape="percent", value=value, unit="percent", read_as=f"{lower} per cent")
     noun = next((_NOUNS[w] for w in after[:2] if w in _NOUNS), None)
     return Quantity(**base, shape="number", value=value, unit=noun or "count", precision=None, read_as=f"{lower} = {value:g}")

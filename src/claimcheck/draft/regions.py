@@ -98,3 +98,14 @@ def among_group(fields: dict, text: str, before: str = "") -> dict:
         notes = fields.setdefault("draft", [])
         notes.append(f"select group {name}: '{written}' read as ranking, summing or sharing among {label}; confirm")
     return fields
+
+
+def group_words() -> set[str]:
+    """The words of every country group's names and label, normalised as measured phrases are ("EU", "euro area")."""
+    from claimcheck.draft.measures import norm
+
+    try:
+        declared = load_groups()
+    except GroupError:
+        return set()
+    return {w for group in declared.values() for name in [*group.names, group.label] for w in norm(name)}

@@ -1,4 +1,5 @@
-"""What a reviewer sees beside the registry: each number no claim covers, with the claim drafted for it."""
+"""What a reviewer sees beside the registry: each number no claim covers, with the claim drafted for it;
+and each claim still carrying `draft:` notes, least sure first, with the confidence of every guess."""
 
 from __future__ import annotations
 
@@ -10,7 +11,45 @@ import pandas as pd
 from claimcheck.draft.propose import draft_article, draft_text, most_named
 from claimcheck.registry.coverage import find_uncovered
 
-COLUMNS = ["number", "line", "drafted id", "kind", "claimed", "evidence or reason", "quote", "draft notes"]
+COLUMNS = ["number", "line", "drafted id", "kind", "confidence", "claimed", "evidence or reason", "quote", "draft notes"]
+REVIEW_COLUMNS = ["claim", "least sure", "confidence", "claimed", "evidence or reason", "quote", "guesses"]
+LEVELS = {"none": 0, "low": 1, "medium": 2, "high": 3}
+
+
+def confidence_of(notes: Any) -> dict[str, str]:
+    """The confidence of each guess (measure, period, entity, unit, comparator) from a drafted claim's
+    ``confidence:`` note; {} when it has none."""
+    lines = notes if isinstance(notes, list) else [notes or ""]
+    line = next((n for n in lines if isinstance(n, str) and n.startswith("confidence: ")), "")
+    pairs = (part.strip().rsplit(" ", 1) for part in line[len("confidence: "):].split(";") if part.strip())
+    return {k: v for k, v in pairs if v in LEVELS}
+
+
+def _least(confidence: dict[str, str]) -> str:
+    return min(confidence.values(), key=LEVELS.__getitem__) if confidence else "unknown"
+
+
+def _sure_key(confidence: dict[str, str]) -> tuple[int, int]:
+    levels = [LEVELS[v] for v in confidence.values()] or [-1]
+    return min(levels), sum(levels)
+
+
+def review_table(claims: list[Any]) -> pd.DataFrame:
+    """The claims still carrying `draft:` notes (``Claim`` objects or mappings), least sure first: the
+    lowest confidence of their guesses, each guess's confidence, and the notes saying how it was found."""
+    rows = []
+    for claim in claims:
+        fields = claim if isinstance(claim, dict) else claim.model_dump(mode="json", exclude_none=True)
+        notes = fields.get("draft")
+        if not notes:
+            continue
+        confidence = confidence_of(notes)
+        guesses = [n for n in (notes if isinstance(notes, list) else [notes]) if not n.startswith("confidence: ")]
+        rows.append((_sure_key(confidence), [fields["id"], _least(confidence),
+                     ", ".join(f"{k} {v}" for k, v in confidence.items()), claimed_text(fields), evidence_text(fields),
+                     fields["quote"], "; ".join(guesses)]))
+    rows.sort(key=lambda r: r[0])
+    return pd.DataFrame([r for _, r in rows], columns=REVIEW_COLUMNS)
 
 
 def _one_claimed(claimed: dict[str, Any] | None) -> str:
@@ -38,9 +77,13 @@ def claimed_text(fields: dict[str, Any]) -> str:
 
 
 def evidence_text(fields: dict[str, Any]) -> str:
-    """The first evidence of a drafted claim (of each part), or its reason."""
+    """The first evidence of a drafted claim (of each part), or its reason; evidence kept only as context
+    (a guess the draft was not sure of) is shown after the reason."""
     parts = fields.get("parts") or [fields]
     shown = [_one_evidence(p["evidence"][0]) for p in parts if p.get("evidence")]
+    context = any((p.get("evidence") or [{}])[0].get("role") == "context" for p in parts)
+    if context:
+        return f"{fields.get('reason', '')} (guess, as context: {'; '.join(shown)})"
     return "; ".join(shown) if shown else fields.get("reason", "")
 
 
@@ -94,11 +137,14 @@ def unregistered_table(article: Any, limit: int | None = None) -> pd.DataFrame:
         if fields is None:
             index = in_not_claim.find(mention.start)
             reason = draft.not_claims[index]["reason"] if index is not None else "no claim drafted"
-            rows.append([mention.text, mention.line, "", "not a claim", "", reason, mention.context, ""])
+            rows.append([mention.text, mention.line, "", "not a claim", "", "", reason, mention.context, ""])
             continue
         notes = fields.get("draft") or []
-        rows.append([mention.text, mention.line, fields["id"], fields["kind"], claimed_text(fields),
+        confidence = confidence_of(notes)
+        rows.append([mention.text, mention.line, fields["id"], fields["kind"], _least(confidence), claimed_text(fields),
                      evidence_text(fields), fields["quote"], "; ".join(notes if isinstance(notes, list) else [notes])])
+    order = {"none": 0, "low": 1, "medium": 2, "high": 3, "unknown": 4, "": 5}
+    rows.sort(key=lambda r: order.get(r[4], 4))  # a reviewer starts with the least sure
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame.attrs["total"] = total
     return frame
