@@ -13,7 +13,7 @@ NBSTRIPOUT_OPTIONS := --extra-keys "metadata.language_info.version"
 LAB_UID ?= $(shell id -u)
 LAB_OPTIONS := $(if $(filter 0,$(LAB_UID)),--allow-root)
 
-.PHONY: run test bench bench-scale bench-charts bench-judge lab notebooks clean bench-draft lock
+.PHONY: run test bench bench-scale bench-charts bench-judge lab notebooks clean bench-draft bench-verdicts lock
 
 # Installs exactly the versions and hashes of requirements.lock, with uv (itself pinned by hash in
 # requirements-uv.lock); the same lock with plain pip would be: pip install --require-hashes -r requirements.lock
@@ -58,3 +58,6 @@ clean:
 
 bench-draft: $(STAMP)  ## how well and how fast `claimcheck draft` proposes the reviewed claims
 	$(PY) scripts/bench_draft.py
+
+bench-verdicts: $(STAMP)  ## how often the verdict policy gives the corpus's reviewed registries a careful checker's verdict
+	$(PY) scripts/bench_verdicts.py
