@@ -54,7 +54,7 @@ def test_every_world_bank_entry_declares_names_grain_and_shape():
 
 def test_a_grain_outside_the_list_is_one_line_naming_the_file_entry_and_field(tmp_path):
     bad = {"title": "T", "unit": "USD", "for": "F", "grain": "weekly", "licence": "CC0"}
-    with pytest.raises(catalogue.CatalogueError, match=r"entry x, field grain: expected one of annual, quarterly, monthly"):
+    with pytest.raises(catalogue.CatalogueError, match=r"entry x, field grain: 'weekly' is not one of annual, quarterly, monthly"):
         catalogue._entry(tmp_path / "s.yaml", "worldbank", "x", bad, {}, None)
 
 

@@ -35,10 +35,11 @@ def prose_words() -> dict[str, Any]:
     import yaml
 
     from claimcheck import paths
+    from claimcheck.registry.yamltext import load_yaml
 
     path = paths.reference_dir() / "draft_words.yaml"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise DraftDataError(f"{path}: cannot be read: {' '.join(str(exc).split())}") from None
     if not isinstance(raw, dict):
