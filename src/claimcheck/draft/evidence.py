@@ -4,7 +4,7 @@
 Each catalogue entry is described by its title and its "for" text. A sentence matches an entry on
 the words they share, each weighted by how few entries use it (so "every economy and aggregate",
 in every World Bank title, decides nothing), after a few everyday words are mapped to the words
-the catalogue uses ("economy" → GDP, "people" → population, "carbon" → CO2). The entry must also
+the catalogue uses (draft_words.yaml's `synonyms`). The entry must also
 fit the claim: its unit (a currency for an amount, people for a population, a date for a year) and,
 when its title names countries, the claim's countries. No match gives a reason naming the words
 looked for.
@@ -45,7 +45,7 @@ def prose_words() -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise DraftDataError(f"{path}: expected a mapping of synonyms, expands, other_measure, holdings, neutral")
     for field, kind in (("synonyms", dict), ("expands", dict), ("confirm", dict), ("other_measure", list), ("holdings", list),
-                        ("neutral", list), ("people_measures", list)):
+                        ("neutral", list), ("people_measures", list), ("counted_nouns", dict), ("families", dict)):
         if not isinstance(raw.get(field) or kind(), kind):
             raise DraftDataError(f"{path}, field {field}: expected a {'mapping' if kind is dict else 'list'}")
     return {"synonyms": {str(k): str(v) for k, v in (raw.get("synonyms") or {}).items()},
@@ -54,7 +54,19 @@ def prose_words() -> dict[str, Any]:
             "holdings": {str(w) for w in raw.get("holdings") or []},
             "neutral": {str(w) for w in raw.get("neutral") or []},
             "confirm": {str(k): str(v) for k, v in (raw.get("confirm") or {}).items()},
-            "people_measures": [str(w) for w in raw.get("people_measures") or []]}
+            "people_measures": [str(w) for w in raw.get("people_measures") or []],
+            "counted_nouns": {str(k).lower(): str(v) for k, v in (raw.get("counted_nouns") or {}).items()},
+            "families": {str(k): str(v) for k, v in (raw.get("families") or {}).items()}}
+
+
+def family_of(source: str, default: str | None = None) -> str | None:
+    """The check notebook that judges a source's claims (``families`` of draft_words.yaml)."""
+    return prose_words()["families"].get(source, default)
+
+
+def counted_nouns() -> dict[str, str]:
+    """A noun right after a number and the unit it counts (``counted_nouns`` of draft_words.yaml)."""
+    return prose_words()["counted_nouns"]
 
 
 def synonyms() -> dict[str, str]:
@@ -78,8 +90,6 @@ _STOP = set(
     "months data country countries world world's s us us$ one two first second third also more most over some "
     "about around said says say report reported according showed shows according new record time times".split()
 )
-FAMILY = {"worldbank": "economy", "imf": "trade", "comtrade": "trade", "eurostat": "trade", "owid": "climate",
-           "wikidata": "dates"}
 _CHANGE_WORDS = re.compile(r"\b(?:rose|rise|risen|increase|grew|growth|gain|up|fell|fall|drop|decline|expanded|"
                            r"jump|shrank|contracted|year-on-year|slowed|edged)\w*", re.I)
 _CAGR_WORDS = re.compile(r"\b(?:annual(?:ly)? (?:average )?growth|a year on average|per year|each year|annually)\b", re.I)
@@ -411,7 +421,7 @@ def _by_names(old: Entry | None, kind: str, unit: str | None, codes: list[str], 
     guess["measure"] = ("low", "only words shared with an entry's title" if old is not None else "nothing matched")
     if grain in {"monthly", "quarterly"}:
         return None, f"needs review: a {grain} figure, and no {grain} series is named in its sentence; confirm the measure and the series"
-    return None, (f"needs review: no catalogue entry matches; looked for: a catalogue entry's name in the sentence before the number"
+    return None, ("needs review: no catalogue entry matches; looked for: a catalogue entry's name in the sentence before the number"
                   + (f" (its words are closest to {old.source}/{old.name})" if old is not None else "")
                   + "; confirm what the figure measures")
 
@@ -521,4 +531,4 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
     evidence["label"] = evidence_label(entry, places[0].name if places else "")
     note = (f"evidence {entry.source}/{entry.name}: the words {', '.join(matched)} match its title or use; "
             f"{rule}" + (f"; select {select}" if select else ""))
-    return [evidence], "", FAMILY.get(entry.source), [note]
+    return [evidence], "", family_of(entry.source), [note]

@@ -104,7 +104,7 @@ def by_phrase(measured: str, fits: Any, other: set[str] = frozenset()) -> tuple[
 
 def extra_words(phrase: str, name: str, neutral: set[str], entry: Named | None = None) -> list[str]:
     """The words of a measured phrase beyond the name it holds that may make it another measure
-    ("house prices" holds "prices"): neither ``neutral`` ("full-year", "headline"), empty, a country,
+    (a phrase holding a name and more words): neither ``neutral`` ("full-year", "headline"), empty, a country,
     a country group's name, nor a word of another name of the same ``entry``."""
     from claimcheck.draft.places import country_of
     from claimcheck.draft.regions import group_words

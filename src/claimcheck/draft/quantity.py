@@ -25,8 +25,12 @@ _CURRENCY_WORDS = {"dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "E
                    "rupee": "INR", "rupees": "INR", "rupiah": "IDR", "rouble": "RUB", "roubles": "RUB", "ruble": "RUB",
                    "rubles": "RUB", "won": "KRW", "rand": "ZAR", "lira": "TRY", "naira": "NGN", "ringgit": "MYR"}
 _SCALE_LETTERS = {"t": 1e12, "b": 1e9, "m": 1e6, "k": 1e3}  # written against the number: "$2.4T", "$3bn" is a word
-_NOUNS = {"people": "people", "persons": "people", "inhabitants": "people", "residents": "people",
-          "tonnes": "tonnes", "tons": "tonnes", "tonne": "tonnes", "jobs": "jobs", "teu": "TEU", "teus": "TEU"}
+def _counted_nouns() -> dict[str, str]:
+    from claimcheck.draft.evidence import counted_nouns  # the draft's word lists, read once (data)
+
+    return counted_nouns()
+
+
 _DURATIONS = {"year": 1, "years": 1, "decade": 10, "decades": 10, "month": 1 / 12, "months": 1 / 12,
               "century": 100, "centuries": 100}
 ORDINALS = {w: i for i, w in enumerate(
@@ -120,7 +124,7 @@ def read_quantity(text: str, start: int, end: int) -> Quantity:
     currency = _currency(mention, text, start, after)
     if currency:
         return Quantity(**base, shape="money", value=value, unit=currency, precision=precision, read_as=f"{currency} {shown}")
-    noun = next((_NOUNS[w] for w in after[:2] if w in _NOUNS), None)
+    noun = next((nouns[w] for w in after[:2] if w in (nouns := _counted_nouns())), None)
     if noun == "tonnes" and _PER_PERSON.match(text, end):
         noun = "tonnes_per_person"
     if noun:
@@ -176,5 +180,5 @@ def _word(base: dict, lower: str, after: list[str], text: str) -> Quantity:
         value *= SCALES[unit_word]
     if after[:2] == ["per", "cent"] or after[:1] == ["percent"] or tail[:2] == ["per", "cent"] or tail[:1] == ["percent"]:
         return Quantity(**base, shape="percent", value=value, unit="percent", read_as=f"{lower} per cent")
-    noun = next((_NOUNS[w] for w in after[:2] if w in _NOUNS), None)
+    noun = next((nouns[w] for w in after[:2] if w in (nouns := _counted_nouns())), None)
     return Quantity(**base, shape="number", value=value, unit=noun or "count", precision=None, read_as=f"{lower} = {value:g}")

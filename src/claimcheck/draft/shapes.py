@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from claimcheck.draft.evidence import FAMILY, Entry, best_entry, entry_of, evidence_label
+from claimcheck.draft.evidence import Entry, family_of, best_entry, entry_of, evidence_label
 from claimcheck.draft.places import Place
 
 _OVERTOOK = re.compile(r"\b(?:overt(?:ook|aken|akes|aking|ake)|surpass(?:ed|es|ing)?|outstrip(?:ped|s|ping)?|"
@@ -162,7 +162,7 @@ def refine(fields: dict, shape: Shape) -> dict:
         entry = _series_entry(shape, codes)
         if entry:
             period = f"{int(end) - years + 1}/{end}"
-            fields.update(kind="rank", family=FAMILY.get(entry.source, "other"),
+            fields.update(kind="rank", family=family_of(entry.source, "other"),
                           claimed={"value": 1.0, "unit": "rank", "comparator": "rank", "period": period},
                           evidence=[_dataset(entry, {"op": "throughout", "each": "rank", "entity": codes[0], "period": period})])
             fields.pop("reason", None)
@@ -193,7 +193,7 @@ def refine(fields: dict, shape: Shape) -> dict:
             fields["claimed"] = {"value": q.value, "unit": "date", "comparator": "equals"}
             fields["evidence"] = [_dataset(entry, op)]
             fields.pop("reason", None)
-            fields["family"] = FAMILY.get(entry.source, "other")
+            fields["family"] = family_of(entry.source, "other")
             notes.append(f"first_since: '{since.group().strip()} {q.value}' is the latest period before {period} as "
                          f"{'low' if 'direction' in op else 'high'} as {period} in {entry.source}/{entry.name}; confirm "
                          "the series and the period")
@@ -206,7 +206,7 @@ def refine(fields: dict, shape: Shape) -> dict:
         if entry and subject:
             written = Shape(**{**shape.__dict__, "period_written": True})
             parts, note = _crossing_parts(written, entry, subject, str(q.value), fields["id"])
-            fields["family"] = FAMILY.get(entry.source, "other")
+            fields["family"] = family_of(entry.source, "other")
             if len(parts) == 1:
                 fields["claimed"], fields["evidence"] = parts[0]["claimed"], parts[0]["evidence"]
                 fields.pop("reason", None)
@@ -222,7 +222,7 @@ def refine(fields: dict, shape: Shape) -> dict:
             entry = _series_entry(shape, codes)
             if entry:
                 word = _SUPERLATIVE.search(t, shape.clause[0], q.start).group(1)
-                fields.update(kind="rank", family=FAMILY.get(entry.source, "other"),
+                fields.update(kind="rank", family=family_of(entry.source, "other"),
                               claimed={"value": 1.0, "unit": "rank", "comparator": "rank"},
                               evidence=[_dataset(entry, {"op": "throughout", "each": "rank", "entity": codes[0], "period": period})])
                 fields.pop("reason", None)
@@ -246,7 +246,7 @@ def refine(fields: dict, shape: Shape) -> dict:
         other = next((p for p in shape.places if p.start > q.end), None)
         entry = _series_entry(shape, codes) if subject and other else None
         if entry and shape.period:
-            fields["family"] = FAMILY.get(entry.source, "other")
+            fields["family"] = family_of(entry.source, "other")
             fields["evidence"] = [_dataset(entry, {"op": "ratio", "entity": subject.code, "other": other.code,
                                                    "period": shape.period})]
             fields.pop("reason", None)
