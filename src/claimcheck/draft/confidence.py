@@ -6,13 +6,27 @@ and never decided from a guess."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from claimcheck.draft.places import Place
 from claimcheck.draft.quantity import Quantity
 from claimcheck.draft.structure import Reading
 
-_ANAPHOR = re.compile(r"\b(?:this|that|these|its|it|the country|the nation|the economy|the same)\b", re.I)
+
+
+def _anaphor() -> re.Pattern:
+    """Words that refer back to the country named before: "this", "its", "the same", and "the" before a noun
+    that stands for a country (``country_nouns`` of draft_words.yaml: "the country", "the economy")."""
+    from claimcheck.draft.evidence import prose_words
+
+    return _anaphor_of(tuple(prose_words()["country_nouns"]))
+
+
+@lru_cache(maxsize=4)
+def _anaphor_of(nouns: tuple[str, ...]) -> re.Pattern:
+    countries = "".join(f"|the {re.escape(n)}" for n in nouns)
+    return re.compile(rf"\b(?:this|that|these|its|it{countries}|the same)\b", re.I)
 
 
 _LEVELS = {"none": 0, "low": 1, "medium": 2, "high": 3}
@@ -32,7 +46,7 @@ def confidence(guess: dict, period_how: tuple[str, str] | None, entity_how: str,
     if not places:
         out["entity"] = ("none", "no country, group or world total named")
     else:
-        carried_over = "the claim before is about" in entity_how and not _ANAPHOR.search(clause_text)
+        carried_over = "the claim before is about" in entity_how and not _anaphor().search(clause_text)
         sure = ("high" if "structure" in entity_how or "respectively" in entity_how else
                 "low" if "names most" in entity_how or carried_over else "medium")
         out["entity"] = (sure, entity_how)

@@ -28,6 +28,12 @@ class DraftDataError(ValueError):
     """A data file the draft reads that does not validate; one line naming the file and the field."""
 
 
+#: draft_words.yaml's fields and the kind of each
+_FIELDS = {"synonyms": dict, "expands": dict, "other_measure": list, "holdings": list, "neutral": list,
+           "confirm": dict, "people_measures": list, "whole_words": list, "unit_words": dict, "per_person": dict,
+           "country_nouns": list, "counted_nouns": dict, "families": dict}
+
+
 @lru_cache(maxsize=1)
 def prose_words() -> dict[str, Any]:
     """``data/reference/draft_words.yaml``: the everyday words mapped to the catalogue's, the words that
@@ -43,11 +49,16 @@ def prose_words() -> dict[str, Any]:
     except (OSError, yaml.YAMLError) as exc:
         raise DraftDataError(f"{path}: cannot be read: {' '.join(str(exc).split())}") from None
     if not isinstance(raw, dict):
-        raise DraftDataError(f"{path}: expected a mapping of synonyms, expands, other_measure, holdings, neutral")
-    for field, kind in (("synonyms", dict), ("expands", dict), ("confirm", dict), ("other_measure", list), ("holdings", list),
-                        ("neutral", list), ("people_measures", list), ("counted_nouns", dict), ("families", dict)):
+        raise DraftDataError(f"{path}: expected a mapping of {', '.join(_FIELDS)}")
+    for field, kind in _FIELDS.items():
         if not isinstance(raw.get(field) or kind(), kind):
             raise DraftDataError(f"{path}, field {field}: expected a {'mapping' if kind is dict else 'list'}")
+    per_person = raw.get("per_person") or {}
+    for field, listed in (("whole_words", raw.get("whole_words")), ("country_nouns", raw.get("country_nouns")),
+                          ("per_person.of", per_person.get("of")), ("per_person.per", per_person.get("per")),
+                          *((f"unit_words.{k}", v) for k, v in (raw.get("unit_words") or {}).items())):
+        if not isinstance(listed or [], list) or not all(isinstance(w, str) and w.strip() for w in listed or []):
+            raise DraftDataError(f"{path}, field {field}: expected a list of words")
     return {"synonyms": {str(k): str(v) for k, v in (raw.get("synonyms") or {}).items()},
             "expands": {str(k): [str(w) for w in v] for k, v in (raw.get("expands") or {}).items()},
             "other_measure": {str(w) for w in raw.get("other_measure") or []},
@@ -55,6 +66,10 @@ def prose_words() -> dict[str, Any]:
             "neutral": {str(w) for w in raw.get("neutral") or []},
             "confirm": {str(k): str(v) for k, v in (raw.get("confirm") or {}).items()},
             "people_measures": [str(w) for w in raw.get("people_measures") or []],
+            "whole_words": tuple(w.lower() for w in raw.get("whole_words") or []),
+            "unit_words": {str(k): {str(w) for w in v} for k, v in (raw.get("unit_words") or {}).items()},
+            "per_person": {"of": list(per_person.get("of") or []), "per": list(per_person.get("per") or [])},
+            "country_nouns": list(raw.get("country_nouns") or []),
             "counted_nouns": {str(k).lower(): str(v) for k, v in (raw.get("counted_nouns") or {}).items()},
             "families": {str(k): str(v) for k, v in (raw.get("families") or {}).items()}}
 
@@ -77,6 +92,11 @@ def holding_words() -> set[str]:
     """Words of a stock or an investment ("two-way investments exceeding $230 billion"): a figure they lead
     to is no trade flow, whatever else its sentence says, and only an entry that measures one can hold it."""
     return prose_words()["holdings"]
+
+
+def _everyday(word: str) -> str:
+    """The everyday word the synonyms map to ``word`` (the first listed), for a message; else ``word``."""
+    return next((k for k, v in synonyms().items() if v == word), word)
 
 
 def _other_measure() -> set[str]:
@@ -122,17 +142,25 @@ def words(text: str, synonyms: dict[str, str] | None = None) -> set[str]:
     text itself is read with ``synonyms={}``: "every economy and aggregate" in a title is no GDP)."""
     found = set()
     text = _IN_CURRENCY.sub(" ", text)  # "measured in US dollar terms" says the unit, not the measure
+    whole, spaced = _whole_words(prose_words()["whole_words"])
     for raw in re.findall(r"[A-Za-z][A-Za-z0-9'’-]*", text):
-        for part in [raw, *raw.split("-")] if "-" in raw and raw.lower() != "net-zero" else [raw]:
-            if part.lower() in _STOP or len(part) < 3 and part.lower() != "co2" or country_of(part.rstrip("'’s")):
+        for part in [raw, *raw.split("-")] if "-" in raw and raw.lower() not in whole else [raw]:
+            if part.lower() in _STOP or len(part) < 3 or country_of(part.rstrip("'’s")):
                 continue  # a country's name says who, not what: the select carries it
             found.add(_stem(part, synonyms))
-    if re.search(r"\bnet[- ]zero\b", text, re.I):
-        found.add("net-zero")
+    if spaced is not None:  # "net zero" written with a space is the one word "net-zero"
+        found |= {m.lower().replace(" ", "-") for m in spaced.findall(text)}
     for word, measures in prose_words()["expands"].items():  # "trade" is exports and imports
         if word in found:
             found |= set(measures)
     return found - _stop_stems(synonyms)
+
+
+@lru_cache(maxsize=4)
+def _whole_words(whole: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern | None]:
+    """draft_words.yaml's ``whole_words``, and an expression finding them written with a hyphen or a space."""
+    alternatives = "|".join(r"[- ]".join(map(re.escape, w.split("-"))) for w in whole)
+    return frozenset(whole), re.compile(rf"\b(?:{alternatives})\b", re.I) if whole else None
 
 
 def _stop_stems(given: dict[str, str] | None) -> frozenset[str]:
@@ -168,7 +196,8 @@ def measure_name(spec: Any) -> str:
     """What a catalogue entry measures, in words: its ``measure_names``, else its title up to a comma,
     a bracket or "by country"."""
     names = list(spec.measure_names.values())
-    name = names[0] if len(names) == 1 else re.split(r",| \(| by (?:country|economy)", spec.description)[0]
+    whose = "|".join(map(re.escape, prose_words()["country_nouns"])) or "(?!)"
+    name = names[0] if len(names) == 1 else re.split(rf",| \(| by (?:{whose})", spec.description)[0]
     return re.sub(r"^the ", "", name)
 
 
@@ -251,7 +280,7 @@ def best_entry(sentence: str, kind: str, unit: str | None, codes: list[str], cla
         found = best_entry(clause, kind, unit, codes, period=period, holdings=holdings)
         if found[0] is not None:
             return found
-    looked = words(sentence) | ({"capita"} if unit == "tonnes_per_person" else set())
+    looked = words(sentence) | prose_words()["unit_words"].get(unit or "", set())
     entries, idf = catalogue_entries()
     scored = []
     for entry in entries:
@@ -488,10 +517,10 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
                                 "no name or country of it")
         return [document], "", "documented", [note]
     if entry is None and holdings:
-        said = ", ".join("investment" if w == "fdi" else w for w in holdings)
-        return [], (f"the words leading to the number name a stock or an investment ({said}), which no catalogue "
+        said = ", ".join(_everyday(w) for w in holdings)
+        return [], (f"the words leading to the number name an amount held, not a flow ({said}), which no catalogue "
                     "entry or document of this period holds; find the series or the statement by hand"), None, [
-            f"evidence: '{said}' before the number is no trade flow, so the trade series the sentence also names "
+            f"evidence: '{said}' before the number is no flow, so the flow series the sentence also names "
             "were not proposed; confirm what the figure measures"]
     if entry is None:
         return [], why + f" (words looked for: {', '.join(sorted(looked)) or 'none'})", None, [f"evidence: {why}"]

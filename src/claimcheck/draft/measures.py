@@ -20,7 +20,7 @@ from typing import Any
 EMPTY = {"figure", "figures", "rate", "level", "number", "total", "pace", "amount", "value", "it", "this", "that",
             "which", "data", "reading", "one", "increase", "rise", "growth", "gain", "fall", "drop", "decline",
             "change", "jump", "share", "percent", "%", "cent", "year", "quarter", "month", "high", "low", "record",
-            "peak", "time", "all", "sum", "spot", "position", "place", "rank", "ranking", "largest", "biggest", "tally", "worth", "estimate", "country", "nation", "economy's"}
+            "peak", "time", "all", "sum", "spot", "position", "place", "rank", "ranking", "largest", "biggest", "tally", "worth", "estimate", "country", "nation"}
 _LINKS = {"of", "and", "the", "a", "an", "in", "for", "per", "by", "from", "on", "to", "as"}
 CHANGE_HEADS = {"growth", "increase", "rise", "gain", "fall", "drop", "decline", "change", "jump", "expansion",
                  "contraction", "slump", "decrease"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from text_to_num import text2num
 
@@ -40,8 +41,24 @@ _FRACTIONS = {"half": 50.0, "quarter": 25.0, "third": 100 / 3, "fifth": 20.0, "t
 _MULTIPLIERS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "dozen": 12.0, "dozens": 12.0}
 _RANK_WORDS = r"(?:largest|biggest|highest|lowest|smallest|richest|poorest|most|place|position|spot|rank|ranked)"
 
-_PER_PERSON = re.compile(r"\s*(?:metric\s+)?(?:tonnes?|tons?)\s+(?:of\s+(?:CO2|carbon(?:\s+dioxide)?)\s+)?"
-                         r"(?:per\s+(?:capita|person|head|inhabitant)|a\s+head|for\s+each\b)", re.I)
+
+
+def _per_person() -> re.Pattern:
+    """Tonnes per person after a number ("7.5 tonnes of CO2 per capita"): ``per_person`` of draft_words.yaml
+    says what the tonnes may be of and the words that make them a figure per person."""
+    from claimcheck.draft.evidence import prose_words
+
+    words = prose_words()["per_person"]
+    return _per_person_of(tuple(words["of"]), tuple(words["per"]))
+
+
+@lru_cache(maxsize=4)
+def _per_person_of(of: tuple[str, ...], per: tuple[str, ...]) -> re.Pattern:
+    def either(phrases: tuple[str, ...]) -> str:  # the longest first: "carbon dioxide" before "carbon"
+        return "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+
+    what = rf"(?:of\s+(?:{either(of)})\s+)?" if of else ""
+    return re.compile(rf"\s*(?:metric\s+)?(?:tonnes?|tons?)\s+{what}(?:{either(per) or '(?!)'})\b", re.I)
 _NUMBER = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)")
 _ORDINAL_NUMERAL = re.compile(r"^(?P<n>\d+)(?:st|nd|rd|th)$", re.I)
 _AFTER = re.compile(r"^\s*(?:-\s*)?(?P<word>[A-Za-z$€]+(?:[- ][A-Za-z]+)?)")
@@ -125,7 +142,7 @@ def read_quantity(text: str, start: int, end: int) -> Quantity:
     if currency:
         return Quantity(**base, shape="money", value=value, unit=currency, precision=precision, read_as=f"{currency} {shown}")
     noun = next((nouns[w] for w in after[:2] if w in (nouns := _counted_nouns())), None)
-    if noun == "tonnes" and _PER_PERSON.match(text, end):
+    if noun == "tonnes" and _per_person().match(text, end):
         noun = "tonnes_per_person"
     if noun:
         return Quantity(**base, shape="number", value=value, unit=noun, precision=precision, read_as=f"{shown} {noun}")

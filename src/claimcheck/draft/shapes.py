@@ -40,7 +40,7 @@ _THROUGHOUT = re.compile(r"\bthroughout\s+(?:the\s+)?(?:(\d{3}0)s|(\d{4})\s*(?:-
 _IN_A_ROW = re.compile(r"^[\s-]*(?:(?:straight|consecutive|successive)\s+years?\b|years?\s+in\s+a\s+row\b|"
                        r"(?:straight\s+|consecutive\s+)?years?\s+running\b)", re.I)
 _ROW_AFTER_YEAR = re.compile(r"^\s*(?:in\s+a\s+row|running)\b", re.I)  # "the fifth year | in a row"
-_SUPERLATIVE = re.compile(rf"\b(?:the\s+)?(?:world['’]s\s+)?({_HIGH}|{_LOW}|richest|poorest|most populous)\b", re.I)
+_SUPERLATIVE = re.compile(rf"\b(?:the\s+)?(?:world['’]s\s+)?({_HIGH}|{_LOW}|richest|poorest)\b", re.I)
 _AS_LARGE = re.compile(r"^\s*(?:times\s+)?(?:as\s+[\w-]+\s+as|the\s+size\s+of|(?:bigger|larger|higher|more)\s+than)\b", re.I)
 _RATE_TO_AMOUNT = re.compile(r"^\s*(?:years?\s+|percentage points?\s+)?to\s+(?:a\s+record\s+)?(?:[A-Z]{2,3}\$?\s*)?[$€£¥]?\s*$")
 

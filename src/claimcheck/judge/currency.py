@@ -4,7 +4,8 @@ Scale words and multiples convert exactly (``kilotonnes`` to ``tonnes``, ``USD``
 USD``). A currency converts through the stored exchange rates, which hold units of each currency
 per US dollar: the claim's period is a year (the annual average), a month, or a range of months
 (the mean of the monthly averages over the range), so an amount stated for a period converts at
-that period's rate. The verdict sentence says which rate was used and from which snapshot.
+that period's rate. Which snapshots hold the rates is the catalogue's to say: the entry of the
+period's grain whose ``converts_currency`` names the measure of units per US dollar. The verdict sentence says which rate was used and from which snapshot.
 """
 
 from __future__ import annotations
@@ -14,10 +15,6 @@ from typing import Any
 
 from claimcheck.registry.units import Unit, parse_unit
 
-# The snapshots holding exchange rates (catalogue source ``fred``), by the periods they average over.
-RATES_SOURCE = "fred"
-RATES = {"annual": "exchange_rates_annual", "monthly": "exchange_rates_monthly"}
-RATE_MEASURE = "currency_units_per_usd"
 
 
 class ConversionError(ValueError):
@@ -50,13 +47,14 @@ def _rate(have: Unit, want: Unit, period: str | None, load: Any) -> tuple[float,
     start, _, end = str(period).partition("/")
     start, end = start[:7], (end or start)[:7]  # a day converts at its month's rate
     monthly = len(start) == 7 or len(end) == 7
-    name = RATES["monthly" if monthly else "annual"]
     try:
-        snapshot = load(RATES_SOURCE, name)
+        rates = _rates("monthly" if monthly else "annual")
+        source, name = rates.source, rates.name
+        snapshot = load(source, name)
     except Exception as exc:  # missing, invalid or pinned out of reach: the claim cannot be compared
         raise ConversionError(f"no exchange rates to convert {have.base} to {want.base}: {exc}") from None
     frame = snapshot.frame
-    frame = frame[frame["measure"] == RATE_MEASURE]
+    frame = frame[frame["measure"] == rates.converts_currency]
     per_usd = {}
     for code in (have.base, want.base):
         if code == "USD":
@@ -65,10 +63,10 @@ def _rate(have: Unit, want: Unit, period: str | None, load: Any) -> tuple[float,
         rows = frame[(frame["entity"] == code) & (frame["period"] >= start) & (frame["period"] <= end)]
         months = len(rows)
         if rows.empty:
-            raise ConversionError(f"{RATES_SOURCE}/{name} has no {code} rate for {period}")
+            raise ConversionError(f"{source}/{name} has no {code} rate for {period}")
         per_usd[code] = float(rows["value"].mean())
         if monthly and months < _months(start, end):
-            raise ConversionError(f"{RATES_SOURCE}/{name} has {months} of the {_months(start, end)} monthly {code} rates for {period}")
+            raise ConversionError(f"{source}/{name} has {months} of the {_months(start, end)} monthly {code} rates for {period}")
     rate = per_usd[want.base] / per_usd[have.base]
     span = period.replace("/", "–")
     kind = "mean of monthly averages" if monthly and start != end else ("monthly average" if monthly else "annual average")
@@ -76,6 +74,16 @@ def _rate(have: Unit, want: Unit, period: str | None, load: Any) -> tuple[float,
     provenance = getattr(snapshot, "provenance", None)
     item = provenance.as_dict() if hasattr(provenance, "as_dict") else {}
     return rate, text, ({**item, "note": f"exchange rate used to convert {have.base} to {want.base}"},)
+
+
+def _rates(grain: str) -> Any:
+    """The catalogue entry that converts currencies over periods of this grain (``converts_currency``)."""
+    from claimcheck.reference import catalogue
+
+    found = [e for e in catalogue.entries() if e.converts_currency and e.grain == grain]
+    if not found:
+        raise ConversionError(f"no catalogue entry converts currencies (field converts_currency) for {grain} periods")
+    return found[0]
 
 
 def _months(start: str, end: str) -> int:

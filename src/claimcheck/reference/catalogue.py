@@ -18,7 +18,8 @@ Optional fields say what the series is, for the draft and ``claimcheck sources -
 (phrases that name the measure in prose), ``grain`` (annual, quarterly, monthly), ``shape`` (what a
 value is: level, growth, share, per_person, rate, count, date), ``rankable``, ``description`` (the
 publisher's own), and, for a snapshot holding several measures, ``measures`` (each code's title, unit,
-names, shape, description).
+names, shape, description). ``converts_currency`` names the measure of an entry that holds units of each
+currency per US dollar: the judge converts amounts between currencies with it (one entry per grain).
 
 ``catalogue/generated/<source>.yaml`` holds entries a script wrote from the publisher's metadata
 (``scripts/generate_catalogue.py``). An entry of the same name in ``<source>.yaml`` is a person's
@@ -52,7 +53,7 @@ from claimcheck.registry.yamltext import load_yaml, yaml_error_line
 CATALOGUE_FOLDER = "catalogue"
 GENERATED_FOLDER = "generated"  # entries written by scripts/generate_catalogue.py; <source>.yaml edits them
 ENTRY_KEYS = {"title", "unit", "for", "query", "dataset", "licence", "licence_url", "notes", "agreement_band",
-              "measure_names", "names", "grain", "shape", "rankable", "description", "measures"}
+              "measure_names", "names", "grain", "shape", "rankable", "description", "measures", "converts_currency"}
 GRAINS = ("annual", "quarterly", "monthly")
 SHAPES = ("level", "growth", "share", "per_person", "rate", "count", "date")
 MEASURE_KEYS = {"title", "unit", "names", "shape", "description"}
@@ -147,9 +148,20 @@ def load_catalogue() -> Catalogue:
             made_file = catalogue_dir() / GENERATED_FOLDER / f"{source}.yaml"
             # an entry no person edited is named by the generated file, in errors and in ``spec.file``
             by_source[source] = _load_body(file, body, {n: made_file for n in made if n not in edited})[1]
+        _one_converter_per_grain(by_source)
         _cache.clear()
         _cache[key] = Catalogue(by_source)
     return _cache[key]
+
+
+def _one_converter_per_grain(by_source: dict[str, dict[str, SnapshotSpec]]) -> None:
+    """Two entries converting currencies for one grain would leave the rate to use a guess."""
+    seen: dict[str, SnapshotSpec] = {}
+    for spec in (s for entries in by_source.values() for s in entries.values() if s.converts_currency):
+        if first := seen.get(spec.grain):
+            raise CatalogueError(f"{spec.file}: entry {spec.name}, field converts_currency: {first.source}/{first.name} "
+                                 f"already converts currencies for {spec.grain} periods; keep one")
+        seen[spec.grain] = spec
 
 
 def _merged(generated: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
@@ -262,6 +274,10 @@ def _entry(file: Path, source: str, name: str, raw: Any, defaults: dict[str, Any
     if not isinstance(measures, dict):
         raise CatalogueError(f"{where}, field measures: expected a mapping of measure codes to {sorted(MEASURE_KEYS)}")
     measures = {str(code): _measure(f"{where}, field measures.{code}", m) for code, m in measures.items()}
+    converts = raw.get("converts_currency")
+    if converts is not None and (not isinstance(converts, str) or not converts.strip()):
+        raise CatalogueError(f"{where}, field converts_currency: expected the measure code that holds units of each "
+                             "currency per US dollar")
     return SnapshotSpec(
         name=name,
         dataset=str(dataset),
@@ -282,6 +298,7 @@ def _entry(file: Path, source: str, name: str, raw: Any, defaults: dict[str, Any
         rankable=raw.get("rankable"),
         about=" ".join(str(raw.get("description") or "").split()),
         measures=measures,
+        converts_currency=converts.strip() if converts else None,
     )
 
 

@@ -328,7 +328,7 @@ class HttpClient:
         response = self.get(url, params, headers)
         items = json_items(response.content)
         if items > self.max_json_items:
-            raise SourceError(f"a JSON body of {len(response.content):,} bytes holding up to {items:,} values, "
+            raise SourceError(f"a JSON body of {len(response.content):,} bytes with up to {items:,} values, "
                               f"over the limit of {self.max_json_items:,} (parsed, it would take about "
                               f"{items * 80 // 2**20:,} MiB); not parsed", response.url, response.status_code)
         try:

@@ -74,6 +74,7 @@ class SnapshotSpec:
     rankable: bool | None = None
     about: str = ""  # the publisher's description of the series
     measures: dict[str, dict[str, Any]] = field(default_factory=dict)  # a table of measures: code -> title, unit, names…
+    converts_currency: str | None = None  # the measure holding units of each currency per US dollar, when it has one
 
     @property
     def title(self) -> str:

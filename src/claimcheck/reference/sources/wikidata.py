@@ -260,7 +260,7 @@ class Wikidata(Source):
             if not isinstance(columns, dict):
                 return problems + ["columns: a mapping with entity, measures and optionally partner, basis"]
             if not columns.get("entity"):
-                problems.append("columns.entity: required (the variable holding the entity)")
+                problems.append("columns.entity: required (the variable that holds the entity)")
             if not isinstance(columns.get("measures"), list) or not columns["measures"]:
                 problems.append("columns.measures: required (a list of variables that become rows)")
             problems += [f"columns.{k}: unknown (known: basis, entity, measures, partner)"
