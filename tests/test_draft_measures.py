@@ -103,3 +103,46 @@ def test_a_series_news_often_states_on_another_definition_is_a_guess_to_confirm(
     fields = drafted("Argentina's annual inflation reached 94.8% in 2022.", TODAY)["94.8%"]
     assert fields["evidence"][0]["snapshot"] == "inflation_cpi" and fields["evidence"][0]["role"] == "context"
     assert "December on December" in fields["reason"]
+
+
+@pytest.mark.parametrize("field, bad, said", [
+    ("per_person", "per_person: {of: CO2}", "field per_person.of: expected a list of words"),
+    ("whole_words", "whole_words: [[net, zero]]", "field whole_words: expected a list of words"),
+    ("unit_words", "unit_words: {tonnes_per_person: capita}", "field unit_words.tonnes_per_person: expected a list of words"),
+    ("country_nouns", "country_nouns: economy", "field country_nouns: expected a list"),
+])
+def test_a_new_words_field_of_the_wrong_shape_is_one_line_naming_the_file_and_field(data_copy, field, bad, said):
+    from claimcheck.draft.evidence import DraftDataError, prose_words
+
+    path = data_copy / "reference" / "draft_words.yaml"
+    kept = [line for line in path.read_text(encoding="utf-8").split("\n")]
+    start = next(i for i, line in enumerate(kept) if line.startswith(f"{field}:"))
+    end = next(i for i in range(start + 1, len(kept)) if kept[i] and not kept[i].startswith(" "))
+    path.write_text("\n".join([*kept[:start], bad, *kept[end:]]), encoding="utf-8")
+    prose_words.cache_clear()
+    try:
+        with pytest.raises(DraftDataError, match=rf"draft_words\.yaml, {re.escape(said)}"):
+            prose_words()
+    finally:
+        prose_words.cache_clear()
+
+
+def test_the_words_of_a_figure_per_person_and_of_one_word_written_two_ways_are_data(data_copy):
+    from claimcheck.draft.evidence import prose_words, words
+    from claimcheck.draft.quantity import read_quantity
+
+    def unit(text: str) -> str | None:
+        return read_quantity(text, 0, text.index(" ")).unit
+
+    assert "net-zero" in words("a net zero target") and "net-zero" in words("a net-zero target")
+    assert unit("7.5 tonnes of CO2 per capita") == "tonnes_per_person" and unit("7.5 tonnes of steel per capita") == "tonnes"
+    path = data_copy / "reference" / "draft_words.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  [net-zero]\n", "  [net-zero, cross-border]\n")
+                    .replace("of: [CO2, carbon dioxide, carbon]", "of: [CO2, carbon dioxide, carbon, steel]"), encoding="utf-8")
+    prose_words.cache_clear()
+    try:
+        assert "cross-border" in words("cross border trade") and "border" not in words("cross-border trade")
+        assert unit("7.5 tonnes of steel per capita") == "tonnes_per_person"
+    finally:
+        prose_words.cache_clear()

@@ -102,3 +102,26 @@ def test_a_euro_figure_for_a_pre_euro_year_cannot_be_converted_and_the_verdict_s
     verdict = judge(claim, loader=Loader("offline"))
     assert verdict.verdict == "error"
     assert "fred/exchange_rates_annual has no EUR rate for 1971" in verdict.sentence
+
+
+def test_the_catalogue_says_which_entries_convert_currencies(data_copy):
+    fred = data_copy / "reference" / "catalogue" / "fred.yaml"
+    text = fred.read_text(encoding="utf-8")
+    fred.write_text(text.replace("    converts_currency: currency_units_per_usd\n", "", 1), encoding="utf-8")
+    with pytest.raises(ConversionError, match=r"no catalogue entry converts currencies \(field converts_currency\) for annual"):
+        convert(1.0, "EUR", "USD", "2021", load)
+    assert "monthly average" in convert(1.0, "EUR", "USD", "2021-03", load).note  # the monthly entry still converts
+
+
+def test_a_second_converter_for_one_grain_is_one_line_naming_the_file_entry_and_field(data_copy):
+    from claimcheck.reference import catalogue
+
+    fred = data_copy / "reference" / "catalogue" / "fred.yaml"
+    fred.write_text(fred.read_text(encoding="utf-8").replace("    grain: monthly\n", ""), encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError, match=r"fred\.yaml: entry exchange_rates_monthly, field converts_currency: "
+                                                       r"fred/exchange_rates_annual already converts currencies for annual"):
+        catalogue.load_catalogue()
+    fred.write_text(fred.read_text(encoding="utf-8").replace("converts_currency: currency_units_per_usd", "converts_currency: [x]", 1),
+                    encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError, match=r"entry exchange_rates_annual, field converts_currency: expected the measure code"):
+        catalogue.load_catalogue()
