@@ -14,7 +14,6 @@ from claimcheck.draft.quantity import Quantity
 from claimcheck.draft.structure import Reading
 
 
-
 def _anaphor() -> re.Pattern:
     """Words that refer back to the country named before: "this", "its", "the same", and "the" before a noun
     that stands for a country (``country_nouns`` of draft_words.yaml: "the country", "the economy")."""

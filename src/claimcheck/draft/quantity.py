@@ -42,7 +42,6 @@ _MULTIPLIERS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "dozen": 12.0, "doze
 _RANK_WORDS = r"(?:largest|biggest|highest|lowest|smallest|richest|poorest|most|place|position|spot|rank|ranked)"
 
 
-
 def _per_person() -> re.Pattern:
     """Tonnes per person after a number ("7.5 tonnes of CO2 per capita"): ``per_person`` of draft_words.yaml
     says what the tonnes may be of and the words that make them a figure per person."""
@@ -59,6 +58,8 @@ def _per_person_of(of: tuple[str, ...], per: tuple[str, ...]) -> re.Pattern:
 
     what = rf"(?:of\s+(?:{either(of)})\s+)?" if of else ""
     return re.compile(rf"\s*(?:metric\s+)?(?:tonnes?|tons?)\s+{what}(?:{either(per) or '(?!)'})\b", re.I)
+
+
 _NUMBER = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)")
 _ORDINAL_NUMERAL = re.compile(r"^(?P<n>\d+)(?:st|nd|rd|th)$", re.I)
 _AFTER = re.compile(r"^\s*(?:-\s*)?(?P<word>[A-Za-z$€]+(?:[- ][A-Za-z]+)?)")

@@ -5,7 +5,8 @@ USD``). A currency converts through the stored exchange rates, which hold units 
 per US dollar: the claim's period is a year (the annual average), a month, or a range of months
 (the mean of the monthly averages over the range), so an amount stated for a period converts at
 that period's rate. Which snapshots hold the rates is the catalogue's to say: the entry of the
-period's grain whose ``converts_currency`` names the measure of units per US dollar. The verdict sentence says which rate was used and from which snapshot.
+period's grain whose ``converts_currency`` names the measure of units per US dollar. The verdict
+sentence says which rate was used and from which snapshot.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from claimcheck.registry.units import Unit, parse_unit
-
 
 
 class ConversionError(ValueError):
