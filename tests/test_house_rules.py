@@ -98,6 +98,22 @@ def snapshot_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def articles_and_documents() -> frozenset[str]:
+    """Every article's id and its claims' ids, every document's id and the measures its facts name."""
+    names = set()
+    for folder in (p for p in (ROOT / "data" / "articles").iterdir() if p.is_dir()):
+        names.add(folder.name)
+        claims = folder / "claims.yaml"
+        body = yaml.safe_load(claims.read_text(encoding="utf-8")) if claims.is_file() else None
+        listed = body.get("claims", []) if isinstance(body, dict) else body or []
+        names.update(str(c["id"]) for c in listed if isinstance(c, dict) and c.get("id"))
+    for doc in yaml.safe_load((ROOT / "data" / "reference" / "documents" / "documents.yaml").read_text(encoding="utf-8")):
+        names.add(str(doc["id"]))
+        names.update(str(f["measure"]) for f in doc.get("facts") or [] if f.get("measure"))
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
 def countries() -> tuple[frozenset[str], frozenset[str]]:
     """ISO3 codes and short names of every country in country_converter's table."""
     rows = country_rows()
@@ -109,12 +125,14 @@ def _has(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 
 
 def violations(text: str) -> list[str]:
-    """What a string constant names: measure names, snapshot names, ISO3 codes, country names."""
+    """What a string constant names: measure names, snapshot names, articles, claims and documents, ISO3
+    codes, country names."""
     found = []
     words = norm(text)
     found += [" ".join(n) for n in measure_names() if _has(words, n)]
     tokens = set(re.findall(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)?", text)) | set(re.findall(r"[A-Za-z0-9_]+", text))
     found += sorted(tokens & snapshot_names())
+    found += sorted(set(re.findall(r"[A-Za-z0-9_-]+", text)) & articles_and_documents())
     codes, names = countries()
     found += sorted(set(re.findall(r"\b[A-Z]{3}\b", text)) & codes)
     found += sorted(n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text))
@@ -155,6 +173,7 @@ def test_every_allowed_word_is_still_found_where_it_is_allowed():
     ("gdp_growth", "gdp_growth"),  # a snapshot
     ("worldbank/population", "worldbank/population"),  # a source and its snapshot
     ("entity == 'DEU'", "DEU"),  # an ISO3 code
+    ("china-belgium-ties-2023-02-26", "china-belgium-ties-2023-02-26"),  # an article
 ])
 def test_the_scan_finds_what_data_describe(text, word):
     assert word in violations(text)
