@@ -66,3 +66,26 @@ def test_places_and_groups_asked_twice_are_the_same_and_a_caller_cannot_change_t
     assert [p.code for p in places_in(text, 20)] == ["FRA"]
     named = group_named(text)
     assert named is not None and named == group_named(text) and named[2] == "European Union"
+
+
+def _countries_scanned(name: str) -> list[str]:
+    from claimcheck.draft.places import _table
+
+    return [code for pattern, code, _ in _table() if pattern.search(name)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnoprstuvwyzAÅBCDGIKLMNSTUÜ .'-", max_size=20))
+def test_the_one_expression_of_all_countries_rejects_only_names_no_country_expression_matches(name):
+    from claimcheck.draft.places import _any_country
+
+    assert bool(_any_country().search(name)) == bool(_countries_scanned(name))
+
+
+def test_every_country_s_short_name_is_still_found_through_the_one_expression():
+    from claimcheck.draft.places import _rows, country_of
+
+    names = [r["name_short"] for r in _rows() if r["regex"]]
+    unique = {name: scanned[0] for name in names if len(scanned := _countries_scanned(name)) == 1}
+    assert len(unique) >= 0.95 * len(names)
+    assert {name: (country_of(name) or ("",))[0] for name in unique} == unique

@@ -61,10 +61,17 @@ def demonyms() -> dict[str, tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _any_country() -> re.Pattern:
+    """All the table's expressions as one: most capitalised words name no country, and one search
+    says so where one search per country would take 250."""
+    return re.compile("|".join(f"(?:{r['regex']})" for r in _rows() if r["regex"]), re.I)
+
+
 @lru_cache(maxsize=4096)
 def country_of(name: str) -> tuple[str, str] | None:
     """(ISO3, short name) of one written name, or None; like ``coco.convert(name, to='ISO3')``."""
-    hits = [(code, short) for pattern, code, short in _table() if pattern.search(name)]
+    hits = [(code, short) for pattern, code, short in _table() if pattern.search(name)] if _any_country().search(name) else []
     if len(hits) == 1:
         return hits[0]
     return demonyms().get(name) if not hits and name[:1].isupper() else None
