@@ -150,6 +150,7 @@ def test_claimcheck_run_judges_the_broken_claim_as_an_error_and_publishes_the_re
 
     assert label("error") in panel and BROKEN_REASON in panel  # the reader's label; the reason behind "How we checked"
     assert "its entry in the claims file" in panel.lower()  # the reader is told why, not that a source failed
+    assert "source failed" not in panel.lower() and "source could not be read" not in panel.lower()
     registry_page = html.unescape((build / SEED / "claims.html").read_text(encoding="utf-8"))
     assert "1 claim cannot be checked until its entry is corrected" in registry_page
     assert BROKEN_REASON in registry_page

@@ -90,7 +90,10 @@ def test_selecting_a_claim_shows_its_claimed_value_reference_sentence_sources_an
         panel = re.search(rf'<section class="claim-detail" id="claim-{claim.id}">(.*?)</section>', html, re.S)
         assert panel, claim.id
         body = panel.group(1)
-        assert f"&gt; ${i}.5 bn" in body and f"${i}.7 bn" in body
+        from claimcheck.publish.wording import reader_claimed
+
+        shown = reader_claimed(claim) or f"> ${i}.5 bn"  # the claim's figure in words, else the row's claimed cell
+        assert shown in unescape(body) and f"${i}.7 bn" in body
         if VERDICTS[i % len(VERDICTS)] not in ("not-held", "error"):  # those get a reader's sentence
             assert f"Sentence about claim {i}." in body
         assert f'href="https://example.org/doc{i}"' in body
@@ -460,3 +463,11 @@ def test_a_difference_and_a_context_figure_are_at_the_claims_precision_plus_one_
                                                      period=None, precision=None))
     assert wording.reader_figure(25.109e9, None, amount) == "25.11 bn"  # the article's own figure, without a unit
     assert wording.reader_figure(25.109e9, "EUR", amount) == "€25.109 bn"  # another unit: as the source gives it
+
+
+def test_a_panel_without_figures_gives_the_claimed_figure_in_words_not_rule_notation(tmp_path):
+    article = load_article(SEED)
+    claim = next(c for c in article.claims if getattr(c.claimed, "comparator", None) is not None
+                 and c.claimed.comparator.value == "at_least")
+    panel = site._panel(claim, {"verdict": "unverifiable", "claimed": f">= {claim.claimed.value:g}%"}, tmp_path, [])
+    assert panel["claimed"].startswith(f"at least {claim.claimed.value:g}%") and ">=" not in panel["claimed"]

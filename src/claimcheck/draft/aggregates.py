@@ -22,22 +22,32 @@ from claimcheck.registry.yamltext import load_yaml
 WORLD = "world"
 
 
-def _world() -> re.Pattern[str]:
-    """"global emissions", "world GDP": "world" before a measure the catalogue names (its entries'
-    ``names``); not "the world's second-largest economy", which describes a country."""
-    from claimcheck.draft.measures import named_entries
-
-    return _world_pattern(named_entries())
+_GLOBAL = re.compile(r"(?P<whole>\b(?:global(?:ly)?|worldwide)\b)|\bworld\s+", re.I)
+_WORD = re.compile(r"[a-z0-9%]+(?:-[a-z0-9]+)*")
 
 
-@lru_cache(maxsize=4)
-def _world_pattern(entries: tuple) -> re.Pattern[str]:
-    from claimcheck.draft.measures import CHANGE_HEADS
+def _world(span: str) -> tuple[int, str] | None:
+    """(where, the words written) of "global", "worldwide" or "world" before a measure the catalogue
+    names (its entries' ``names``: "world GDP", "world growth"), or None; not "the world's
+    second-largest economy", which describes a country."""
+    from claimcheck.draft.measures import CHANGE_HEADS, names_starting, norm
 
-    names = sorted({" ".join(n) for e in entries for n in e.names} | CHANGE_HEADS, key=len, reverse=True)  # "world growth"
-    measures = "|".join(r"\s+".join(re.escape(w) + ("s?" if i == len(n.split()) - 1 else "") for i, w in enumerate(n.split()))
-                        for n in names) or "(?!)"
-    return re.compile(rf"\b(?:global(?:ly)?|worldwide|world\s+(?:{measures}))\b", re.I)
+    lower = span.lower()
+    for hit in _GLOBAL.finditer(span):
+        if hit.group("whole"):
+            return hit.start(), hit.group()
+        words: list[str] = []  # the normalised words after "world", and where each written word ends
+        ends: list[int] = []
+        last = hit.end()
+        for word in _WORD.finditer(lower, hit.end()):
+            if lower[last : word.start()].strip() or len(words) >= 6:
+                break  # a measure's words follow one another with nothing but spaces between
+            parts = norm(word.group())
+            words, ends, last = words + list(parts), ends + [word.end()] * len(parts), word.end()
+        for size in range(len(words), 0, -1):  # the longest name the words start with
+            if tuple(words[:size]) in names_starting(words[0]) or size == 1 and words[0] in CHANGE_HEADS:
+                return hit.start(), span[hit.start() : ends[size - 1]]
+    return None
 
 
 def aggregate_in(text: str, start: int = 0, end: int | None = None) -> Place | None:
@@ -46,9 +56,9 @@ def aggregate_in(text: str, start: int = 0, end: int | None = None) -> Place | N
     end = len(text) if end is None else end
     span = text[start:end]
     found = []
-    world = _world().search(span)
+    world = _world(span)
     if world:
-        found.append((world.start(), Place(f"@{WORLD}", "the world", world.group(), start + world.start())))
+        found.append((world[0], Place(f"@{WORLD}", "the world", world[1], start + world[0])))
     named = group_named(span)
     if named:
         at = re.search(rf"(?<![\w-]){re.escape(named[2])}(?![\w-])", span)

@@ -13,6 +13,8 @@ names exactly one before the number; anything else is no match, and the draft ab
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -58,13 +60,64 @@ def _named(signature: Any) -> tuple[Named, ...]:
                  for s in catalogue.load_catalogue().entries() if s.names)
 
 
-def named_entries() -> tuple[Named, ...]:
-    """The catalogue entries that declare names (re-read when the catalogue changes)."""
+_HELD: list[tuple] = []  # the catalogue's signature for the draft under way (see ``held_catalogue``)
+
+
+def signature() -> tuple:
+    """The catalogue files with their modification times: what the names read from it depend on."""
+    if _HELD:
+        return _HELD[-1]
     from claimcheck.reference import catalogue
 
     folder = catalogue.catalogue_dir()
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-    return _named(tuple((str(f), f.stat().st_mtime_ns) for f in files))
+    return tuple((str(f), f.stat().st_mtime_ns) for f in files)
+
+
+@contextmanager
+def held_catalogue() -> Iterator[None]:
+    """Check the catalogue's files once for a whole draft rather than for every number."""
+    _HELD.append(signature())
+    try:
+        yield
+    finally:
+        _HELD.pop()
+
+
+def named_entries() -> tuple[Named, ...]:
+    """The catalogue entries that declare names (re-read when the catalogue changes)."""
+    return _named(signature())
+
+
+@lru_cache(maxsize=4)
+def _by_first_word(signature: Any) -> dict[str, list[tuple[int, int, tuple[str, ...]]]]:
+    """Every name by its first word: (entry's place in the catalogue, name's place in the entry, name)."""
+    index: dict[str, list[tuple[int, int, tuple[str, ...]]]] = {}
+    for e, entry in enumerate(_named(signature)):
+        for n, name in enumerate(entry.names):
+            if name:
+                index.setdefault(name[0], []).append((e, n, name))
+    return index
+
+
+def names_starting(word: str) -> set[tuple[str, ...]]:
+    """Every name the catalogue declares whose first (normalised) word is ``word``."""
+    return {name for _, _, name in _by_first_word(signature()).get(word, ())}
+
+
+def _names_held(words: tuple[str, ...]) -> dict[int, list[tuple[str, ...]]]:
+    """The names ``words`` holds as a run of whole words, by entry (in catalogue order), each entry's
+    names in its own order: one look-up per word, not one scan per name."""
+    index = _by_first_word(signature())
+    held: set[tuple[int, int, tuple[str, ...]]] = set()
+    for i, word in enumerate(words):
+        for e, n, name in index.get(word, ()):
+            if words[i : i + len(name)] == name:
+                held.add((e, n, name))
+    out: dict[int, list[tuple[str, ...]]] = {}
+    for e, _, name in sorted(held):
+        out.setdefault(e, []).append(name)
+    return out
 
 
 def heads(measured: str) -> list[tuple[str, ...]]:
@@ -78,18 +131,16 @@ def heads(measured: str) -> list[tuple[str, ...]]:
     return [w for w in out if w]
 
 
-def _within(phrase: tuple[str, ...], name: tuple[str, ...]) -> bool:
-    return bool(name) and any(phrase[i : i + len(name)] == name for i in range(len(phrase) - len(name) + 1))
-
-
 def by_phrase(measured: str, fits: Any, other: set[str] = frozenset()) -> tuple[list[Named], str]:
     """The entries one of whose names the measured phrase's head holds (longest name first), among those
     ``fits`` accepts, with the name matched ('' when none). A phrase holding a word of ``other``
     ("surplus", "capita") that the name lacks names another measure than that name."""
     best: list[tuple[int, Named, str]] = []
+    entries = named_entries()
     for phrase in heads(measured):
-        for entry in named_entries():
-            names = [n for n in entry.names if _within(phrase, n) and not (set(phrase) & other) - set(n)]
+        for e, held in _names_held(phrase).items():
+            entry = entries[e]
+            names = [n for n in held if not (set(phrase) & other) - set(n)]
             if names and fits(entry):
                 name = max(names, key=len)
                 best.append((len(name), entry, " ".join(name)))
@@ -119,12 +170,11 @@ def extra_words(phrase: str, name: str, neutral: set[str], entry: Named | None =
 def in_words(text: str, fits: Any) -> tuple[list[Named], str]:
     """The entries one of whose names the text holds as whole words (the longest name), among those
     ``fits`` accepts, and that name; none when names of different length tie for several measures."""
-    words = norm(text)
+    entries = named_entries()
     found: list[tuple[int, Named, str]] = []
-    for entry in named_entries():
-        for name in entry.names:
-            if name and any(words[i : i + len(name)] == name for i in range(len(words) - len(name) + 1)) and fits(entry):
-                found.append((len(name), entry, " ".join(name)))
+    for e, held in _names_held(norm(text)).items():
+        if fits(entries[e]):
+            found.extend((len(name), entries[e], " ".join(name)) for name in held)
     if not found:
         return [], ""
     top = max(f[0] for f in found)

@@ -61,25 +61,36 @@ def demonyms() -> dict[str, tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _any_country() -> re.Pattern:
+    """All the table's expressions as one: most capitalised words name no country, and one search
+    says so where one search per country would take 250."""
+    return re.compile("|".join(f"(?:{r['regex']})" for r in _rows() if r["regex"]), re.I)
+
+
 @lru_cache(maxsize=4096)
 def country_of(name: str) -> tuple[str, str] | None:
     """(ISO3, short name) of one written name, or None; like ``coco.convert(name, to='ISO3')``."""
-    hits = [(code, short) for pattern, code, short in _table() if pattern.search(name)]
+    hits = [(code, short) for pattern, code, short in _table() if pattern.search(name)] if _any_country().search(name) else []
     if len(hits) == 1:
         return hits[0]
     return demonyms().get(name) if not hits and name[:1].isupper() else None
 
 
+_WORD = re.compile(r"[\w.’']+")
+_PIECE = re.compile(r"[^-\s]+")
+
+
 def _candidates(run: str) -> list[tuple[int, str]]:
     """Sub-names of a capitalised run: the run, then its hyphen parts and single words."""
-    words = [(m.start(), m.group()) for m in re.finditer(r"[\w.’']+", run)]
+    words = [(m.start(), m.group()) for m in _WORD.finditer(run)]
     out = [(0, run)]
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
             start = words[i][0]
             end = words[i + size - 1][0] + len(words[i + size - 1][1])
             out.append((start, run[start:end]))
-    for piece in re.finditer(r"[^-\s]+", run):
+    for piece in _PIECE.finditer(run):
         out.append((piece.start(), piece.group()))
     return out
 
@@ -89,13 +100,21 @@ _CURRENCY_AFTER = re.compile(r"[\s-]+(?:dollars?|pounds?|yen|euros?|francs?|yuan
 
 def places_in(text: str, start: int = 0, end: int | None = None) -> list[Place]:
     """Every country named in ``text[start:end]``, in order of appearance, each once."""
+    return list(_places_in(text, start, end))
+
+
+_POSSESSIVE_OR_STOP = re.compile(r"[’']s$|[.’']$")
+_THE = re.compile(r"^(?:The|the)\s+")
+
+
+@lru_cache(maxsize=4096)  # a draft asks for the same sentence's places for each of its numbers
+def _places_in(text: str, start: int, end: int | None) -> tuple[Place, ...]:
     segment = text[start:end]
     found: dict[str, Place] = {}
     taken: list[tuple[int, int]] = []
     for run in _RUN.finditer(segment):
         for offset, candidate in _candidates(run.group()):
-            name = re.sub(r"[’']s$|[.’']$", "", candidate.strip())
-            name = re.sub(r"^(?:The|the)\s+", "", name)
+            name = _THE.sub("", _POSSESSIVE_OR_STOP.sub("", candidate.strip()))
             at = start + run.start() + offset
             after = text[at + len(candidate) : at + len(candidate) + 12]
             if not name or any(a <= at < b for a, b in taken) or after[:1] == "$" or _CURRENCY_AFTER.match(after):
@@ -105,4 +124,4 @@ def places_in(text: str, start: int = 0, end: int | None = None) -> list[Place]:
                 taken.append((at, at + len(candidate)))
                 if hit[0] not in found:
                     found[hit[0]] = Place(hit[0], hit[1], candidate, at, demonym=name in demonyms())
-    return sorted(found.values(), key=lambda p: p.start)
+    return tuple(sorted(found.values(), key=lambda p: p.start))

@@ -5,6 +5,8 @@ the members (``select: {group: …}``)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 from claimcheck.draft.places import places_in
 from claimcheck.reference.groups import GroupError, load_groups
@@ -20,13 +22,28 @@ def group_named(text: str) -> tuple[str, str, str] | None:
         declared = load_groups()
     except GroupError:
         return None
+    return _first_group(text, _patterns(declared))
+
+
+_COMPILED: list[tuple[dict, tuple]] = []  # (groups as loaded, their names' patterns), the latest only
+
+
+def _patterns(declared: dict[str, Any]) -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
+    """Each name of each group as a whole-word pattern, compiled once per groups file read."""
+    if not _COMPILED or _COMPILED[0][0] is not declared:
+        _COMPILED[:] = [(declared, tuple((re.compile(rf"(?<![\w-]){re.escape(written)}(?![\w-])"), group.name, group.label, written)
+                                         for group in declared.values() for written in group.names))]
+    return _COMPILED[0][1]
+
+
+@lru_cache(maxsize=4096)  # a draft asks about the same words before each number of a sentence
+def _first_group(text: str, patterns: tuple[tuple[re.Pattern[str], str, str, str], ...]) -> tuple[str, str, str] | None:
     countries = [(p.start, p.start + len(p.text)) for p in places_in(text)]
     found = []
-    for group in declared.values():
-        for written in group.names:
-            for hit in re.finditer(rf"(?<![\w-]){re.escape(written)}(?![\w-])", text):
-                if not any(a <= hit.start() < b or a < hit.end() <= b for a, b in countries):
-                    found.append((hit.start(), -len(written), group.name, group.label, written))
+    for pattern, name, label, written in patterns:
+        for hit in pattern.finditer(text):
+            if not any(a <= hit.start() < b or a < hit.end() <= b for a, b in countries):
+                found.append((hit.start(), -len(written), name, label, written))
     if not found:
         return None
     _, _, name, label, written = min(found)

@@ -67,21 +67,26 @@ class Structure:
         starts = sorted(a for a, _ in spans)
         wanted = [s for s in context.sentences(text) if _any_within(starts, s.start, s.end)]
         self.text = text
-        self.docs: list[tuple[int, int, Any, list[Any]]] = []
+        self.docs: list[tuple[int, int, Any, list[Any], list[int], list[int]]] = []
         if not wanted:  # no number: the parser is not even loaded
             return
         from claimcheck.draft.parse import nlp
 
-        # (start, end, doc, its dates): a Doc's text and entities are rebuilt on every access, so kept once
+        # (start, end, doc, its dates, its tokens' starts and ends): a Doc's text, entities and tokens are
+        # rebuilt on every access, so kept once
         self.docs = [
-            (s.start, s.end, doc, [e for e in doc.ents if e.label_ == "DATE"])
+            (s.start, s.end, doc, [e for e in doc.ents if e.label_ == "DATE"],
+             [t.idx for t in doc], [t.idx + len(t) for t in doc])
             for s, doc in zip(wanted, nlp().pipe((s.text(text) for s in wanted), batch_size=256))]
 
     def read(self, start: int, end: int) -> Reading | None:
         """The reading of the number at ``text[start:end]``, or None when no parsed sentence holds it."""
-        for offset, stop, doc, dates in self.docs:
-            if offset <= start < stop:
-                tokens = [t for t in doc if t.idx < end - offset and t.idx + len(t) > start - offset]
+        import bisect
+
+        for offset, stop, doc, dates, starts, ends in self.docs:
+            if offset <= start < stop:  # the tokens overlapping the number: ending after its start, starting before its end
+                first, past = bisect.bisect_right(ends, start - offset), bisect.bisect_left(starts, end - offset)
+                tokens = [doc[i] for i in range(first, past)]
                 return _reading(doc, tokens, dates) if tokens else None
         return None
 

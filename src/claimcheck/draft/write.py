@@ -1,17 +1,24 @@
 """The drafted registry as YAML, alone or merged into a reviewed ``claims.yaml``.
 
-ruamel.yaml writes both: its round trip of the seed registry (indent 2, sequences 4 with offset 2)
+ruamel.yaml writes a merge: its round trip of the seed registry (indent 2, sequences 4 with offset 2)
 is byte-identical, comments and flow-style mappings included, so a merge appends the drafted claims
-and leaves every line a person wrote as it was.
+and leaves every line a person wrote as it was. A new registry is written by PyYAML's C emitter in
+the same layout (ruamel's pure-Python emitter took a fifth of a long text's drafting), checked
+against ruamel's bytes by the tests; a text libyaml would escape (an emoji, a control character)
+is written by ruamel.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
 
 from claimcheck.draft.propose import Draft, Drafted
 from claimcheck.registry.coverage import find_numbers
@@ -53,7 +60,122 @@ def _dump(data: Any) -> str:
 
 def render(draft: Draft) -> str:
     """The drafted registry as a new ``claims.yaml``."""
-    return HEADER + _dump(_commented(draft.registry()))
+    registry = draft.registry()
+    fast = _fast_dump(registry)
+    return HEADER + (fast if fast is not None else _dump(_commented(registry)))
+
+
+class _NeedsRuamel(Exception):
+    """A registry holding what only ruamel writes in its layout (an emoji, a sequence in a sequence)."""
+
+
+class _FlowMap(dict):
+    pass
+
+
+class _FlowSeq(list):
+    pass
+
+
+class _Dumper(pyyaml.CSafeDumper):  # libyaml's emitter; the representers below choose ruamel's styles
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # an object met twice is written twice, as ruamel writes ``_commented``'s copies
+
+
+_ANALYSIS = pyyaml.emitter.Emitter(None, allow_unicode=True)  # only its analysis of a scalar is used
+# what libyaml escapes or ruamel may write otherwise: outside printable BMP text, tabs and CRs included
+_ESCAPED = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+
+
+class _FlowStr(str):  # a text inside a flow collection, where fewer texts may stay plain
+    pass
+
+
+_RUAMEL_RESOLVER = VersionedResolver()  # YAML 1.2's reading of a plain text ("1e3" is a number there, not in 1.1)
+
+
+def _string(dumper: Any, value: str) -> Any:
+    style = None
+    if "\n" in value:
+        style = '"'
+    elif _RUAMEL_RESOLVER.resolve(ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str":
+        style = "'"  # a text either YAML would read as something else is quoted, as ruamel quotes it
+    elif "'" in value:  # ruamel quotes with " a text holding ' that cannot stay plain; libyaml would use '...''...'
+        analysis = _ANALYSIS.analyze_scalar(value)
+        plain = analysis.allow_flow_plain if isinstance(value, _FlowStr) else analysis.allow_block_plain
+        style = None if plain and not analysis.empty else '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=style)
+
+
+_Dumper.add_representer(str, _string)
+_Dumper.add_representer(_FlowStr, _string)
+_NULL = object()  # None inside a flow collection, written "null" as ruamel does; "" (nothing) in a block
+_Dumper.add_representer(type(None), lambda d, v: d.represent_scalar("tag:yaml.org,2002:null", ""))
+_Dumper.add_representer(object, lambda d, v: d.represent_scalar("tag:yaml.org,2002:null", "null") if v is _NULL
+                        else d.represent_undefined(v))
+_Dumper.add_representer(_FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
+_Dumper.add_representer(_FlowSeq, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+
+
+def _styled(value: Any, key: str = "") -> Any:
+    """``_commented``'s choice of flow and block, as types the representers know; None when a text
+    needs ruamel."""
+    if isinstance(value, dict):
+        items = {k: _styled(v, k) for k, v in value.items()}
+        if key not in _FLOW:
+            return items
+        if _mapping_in_list(value):
+            raise _NeedsRuamel  # ruamel writes a one-key mapping in a flow list as [key: value]
+        return _FlowMap({k: _in_flow(v) for k, v in items.items()})
+    if isinstance(value, list):
+        items = [_styled(v) for v in value]
+        if all(not isinstance(v, (dict, list)) for v in value) and key not in {"draft"}:
+            return _FlowSeq(_in_flow(v) for v in items)
+        if any(isinstance(v, list) and not isinstance(v, _FlowSeq) for v in items):
+            raise _NeedsRuamel  # "- - x": a sequence in a sequence, which no registry holds
+        return items
+    if isinstance(value, str) and _ESCAPED.search(value):
+        raise _NeedsRuamel
+    return value
+
+
+def _mapping_in_list(value: Any, in_list: bool = False) -> bool:
+    if isinstance(value, dict):
+        return in_list or any(_mapping_in_list(v) for v in value.values())
+    return isinstance(value, list) and any(_mapping_in_list(v, True) for v in value)
+
+
+def _in_flow(value: Any) -> Any:
+    return _NULL if value is None else _FlowStr(value) if type(value) is str else value
+
+
+def _indented(text: str) -> str:
+    """libyaml's block sequences, written at their key's indentation, moved in by 2 as ruamel writes
+    them (sequence 4, offset 2): every line by 2 for each block sequence it lies in. Every scalar is
+    on one line (a text with a line break is double-quoted), so lines are nodes."""
+    out, open_at = [], []  # the columns of the dashes of the sequences the line lies in
+    for line in text.splitlines(keepends=True):
+        body = line.lstrip(" ")
+        column = len(line) - len(body)
+        if body.rstrip("\n") == "-":
+            body = "- " + body[1:]  # a null item: ruamel writes the dash's space
+        item = body.startswith("- ")
+        while open_at and (column < open_at[-1] or column == open_at[-1] and not item):
+            open_at.pop()
+        if item and (not open_at or open_at[-1] != column):
+            open_at.append(column)
+        out.append(" " * (column + 2 * len(open_at)) + body)
+    return "".join(out)
+
+
+def _fast_dump(data: Any) -> str | None:
+    """``_dump(_commented(data))``'s bytes through libyaml, or None where only ruamel writes them."""
+    try:
+        styled = _styled(data)
+    except _NeedsRuamel:
+        return None
+    return _indented(pyyaml.dump(styled, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**9,
+                                 default_flow_style=False))
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -69,7 +69,7 @@ VERDICT_MEANINGS = {
     UNVERIFIABLE: "no public evidence was found",
     NOT_CHECKABLE: "a forecast or opinion: nothing to compare yet",
     NOT_HELD: "public data exist but this copy does not hold them (the series is named)",
-    ERROR_VERDICT: "a source failed or returned something unusable; the reason is recorded",
+    ERROR_VERDICT: "a source failed or returned something unusable, or the claim's entry cannot be used; the reason is recorded",
 }
 
 ROW_COLUMNS = [

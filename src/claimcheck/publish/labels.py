@@ -19,8 +19,8 @@ READER_VERDICTS: dict[str, tuple[str, str]] = {
                  "for this page."),
     "not-checkable": ("Cannot be checked", "A forecast, a judgement or an opinion: there is nothing to measure "
                       "it against."),
-    "error": ("Not checked (a source failed)", "A source could not be read when this page was built, so the "
-              "claim is not checked yet."),
+    "error": ("Not checked (an error)", "Something went wrong when this page was built, so the claim is not "
+              "checked yet; the reason is given with the claim."),
 }
 NO_VERDICT = ("Not judged", "This claim was not judged in this build.")
 

@@ -233,7 +233,7 @@ def _panel(claim, row: dict[str, Any] | None, folder: Path, drawn: list[Path]) -
         "statement": claim.statement,
         "quote": claim.quote,
         "sentence": wording.reader_sentence(row, claim) if row else "Not judged in this build.",
-        "claimed": str(row.get("claimed") or ""),
+        "claimed": wording.reader_claimed(claim) or str(row.get("claimed") or ""),  # "at least 50%", not ">= 50%"
         "stated_claim": wording.reader_claimed(claim) or wording.claimed_text(row, claim),
         "reference": wording.found_text(row, claim),
         "stated_reading": str(getattr(claim, "reading", None) or "as stated"),

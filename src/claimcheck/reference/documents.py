@@ -13,9 +13,8 @@ import re
 import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
@@ -24,6 +23,9 @@ from claimcheck.reference.http import HttpClient
 from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
 from claimcheck.reference.sources.base import Provenance, describe_origin
 from claimcheck.registry.yamltext import load_yaml, yaml_error_line
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def registry_paths() -> tuple[Path, Path]:
@@ -62,6 +64,8 @@ class Document(BaseModel):
 
     def frame(self) -> pd.DataFrame:
         """The facts as tidy rows: entity = document id, partner "", period, measure, value, unit, basis, note."""
+        import pandas as pd  # the draft reads documents' words without pandas
+
         rows = [
             {
                 "entity": self.id,

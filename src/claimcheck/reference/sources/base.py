@@ -6,9 +6,10 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import pandas as pd
+if TYPE_CHECKING:  # frames are the sources' business; the catalogue reads specs without pandas
+    import pandas as pd
 
 # Every source returns rows with these columns; ``value`` is a float in ``unit``.
 # Optional extra columns: ``entity_name``, ``partner_name``, ``aggregate`` (bool), ``basis``.

@@ -40,11 +40,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
-from typing import Any, ClassVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, number, request_url
+
+if TYPE_CHECKING:  # a frame is built only when data are fetched; the catalogue reads this module without pandas
+    import pandas as pd
 
 #: Environment variable holding the optional subscription key (never a notebook parameter).
 KEY_ENV = "COMTRADE_API_KEY"
@@ -137,6 +138,7 @@ def parse_comtrade(body: dict[str, Any]) -> pd.DataFrame:
     ``value`` is ``primaryValue`` in USD. ``basis`` says whether it is CIF or FOB. A body that is an
     error by shape raises ``ValueError`` (``fetch`` turns it into a ``SourceError`` with the URL).
     """
+    import pandas as pd
     reason = check_comtrade(body)
     if reason:
         raise ValueError(reason)
@@ -244,6 +246,7 @@ class Comtrade(Source):
         actually sent, which differ only in ``period``, are in ``frame.attrs["request_urls"]``. No URL
         carries the key, which travels only in the ``Ocp-Apim-Subscription-Key`` header.
         """
+        import pandas as pd
         from claimcheck.reference.http import SourceError, redact
 
         key = self.api_key()

@@ -25,12 +25,13 @@ Quirks seen in the real responses recorded 2026-09 (``shared/api-samples/eurosta
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from claimcheck.reference.sources._iso import to_iso3
 from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, number, request_url
+
+if TYPE_CHECKING:  # a frame is built only when data are fetched; the catalogue reads this module without pandas
+    import pandas as pd
 
 #: Comext flow codes to tidy measure names and the valuation basis of their values.
 FLOWS = {"1": ("imports", "CIF"), "2": ("exports", "FOB")}
@@ -100,6 +101,7 @@ def decode_jsonstat(body: dict[str, Any]) -> pd.DataFrame:
     """A JSON-stat 2.0 dataset as a long frame: one column per dimension (its code), a ``<id>_label``
     column per dimension, and ``value``. Cells with no value are left out.
     """
+    import pandas as pd
     reason = check_eurostat(body)
     if reason:
         raise ValueError(reason)
@@ -148,6 +150,7 @@ def parse_comext(body: dict[str, Any]) -> pd.DataFrame:
     a product other than ``TOTAL`` adds ``:<product>``); ``unit`` is ``EUR`` for values; ``basis`` is
     CIF for imports and FOB for exports.
     """
+    import pandas as pd
     long = decode_jsonstat(body)
     rows = []
     for cell in long.to_dict("records"):

@@ -34,13 +34,14 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
-
-import pandas as pd
 
 from claimcheck.reference.sources._iso import to_iso3
 from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, decimal_text
+
+if TYPE_CHECKING:  # a frame is built only when data are fetched; the catalogue reads this module without pandas
+    import pandas as pd
 
 #: IMTS / DOT indicator codes to tidy measure names. The names say the valuation, as the transcribed
 #: DOTS snapshot does (``exports_fob``, ``imports_cif``), so refreshed and transcribed rows line up.
@@ -123,6 +124,7 @@ def _number(text: Any) -> float | None:
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
     frame = pd.DataFrame(rows, columns=TIDY_COLUMNS + OPTIONAL_COLUMNS)
     return frame.sort_values(["entity", "partner", "measure", "period"], kind="stable").reset_index(drop=True)
 
@@ -404,6 +406,7 @@ class IMF(Source):
         An empty answer (HTTP 204), an error body or a message without observations raises
         ``SourceError`` saying which.
         """
+        import pandas as pd
         from claimcheck.reference.http import SourceError
 
         frames, urls = [], []

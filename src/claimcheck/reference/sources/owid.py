@@ -38,11 +38,12 @@ from __future__ import annotations
 import io
 import json
 import re
-from typing import Any, ClassVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, decimal_text
+
+if TYPE_CHECKING:  # a frame is built only when data are fetched; the catalogue reads this module without pandas
+    import pandas as pd
 
 OPTIONAL_COLUMNS = ["entity_name"]
 OWID_CODES = {"OWID_WRL": "WLD"}
@@ -124,6 +125,7 @@ def parse_grapher_csv(text: str, metadata: dict[str, Any] | None = None) -> pd.D
     ``metadata`` is the result of :func:`parse_metadata`, for units; without it units are
     ``unspecified`` (``category`` for text cells).
     """
+    import pandas as pd
     reason = check_grapher_csv(text)
     if reason:
         raise ValueError(reason)
@@ -178,6 +180,7 @@ def read_target_years(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
     Raises ValueError when the rows match none of the three layouts.
     """
+    import pandas as pd
     text = frame[frame["unit"] == "category"]
     numbers = frame[frame["unit"] != "category"]
     year_like = numbers["value"].map(lambda v: float(v).is_integer() and 1900 <= float(v) <= 2200).all()

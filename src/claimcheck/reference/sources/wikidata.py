@@ -53,11 +53,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
-from typing import Any, ClassVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from claimcheck.reference.sources.base import TIDY_COLUMNS, SnapshotSpec, Source, request_url
+
+if TYPE_CHECKING:  # a frame is built only when data are fetched; the catalogue reads this module without pandas
+    import pandas as pd
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ENTITY_PREFIX = "http://www.wikidata.org/entity/"
@@ -135,6 +136,7 @@ def parse_sparql_json(body: dict[str, Any]) -> pd.DataFrame:
     """A SPARQL JSON result as a frame: one row per binding, one column per variable in ``head.vars``
     order, values converted by :func:`term_value`, unbound variables as ``None``.
     """
+    import pandas as pd
     reason = check_sparql(body)
     if reason:
         raise ValueError(reason)
@@ -210,6 +212,7 @@ def sparql_tidy(
     answers), ``as_of`` the period of rows that are not dates. Labels come from ``<var>Label`` when
     the query asked the label service for them.
     """
+    import pandas as pd
     reason = check_sparql(body)
     if reason:
         raise ValueError(reason)

@@ -15,12 +15,13 @@ copy (shared/reference/worldbank/README.md), which carries no metadata of its ow
 from __future__ import annotations
 
 import logging
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from claimcheck.reference.http import HttpClient, SourceError
 from claimcheck.reference.sources.base import SnapshotSpec, Source, key_name, number, request_url
+
+if TYPE_CHECKING:  # a frame is built only when data are fetched; the catalogue reads this module without pandas
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ def parse_indicator_page(
     Rows with ``value: null`` (a year not yet published) are dropped; ``aggregate`` is whether the
     code is in ``aggregates``. Raises SourceError for an error body.
     """
+    import pandas as pd
     problem = error_message(body)
     if problem:
         raise SourceError(problem)
@@ -121,6 +123,7 @@ class WorldBank(Source):
 
     def fetch(self, spec: SnapshotSpec, http: HttpClient) -> tuple[pd.DataFrame, str]:
         """Every page of every indicator of the query, aggregates flagged; the first request's URL."""
+        import pandas as pd
         query = spec.query
         indicators = query["indicator"] if isinstance(query["indicator"], list) else [query["indicator"]]
         units = query.get("units") or {}
