@@ -1,12 +1,13 @@
-"""A notebook opened, run and saved in JupyterLab, then stripped by ``make notebooks``, is the committed
-notebook again: the save goes through the contents API of a running ``jupyter server`` (the request
-JupyterLab's browser sends), and the strip uses the options the Makefile passes to nbstripout."""
+"""A notebook opened, run and saved in JupyterLab stays byte-identical to the committed one: ``make lab``
+starts Jupyter with the project's ``jupyter_server_config.json``, whose pre-save hook strips every
+notebook of ``notebooks/`` as ``make notebooks`` does. The saves go through the contents API of a
+server started by ``make lab``'s own command line (the request JupyterLab's browser sends)."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
-import re
 import shlex
 import signal
 import socket
@@ -14,24 +15,31 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from claimcheck import paths
+from claimcheck import paths, stripping
 
 REPO = Path(__file__).resolve().parents[1]
+VENV = Path(sys.executable).parent.parent
 TOKEN = "claimcheck-test"  # a token request is exempt from the XSRF check a browser's cookie needs
 NBSTRIPOUT = Path(sys.executable).parent / "nbstripout"
 
 
 def strip_options() -> list[str]:
-    """The nbstripout options of ``make notebooks`` (``NBSTRIPOUT_OPTIONS`` in the Makefile)."""
-    found = re.search(r"^NBSTRIPOUT_OPTIONS\s*:?=\s*(.*)$", (REPO / "Makefile").read_text(), re.MULTILINE)
-    assert found, "the Makefile defines NBSTRIPOUT_OPTIONS"
-    return shlex.split(found.group(1))
+    """The options that make the ``nbstripout`` command strip as ``make notebooks`` does."""
+    return stripping.command_line_options()
+
+
+def make_lab_command() -> str:
+    """The shell line ``make lab`` runs (as root: with ``--allow-root``, as in a container)."""
+    done = subprocess.run(["make", "-n", "lab", "LAB_UID=0", f"VENV={VENV}"], capture_output=True, text=True, cwd=REPO)
+    (line,) = [line for line in done.stdout.splitlines() if "jupyter lab" in line]
+    return line
 
 
 def _free_port() -> int:
@@ -40,18 +48,16 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """``jupyter server`` on 127.0.0.1 with its own config, data and runtime folders, serving a temporary folder."""
-    root = tmp_path_factory.mktemp("lab-save")
-    (root / "files").mkdir()
+def _start(command: str, scratch: Path):
+    """Run ``command`` (a ``jupyter lab`` line) from the project root, headless, on a free loopback port,
+    with its own data and runtime folders; yield its URL."""
     port = _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / "config"), "JUPYTER_DATA_DIR": str(root / "data"),
-           "JUPYTER_RUNTIME_DIR": str(root / "runtime")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root / 'files'}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    env = {**os.environ, "JUPYTER_DATA_DIR": str(scratch / "data"), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+           "JUPYTER_CONFIG_DIR": str(scratch / "config")}
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    headless = f" --no-browser --port={port} --ip=127.0.0.1 --IdentityProvider.token={TOKEN}"
+    process = subprocess.Popen(["sh", "-c", command + headless], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -60,10 +66,11 @@ def server(tmp_path_factory):
                                        timeout=1).read()
                 break
             except OSError:
+                assert process.poll() is None, f"{command} exited with {process.returncode}"
                 time.sleep(0.5)
         else:
-            pytest.fail("jupyter server did not answer within 60 s")
-        yield url, root / "files"
+            pytest.fail("jupyter lab did not answer within 60 s")
+        yield url
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -73,7 +80,23 @@ def server(tmp_path_factory):
             process.wait()
 
 
-def _save(url: str, name: str, notebook: nbformat.NotebookNode) -> None:
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab as ``make lab`` starts it: serving ``notebooks/``."""
+    yield from _start(make_lab_command(), tmp_path_factory.mktemp("lab"))
+
+
+@pytest.fixture(scope="module")
+def elsewhere(tmp_path_factory):
+    """The same command serving a folder of the user's own, outside the project's ``notebooks/``."""
+    own = tmp_path_factory.mktemp("own")
+    command = make_lab_command()
+    assert command.rstrip().endswith(" notebooks/"), command
+    for url in _start(command.rstrip()[: -len("notebooks/")] + shlex.quote(str(own)), tmp_path_factory.mktemp("lab")):
+        yield url, own
+
+
+def _save(url: str, name: str, notebook: dict) -> None:
     """Save as JupyterLab does: PUT the notebook model to the contents API."""
     body = json.dumps({"type": "notebook", "format": "json", "content": notebook}).encode()
     request = urllib.request.Request(f"{url}/api/contents/{name}", data=body, method="PUT",
@@ -82,44 +105,121 @@ def _save(url: str, name: str, notebook: nbformat.NotebookNode) -> None:
         assert reply.status in (200, 201)
 
 
-def _strip(path: Path, *options: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(NBSTRIPOUT), *options, str(path)], capture_output=True, text=True, cwd=REPO)
+def _load(url: str, name: str) -> dict:
+    request = urllib.request.Request(f"{url}/api/contents/{name}?content=1", headers={"Authorization": f"token {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        return json.loads(reply.read())["content"]
 
 
-def test_a_notebook_run_and_saved_in_jupyterlab_is_the_committed_one_after_make_notebooks(server):
-    url, files = server
-    committed = paths.notebooks_dir() / "economy.ipynb"
-    notebook = nbformat.read(committed, as_version=4)
-    # run as JupyterLab runs it: a python3 kernel in notebooks/, whose kernel info fills language_info
+def _run_as_jupyterlab(path: Path) -> nbformat.NotebookNode:
+    """``path`` run as JupyterLab runs it: a python3 kernel in notebooks/, whose kernel info fills language_info."""
+    notebook = nbformat.read(path, as_version=4)
     NotebookClient(notebook, kernel_name="python3", timeout=300,
                    resources={"metadata": {"path": str(paths.notebooks_dir())}}).execute()
+    notebook.cells[1].metadata.update(collapsed=False, scrolled=True)  # what Lab's output toggles write
+    return notebook
+
+
+def _dirty(notebook: dict) -> dict:
+    """What JupyterLab's autosave sends for a notebook it opened: the kernel's Python version, new cell ids."""
+    dirty = copy.deepcopy(notebook)
+    dirty["metadata"]["language_info"]["version"] = "3.11.7"
+    for cell in dirty["cells"]:
+        cell["id"] = uuid.uuid4().hex[:8]
+    return dirty
+
+
+def _unchanged(path: Path, committed: bytes) -> bool:
+    """Whether ``path`` holds ``committed`` byte for byte (a bool: pytest's diff of two large files takes minutes)."""
+    return path.read_bytes() == committed
+
+
+@pytest.mark.serial  # it saves into the worktree's notebooks/, which other tests read
+def test_a_notebook_run_and_saved_in_jupyterlab_stays_the_committed_one(lab):
+    committed = paths.notebooks_dir() / "economy.ipynb"
+    assert committed.parent == REPO / "notebooks"
+    before = subprocess.run(["git", "show", "HEAD:notebooks/economy.ipynb"], capture_output=True, cwd=REPO, check=True).stdout
+    assert committed.read_bytes() == before
+    notebook = _run_as_jupyterlab(committed)
     assert notebook.metadata.language_info.get("version")
-    _save(url, committed.name, notebook)
-    saved = files / committed.name
-    assert any(cell.get("outputs") for cell in json.loads(saved.read_text())["cells"])  # saved as run
-    assert json.loads(saved.read_text())["metadata"]["language_info"]["version"] == f"{sys.version_info.major}." \
-        f"{sys.version_info.minor}.{sys.version_info.micro}"
+    assert any(cell.get("outputs") for cell in notebook.cells)
+    try:
+        _save(lab, "economy.ipynb", notebook)
+        assert _unchanged(committed, before)
+        assert subprocess.run(["git", "diff", "--quiet", "--", "notebooks/economy.ipynb"], cwd=REPO).returncode == 0
+        _save(lab, "economy.ipynb", _dirty(_load(lab, "economy.ipynb")))  # the autosave of a notebook only opened
+        assert _unchanged(committed, before)
+    finally:
+        committed.write_bytes(before)
 
-    assert _strip(saved, *strip_options()).returncode == 0  # what `make notebooks` does
-    assert _strip(saved, "--verify", *strip_options()).returncode == 0  # what the committed-notebook test checks
-    assert saved.read_bytes() == committed.read_bytes()
+
+def test_a_notebook_outside_the_project_notebooks_keeps_its_outputs(elsewhere):
+    url, folder = elsewhere
+    notebook = _run_as_jupyterlab(paths.notebooks_dir() / "economy.ipynb")
+    _save(url, "mine.ipynb", notebook)
+    saved = json.loads((folder / "mine.ipynb").read_text())
+    assert any(cell.get("outputs") for cell in saved["cells"])
+    assert saved["metadata"]["language_info"]["version"] == notebook.metadata.language_info.version
 
 
-def test_without_the_makefile_options_the_python_version_would_stay(server, tmp_path):
-    """The defect the options fix: plain nbstripout keeps the version JupyterLab saved."""
+def test_the_hook_strips_only_the_notebooks_make_notebooks_strips(tmp_path):
+    folder = paths.notebooks_dir()
+    assert stripping.is_project_notebook(folder / "economy.ipynb")
+    assert stripping.is_project_notebook(folder / "new-one.ipynb")  # not yet committed: stripped all the same
+    assert not stripping.is_project_notebook(folder / "scratch" / "mine.ipynb")  # a folder of the user's own
+    assert not stripping.is_project_notebook(folder / "economy.py")
+    assert not stripping.is_project_notebook(tmp_path / "economy.ipynb")
+    assert not stripping.is_project_notebook(REPO / "economy.ipynb")
+
+
+def test_the_strip_is_byte_for_byte_the_nbstripout_command_of_make_notebooks(tmp_path):
+    """The hook calls nbstripout's Python function, which lacks the keys nbstripout's command line adds to
+    its own; ``stripping`` lists them: the command and the function agree on a notebook that has them all."""
+    notebook = nbformat.read(paths.notebooks_dir() / "claims.ipynb", as_version=4)
+    notebook = nbformat.from_dict(_dirty(notebook))
+    notebook.metadata.update(signature="sha256:00", widgets={"state": {}})
+    notebook.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="x\n")]
+    notebook.cells[1].execution_count = 3
+    notebook.cells[1].metadata.update(collapsed=True, scrolled=False, ExecuteTime={"end_time": "x"}, hidden=True,
+                                      execution={"iopub.status.busy": "x"}, heading_collapsed=True)
+    by_command, by_function = tmp_path / "command.ipynb", tmp_path / "function.ipynb"
+    nbformat.write(notebook, by_command)
+    nbformat.write(notebook, by_function)
+    assert subprocess.run([str(NBSTRIPOUT), *strip_options(), str(by_command)], cwd=tmp_path).returncode == 0
+    done = subprocess.run([sys.executable, "-m", "claimcheck.stripping", str(by_function)], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert by_function.read_bytes() == by_command.read_bytes()
+    assert by_function.read_bytes() == (paths.notebooks_dir() / "claims.ipynb").read_bytes()
+
+
+def test_plain_nbstripout_would_keep_the_python_version(tmp_path):
+    """The key the project adds: nbstripout alone keeps the version JupyterLab saved."""
     notebook = nbformat.read(paths.notebooks_dir() / "claims.ipynb", as_version=4)
     notebook.metadata.language_info["version"] = "3.11.7"
     path = tmp_path / "claims.ipynb"
     nbformat.write(notebook, path)
-    assert _strip(path).returncode == 0
+    assert subprocess.run([str(NBSTRIPOUT), str(path)]).returncode == 0
     assert "3.11.7" in path.read_text()
-    assert _strip(path, "--verify", *strip_options()).returncode != 0
+    assert "3.11.7" not in json.dumps(stripping.strip(notebook))
+
+
+def test_make_notebooks_strips_with_the_same_function(tmp_path):
+    done = subprocess.run(["make", "-n", "notebooks", f"VENV={VENV}"], capture_output=True, text=True, cwd=REPO)
+    (line,) = [line for line in done.stdout.splitlines() if "notebooks" in line and "python" in line]
+    assert "-m claimcheck.stripping" in line
+
+
+def test_the_project_config_names_the_hook():
+    config = json.loads((REPO / "jupyter_server_config.json").read_text())
+    assert config["FileContentsManager"]["pre_save_hook"] == "claimcheck.stripping.pre_save_hook"
+    assert f"JUPYTER_CONFIG_PATH={shlex.quote(str(REPO))}" in make_lab_command()
 
 
 @pytest.mark.parametrize("uid, allowed", [("0", True), ("1000", False)])
 def test_make_lab_allows_root_only_as_root(uid, allowed):
     """Jupyter refuses to start as root (as in a container) unless given --allow-root."""
-    done = subprocess.run(["make", "-n", "lab", f"LAB_UID={uid}", f"VENV={Path(sys.executable).parent.parent}"],
+    done = subprocess.run(["make", "-n", "lab", f"LAB_UID={uid}", f"VENV={VENV}"],
                           capture_output=True, text=True, cwd=REPO)
     (line,) = [line for line in done.stdout.splitlines() if "jupyter lab" in line]
     assert ("--allow-root" in line) is allowed
