@@ -204,6 +204,26 @@ def test_plain_nbstripout_would_keep_the_python_version(tmp_path):
     assert "3.11.7" not in json.dumps(stripping.strip(notebook))
 
 
+def _strip_command(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "claimcheck.stripping", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_the_strip_command_verifies_strips_and_names_a_file_it_cannot_read(tmp_path):
+    clean, dirty, broken = tmp_path / "clean.ipynb", tmp_path / "dirty.ipynb", tmp_path / "broken.ipynb"
+    clean.write_bytes((paths.notebooks_dir() / "claims.ipynb").read_bytes())
+    nbformat.write(nbformat.from_dict(_dirty(nbformat.read(clean, as_version=4))), dirty)
+    broken.write_text("{not json")
+    assert _strip_command("--verify", str(clean)).returncode == 0
+    before = dirty.read_bytes()
+    done = _strip_command("--verify", str(clean), str(dirty))
+    assert done.returncode == 1 and "dirty.ipynb: not stripped" in done.stdout and dirty.read_bytes() == before
+    assert _strip_command(str(dirty)).returncode == 0 and dirty.read_bytes() == clean.read_bytes()
+    done = _strip_command(str(broken))
+    assert done.returncode == 2 and done.stderr.startswith(f"{broken}: cannot strip") and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert _strip_command("--verify").returncode == 0  # the project's notebooks, as committed
+
+
 def test_make_notebooks_strips_with_the_same_function(tmp_path):
     done = subprocess.run(["make", "-n", "notebooks", f"VENV={VENV}"], capture_output=True, text=True, cwd=REPO)
     (line,) = [line for line in done.stdout.splitlines() if "notebooks" in line and "python" in line]
