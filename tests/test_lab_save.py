@@ -5,6 +5,7 @@ server started by ``make lab``'s own command line (the request JupyterLab's brow
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -20,8 +21,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import websocket
 from nbclient import NotebookClient
 
+from browser import FLAGS as browser_flags
 from claimcheck import paths, stripping
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,14 +51,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start(command: str, scratch: Path):
+@contextlib.contextmanager
+def _start(command: str, scratch: Path, *options: str):
     """Run ``command`` (a ``jupyter lab`` line) from the project root, headless, on a free loopback port,
-    with its own data and runtime folders; yield its URL."""
+    with its own config, data, workspace and runtime folders (nothing of the user's); yield its URL."""
     port = _free_port()
     env = {**os.environ, "JUPYTER_DATA_DIR": str(scratch / "data"), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
-           "JUPYTER_CONFIG_DIR": str(scratch / "config")}
+           "JUPYTER_CONFIG_DIR": str(scratch / "config"), "JUPYTERLAB_WORKSPACES_DIR": str(scratch / "workspaces")}
     env.pop("JUPYTER_CONFIG_PATH", None)
-    headless = f" --no-browser --port={port} --ip=127.0.0.1 --IdentityProvider.token={TOKEN}"
+    headless = f" --no-browser --port={port} --ip=127.0.0.1 --IdentityProvider.token={TOKEN} " + " ".join(options)
     process = subprocess.Popen(["sh", "-c", command + headless], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -83,7 +87,8 @@ def _start(command: str, scratch: Path):
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab as ``make lab`` starts it: serving ``notebooks/``."""
-    yield from _start(make_lab_command(), tmp_path_factory.mktemp("lab"))
+    with _start(make_lab_command(), tmp_path_factory.mktemp("lab")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +97,7 @@ def elsewhere(tmp_path_factory):
     own = tmp_path_factory.mktemp("own")
     command = make_lab_command()
     assert command.rstrip().endswith(" notebooks/"), command
-    for url in _start(command.rstrip()[: -len("notebooks/")] + shlex.quote(str(own)), tmp_path_factory.mktemp("lab")):
+    with _start(command.rstrip()[: -len("notebooks/")] + shlex.quote(str(own)), tmp_path_factory.mktemp("lab")) as url:
         yield url, own
 
 
@@ -149,6 +154,101 @@ def test_a_notebook_run_and_saved_in_jupyterlab_stays_the_committed_one(lab):
         assert subprocess.run(["git", "diff", "--quiet", "--", "notebooks/economy.ipynb"], cwd=REPO).returncode == 0
         _save(lab, "economy.ipynb", _dirty(_load(lab, "economy.ipynb")))  # the autosave of a notebook only opened
         assert _unchanged(committed, before)
+    finally:
+        committed.write_bytes(before)
+
+
+class DevTools:
+    """A page of headless Chromium driven over the DevTools protocol: ``evaluate`` runs JavaScript in it."""
+
+    def __init__(self, socket_url: str) -> None:
+        self.socket = websocket.create_connection(socket_url, timeout=180, suppress_origin=True)
+        self.calls = 0
+
+    def evaluate(self, expression: str):
+        """The value of ``expression`` (awaited when a promise), as JSON; evaluated again while the page is
+        still loading (the token login redirects, which destroys the context an evaluation ran in)."""
+        for _ in range(60):
+            self.calls += 1
+            self.socket.send(json.dumps({"id": self.calls, "method": "Runtime.evaluate", "params": {
+                "expression": expression, "awaitPromise": True, "returnByValue": True}}))
+            message = {}
+            while message.get("id") != self.calls:
+                message = json.loads(self.socket.recv())
+            if "error" in message or "exceptionDetails" in message["result"]:
+                time.sleep(0.5)
+                continue
+            return json.loads(message["result"]["result"]["value"])
+        pytest.fail(f"the page did not evaluate the script: {message}")
+
+
+@contextlib.contextmanager
+def _chromium(executable: Path, url: str, profile: Path):
+    """Chromium showing ``url``, with its DevTools on a port it picks (written to DevToolsActivePort)."""
+    process = subprocess.Popen([str(executable), *browser_flags, f"--user-data-dir={profile}", "--remote-debugging-port=0",
+                                "--window-size=1400,1000", url],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(120):
+            active = profile / "DevToolsActivePort"
+            if active.exists() and active.read_text().strip():
+                port = active.read_text().split()[0]
+                pages = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=5).read())
+                (page,) = [page for page in pages if page["type"] == "page"]
+                break
+            assert process.poll() is None, f"chromium exited with {process.returncode}"
+            time.sleep(0.5)
+        else:
+            pytest.fail("chromium's DevTools did not answer within 60 s")
+        tools = DevTools(page["webSocketDebuggerUrl"])
+        yield tools
+        tools.socket.close()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# JavaScript run in JupyterLab's page (its `--LabApp.expose_app_in_browser` puts the app in `window.jupyterapp`)
+_WAIT = "for (let i = 0; i < 900; i++) {{ if ({ready}) break; await new Promise(r => setTimeout(r, 200)); }}"
+_NOTEBOOK = "const w = window.jupyterapp && jupyterapp.shell.currentWidget;"
+_STATE = ("JSON.stringify({dirty: w.context.model.dirty, dot: !!document.querySelector('.lm-TabBar-tab.jp-mod-dirty'),"
+          " version: (w.model.getMetadata('language_info') || {}).version || null,"
+          " outputs: [...w.model.cells].filter(c => c.type === 'code').map(c => c.outputs.length)})")
+OPENED = ("(async () => { let w; " + _WAIT.format(ready="(w = window.jupyterapp && jupyterapp.shell.currentWidget) && "
+          "w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel && "
+          "w.sessionContext.session.kernel.status === 'idle' && (w.model.getMetadata('language_info') || {}).version")
+          + " await new Promise(r => setTimeout(r, 500)); return " + _STATE + "; })()")
+SAVED = "(async () => { " + _NOTEBOOK + " await jupyterapp.commands.execute('docmanager:save'); return " + _STATE + "; })()"
+RAN = ("(async () => { " + _NOTEBOOK + " await jupyterapp.commands.execute('notebook:run-all-cells'); "
+       + _WAIT.format(ready="w.sessionContext.session.kernel.status === 'idle' && [...w.model.cells].every("
+                            "c => c.type !== 'code' || c.executionCount)") + " return " + _STATE + "; })()")
+
+
+@pytest.mark.serial  # it saves into the worktree's notebooks/, which other tests read
+def test_in_a_real_browser_a_notebook_opened_run_and_saved_in_jupyterlab_stays_the_committed_one(browser, tmp_path_factory):
+    """JupyterLab in headless Chromium, started by ``make lab``'s command line: open, save (as autosave
+    would), run all cells, save; the file stays the committed one while the page keeps its outputs."""
+    committed = paths.notebooks_dir() / "economy.ipynb"
+    before = subprocess.run(["git", "show", "HEAD:notebooks/economy.ipynb"], capture_output=True, cwd=REPO, check=True).stdout
+    scratch = tmp_path_factory.mktemp("lab-browser")
+    try:
+        with _start(make_lab_command(), scratch, "--LabApp.expose_app_in_browser=True") as url, \
+                _chromium(browser.executable, f"{url}/lab/tree/economy.ipynb?token={TOKEN}", scratch / "profile") as page:
+            opened = page.evaluate(OPENED)
+            # the kernel's Python version, which the committed file leaves out, marks it modified (documented)
+            assert opened["version"] and opened["dirty"] and opened["dot"], opened
+            assert page.evaluate(SAVED)["dirty"] is False
+            assert _unchanged(committed, before)
+            ran = page.evaluate(RAN)
+            assert ran["dirty"] and any(ran["outputs"]), ran  # the parameters cell prints nothing
+            saved = page.evaluate(SAVED)
+            assert saved["dirty"] is False and saved["outputs"] == ran["outputs"], saved  # still on screen
+            assert _unchanged(committed, before)
+            assert subprocess.run(["git", "diff", "--quiet", "--", "notebooks/"], cwd=REPO).returncode == 0
     finally:
         committed.write_bytes(before)
 
