@@ -1,7 +1,8 @@
 """A notebook opened, run and saved in JupyterLab stays byte-identical to the committed one: ``make lab``
 starts Jupyter with the project's ``jupyter_server_config.json``, whose pre-save hook strips every
-notebook of ``notebooks/`` as ``make notebooks`` does. The saves go through the contents API of a
-server started by ``make lab``'s own command line (the request JupyterLab's browser sends)."""
+notebook of ``notebooks/`` as ``make notebooks`` does. The server is started by ``make lab``'s own
+command line; the saves go through its contents API (the request JupyterLab's browser sends) and
+through JupyterLab itself in headless Chromium."""
 
 from __future__ import annotations
 
@@ -31,11 +32,6 @@ REPO = Path(__file__).resolve().parents[1]
 VENV = Path(sys.executable).parent.parent
 TOKEN = "claimcheck-test"  # a token request is exempt from the XSRF check a browser's cookie needs
 NBSTRIPOUT = Path(sys.executable).parent / "nbstripout"
-
-
-def strip_options() -> list[str]:
-    """The options that make the ``nbstripout`` command strip as ``make notebooks`` does."""
-    return stripping.command_line_options()
 
 
 def make_lab_command() -> str:
@@ -285,7 +281,7 @@ def test_the_strip_is_byte_for_byte_the_nbstripout_command_of_make_notebooks(tmp
     by_command, by_function = tmp_path / "command.ipynb", tmp_path / "function.ipynb"
     nbformat.write(notebook, by_command)
     nbformat.write(notebook, by_function)
-    assert subprocess.run([str(NBSTRIPOUT), *strip_options(), str(by_command)], cwd=tmp_path).returncode == 0
+    assert subprocess.run([str(NBSTRIPOUT), *stripping.command_line_options(), str(by_command)], cwd=tmp_path).returncode == 0
     done = subprocess.run([sys.executable, "-m", "claimcheck.stripping", str(by_function)], cwd=tmp_path,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

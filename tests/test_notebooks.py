@@ -206,7 +206,7 @@ def test_the_parameters_read_are_the_ones_papermill_reads():
 def test_each_committed_notebook_is_as_nbstripout_leaves_it(path):
     """Outputs, execution counts, random cell ids or a Python version saved by JupyterLab fail here;
     ``make notebooks`` strips them (nbstripout's function with the options of ``claimcheck.stripping``)."""
-    assert not stripping.write(path, verify=True), f"{path.name} is not stripped: run `make notebooks`"
+    assert not stripping.strip_file(path, verify=True), f"{path.name} is not stripped: run `make notebooks`"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -226,7 +226,7 @@ def test_the_stripping_check_fails_on_a_notebook_with_outputs(tmp_path):
     notebook.metadata.language_info["version"] = "3.11.7"
     nbformat.write(notebook, dirty)
     before = dirty.read_bytes()
-    assert stripping.write(dirty, verify=True) and dirty.read_bytes() == before
+    assert stripping.strip_file(dirty, verify=True) and dirty.read_bytes() == before
 
 
 def test_an_unknown_article_in_the_parameters_cell_shows_one_line_not_a_traceback(kernel):

@@ -54,7 +54,7 @@ def pre_save_hook(model: dict, path: str, contents_manager, **kwargs) -> None:
         model["content"] = strip(model["content"])
 
 
-def write(path: Path, verify: bool = False) -> bool:
+def strip_file(path: Path, verify: bool = False) -> bool:
     """Strip the notebook at ``path`` in place, as nbstripout writes it; whether it changed (with ``verify``,
     only whether it would change)."""
     original = nbformat.read(path, as_version=nbformat.NO_CONVERT)
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     changed = []
     for notebook in notebooks:
         try:
-            if write(notebook, args.verify):
+            if strip_file(notebook, args.verify):
                 changed.append(notebook)
         except (OSError, ValueError) as error:  # nbformat's NotJSONError is a ValueError
             print(f"{notebook}: cannot strip: {error}", file=sys.stderr)
