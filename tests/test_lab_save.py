@@ -339,3 +339,9 @@ def test_make_lab_allows_root_only_as_root(uid, allowed):
                           capture_output=True, text=True, cwd=REPO)
     (line,) = [line for line in done.stdout.splitlines() if "jupyter lab" in line]
     assert ("--allow-root" in line) is allowed
+
+
+def test_the_documented_git_filter_strips_the_keys_make_notebooks_strips():
+    """docs/development.md gives the git filter's extra keys by hand: they are the stripping module's."""
+    development = (REPO / "docs" / "development.md").read_text()
+    assert f"git config filter.nbstripout.extrakeys {' '.join(stripping.EXTRA_KEYS)}`" in development
