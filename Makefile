@@ -6,9 +6,6 @@ STAMP := $(VENV)/.installed
 UV := $(VENV)/bin/uv
 # Test processes: pytest-xdist workers, one per core by default.
 TEST_WORKERS ?= auto
-# nbstripout 0.9.1 reads no settings file (not [tool.nbstripout]): its options live here, and
-# tests/test_notebooks.py verifies the committed notebooks with these same options
-NBSTRIPOUT_OPTIONS := --extra-keys "metadata.language_info.version"
 # Jupyter refuses to start as root (containers) unless told to allow it
 LAB_UID ?= $(shell id -u)
 LAB_OPTIONS := $(if $(filter 0,$(LAB_UID)),--allow-root)
@@ -48,11 +45,14 @@ bench-charts: $(STAMP)  ## one check notebook with N and with 10 N different cla
 bench-judge: $(STAMP)  ## what judging one more claim costs: notebook.check of N and 10 N claims, interleaved rounds
 	$(PY) scripts/bench_judge.py $(BENCH_JUDGE_ARGS)
 
-lab: $(STAMP)  ## explore the notebooks in JupyterLab
-	$(VENV)/bin/jupyter lab $(LAB_OPTIONS) notebooks/
+# Jupyter does not look for config in the current folder: JUPYTER_CONFIG_PATH has it read the project's
+# jupyter_server_config.json, whose pre-save hook strips each notebook of notebooks/ as `make notebooks` does
+lab: $(STAMP)  ## explore the notebooks in JupyterLab; saving leaves them as committed
+	JUPYTER_CONFIG_PATH=$(CURDIR)$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH)) $(VENV)/bin/jupyter lab $(LAB_OPTIONS) notebooks/
 
+# nbstripout's function with the options of src/claimcheck/stripping.py (nbstripout reads no settings file)
 notebooks: $(STAMP)  ## strip outputs and machine-specific metadata from the committed notebooks
-	$(VENV)/bin/nbstripout $(NBSTRIPOUT_OPTIONS) notebooks/*.ipynb
+	$(PY) -m claimcheck.stripping notebooks/*.ipynb
 
 clean:
 	rm -rf build

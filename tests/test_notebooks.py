@@ -5,8 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -15,8 +13,7 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import start_new_kernel
 
-from claimcheck import paths
-from test_lab_save import strip_options
+from claimcheck import paths, stripping
 from claimcheck.show.notebook import INJECTED_HEADER, ParameterError, parameters_of, start
 
 SEED = "china-belgium-ties-2023-02-26"
@@ -208,10 +205,8 @@ def test_the_parameters_read_are_the_ones_papermill_reads():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_each_committed_notebook_is_as_nbstripout_leaves_it(path):
     """Outputs, execution counts, random cell ids or a Python version saved by JupyterLab fail here;
-    ``make notebooks`` strips them (with the Makefile's ``NBSTRIPOUT_OPTIONS``, read here too)."""
-    done = subprocess.run([str(Path(sys.executable).parent / "nbstripout"), "--verify", *strip_options(), str(path)],
-                          capture_output=True, text=True, cwd=REPO)
-    assert done.returncode == 0, f"{path.name} is not stripped: run `make notebooks` ({done.stdout}{done.stderr})"
+    ``make notebooks`` strips them (nbstripout's function with the options of ``claimcheck.stripping``)."""
+    assert not stripping.strip_file(path, verify=True), f"{path.name} is not stripped: run `make notebooks`"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -230,9 +225,8 @@ def test_the_stripping_check_fails_on_a_notebook_with_outputs(tmp_path):
     notebook.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="x\n")]
     notebook.metadata.language_info["version"] = "3.11.7"
     nbformat.write(notebook, dirty)
-    done = subprocess.run([str(Path(sys.executable).parent / "nbstripout"), "--verify", *strip_options(), str(dirty)],
-                          capture_output=True, text=True, cwd=REPO)
-    assert done.returncode != 0
+    before = dirty.read_bytes()
+    assert stripping.strip_file(dirty, verify=True) and dirty.read_bytes() == before
 
 
 def test_an_unknown_article_in_the_parameters_cell_shows_one_line_not_a_traceback(kernel):
