@@ -83,8 +83,9 @@ class _Dumper(pyyaml.CSafeDumper):  # libyaml's emitter; the representers below 
 
 
 _ANALYSIS = pyyaml.emitter.Emitter(None, allow_unicode=True)  # only its analysis of a scalar is used
-# what libyaml escapes or ruamel may write otherwise: outside printable BMP text, tabs and CRs included
-_ESCAPED = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+# what libyaml escapes, breaks a line at, or ruamel may write otherwise: outside printable BMP text, tabs,
+# CRs and the line and paragraph separators included
+_ESCAPED = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
 
 
 class _FlowStr(str):  # a text inside a flow collection, where fewer texts may stay plain
