@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import math
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from claimcheck.draft.places import country_of, places_in
 from claimcheck.registry.units import is_currency
@@ -222,26 +221,12 @@ def _entries(signature: Any) -> tuple[list[Entry], dict[str, float]]:
     return out, idf
 
 
-_HELD: list[Any] = []  # the entries read once for the draft under way (see ``one_catalogue``)
-
-
-@contextmanager
-def one_catalogue() -> Iterator[None]:
-    """Read the catalogue once for a whole draft rather than checking its files for every number."""
-    _HELD.append(catalogue_entries())
-    try:
-        yield
-    finally:
-        _HELD.pop()
-
-
 def catalogue_entries() -> tuple[list[Entry], dict[str, float]]:
-    """The catalogue's entries as word sets, and each word's weight (re-read when the catalogue changes)."""
-    if _HELD:
-        return _HELD[-1]
-    from claimcheck.reference import catalogue
+    """The catalogue's entries as word sets, and each word's weight (re-read when the catalogue changes;
+    a draft checks its files once, see ``measures.held_catalogue``)."""
+    from claimcheck.draft.measures import signature
 
-    return _entries(catalogue.signature())
+    return _entries(signature())
 
 
 def vocabulary() -> frozenset[str]:
@@ -518,10 +503,10 @@ def propose_evidence(*, kind: str, quantity: Any, claimed: dict | None, sentence
         return [document], "", "documented", [note]
     if entry is None and holdings:
         said = ", ".join(_everyday(w) for w in holdings)
-        return [], (f"the words leading to the number name an amount held, not a flow ({said}), which no catalogue "
+        return [], (f"the words leading to the number ({said}) name money invested or owed, which no catalogue "
                     "entry or document of this period holds; find the series or the statement by hand"), None, [
-            f"evidence: '{said}' before the number is no flow, so the flow series the sentence also names "
-            "were not proposed; confirm what the figure measures"]
+            f"evidence: '{said}' before the number names money invested or owed, so the series of goods "
+            "the sentence also names were not proposed; confirm what the figure measures"]
     if entry is None:
         return [], why + f" (words looked for: {', '.join(sorted(looked)) or 'none'})", None, [f"evidence: {why}"]
     entry = _growth_series(entry, looked) if kind == "change" and unit == "percent" and entry.unit != "percent" else entry

@@ -64,14 +64,12 @@ _HELD: list[tuple] = []  # the catalogue's signature for the draft under way (se
 
 
 def signature() -> tuple:
-    """The catalogue files with their modification times: what the names read from it depend on."""
+    """The catalogue's files as they are now (``catalogue.signature``): what is read from them depends on it."""
     if _HELD:
         return _HELD[-1]
     from claimcheck.reference import catalogue
 
-    folder = catalogue.catalogue_dir()
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-    return tuple((str(f), f.stat().st_mtime_ns) for f in files)
+    return catalogue.signature()
 
 
 @contextmanager

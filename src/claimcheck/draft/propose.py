@@ -196,10 +196,9 @@ def _codes_in(evidence: list[dict]) -> set[str]:
 def draft_text(article_id: str, text: str, today: date, dateline: str | None = None,
                most_named: list[Place] | None = None) -> Draft:
     """Draft the registry of ``text``, published on ``today``."""
-    from claimcheck.draft.evidence import one_catalogue
     from claimcheck.draft.measures import held_catalogue
 
-    with one_catalogue(), held_catalogue():
+    with held_catalogue():
         return _draft_text(article_id, text, today, dateline, most_named)
 
 
