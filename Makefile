@@ -32,9 +32,8 @@ lock:  ## compile requirements.txt into requirements.lock (exact versions with h
 run: $(STAMP)  ## every article, offline, into build/
 	$(PY) -m claimcheck run --all --mode offline
 
-test: $(STAMP)  ## the whole offline test suite: in parallel workers, then the tests that must run alone
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not network and not serial"
-	$(PY) -m pytest -m "serial and not network"
+test: $(STAMP)  ## the whole offline test suite, in parallel workers
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not network"
 
 bench: $(STAMP)  ## time the batch against the plain papermill loop and the floor
 	$(PY) scripts/bench.py
