@@ -15,11 +15,17 @@ from processes import TAG, lock_is_free, survivors
 SEED = "china-belgium-ties-2023-02-26"
 
 
+def _interruptible() -> None:
+    """SIGINT at its default in the started command, as from a terminal: a suite started in the
+    background (``make test &``, nohup) ignores SIGINT, and so would every process it starts."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(command: list[str], env: dict, ready) -> subprocess.CompletedProcess:
     """Start ``command`` in a process group of its own, wait for ``ready()``, then Ctrl-C it as a
     terminal does: SIGINT to the whole foreground group."""
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=_interruptible)
     deadline = time.monotonic() + 120
     while not ready() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
