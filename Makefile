@@ -4,7 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 UV := $(VENV)/bin/uv
-# Test processes: pytest-xdist workers, one per core by default.
+# Test processes: pytest-xdist workers, one per core by default; a worker that runs out of tests takes
+# half of what another still has queued (worksteal), so one long test at the end does not leave a core idle.
 TEST_WORKERS ?= auto
 # nbstripout 0.9.1 reads no settings file (not [tool.nbstripout]): its options live here, and
 # tests/test_notebooks.py verifies the committed notebooks with these same options
@@ -33,7 +34,7 @@ run: $(STAMP)  ## every article, offline, into build/
 	$(PY) -m claimcheck run --all --mode offline
 
 test: $(STAMP)  ## the whole offline test suite, in parallel workers
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not network"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not network"
 
 bench: $(STAMP)  ## time the batch against the plain papermill loop and the floor
 	$(PY) scripts/bench.py
