@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from browser import browser  # noqa: F401 (the headless Chromium fixture, shared by the page tests)
+from processes import short_runtime_dir
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -271,6 +272,14 @@ def data_copy(tmp_path, monkeypatch) -> Path:
     snapshots.forget_refreshes()
     yield target
     snapshots.forget_refreshes()
+
+
+@pytest.fixture
+def runtime_dir() -> Path:
+    """An empty Jupyter runtime folder for a run's kernels, short enough for their IPC sockets
+    wherever the test runs (``tmp_path`` inside a pytest-xdist worker is too deep)."""
+    with short_runtime_dir() as folder:
+        yield folder
 
 
 def drafted(text: str, today):

@@ -10,27 +10,38 @@ import time
 import uuid
 
 from conftest import Reply
-from test_killed_run import TAG, lock_is_free, survivors
+from processes import TAG, lock_is_free, survivors
 
 SEED = "china-belgium-ties-2023-02-26"
+
+
+def _interruptible() -> None:
+    """SIGINT at its default in the started command, as from a terminal: a suite started in the
+    background (``make test &``, nohup) ignores SIGINT, and so would every process it starts."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def interrupt(command: list[str], env: dict, ready) -> subprocess.CompletedProcess:
     """Start ``command`` in a process group of its own, wait for ``ready()``, then Ctrl-C it as a
     terminal does: SIGINT to the whole foreground group."""
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=_interruptible)
     deadline = time.monotonic() + 120
     while not ready() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     assert process.poll() is None, "it ended before it could be interrupted"
     os.killpg(process.pid, signal.SIGINT)
-    out, err = process.communicate(timeout=60)
+    try:
+        out, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # never leave a hung run on a shared machine
+        out, err = process.communicate()
+        raise AssertionError(f"still running 60 s after Ctrl-C: {err[-2000:]}") from None
     return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
-def test_ctrl_c_in_run_is_one_line_exit_130_and_stops_every_worker_and_kernel(tmp_path):
-    build, runtime, tag = tmp_path / "build", tmp_path / "runtime", uuid.uuid4().hex
+def test_ctrl_c_in_run_is_one_line_exit_130_and_stops_every_worker_and_kernel(tmp_path, runtime_dir):
+    build, runtime, tag = tmp_path / "build", runtime_dir, uuid.uuid4().hex
     env = {**os.environ, "CLAIMCHECK_BUILD": str(build), "JUPYTER_RUNTIME_DIR": str(runtime), TAG: tag}
     env.pop("CLAIMCHECK_HISTORY", None)
     done = interrupt([sys.executable, "-m", "claimcheck", "run", "--article", SEED, "--force"], env,

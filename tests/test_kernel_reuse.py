@@ -110,10 +110,24 @@ def job(name: str, out: Path) -> Job:
 
 def cells(path: Path) -> list:
     """What a notebook run put in the notebook: each code cell's execution count and outputs (a
-    warning names the cell's file, which carries the kernel's pid)."""
+    warning names the cell's file, which carries the kernel's pid). Consecutive pieces of one
+    stream are joined, as Jupyter shows them: the kernel sends what a cell printed in pieces cut
+    by a 0.2 s flush timer, so a kernel paused by a busy machine between ``print``'s two writes
+    ("look", then its newline) sends two pieces where another sends one."""
     nb = nbformat.read(path, as_version=4)
-    shown = [(c.execution_count, c.outputs) for c in nb.cells if c.cell_type == "code"]
+    shown = [(c.execution_count, joined_streams(c.outputs)) for c in nb.cells if c.cell_type == "code"]
     return json.loads(re.sub(r"ipykernel_\d+", "ipykernel_PID", json.dumps(shown)))
+
+
+def joined_streams(outputs: list) -> list:
+    joined = []
+    for output in outputs:
+        if (output["output_type"] == "stream" and joined and joined[-1]["output_type"] == "stream"
+                and joined[-1]["name"] == output["name"]):
+            joined[-1] = {**joined[-1], "text": joined[-1]["text"] + output["text"]}
+        else:
+            joined.append(output)
+    return joined
 
 
 def test_nothing_one_notebook_leaves_reaches_the_next_in_a_reused_kernel(notebooks, tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -16,50 +15,13 @@ from pathlib import Path
 import pytest
 
 from claimcheck.batch import kernels
-
-# Run outside pytest-xdist (make test runs the `serial` tests in a second, plain pytest): inside an
-# xdist worker a run's forked workers have been seen to hang in a zmq context's term(), never
-# reaching their notebooks; in a plain pytest process, as from a shell, they do not.
-pytestmark = pytest.mark.serial
+from processes import TAG, lock_is_free, survivors, tagged
 
 SEED = "china-belgium-ties-2023-02-26"
-TAG = "CLAIMCHECK_TEST_RUN"  # inherited by every process the run starts, however it is reparented
 
 
-def tagged(tag: str) -> list[tuple[int, str]]:
-    """Processes started with ``TAG=<tag>`` in their environment: the run and all it started."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and f"{TAG}={tag}".encode() in (entry / "environ").read_bytes().split(b"\0"):
-                if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":  # a zombie is already dead
-                    found.append((int(entry.name), (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()))
-        except OSError:  # ended meanwhile
-            continue
-    return found
-
-
-def survivors(tag: str, within: float = 15.0) -> list[tuple[int, str]]:
-    """What is still alive after ``within`` seconds (kernels poll for their parent once a second)."""
-    deadline = time.monotonic() + within
-    while (alive := tagged(tag)) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return alive
-
-
-def lock_is_free(build: Path) -> bool:
-    fd = os.open(build / ".lock", os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-
-
-def test_a_run_killed_at_any_moment_leaves_nothing_behind(tmp_path):
-    build, runtime = tmp_path / "build", tmp_path / "runtime"
+def test_a_run_killed_at_any_moment_leaves_nothing_behind(tmp_path, runtime_dir):
+    build, runtime = tmp_path / "build", runtime_dir
     tag = uuid.uuid4().hex
     env = {**os.environ, "CLAIMCHECK_BUILD": str(build), "JUPYTER_RUNTIME_DIR": str(runtime), TAG: tag}
     env.pop("CLAIMCHECK_HISTORY", None)
@@ -147,9 +109,9 @@ def _gone(pid: int) -> bool:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
-def test_a_kernel_busy_holding_the_gil_dies_within_two_seconds_of_its_worker(tmp_path, signum):
+def test_a_kernel_busy_holding_the_gil_dies_within_two_seconds_of_its_worker(runtime_dir, signum):
     """ipykernel's parent poller is a thread that a kernel computing in C never lets run."""
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path)}
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime_dir)}
     worker = subprocess.Popen([sys.executable, "-c", WORKER], env=env, stdout=subprocess.PIPE, text=True)
     kernel = 0
     try:
@@ -169,7 +131,7 @@ def test_a_kernel_busy_holding_the_gil_dies_within_two_seconds_of_its_worker(tmp
 
 
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
-def test_a_run_killed_while_a_notebook_computes_in_c_leaves_no_kernel(tmp_path, signum):
+def test_a_run_killed_while_a_notebook_computes_in_c_leaves_no_kernel(tmp_path, runtime_dir, signum):
     """The run's kernel is busy holding the GIL (the case where ipykernel's parent poller never runs)."""
     notebooks, marker, tag = tmp_path / "notebooks", tmp_path / "computing", uuid.uuid4().hex
     shutil.copytree(Path(kernels.__file__).resolve().parents[3] / "notebooks", notebooks)
@@ -178,7 +140,7 @@ def test_a_run_killed_while_a_notebook_computes_in_c_leaves_no_kernel(tmp_path, 
                             "source": f"open({str(marker)!r}, 'w').close()\nsum(range(10**13))"})
     (notebooks / "claims.ipynb").write_text(json.dumps(claims))
     env = {**os.environ, "CLAIMCHECK_BUILD": str(tmp_path / "build"), "CLAIMCHECK_NOTEBOOKS": str(notebooks),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), TAG: tag}
+           "JUPYTER_RUNTIME_DIR": str(runtime_dir), TAG: tag}
     env.pop("CLAIMCHECK_HISTORY", None)
     run = subprocess.Popen([sys.executable, "-m", "claimcheck", "run", "--article", SEED, "--force", "--workers", "1",
                             "--notebook", "claims"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -226,3 +226,17 @@ def test_progress_is_a_live_bar_on_a_terminal_and_plain_lines_elsewhere(pid_note
     shown = terminal.getvalue()
     assert "\r" in shown and "7/7" in shown and "reused 4, failed 0" in shown
     assert "<" in shown.split("\r")[-1]  # elapsed<remaining
+
+
+def test_a_runtime_folder_too_deep_for_a_kernels_sockets_is_one_line_not_a_hang(tmp_path):
+    """A kernel's IPC sockets live in Jupyter's runtime folder, and a socket path holds at most 107
+    bytes: deeper, every kernel fails to bind and the run used to wait for them forever."""
+    deep, build = tmp_path / ("d" * 100) / "runtime", tmp_path / "build"
+    env = {**os.environ, "CLAIMCHECK_BUILD": str(build), "JUPYTER_RUNTIME_DIR": str(deep)}
+    env.pop("CLAIMCHECK_HISTORY", None)
+    done = subprocess.run([sys.executable, "-m", "claimcheck", "run", "--article", "china-belgium-ties-2023-02-26",
+                           "--force"], env=env, capture_output=True, text=True, timeout=45)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert str(deep) in done.stderr and "set JUPYTER_RUNTIME_DIR to a shorter folder" in done.stderr, done.stderr
+    assert not (build / ".runs").exists()  # refused before the lock and the run folder

@@ -3,8 +3,6 @@ nothing left behind (no run folder, the lock free)."""
 
 from __future__ import annotations
 
-import fcntl
-import os
 import socket
 import threading
 import time
@@ -14,6 +12,7 @@ import pytest
 
 from claimcheck.batch import scheduler
 from claimcheck.cli import main
+from processes import lock_is_free
 
 SEED = "china-belgium-ties-2023-02-26"
 
@@ -36,19 +35,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def lock_is_free(build) -> bool:
-    if not (build / ".lock").exists():
-        return True
-    fd = os.open(build / ".lock", os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
 
 
 @pytest.mark.parametrize("where, says", [

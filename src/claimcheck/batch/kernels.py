@@ -44,6 +44,27 @@ def _kernel_files_prefix() -> str:
     return f"{KERNEL_FILES}{os.getpid()}-{uuid.uuid4().hex[:12]}"
 
 
+class RuntimeFolderTooDeep(RuntimeError):
+    """Jupyter's runtime folder is too deep for a kernel's IPC sockets; the message is one line."""
+
+
+def check_runtime_dir() -> None:
+    """Raise ``RuntimeFolderTooDeep`` when a kernel's IPC socket in Jupyter's runtime folder would
+    not fit a Unix socket address (107 bytes on Linux): every kernel would fail to bind there, and
+    a run would wait for kernels that never answer. Checked for the longest name a batch gives a
+    socket (a 7-digit pid), so it holds for every worker whatever its pid."""
+    import zmq
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    folder = Path(jupyter_runtime_dir())
+    longest = len(os.fsencode(folder / f"{KERNEL_FILES}{'9' * 7}-{'f' * 12}-99"))
+    limit = getattr(zmq, "IPC_PATH_MAX_LEN", 107) or 107
+    if longest > limit:
+        raise RuntimeFolderTooDeep(
+            f"Jupyter's runtime folder {folder} is too deep for a kernel's sockets (their paths would be up to "
+            f"{longest} bytes; at most {limit} fit): set JUPYTER_RUNTIME_DIR to a shorter folder")
+
+
 def remove_dead_kernel_files(runtime_dir: Path | None = None) -> list[Path]:
     """Delete the connection files and IPC sockets left by batch processes that no longer exist.
 

@@ -588,6 +588,12 @@ def run_command(args) -> int:
             return 1
     from claimcheck.batch.scheduler import SchedulerUnreachable
 
+    if not getattr(args, "scheduler", None):  # the kernels run here: their sockets must fit (Dask workers have their own)
+        try:
+            kernels.check_runtime_dir()
+        except kernels.RuntimeFolderTooDeep as exc:
+            print(f"claimcheck: {exc}", file=sys.stderr)
+            return 2
     drafts = {} if getattr(args, "publish", False) else {a: art for a, art in articles.items() if preview.has_draft_notes(art)}
     reviewed = {a: art for a, art in articles.items() if a not in drafts}
     try:
