@@ -135,7 +135,8 @@ def _unchanged(path: Path, committed: bytes) -> bool:
     return path.read_bytes() == committed
 
 
-@pytest.mark.serial  # it saves into the worktree's notebooks/, which other tests read
+# It saves into the worktree's notebooks/, which other tests read at the same time: a save that works writes the
+# committed bytes (atomically, as jupyter_server writes), and the file is put back only when a save did not.
 def test_a_notebook_run_and_saved_in_jupyterlab_stays_the_committed_one(lab):
     committed = paths.notebooks_dir() / "economy.ipynb"
     assert committed.parent == REPO / "notebooks"
@@ -151,7 +152,8 @@ def test_a_notebook_run_and_saved_in_jupyterlab_stays_the_committed_one(lab):
         _save(lab, "economy.ipynb", _dirty(_load(lab, "economy.ipynb")))  # the autosave of a notebook only opened
         assert _unchanged(committed, before)
     finally:
-        committed.write_bytes(before)
+        if committed.read_bytes() != before:
+            committed.write_bytes(before)
 
 
 class DevTools:
@@ -224,7 +226,8 @@ RAN = ("(async () => { " + _NOTEBOOK + " await jupyterapp.commands.execute('note
                             "c => c.type !== 'code' || c.executionCount)") + " return " + _STATE + "; })()")
 
 
-@pytest.mark.serial  # it saves into the worktree's notebooks/, which other tests read
+# It saves into the worktree's notebooks/, which other tests read at the same time: a save that works writes the
+# committed bytes (atomically, as jupyter_server writes), and the file is put back only when a save did not.
 def test_in_a_real_browser_a_notebook_opened_run_and_saved_in_jupyterlab_stays_the_committed_one(browser, tmp_path_factory):
     """JupyterLab in headless Chromium, started by ``make lab``'s command line: open, save (as autosave
     would), run all cells, save; the file stays the committed one while the page keeps its outputs."""
@@ -246,7 +249,8 @@ def test_in_a_real_browser_a_notebook_opened_run_and_saved_in_jupyterlab_stays_t
             assert _unchanged(committed, before)
             assert subprocess.run(["git", "diff", "--quiet", "--", "notebooks/"], cwd=REPO).returncode == 0
     finally:
-        committed.write_bytes(before)
+        if committed.read_bytes() != before:
+            committed.write_bytes(before)
 
 
 def test_a_notebook_outside_the_project_notebooks_keeps_its_outputs(elsewhere):
