@@ -268,15 +268,28 @@ def read_labels(file: str, sha256: str | None, where: str = "") -> pd.DataFrame:
         data = path.read_bytes()
     except OSError as exc:
         raise SnapshotInvalid(f"{where}: its labels table {path} cannot be read ({type(exc).__name__})") from None
-    if sha256 and hashlib.sha256(data).hexdigest() != sha256:
+    digest = hashlib.sha256(data).hexdigest()
+    if sha256 and digest != sha256:
         raise SnapshotInvalid(f"{where}: its labels table {path} does not match the sha256 in the sidecar; "
                               f"restore it with `git checkout -- {path}`")  # fmt: skip
+    return _labels_table(digest, data)
+
+
+@lru_cache(maxsize=8)  # hundreds of World Bank indicators share one labels table: read its bytes once per content
+def _labels_table(digest: str, data: bytes) -> pd.DataFrame:
     return _read_csv(data)
+
+
+# a cell starting with the mark: at a line's start or after a comma, maybe after the quote opening it (a
+# false alarm inside a quoted cell only costs the slow look below)
+_MARK_AT_A_CELL_START = re.compile(rb'(?:^|,)"?' + re.escape(TEXT_MARK.encode()), re.M)
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:
     """A stored CSV as text cells, each as it was before ``cells.to_cell`` made it inert."""
     frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
+    if not _MARK_AT_A_CELL_START.search(data):  # most tables have no marked cell: one scan of the bytes says so
+        return frame
     for column in frame.columns:
         marked = frame[column].str.startswith(TEXT_MARK)
         if marked.any():
