@@ -59,7 +59,7 @@ def test_a_body_of_millions_of_empty_objects_is_refused_before_it_is_parsed(repl
     replay_server.script("/many", Reply(200, body, {"Content-Type": "application/json"}))
     tracemalloc.start()
     try:
-        with pytest.raises(SourceError, match=r"holding up to 8,000,001 values, over the limit of 4,000,000"):
+        with pytest.raises(SourceError, match=r"with up to 8,000,001 values, over the limit of 4,000,000"):
             HttpClient(max_retries=0).get_json(f"{replay_server.url}/many")
         _, peak = tracemalloc.get_traced_memory()
     finally:

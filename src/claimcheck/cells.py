@@ -44,9 +44,14 @@ def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
     """A CSV (LF line ends) whose every text cell is ``to_cell``'s. A cell holding a carriage return
     is quoted: Python's csv module (3.11) quotes only the line terminator's characters, and an
     unquoted CR would start a new row (a new first cell) in a reader."""
-    out, line = io.StringIO(), io.StringIO()
-    writer = csv.writer(line, lineterminator="\r\n")  # quotes any cell holding CR or LF
-    for row in [header, *([_text(v) for v in row] for row in rows)]:
+    table = [header, *([_text(v) for v in row] for row in rows)]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(table)  # all rows at once: a table of millions of cells
+    if "\r" not in out.getvalue():
+        return out.getvalue()
+    out, line = io.StringIO(), io.StringIO()  # a cell holds a CR: each row written with CR LF ends, which quote it
+    writer = csv.writer(line, lineterminator="\r\n")
+    for row in table:
         line.seek(0)
         line.truncate()
         writer.writerow(row)
@@ -54,8 +59,13 @@ def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
     return out.getvalue()
 
 
+_MAY_NEED_MARK = frozenset(FORMULA_STARTS) | {TEXT_MARK}
+
+
 def _text(value: Any) -> str:
     """A value as pandas' ``to_csv`` writes it (``None`` and NaN empty, floats shortest), made inert."""
+    if type(value) is str and value[:1] not in _MAY_NEED_MARK:  # most cells: nothing to look at
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float):
