@@ -120,8 +120,17 @@ def countries() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(r["ISO3"] for r in rows if r["ISO3"]), frozenset(r["name_short"] for r in rows if r["name_short"])
 
 
-def _has(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    return any(words[i : i + len(phrase)] == phrase for i in range(len(words) - len(phrase) + 1))
+@lru_cache(maxsize=1)
+def _names_by_first_word() -> dict[str, list[tuple[str, ...]]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for name in measure_names():
+        index.setdefault(name[0], []).append(name)
+    return index
+
+
+@lru_cache(maxsize=1)
+def _country_patterns() -> list[tuple[str, re.Pattern]]:
+    return [(n, re.compile(rf"(?<!\w){re.escape(n)}(?!\w)")) for n in countries()[1]]
 
 
 def violations(text: str) -> list[str]:
@@ -129,13 +138,12 @@ def violations(text: str) -> list[str]:
     codes, country names."""
     found = []
     words = norm(text)
-    found += [" ".join(n) for n in measure_names() if _has(words, n)]
+    found += [" ".join(n) for i, w in enumerate(words) for n in _names_by_first_word().get(w, ()) if words[i : i + len(n)] == n]
     tokens = set(re.findall(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)?", text)) | set(re.findall(r"[A-Za-z0-9_]+", text))
     found += sorted(tokens & snapshot_names())
     found += sorted(set(re.findall(r"[A-Za-z0-9_-]+", text)) & articles_and_documents())
-    codes, names = countries()
-    found += sorted(set(re.findall(r"\b[A-Z]{3}\b", text)) & codes)
-    found += sorted(n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text))
+    found += sorted(set(re.findall(r"\b[A-Z]{3}\b", text)) & countries()[0])
+    found += sorted(n for n, pattern in _country_patterns() if pattern.search(text))
     return sorted(set(found))
 
 
