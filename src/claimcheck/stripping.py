@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 from nbstripout import strip_output
 
-from claimcheck import paths
+from claimcheck import files, paths
 
 # nbstripout's command line strips these besides outputs, execution counts and cell ids; its Python
 # function does not (nbstripout 0.9.1, `main`). tests/test_lab_save.py checks that `nbstripout` with
@@ -61,9 +61,9 @@ def strip_file(path: Path, verify: bool = False) -> bool:
     stripped = strip(original)
     if stripped == original:
         return False
-    if not verify:
-        with open(path, "w", encoding="utf-8") as out:
-            nbformat.write(stripped, out)
+    if not verify:  # as nbformat.write writes it, through a temporary file: a reader never meets half a notebook
+        text = nbformat.writes(stripped)
+        files.write_text(path, text if text.endswith("\n") else text + "\n")
     return True
 
 
