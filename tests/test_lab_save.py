@@ -72,12 +72,17 @@ def _start(command: str, scratch: Path, *options: str):
             pytest.fail("jupyter lab did not answer within 60 s")
         yield url
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """End a process started in its own session, and everything it started: asked first, then killed."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -202,12 +207,7 @@ def _chromium(executable: Path, url: str, profile: Path):
         yield tools
         tools.socket.close()
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        _stop(process)
 
 
 # JavaScript run in JupyterLab's page (its `--LabApp.expose_app_in_browser` puts the app in `window.jupyterapp`)
