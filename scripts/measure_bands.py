@@ -122,6 +122,14 @@ def with_growth(entry: dict, diffs: pd.Series, method: str) -> dict:
     return {**entry, "growth": {k: v for k, v in growth.items() if k != "kind"} | {"kind": "points"}}
 
 
+def two_levels(first: pd.DataFrame, second: pd.DataFrame, big: pd.DataFrame, files: list[str], method: str) -> dict:
+    """A level band measured on the revisions of two series together, with its growth band."""
+    return with_growth(band("relative", pd.concat([differences(first, "relative", True), differences(second, "relative", True)]),
+                            method, files),
+                       pd.concat([growth_differences(first, big), growth_differences(second, big)]),
+                       "year-on-year growth of the same pairs, the 50 largest economies")
+
+
 def round_up(value: float, step: float) -> float:
     return round(math.ceil(value / step - 1e-9) * step, 6)
 
@@ -152,12 +160,9 @@ def measure(folder: Path) -> dict:
 
     gdp, files = revisions(folder, "ny.gdp.mktp.cd", skip, {"datasets-gdp": folder / "worldbank" / "gdp_current_usd.csv"})
     pcap, more = revisions(folder, "ny.gdp.pcap.cd", skip)
-    bands["national_accounts"] = with_growth(band(
-        "relative", pd.concat([differences(gdp, "relative", True), differences(pcap, "relative", True)]),
-        "World Bank GDP and GDP per person in current US$: the oldest stored release against the newest, the largest "
-        "tenth of values", files + more),
-        pd.concat([growth_differences(gdp, big), growth_differences(pcap, big)]),
-        "year-on-year growth of the same pairs, the 50 largest economies")
+    bands["national_accounts"] = two_levels(
+        gdp, pcap, big, files + more, "World Bank GDP and GDP per person in current US$: the oldest stored release "
+        "against the newest, the largest tenth of values")
 
     pop, files = revisions(folder, "sp.pop.totl", skip)
     owid = pd.read_csv(folder / "owid" / "owid-co2-data__2020-12-09.csv", usecols=["iso_code", "year", "co2", "population"])
@@ -255,12 +260,9 @@ def measure(folder: Path) -> dict:
 
     ppp, files = revisions(folder, "ny.gdp.pcap.pp.cd", skip)
     life, more = revisions(folder, "sp.dyn.le00.in", skip)
-    bands["level"] = with_growth(band(
-        "relative", pd.concat([differences(ppp, "relative", True), differences(life, "relative", True)]),
-        "Any other level: World Bank GDP per person at PPP and life expectancy, the oldest stored release against "
-        "the newest, the largest tenth of values", files + more),
-        pd.concat([growth_differences(ppp, big), growth_differences(life, big)]),
-        "year-on-year growth of the same pairs, the 50 largest economies")
+    bands["level"] = two_levels(
+        ppp, life, big, files + more, "Any other level: World Bank GDP per person at PPP and life expectancy, the "
+        "oldest stored release against the newest, the largest tenth of values")
 
     bands = {name: {"label": LABELS[name], **entry} for name, entry in bands.items()}
     growth = {op: "growth_rate" for op in ("growth", "yoy_change", "cagr")}

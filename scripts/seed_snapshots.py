@@ -356,6 +356,13 @@ def wdi_snapshot(code: str) -> str:
     return WDI[code][0] if code in WDI else code.lower().replace(".", "_")
 
 
+def _write_wdi(spec, code: str, table: pd.DataFrame, meta: dict, date: str) -> tuple[str, str]:
+    """One release of a WDI indicator as a compact, compressed version of its snapshot."""
+    write_snapshot("worldbank", spec.name, wdi_frame(table, code, spec.unit), meta, version=date,
+                   constants=("partner", "measure", "unit"), labels=WB_LABELS, compress=True)
+    return "worldbank", spec.name
+
+
 def seed_wdi_all(shared: Path) -> list[tuple[str, str]]:
     """Every other WDI indicator (wdi-all/, one snapshot each, its unit from the catalogue entry), and
     every earlier release in vintages/ as an older version of its snapshot; all stored gzip-compressed."""
@@ -374,10 +381,8 @@ def seed_wdi_all(shared: Path) -> list[tuple[str, str]]:
         date = WDI_COMMIT_DATES[changed_in]
         path = f"indicators/{code.lower()}/data.csv"
         table = read_csv_bytes(read_blob(folder / f"wdi-all/{code.lower()}.csv", blob))
-        meta = wdi_meta(code, spec.title, path, blob, changed_in, date, changed_in, WDI_HEAD)
-        write_snapshot("worldbank", spec.name, wdi_frame(table, code, spec.unit), meta, version=date,
-                       constants=("partner", "measure", "unit"), labels=WB_LABELS, compress=True)
-        written.append(("worldbank", spec.name))
+        written.append(_write_wdi(spec, code, table, wdi_meta(code, spec.title, path, blob, changed_in, date, changed_in,
+                                                              WDI_HEAD), date))
     for line in (folder / "vintages/VINTAGES.txt").read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if len(parts) != 4:
@@ -387,10 +392,8 @@ def seed_wdi_all(shared: Path) -> list[tuple[str, str]]:
         spec = catalogue.entry("worldbank", wdi_snapshot(code))
         path = f"indicators/{code.lower()}/data.csv"
         table = read_csv_bytes(read_blob(folder / f"vintages/{file}", blob))
-        meta = wdi_meta(code, spec.title, path, blob, commit, date, commit, commit)
-        write_snapshot("worldbank", spec.name, wdi_frame(table, code, spec.unit), meta, version=date,
-                       constants=("partner", "measure", "unit"), labels=WB_LABELS, compress=True)
-        written.append(("worldbank", spec.name))
+        written.append(_write_wdi(spec, code, table, wdi_meta(code, spec.title, path, blob, commit, date, commit, commit),
+                                  date))
     return written
 
 
