@@ -65,16 +65,23 @@ def test_articles_lists_the_good_ones_and_reports_each_broken_one_in_a_line(data
     assert len(lines) == 1 and "broken-yaml/metadata.yaml: not valid YAML: line 2" in lines[0]
 
 
-def test_run_all_skips_broken_articles_publishes_the_others_and_exits_1(tmp_path):
+def run_all_beside_a_good_article(tmp_path, spoil) -> tuple[subprocess.CompletedProcess, object]:
+    """``claimcheck run --all`` on a copy of the data holding one small good article and what ``spoil(data)``
+    adds; the finished process and the build folder."""
     data, build = tmp_path / "data", tmp_path / "build"
     shutil.copytree(REPO / "data", data)
     shutil.rmtree(data / "articles" / SEED)  # a small good article keeps the run short
     add_article(data)
-    break_articles(data)
+    spoil(data)
     env = {**os.environ, "CLAIMCHECK_DATA": str(data), "CLAIMCHECK_BUILD": str(build)}
     env.pop("CLAIMCHECK_HISTORY", None)
     done = subprocess.run([sys.executable, "-m", "claimcheck", "run", "--all"], env=env,
                           capture_output=True, text=True, timeout=600)
+    return done, build
+
+
+def test_run_all_skips_broken_articles_publishes_the_others_and_exits_1(tmp_path):
+    done, build = run_all_beside_a_good_article(tmp_path, break_articles)
     assert done.returncode == 1, done.stdout + done.stderr
     assert (build / "us-economy" / "verdicts.json").is_file()
     assert not (build / "broken-yaml").exists() and not (build / "broken-text").exists()

@@ -3,10 +3,7 @@ one-line error naming it, in milliseconds, never a traceback, a RecursionError o
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import time
 
 import pytest
@@ -16,7 +13,7 @@ import yaml
 
 from claimcheck.registry.yamltext import MAX_DEPTH, load_yaml, yaml_error_line
 from conftest import REPO
-from test_new_article import add_article
+from test_paths_partial import run_all_beside_a_good_article
 
 SEED = "china-belgium-ties-2023-02-26"
 
@@ -131,17 +128,12 @@ def test_no_module_parses_yaml_but_the_one_loader():
 
 
 def test_run_all_publishes_the_other_articles_when_one_claims_file_nests_20000_deep(tmp_path):
-    data, build = tmp_path / "data", tmp_path / "build"
-    shutil.copytree(REPO / "data", data)
-    shutil.rmtree(data / "articles" / SEED)  # a small good article keeps the run short
-    add_article(data)
-    deep = data / "articles" / "deep-claims"
-    shutil.copytree(data / "articles" / "us-economy", deep)
-    (deep / "claims.yaml").write_text(f"article: deep-claims\nclaims: {nested(20_000)}\n")
-    env = {**os.environ, "CLAIMCHECK_DATA": str(data), "CLAIMCHECK_BUILD": str(build)}
-    env.pop("CLAIMCHECK_HISTORY", None)
-    done = subprocess.run([sys.executable, "-m", "claimcheck", "run", "--all"], env=env,
-                          capture_output=True, text=True, timeout=600)
+    def deep_claims(data):
+        deep = data / "articles" / "deep-claims"
+        shutil.copytree(data / "articles" / "us-economy", deep)
+        (deep / "claims.yaml").write_text(f"article: deep-claims\nclaims: {nested(20_000)}\n")
+
+    done, build = run_all_beside_a_good_article(tmp_path, deep_claims)
     assert done.returncode == 1, done.stdout + done.stderr
     assert (build / "us-economy" / "verdicts.json").is_file()
     assert not (build / "deep-claims" / "verdicts.json").exists()
