@@ -146,3 +146,21 @@ def test_the_words_of_a_figure_per_person_and_of_one_word_written_two_ways_are_d
         assert unit("7.5 tonnes of steel per capita") == "tonnes_per_person"
     finally:
         prose_words.cache_clear()
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"synonyms: {gdp: [\n", "draft_words.yaml: not valid YAML (line "),
+    (b"synonyms: {\xe9conomie: gdp}\n", "draft_words.yaml: not UTF-8 text (offset 11)"),
+])
+def test_a_words_file_that_does_not_read_is_one_line_naming_the_file(data_copy, capsys, content, says):
+    from claimcheck.cli import main
+    from claimcheck.draft.evidence import prose_words
+
+    (data_copy / "reference" / "draft_words.yaml").write_bytes(content)
+    prose_words.cache_clear()
+    try:
+        assert main(["draft", "--article", "china-belgium-ties-2023-02-26"]) == 2
+    finally:
+        prose_words.cache_clear()
+    err = capsys.readouterr().err.strip()
+    assert says in err and "\n" not in err and "Traceback" not in err

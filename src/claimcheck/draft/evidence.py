@@ -40,13 +40,17 @@ def prose_words() -> dict[str, Any]:
     import yaml
 
     from claimcheck import paths
-    from claimcheck.registry.yamltext import load_yaml
+    from claimcheck.registry.yamltext import load_yaml, yaml_error_line
 
     path = paths.reference_dir() / "draft_words.yaml"
     try:
         raw = load_yaml(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise DraftDataError(f"{path}: cannot be read: {' '.join(str(exc).split())}") from None
+    except OSError as exc:
+        raise DraftDataError(f"{path}: cannot be read ({type(exc).__name__})") from None
+    except UnicodeDecodeError as exc:
+        raise DraftDataError(f"{path}: not UTF-8 text (offset {exc.start}); save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        raise DraftDataError(f"{path}: not valid YAML ({yaml_error_line(exc)})") from None
     if not isinstance(raw, dict):
         raise DraftDataError(f"{path}: expected a mapping of {', '.join(_FIELDS)}")
     for field, kind in _FIELDS.items():

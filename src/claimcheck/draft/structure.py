@@ -68,6 +68,7 @@ class Structure:
         wanted = [s for s in context.sentences(text) if _any_within(starts, s.start, s.end)]
         self.text = text
         self.docs: list[tuple[int, int, Any, list[Any], list[int], list[int]]] = []
+        self.offsets: list[int] = []
         if not wanted:  # no number: the parser is not even loaded
             return
         from claimcheck.draft.parse import nlp
@@ -78,17 +79,20 @@ class Structure:
             (s.start, s.end, doc, [e for e in doc.ents if e.label_ == "DATE"],
              [t.idx for t in doc], [t.idx + len(t) for t in doc])
             for s, doc in zip(wanted, nlp().pipe((s.text(text) for s in wanted), batch_size=256))]
+        self.offsets = [d[0] for d in self.docs]  # sentences are disjoint and in order: found by bisection
 
     def read(self, start: int, end: int) -> Reading | None:
         """The reading of the number at ``text[start:end]``, or None when no parsed sentence holds it."""
         import bisect
 
-        for offset, stop, doc, dates, starts, ends in self.docs:
-            if offset <= start < stop:  # the tokens overlapping the number: ending after its start, starting before its end
-                first, past = bisect.bisect_right(ends, start - offset), bisect.bisect_left(starts, end - offset)
-                tokens = [doc[i] for i in range(first, past)]
-                return _reading(doc, tokens, dates) if tokens else None
-        return None
+        at = bisect.bisect_right(self.offsets, start) - 1  # the one parsed sentence that may hold it
+        if at < 0 or not start < self.docs[at][1]:
+            return None
+        offset, _, doc, dates, starts, ends = self.docs[at]
+        # the tokens overlapping the number: ending after its start, starting before its end
+        first, past = bisect.bisect_right(ends, start - offset), bisect.bisect_left(starts, end - offset)
+        tokens = [doc[i] for i in range(first, past)]
+        return _reading(doc, tokens, dates) if tokens else None
 
 
 def _any_within(starts: list[int], low: int, high: int) -> bool:

@@ -203,10 +203,6 @@ def _read_file(file: Path) -> Any:
     return body
 
 
-def _load_file(file: Path) -> tuple[str, dict[str, SnapshotSpec]]:
-    return _load_body(file, _read_file(file))
-
-
 def _load_body(file: Path, body: Any, files_of: dict[str, Path] | None = None) -> tuple[str, dict[str, SnapshotSpec]]:
     if not isinstance(body, dict):
         raise CatalogueError(f"{file}: expected a mapping with source, licence and snapshots")

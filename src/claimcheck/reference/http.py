@@ -67,6 +67,11 @@ def remember_secret(value: str | None) -> None:
         _secrets.update({value, quote(value, safe=""), quote_plus(value)})
 
 
+def has_secrets() -> bool:
+    """Whether this process has sent any credential (most sources take none)."""
+    return bool(_secrets)
+
+
 def secret_in(text: str) -> bool:
     """Whether ``text`` holds a remembered secret (a credential this process sent)."""
     return any(secret in text for secret in _secrets)
