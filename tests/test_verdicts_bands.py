@@ -76,6 +76,17 @@ def test_a_malformed_bands_file_is_one_line_naming_the_file_and_field():
                               "derived_rates": {"default": "growth_rate"}})
 
 
+@pytest.mark.parametrize("content, says", [
+    (b"bands: {growth_rate: [\n", "bands.yaml: not valid YAML (line "),
+    (b"bands: {\xe9: 1}\n", "bands.yaml: not UTF-8 text (offset 8)"),
+])
+def test_a_bands_file_that_does_not_read_is_one_line_naming_the_file(data_copy, content, says):
+    (data_copy / "reference" / "catalogue" / "bands.yaml").write_bytes(content)
+    with pytest.raises(BandsError) as raised:
+        load_bands()
+    assert says in str(raised.value) and "\n" not in str(raised.value)
+
+
 # ---------------------------------------------------------------------- the policy, without files
 
 

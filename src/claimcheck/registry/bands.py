@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from claimcheck import paths
-from claimcheck.registry.yamltext import load_yaml
+from claimcheck.registry.yamltext import load_yaml, yaml_error_line
 
 BANDS_FILE = "bands.yaml"
 KINDS = ("relative", "points")
@@ -70,8 +72,20 @@ def load_bands() -> Bands:
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _cache:
         _cache.clear()
-        _cache[key] = _parse(path, load_yaml(path.read_text(encoding="utf-8")))
+        _cache[key] = _parse(path, _read(path))
     return _cache[key]
+
+
+def _read(path: Any) -> Any:
+    """The file's YAML; anything that does not read is one line naming the file."""
+    if problem := paths.outside_data(path):
+        raise BandsError(problem)
+    try:
+        return load_yaml(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise BandsError(f"{path}: not UTF-8 text (offset {exc.start}); save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        raise BandsError(f"{path}: not valid YAML ({yaml_error_line(exc)})") from None
 
 
 def _parse(path: Any, raw: Any) -> Bands:
