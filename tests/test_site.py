@@ -14,7 +14,7 @@ from claimcheck.publish import labels, site
 from claimcheck.registry.articles import load_article
 from claimcheck.publish.notebook_html import render_notebook_html
 from claimcheck.show.render import VERDICT_COLOURS
-from claimcheck.judge.verdicts import VERDICT_MEANINGS, VERDICTS
+from claimcheck.judge.verdicts import VERDICTS
 
 SEED = "china-belgium-ties-2023-02-26"
 NO_NETWORK = re.compile(r'<script[^>]*src="http|<link[^>]*href="http|@import url\(http', re.IGNORECASE)

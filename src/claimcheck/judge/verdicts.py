@@ -61,17 +61,6 @@ NOT_HELD = VerdictName.not_held.value
 ERROR_VERDICT = VerdictName.error.value
 VERDICTS: tuple[str, ...] = tuple(v.value for v in VerdictName)
 
-VERDICT_MEANINGS = {
-    SUPPORTED: "the claim holds under its stated reading, within its rounding or the usual difference between sources",
-    IMPRECISE: "close, but outside the usual difference between honest sources and releases",
-    CONTRADICTED: "the reference data rule out every honest reading: beyond the largest differences between sources",
-    MISLEADING: "the numbers only hold under another reading, or hold but omit context that reverses their sense",
-    UNVERIFIABLE: "no public evidence was found",
-    NOT_CHECKABLE: "a forecast or opinion: nothing to compare yet",
-    NOT_HELD: "public data exist but this copy does not hold them (the series is named)",
-    ERROR_VERDICT: "a source failed or returned something unusable, or the claim's entry cannot be used; the reason is recorded",
-}
-
 ROW_COLUMNS = [
     "claim_id", "verdict", "reading", "claimed", "claimed_value", "reference", "reference_value",
     "difference_abs", "difference_rel", "rule", "source", "sentence", "reason", "readings",
@@ -807,6 +796,6 @@ def verdicts_frame(verdicts: Iterable[Verdict]) -> pd.DataFrame:
 
 __all__ = [
     "BROKEN_ENTRY_RULE", "CONTRADICTED", "ERROR_VERDICT", "IMPRECISE", "MISLEADING", "NOT_CHECKABLE", "NOT_HELD", "ROW_COLUMNS",
-    "SUPPORTED", "UNVERIFIABLE", "VERDICTS", "VERDICT_MEANINGS", "Verdict", "VerdictName", "broken_entry",
+    "SUPPORTED", "UNVERIFIABLE", "VERDICTS", "Verdict", "VerdictName", "broken_entry",
     "claimed_text", "judge", "judge_all", "merge_claimed", "verdicts_frame",
 ]
