@@ -471,3 +471,11 @@ def test_a_panel_without_figures_gives_the_claimed_figure_in_words_not_rule_nota
                  and c.claimed.comparator.value == "at_least")
     panel = site._panel(claim, {"verdict": "unverifiable", "claimed": f">= {claim.claimed.value:g}%"}, tmp_path, [])
     assert panel["claimed"].startswith(f"at least {claim.claimed.value:g}%") and ">=" not in panel["claimed"]
+
+
+def test_the_article_text_in_any_notebook_writes_the_reader_s_word_for_a_verdict():
+    from claimcheck.show.render import highlight_article
+
+    article = load_article(SEED)
+    text = highlight_article(article, {article.claims[0].id: "not-held"})
+    assert labels.label("not-held") in text and "not-held</" not in text

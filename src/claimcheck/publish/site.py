@@ -269,7 +269,7 @@ def article_page(article: Article, rows: list[dict[str, Any]], folder: Path, run
         title=article.metadata.title, meta=article.metadata, original=_original(article),
         nav=_nav(folder, ARTICLE_PAGE), tally=_ordered_counts(counts(article, rows)), changes=_changes(run),
         found=_summary(article, rows),
-        text=Markup(highlight_article(article, verdicts=verdicts, link="#claim-{id}", word=labels.label)),  # escaped
+        text=Markup(highlight_article(article, verdicts=verdicts, link="#claim-{id}")),  # escaped
         panels=[_panel(claim, by_id.get(claim.id), folder, drawn) for claim in article.claims],
         notebooks=notebooks, run=run, scripts=[SELECT_SCRIPT],
         claimreview_tag=Markup(claimreview.script_tag(claimreview_document)) if claimreview_document else "",

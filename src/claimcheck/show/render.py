@@ -143,7 +143,7 @@ def shown_note(shown: int, total: int, what: str, where: str) -> str:
 
 
 def highlight_article(article: Article, verdicts: dict[str, str] | None = None, link: str | None = None,
-                      word=lambda verdict: verdict, limit: int | None = None) -> str:
+                      word=None, limit: int | None = None) -> str:
     """The article text as HTML with each claim's quote marked.
 
     ``verdicts`` maps claim id to verdict name: the colour, and the word written at the end of the
@@ -153,7 +153,9 @@ def highlight_article(article: Article, verdicts: dict[str, str] | None = None, 
     ``text-<id>`` so a page can link back to it. ``limit``: at most that many characters, with a
     note saying so.
     """
-    verdicts = verdicts or {}
+    from claimcheck.publish.labels import label
+
+    verdicts, word = verdicts or {}, word or label  # a reader's word ("Not checked yet"), in every notebook too
     statements = {claim.id: claim.statement for claim in article.claims}
     text = article.text if limit is None else article.text[:limit]
     spans = []
