@@ -173,7 +173,7 @@ def measure(folder: Path) -> dict:
                              "year": un["Year"]})
     bands["population"] = with_growth(band(
         "relative", pd.concat([differences(pop, "relative", True),
-                               differences(pd.DataFrame({"a": un["population"], "b": un["Value"]}), "relative", True)]),
+                               differences(un_pairs, "relative", True)]),
         "World Bank population: the oldest stored release against the newest; and the UN population in OWID's CO2 table "
         "(2020-12-09) against the World Bank's newest, 2014-2018; the largest tenth of values",
         files + ["owid/owid-co2-data__2020-12-09.csv (population) against worldbank/wdi-all/sp.pop.totl.csv, "

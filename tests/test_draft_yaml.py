@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimcheck.draft.propose import draft_text
-from claimcheck.draft.write import _commented, _dump, _fast_dump, render
+from claimcheck.draft.write import _FLOW, _commented, _dump, _fast_dump, render
 from claimcheck.registry.yamltext import load_yaml
 
 DRAFT_TEXTS = Path(__file__).resolve().parent / "draft_texts"
@@ -46,7 +46,7 @@ def _sequence_in_sequence(value) -> bool:
 
 def _mapping_in_a_flow_list(value, flow=False, in_list=False) -> bool:
     if isinstance(value, dict):
-        return flow and in_list or any(_mapping_in_a_flow_list(v, flow or k in {"claimed", "select", "compute", "inputs"})
+        return flow and in_list or any(_mapping_in_a_flow_list(v, flow or k in _FLOW)
                                        for k, v in value.items())
     return isinstance(value, list) and any(_mapping_in_a_flow_list(v, flow, True) for v in value)
 

@@ -38,6 +38,11 @@ def _yaml() -> YAML:
     return yaml
 
 
+def _flow_list(value: list, key: str) -> bool:
+    """A list written on one line: scalars only, and not the draft notes, one per line for a reviewer."""
+    return all(not isinstance(v, (dict, list)) for v in value) and key != "draft"
+
+
 def _commented(value: Any, key: str = "") -> Any:
     if isinstance(value, dict):
         out = CommentedMap((k, _commented(v, k)) for k, v in value.items())
@@ -46,7 +51,7 @@ def _commented(value: Any, key: str = "") -> Any:
         return out
     if isinstance(value, list):
         out = CommentedSeq(_commented(v) for v in value)
-        if all(not isinstance(v, (dict, list)) for v in value) and key not in {"draft"}:
+        if _flow_list(value, key):
             out.fa.set_flow_style()
         return out
     return value
@@ -130,7 +135,7 @@ def _styled(value: Any, key: str = "") -> Any:
         return _FlowMap({k: _in_flow(v) for k, v in items.items()})
     if isinstance(value, list):
         items = [_styled(v) for v in value]
-        if all(not isinstance(v, (dict, list)) for v in value) and key not in {"draft"}:
+        if _flow_list(value, key):
             return _FlowSeq(_in_flow(v) for v in items)
         if any(isinstance(v, list) and not isinstance(v, _FlowSeq) for v in items):
             raise _NeedsRuamel  # "- - x": a sequence in a sequence, which no registry holds
