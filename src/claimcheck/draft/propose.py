@@ -70,14 +70,14 @@ class Draft:
     claims: list[Drafted] = field(default_factory=list)
     not_claims: list[dict[str, str]] = field(default_factory=list)
     not_claim_spans: list[tuple[int, int]] = field(default_factory=list)  # the number each not-claim is for
+    listed: set[str] = field(default_factory=set, repr=False, compare=False)  # the not-claims' texts, looked up per call
 
     def registry(self) -> dict[str, Any]:
         return {"article": self.article, "claims": [d.fields for d in self.claims], "not_claims": self.not_claims}
 
     def add_not_claim(self, text: str, reason: str, start: int, end: int) -> None:
-        listed = self.__dict__.setdefault("_listed", set())  # the texts so far: a set, not rebuilt per call
-        if text not in listed:
-            listed.add(text)
+        if text not in self.listed:
+            self.listed.add(text)
             self.not_claims.append({"text": text, "reason": reason})
             self.not_claim_spans.append((start, end))
 
