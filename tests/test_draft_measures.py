@@ -85,17 +85,22 @@ def test_exports_of_goods_and_services_are_no_merchandise_exports():
     assert "services" in fields["reason"] and all(e["role"] == "context" for e in fields.get("evidence", []))
 
 
-def test_a_broken_words_file_is_one_line_naming_the_file_and_field(data_copy, capsys):
+def _draft_with_words(data_copy, capsys, content: bytes) -> str:
+    """What `claimcheck draft` says on stderr, exiting 2, with ``content`` as draft_words.yaml."""
     from claimcheck.cli import main
     from claimcheck.draft.evidence import prose_words
 
-    (data_copy / "reference" / "draft_words.yaml").write_text("synonyms: [economy, gdp]\n", encoding="utf-8")
+    (data_copy / "reference" / "draft_words.yaml").write_bytes(content)
     prose_words.cache_clear()
     try:
         assert main(["draft", "--article", "china-belgium-ties-2023-02-26"]) == 2
     finally:
         prose_words.cache_clear()
-    err = capsys.readouterr().err.strip()
+    return capsys.readouterr().err.strip()
+
+
+def test_a_broken_words_file_is_one_line_naming_the_file_and_field(data_copy, capsys):
+    err = _draft_with_words(data_copy, capsys, b"synonyms: [economy, gdp]\n")
     assert err.endswith("draft_words.yaml, field synonyms: expected a mapping") and "\n" not in err
 
 
@@ -153,14 +158,5 @@ def test_the_words_of_a_figure_per_person_and_of_one_word_written_two_ways_are_d
     (b"synonyms: {\xe9conomie: gdp}\n", "draft_words.yaml: not UTF-8 text (offset 11)"),
 ])
 def test_a_words_file_that_does_not_read_is_one_line_naming_the_file(data_copy, capsys, content, says):
-    from claimcheck.cli import main
-    from claimcheck.draft.evidence import prose_words
-
-    (data_copy / "reference" / "draft_words.yaml").write_bytes(content)
-    prose_words.cache_clear()
-    try:
-        assert main(["draft", "--article", "china-belgium-ties-2023-02-26"]) == 2
-    finally:
-        prose_words.cache_clear()
-    err = capsys.readouterr().err.strip()
+    err = _draft_with_words(data_copy, capsys, content)
     assert says in err and "\n" not in err and "Traceback" not in err
