@@ -15,11 +15,15 @@ LAB_OPTIONS := $(if $(filter 0,$(LAB_UID)),--allow-root)
 
 # Installs exactly the versions and hashes of requirements.lock, with uv (itself pinned by hash in
 # requirements-uv.lock); the same lock with plain pip would be: pip install --require-hashes -r requirements.lock
+# Bytecode is compiled at install, as pip does: uv leaves it to the first import, and where
+# PYTHONDONTWRITEBYTECODE is set no import ever writes it, so every process (each kernel, each command)
+# would compile pandas, Jupyter and spaCy from source again, about 2 s of CPU each.
 $(STAMP): requirements.lock requirements-uv.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-uv.lock
-	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements.lock
+	$(UV) pip install --quiet --python $(PY) --compile-bytecode --require-hashes -r requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	$(PY) -m compileall -q src
 	touch $@
 
 lock:  ## compile requirements.txt into requirements.lock (exact versions with hashes); run after editing requirements.txt
