@@ -47,6 +47,16 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def _cmd_draft(args: argparse.Namespace) -> int:
+    from claimcheck.draft import parse
+
+    try:
+        parse.load_in_background()  # the parser loads in a worker while the catalogue and the text are read here
+        return _draft(args)
+    finally:
+        parse.stop()
+
+
+def _draft(args: argparse.Namespace) -> int:
     from claimcheck.draft.propose import draft_article
     from claimcheck.draft.write import merge, render
     from claimcheck.registry.articles import load_article
