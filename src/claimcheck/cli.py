@@ -387,8 +387,11 @@ def main(argv: list[str] | None = None) -> int:
     from claimcheck.registry.articles import ArticleError
     from claimcheck.registry.claims import ClaimsError
 
+    from claimcheck import interrupts
+
     try:
-        return args.func(args)
+        with interrupts.noticed():
+            return args.func(args)
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback (a snapshot is stored whole or not at all)
         print(f"claimcheck: {args.command or 'command'} interrupted (Ctrl-C)", file=sys.stderr)
         return 130  # 128 + SIGINT, as a shell reports a process Ctrl-C ended

@@ -44,17 +44,13 @@ def load_in_background() -> None:
     held would stay locked in the worker."""
     global _pool
     import multiprocessing
-    import signal
     import threading
 
+    from claimcheck import interrupts
+
     if _pool is None and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        # Ctrl-C is the command's to handle (it ends the worker): held back over the fork, so the worker
-        # ignores it from its first instant and the command still receives one pressed meanwhile
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
+        with interrupts.held_while_forking():  # Ctrl-C is the command's: it ends the worker
             _pool = multiprocessing.get_context("fork").Pool(1, initializer=_warm)
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def stop() -> None:
@@ -67,10 +63,9 @@ def stop() -> None:
 
 
 def _warm() -> None:
-    import signal
+    from claimcheck import interrupts
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    interrupts.ignored_in_worker()
     try:
         nlp()
         import claimcheck.draft.structure  # noqa: F401 - what the batches are read with
