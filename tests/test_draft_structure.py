@@ -107,3 +107,12 @@ def test_an_ordinal_placed_by_its_verb_is_a_rank_claim(sentence, mention):
 
 def test_an_ordinal_of_a_run_or_a_period_is_no_rank():
     assert drafted("The economy grew for the third consecutive year in 2023.", TODAY).get("third") is None
+
+
+def test_a_number_not_given_at_the_start_is_read_from_its_sentence_parsed_again():
+    text = "Exports rose 7% in 2022. GDP grew 3.1% in March, and imports fell 2%."
+    spans = {m: (text.index(m), text.index(m) + len(m)) for m in ("7%", "3.1%", "2%")}
+    given_one = Structure(text, [spans["3.1%"]])
+    assert given_one.read(*spans["2%"]) == _read(text, "2%")  # same sentence, asked later
+    assert given_one.read(*spans["7%"]) is None  # a sentence never parsed: no reading, as before
+    assert given_one.read(*spans["2%"]).role == "change"

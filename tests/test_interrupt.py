@@ -9,6 +9,8 @@ import sys
 import time
 import uuid
 
+import pytest
+
 from conftest import Reply
 from processes import TAG, lock_is_free, survivors
 
@@ -65,3 +67,33 @@ def test_ctrl_c_in_refresh_is_one_line_exit_130_and_keeps_the_stored_snapshot(da
     assert done.returncode == 130, done.stderr
     assert done.stderr.strip().splitlines() == ["claimcheck: refresh interrupted (Ctrl-C)"]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_ctrl_c_python_could_only_report_as_unraisable_still_interrupts_the_command(capsys):
+    """Raised inside a weak-reference callback (as after an import), a KeyboardInterrupt cannot
+    propagate: without ``noticed`` the command would carry on to its end."""
+    import gc
+    import weakref
+
+    from claimcheck import interrupts
+
+    class Held:
+        pass
+
+    def pressed(_):
+        raise KeyboardInterrupt
+
+    ran_on = []
+    terminal = signal.signal(signal.SIGINT, signal.default_int_handler)  # as a command started from a terminal
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts.noticed():
+            held = Held()
+            ref = weakref.ref(held, pressed)  # noqa: F841 - the callback runs when ``held`` goes
+            del held
+            gc.collect()
+            end = time.monotonic() + 10
+            while time.monotonic() < end:  # the rest of the command
+                ran_on.append(end - time.monotonic())
+    signal.signal(signal.SIGINT, terminal)
+    assert not ran_on or ran_on[-1] > 5  # stopped within five seconds of the key, not at its end
+    assert "Exception ignored" not in capsys.readouterr().err

@@ -47,6 +47,16 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def _cmd_draft(args: argparse.Namespace) -> int:
+    from claimcheck.draft import parse
+
+    try:
+        parse.load_in_background()  # the parser loads in a worker while the catalogue and the text are read here
+        return _draft(args)
+    finally:
+        parse.stop()
+
+
+def _draft(args: argparse.Namespace) -> int:
     from claimcheck.draft.propose import draft_article
     from claimcheck.draft.write import merge, render
     from claimcheck.registry.articles import load_article
@@ -377,8 +387,11 @@ def main(argv: list[str] | None = None) -> int:
     from claimcheck.registry.articles import ArticleError
     from claimcheck.registry.claims import ClaimsError
 
+    from claimcheck import interrupts
+
     try:
-        return args.func(args)
+        with interrupts.noticed():
+            return args.func(args)
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback (a snapshot is stored whole or not at all)
         print(f"claimcheck: {args.command or 'command'} interrupted (Ctrl-C)", file=sys.stderr)
         return 130  # 128 + SIGINT, as a shell reports a process Ctrl-C ended

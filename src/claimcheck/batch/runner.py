@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from claimcheck import files, paths
+from claimcheck import files, interrupts, paths
 from claimcheck.batch import preview
 from claimcheck.batch import kernels
 from claimcheck.reference.crosscheck import checked_article
@@ -110,11 +110,7 @@ def _warm_up(html: bool, parent: int | None = None) -> None:
     """Worker initializer: die with the run, start the first kernel, and meanwhile import papermill (and nbconvert)."""
     from multiprocessing.util import Finalize
 
-    # Ctrl-C reaches the whole foreground process group: the run stops its workers itself, and a
-    # worker's own KeyboardInterrupt would only print a traceback per worker. Forked with SIGINT
-    # blocked (see run_jobs), so none arrives before it is ignored.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    interrupts.ignored_in_worker()  # forked under interrupts.held_while_forking (see run_jobs)
     if parent is not None:
         _die_with(parent)
     kernels.start_ahead()
@@ -275,12 +271,9 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
         # the first submit forks every worker. With fresh kernels, a worker starts its next kernel
         # ahead unless the jobs left can all go to kernels already started.
         try:
-            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the workers are forked with it
-            try:
+            with interrupts.held_while_forking():  # the first submit forks the workers
                 futures = [pool.submit(execute, job, fresh_kernels and i + workers < len(ordered), not fresh_kernels)
                            for i, job in enumerate(ordered)]
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a Ctrl-C meanwhile arrives here
             side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)
             for done, future in enumerate(as_completed(futures), start=1):
                 outcome = future.result()

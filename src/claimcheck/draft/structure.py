@@ -11,7 +11,9 @@ elsewhere in the sentence ("helped by exports") never becomes the measure.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,43 +63,70 @@ class Reading:
 
 
 class Structure:
-    """The parses of a text's sentences that hold the given spans (character offsets)."""
+    """The readings of the numbers at the given spans (character offsets), from the parses of the
+    sentences that hold them. The sentences are parsed in batches, in order, each batch when a reading
+    of it is first asked for (in the parser's worker, while the batch before is drafted)."""
+
+    BATCH = 24  # sentences per batch: small enough to overlap, large enough for the parser's matrices
 
     def __init__(self, text: str, spans: list[tuple[int, int]]):
         starts = sorted(a for a, _ in spans)
         wanted = [s for s in context.sentences(text) if _any_within(starts, s.start, s.end)]
         self.text = text
-        self.docs: list[tuple[int, int, Any, list[Any], list[int], list[int]]] = []
-        self.offsets: list[int] = []
+        self.offsets = [s.start for s in wanted]  # sentences are disjoint and in order: found by bisection
+        self._ends = [s.end for s in wanted]
+        self._readings: dict[tuple[int, int], Reading | None] = {}
+        self._parsed = 0  # how many of the wanted sentences have their readings in
         if not wanted:  # no number: the parser is not even loaded
+            self._pending: Iterator[list[tuple[tuple[int, int], Reading | None]]] = iter(())
             return
-        from claimcheck.draft.parse import nlp
+        from claimcheck.draft import parse
 
-        # (start, end, doc, its dates, its tokens' starts and ends): a Doc's text, entities and tokens are
-        # rebuilt on every access, so kept once
-        self.docs = [
-            (s.start, s.end, doc, [e for e in doc.ents if e.label_ == "DATE"],
-             [t.idx for t in doc], [t.idx + len(t) for t in doc])
-            for s, doc in zip(wanted, nlp().pipe((s.text(text) for s in wanted), batch_size=256))]
-        self.offsets = [d[0] for d in self.docs]  # sentences are disjoint and in order: found by bisection
+        held: list[list[tuple[int, int]]] = [[] for _ in wanted]
+        for span in sorted(set(spans)):
+            at = bisect.bisect_right(self.offsets, span[0]) - 1
+            if at >= 0 and span[0] < self._ends[at]:
+                held[at].append(span)
+        batches = [[(s.text(text), s.start, held[i]) for i, s in enumerate(wanted[k : k + self.BATCH], k)]
+                   for k in range(0, len(wanted), self.BATCH)]
+        self._pending = parse.run(read_batch, batches)
 
     def read(self, start: int, end: int) -> Reading | None:
         """The reading of the number at ``text[start:end]``, or None when no parsed sentence holds it."""
-        import bisect
-
         at = bisect.bisect_right(self.offsets, start) - 1  # the one parsed sentence that may hold it
-        if at < 0 or not start < self.docs[at][1]:
+        if at < 0 or not start < self._ends[at]:
             return None
-        offset, _, doc, dates, starts, ends = self.docs[at]
-        # the tokens overlapping the number: ending after its start, starting before its end
-        first, past = bisect.bisect_right(ends, start - offset), bisect.bisect_left(starts, end - offset)
-        tokens = [doc[i] for i in range(first, past)]
-        return _reading(doc, tokens, dates) if tokens else None
+        while self._parsed <= at:
+            batch = next(self._pending)
+            self._readings.update(batch)
+            self._parsed = min(self._parsed + self.BATCH, len(self.offsets))
+        if (start, end) not in self._readings:  # a span not given at the start: its sentence read again
+            from claimcheck.draft import parse
+
+            sentence = (self.text[self.offsets[at] : self._ends[at]], self.offsets[at], [(start, end)])
+            self._readings.update(next(parse.run(read_batch, [[sentence]])))
+        return self._readings[(start, end)]
+
+
+def read_batch(batch: list[tuple[str, int, list[tuple[int, int]]]]) -> list[tuple[tuple[int, int], Reading | None]]:
+    """Parse a batch of sentences (each its text, its offset in the article, the number spans in it)
+    and read each number: runs where the parser is."""
+    from claimcheck.draft.parse import nlp
+
+    out = []
+    for (_, offset, spans), doc in zip(batch, nlp().pipe((s for s, _, _ in batch), batch_size=256)):
+        # a Doc's entities and tokens are rebuilt on every access, so kept once
+        dates = [e for e in doc.ents if e.label_ == "DATE"]
+        starts, ends = [t.idx for t in doc], [t.idx + len(t) for t in doc]
+        for start, end in spans:
+            # the tokens overlapping the number: ending after its start, starting before its end
+            first, past = bisect.bisect_right(ends, start - offset), bisect.bisect_left(starts, end - offset)
+            tokens = [doc[i] for i in range(first, past)]
+            out.append(((start, end), _reading(doc, tokens, dates) if tokens else None))
+    return out
 
 
 def _any_within(starts: list[int], low: int, high: int) -> bool:
-    import bisect
-
     at = bisect.bisect_left(starts, low)
     return at < len(starts) and starts[at] < high
 

@@ -1,0 +1,62 @@
+"""Ctrl-C in a command: the command's alone to handle, never lost, one line.
+
+A terminal sends Ctrl-C to every process of the command. The worker processes a command forks (the
+run's notebook workers, the draft's parser) ignore it from their first instant, since the command
+stops them itself and each worker's own KeyboardInterrupt would only print a traceback.
+
+Python raises a Ctrl-C as KeyboardInterrupt wherever the main thread happens to be. If that is inside
+a weak-reference callback or a finaliser (the import system runs one after each import), the
+exception cannot propagate: Python prints "Exception ignored …" with a traceback and carries on, and
+the command would run to its end as if no key was pressed. ``noticed`` turns such a swallowed
+interrupt into a new one that the command receives.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def held_while_forking() -> Iterator[None]:
+    """Hold Ctrl-C back while workers are forked: they start with it blocked, and a Ctrl-C pressed
+    meanwhile reaches the command when the block ends."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def ignored_in_worker() -> None:
+    """In a worker forked under ``held_while_forking``: ignore Ctrl-C, then let signals in."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
+def noticed() -> Iterator[None]:
+    """Within the block, a KeyboardInterrupt that Python could only report as unraisable is raised
+    again in the main thread, without the report."""
+    import _thread
+    import threading
+
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            # as if the key were pressed again once the callback is over (from a timer: received in
+            # this hook, it would be just as unraisable; if it lands in a callback again, so again)
+            timer = threading.Timer(0.005, _thread.interrupt_main)
+            timer.daemon = True
+            timer.start()
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous

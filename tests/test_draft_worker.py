@@ -1,0 +1,92 @@
+"""``claimcheck draft`` loads the parser in a worker process while it reads the catalogue and the text:
+the same draft as parsing in one process, and Ctrl-C, a kill or an early error leave no worker behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from processes import TAG, survivors, tagged
+from test_interrupt import interrupt
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS = ROOT / "tests" / "draft_texts"
+
+
+@pytest.fixture
+def long_article(data_copy) -> str:
+    """An article of several draft texts in a row: more sentences with numbers than one batch holds."""
+    text = "\n\n".join((folder / "article.txt").read_text(encoding="utf-8")
+                       for folder in sorted(TEXTS.iterdir()) if (folder / "article.txt").is_file())
+    folder = data_copy / "articles" / "long-draft"
+    folder.mkdir()
+    (folder / "article.txt").write_text(text, encoding="utf-8")
+    (folder / "metadata.yaml").write_text("title: Several texts\ndate: 2023-02-26\nlanguage: en\n", encoding="utf-8")
+    return "long-draft"
+
+
+def _command(article_id: str) -> list[str]:
+    # the command as a user runs it, then what its own process imported
+    code = ("import sys\nfrom claimcheck.cli import main\nrc = main(['draft', '--article', sys.argv[1]])\n"
+            "print('spacy' in sys.modules, file=sys.stderr)\nsys.exit(rc)")
+    return [sys.executable, "-c", code, article_id]
+
+
+def test_the_command_parses_in_its_worker_and_drafts_what_one_process_drafts(long_article):
+    from claimcheck.draft.propose import draft_article
+    from claimcheck.draft.structure import Structure
+    from claimcheck.draft.write import render
+    from claimcheck.registry.articles import load_article
+    from claimcheck.registry.coverage import find_numbers
+
+    done = subprocess.run(_command(long_article), capture_output=True, text=True, env=os.environ, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "False"  # the command's own process never imported spaCy
+    article = load_article(long_article)
+    assert done.stdout == render(draft_article(article))
+    numbers = [(m.start, m.end) for m in find_numbers(article.text)]
+    assert len(Structure(article.text, numbers).offsets) > 2 * Structure.BATCH  # batches read in order
+
+
+def test_ctrl_c_while_the_worker_loads_the_parser_is_one_line_and_leaves_nothing(long_article):
+    tag = uuid.uuid4().hex
+    env = {**os.environ, TAG: tag}
+    started = time.monotonic()
+    done = interrupt([sys.executable, "-m", "claimcheck", "draft", "--article", long_article], env,
+                     lambda: len(tagged(tag)) >= 2 or time.monotonic() - started > 5)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines() == ["claimcheck: draft interrupted (Ctrl-C)"]
+    assert survivors(tag, within=5) == []
+
+
+def test_a_killed_draft_leaves_no_worker(long_article):
+    tag = uuid.uuid4().hex
+    process = subprocess.Popen([sys.executable, "-m", "claimcheck", "draft", "--article", long_article],
+                               env={**os.environ, TAG: tag}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while len(tagged(tag)) < 2 and time.monotonic() < deadline:  # the command and its worker
+        time.sleep(0.02)
+    assert len(tagged(tag)) == 2
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert survivors(tag, within=10) == []
+
+
+def test_a_draft_that_fails_before_parsing_ends_its_worker(long_article, data_copy):
+    catalogue = data_copy / "reference" / "catalogue" / "worldbank.yaml"
+    catalogue.unlink()  # a hard link into the committed data: replaced, never written through
+    catalogue.write_text("source: worldbank\nsnapshots: [\n", encoding="utf-8")
+    tag = uuid.uuid4().hex
+    done = subprocess.run([sys.executable, "-m", "claimcheck", "draft", "--article", long_article],
+                          capture_output=True, text=True, env={**os.environ, TAG: tag}, timeout=120)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "worldbank.yaml" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert survivors(tag, within=5) == []
