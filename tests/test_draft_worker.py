@@ -90,3 +90,15 @@ def test_a_draft_that_fails_before_parsing_ends_its_worker(long_article, data_co
     assert len(done.stderr.strip().splitlines()) == 1 and "worldbank.yaml" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     assert survivors(tag, within=5) == []
+
+
+def test_a_worker_starts_with_one_blas_thread_unless_told_otherwise():
+    code = ("from claimcheck.workers import start_worker\nstart_worker()\nimport os, numpy\n"
+            "threads = [l for l in open('/proc/self/status') if l.startswith('Threads:')][0].split()[1]\n"
+            "print(os.environ['OPENBLAS_NUM_THREADS'], threads)")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    alone = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert alone.stdout.split() == ["1", "1"]  # numpy's import started no thread of its own
+    told = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**env, "OPENBLAS_NUM_THREADS": "3"})
+    assert told.stdout.split()[0] == "3"

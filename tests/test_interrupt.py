@@ -71,11 +71,11 @@ def test_ctrl_c_in_refresh_is_one_line_exit_130_and_keeps_the_stored_snapshot(da
 
 def test_a_ctrl_c_python_could_only_report_as_unraisable_still_interrupts_the_command(capsys):
     """Raised inside a weak-reference callback (as after an import), a KeyboardInterrupt cannot
-    propagate: without ``noticed`` the command would carry on to its end."""
+    propagate: without ``swallowed_ctrl_c_noticed`` the command would carry on to its end."""
     import gc
     import weakref
 
-    from claimcheck import interrupts
+    from claimcheck import workers
 
     class Held:
         pass
@@ -86,7 +86,7 @@ def test_a_ctrl_c_python_could_only_report_as_unraisable_still_interrupts_the_co
     ran_on = []
     terminal = signal.signal(signal.SIGINT, signal.default_int_handler)  # as a command started from a terminal
     with pytest.raises(KeyboardInterrupt):
-        with interrupts.noticed():
+        with workers.swallowed_ctrl_c_noticed():
             held = Held()
             ref = weakref.ref(held, pressed)  # noqa: F841 - the callback runs when ``held`` goes
             del held

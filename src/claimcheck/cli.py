@@ -387,10 +387,10 @@ def main(argv: list[str] | None = None) -> int:
     from claimcheck.registry.articles import ArticleError
     from claimcheck.registry.claims import ClaimsError
 
-    from claimcheck import interrupts
+    from claimcheck import workers
 
     try:
-        with interrupts.noticed():
+        with workers.swallowed_ctrl_c_noticed():
             return args.func(args)
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback (a snapshot is stored whole or not at all)
         print(f"claimcheck: {args.command or 'command'} interrupted (Ctrl-C)", file=sys.stderr)

@@ -40,7 +40,8 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from claimcheck import files, interrupts, paths
+from claimcheck import files, paths
+from claimcheck.workers import ctrl_c_held_while_forking, start_worker
 from claimcheck.batch import preview
 from claimcheck.batch import kernels
 from claimcheck.reference.crosscheck import checked_article
@@ -110,7 +111,7 @@ def _warm_up(html: bool, parent: int | None = None) -> None:
     """Worker initializer: die with the run, start the first kernel, and meanwhile import papermill (and nbconvert)."""
     from multiprocessing.util import Finalize
 
-    interrupts.ignored_in_worker()  # forked under interrupts.held_while_forking (see run_jobs)
+    start_worker()  # forked under ctrl_c_held_while_forking (see run_jobs)
     if parent is not None:
         _die_with(parent)
     kernels.start_ahead()
@@ -271,7 +272,7 @@ def run_jobs(jobs: list[Job], workers: int | None = None, progress=None,
         # the first submit forks every worker. With fresh kernels, a worker starts its next kernel
         # ahead unless the jobs left can all go to kernels already started.
         try:
-            with interrupts.held_while_forking():  # the first submit forks the workers
+            with ctrl_c_held_while_forking():  # the first submit forks the workers
                 futures = [pool.submit(execute, job, fresh_kernels and i + workers < len(ordered), not fresh_kernels)
                            for i, job in enumerate(ordered)]
             side = threading.Thread(target=meanwhile or (lambda: None), daemon=True)

@@ -46,10 +46,10 @@ def load_in_background() -> None:
     import multiprocessing
     import threading
 
-    from claimcheck import interrupts
+    from claimcheck import workers
 
     if _pool is None and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        with interrupts.held_while_forking():  # Ctrl-C is the command's: it ends the worker
+        with workers.ctrl_c_held_while_forking():  # Ctrl-C is the command's: it ends the worker
             _pool = multiprocessing.get_context("fork").Pool(1, initializer=_warm)
 
 
@@ -63,9 +63,9 @@ def stop() -> None:
 
 
 def _warm() -> None:
-    from claimcheck import interrupts
+    from claimcheck import workers
 
-    interrupts.ignored_in_worker()
+    workers.start_worker()
     try:
         nlp()
         import claimcheck.draft.structure  # noqa: F401 - what the batches are read with

@@ -1,18 +1,22 @@
-"""Ctrl-C in a command: the command's alone to handle, never lost, one line.
+"""The worker processes a command forks (the run's notebook workers, the draft's parser), and
+Ctrl-C: the command's alone to handle, never lost, one line.
 
-A terminal sends Ctrl-C to every process of the command. The worker processes a command forks (the
-run's notebook workers, the draft's parser) ignore it from their first instant, since the command
-stops them itself and each worker's own KeyboardInterrupt would only print a traceback.
+A terminal sends Ctrl-C to every process of the command. A worker ignores it from its first instant,
+since the command stops its workers itself and each worker's own KeyboardInterrupt would only print a
+traceback. A worker computes on one core, the others being its siblings' or the command's: it starts
+with one BLAS thread (numpy's OpenBLAS would start a thread per core, which also costs every kernel
+and parser a tenth of a second at import).
 
 Python raises a Ctrl-C as KeyboardInterrupt wherever the main thread happens to be. If that is inside
 a weak-reference callback or a finaliser (the import system runs one after each import), the
 exception cannot propagate: Python prints "Exception ignored …" with a traceback and carries on, and
-the command would run to its end as if no key was pressed. ``noticed`` turns such a swallowed
-interrupt into a new one that the command receives.
+the command would run to its end as if no key was pressed. ``swallowed_ctrl_c_noticed`` turns such
+an interrupt into a new one that the command receives.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -20,7 +24,7 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def held_while_forking() -> Iterator[None]:
+def ctrl_c_held_while_forking() -> Iterator[None]:
     """Hold Ctrl-C back while workers are forked: they start with it blocked, and a Ctrl-C pressed
     meanwhile reaches the command when the block ends."""
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -30,14 +34,16 @@ def held_while_forking() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
-def ignored_in_worker() -> None:
-    """In a worker forked under ``held_while_forking``: ignore Ctrl-C, then let signals in."""
+def start_worker() -> None:
+    """First thing in a worker forked under ``ctrl_c_held_while_forking``: ignore Ctrl-C, then let
+    signals in; one BLAS thread for what it imports and the kernels it starts (unless set otherwise)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @contextmanager
-def noticed() -> Iterator[None]:
+def swallowed_ctrl_c_noticed() -> Iterator[None]:
     """Within the block, a KeyboardInterrupt that Python could only report as unraisable is raised
     again in the main thread, without the report."""
     import _thread
