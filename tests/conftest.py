@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import ipaddress
 import os
 import shutil
@@ -10,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +21,7 @@ from browser import browser  # noqa: F401 (the headless Chromium fixture, shared
 from processes import short_runtime_dir
 
 REPO = Path(__file__).resolve().parents[1]
+SEED = "china-belgium-ties-2023-02-26"
 
 
 # ------------------------------------------------------------------------------------ network guard
@@ -259,6 +262,43 @@ def _copy_or_link(source: str, target: str) -> None:
         except OSError:  # another file system
             pass
     shutil.copy2(source, target)
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], object]) -> Path:
+    """The folder ``name`` as ``build(folder)`` filled it, built once per test session however many
+    pytest-xdist workers ask (its docs' "Making session-scoped fixtures execute only once"): the first
+    builds it under a file lock beside the workers' own temporary folders, the others wait and reuse
+    it. Tests only read it: one that changes what it is given works on its own copy."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # one process: its own folder, as a plain fixture's
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent  # this session's, shared by its workers
+    folder, built = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also when the build fails
+        if not built.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed build left
+            folder.mkdir()
+            build(folder)
+            built.touch()
+    return folder
+
+
+def _run_the_seed_offline(build: Path) -> None:
+    from claimcheck.cli import main
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLAIMCHECK_BUILD", str(build))
+        patch.delenv("CLAIMCHECK_HISTORY", raising=False)
+        assert main(["run", "--article", SEED]) == 0
+
+
+@pytest.fixture(scope="session")
+def offline_build(tmp_path_factory) -> Path:
+    """One full offline run of the seed article (every notebook, HTML included, its history in the
+    folder), once for the session: read it, or copy it (``copytree(..., symlinks=True)``) to change it."""
+    return built_once(tmp_path_factory, "offline-build", _run_the_seed_offline)
 
 
 @pytest.fixture
