@@ -301,6 +301,30 @@ def offline_build(tmp_path_factory) -> Path:
     return built_once(tmp_path_factory, "offline-build", _run_the_seed_offline)
 
 
+CHARTED = "bri-goods-trade-11-trillion"  # a claim with another reading whose notebooks draw charts
+
+
+def _run_with_a_hostile_statement(root: Path) -> None:
+    from browser import data_with_hostile_statement
+    from claimcheck.cli import main
+
+    data = data_with_hostile_statement(REPO, root / "data", SEED, CHARTED,
+                                       "Goods trade with Belt and Road countries was $11 tn ")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLAIMCHECK_DATA", str(data))
+        patch.setenv("CLAIMCHECK_BUILD", str(root / "build"))
+        assert main(["run", "--article", SEED, "--notebook", "documented", "--notebook", "scorecard", "--notebook", "economy",
+                     "--site-url", "https://checks.example/"]) == 0
+
+
+@pytest.fixture(scope="session")
+def hostile_statement_build(tmp_path_factory) -> Path:
+    """The build of a real run (the documented, scorecard and economy notebooks) of the seed article whose
+    charted claim's statement carries script payloads, as a tampered registry would; once for the
+    session, only read (a test that adds a page names it uniquely and removes it)."""
+    return built_once(tmp_path_factory, "hostile-statement", _run_with_a_hostile_statement) / "build"
+
+
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch) -> Path:
     """A scratch copy of data/ that CLAIMCHECK_DATA points at, so tests never touch the committed files."""
