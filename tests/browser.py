@@ -14,6 +14,7 @@ per page remains for what that cannot do (a screenshot, a served page, other fla
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -179,6 +180,7 @@ class Browser:
                     time.sleep(0.05)
                 port, path = active.read_text().split()
                 self._endpoint = f"ws://127.0.0.1:{port}{path}"
+                atexit.register(self.close)  # also when the session ends without its fixtures' teardown
             return self._endpoint
 
     def close(self) -> None:
