@@ -121,7 +121,7 @@ class Browser:
         self.executable = executable
         self.timeout = timeout
         self._process: subprocess.Popen | None = None
-        self._profile: tempfile.TemporaryDirectory | None = None
+        self._profile: Path | None = None
         self._endpoint = ""
         self._starting = threading.Lock()
 
@@ -168,10 +168,10 @@ class Browser:
         with self._starting:
             if self._process is None or self._process.poll() is not None:
                 self.close()
-                self._profile = tempfile.TemporaryDirectory(prefix="cc-chromium-")
-                active = Path(self._profile.name) / "DevToolsActivePort"
+                self._profile = Path(tempfile.mkdtemp(prefix="cc-chromium-"))
+                active = self._profile / "DevToolsActivePort"
                 self._process = subprocess.Popen(
-                    [str(self.executable), *FLAGS, f"--user-data-dir={self._profile.name}", "--remote-debugging-port=0",
+                    [str(self.executable), *FLAGS, f"--user-data-dir={self._profile}", "--remote-debugging-port=0",
                      "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
                 deadline = time.monotonic() + self.timeout
                 while not (active.exists() and len(active.read_text().split()) == 2):
@@ -180,7 +180,8 @@ class Browser:
                     time.sleep(0.05)
                 port, path = active.read_text().split()
                 self._endpoint = f"ws://127.0.0.1:{port}{path}"
-                atexit.register(self.close)  # also when the session ends without its fixtures' teardown
+                owner = os.getpid()  # a forked child that exits normally must leave its parent's Chromium alone
+                atexit.register(lambda: os.getpid() == owner and self.close())  # also without the fixture's teardown
             return self._endpoint
 
     def close(self) -> None:
@@ -195,7 +196,7 @@ class Browser:
                     self._process.wait()
             self._process = None
         if self._profile is not None:
-            self._profile.cleanup()
+            shutil.rmtree(self._profile, ignore_errors=True)
             self._profile = None
 
     def dump_url(self, url: str, flags: tuple[str, ...] = ()) -> str:
