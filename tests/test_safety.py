@@ -1,6 +1,6 @@
 """Safety: a secret in the environment never reaches an output; data in pages is inert, escaped text.
 
-The batch test runs the real ``claimcheck run`` once for this module on the seed article, into a
+The batch test runs the real ``claimcheck run`` once for the session on the seed article, into a
 temporary build folder, with a fake ``COMTRADE_API_KEY`` set. It runs three notebooks (the claims
 list, trade, whose source takes the key, and the scorecard); tests/test_batch.py runs them all.
 """
