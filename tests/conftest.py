@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import ipaddress
 import os
 import shutil
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +21,7 @@ from browser import browser  # noqa: F401 (the headless Chromium fixture, shared
 from processes import short_runtime_dir
 
 REPO = Path(__file__).resolve().parents[1]
+SEED = "china-belgium-ties-2023-02-26"
 
 
 # ------------------------------------------------------------------------------------ network guard
@@ -259,6 +262,67 @@ def _copy_or_link(source: str, target: str) -> None:
         except OSError:  # another file system
             pass
     shutil.copy2(source, target)
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], object]) -> Path:
+    """The folder ``name`` as ``build(folder)`` filled it, built once per test session however many
+    pytest-xdist workers ask (its docs' "Making session-scoped fixtures execute only once"): the first
+    builds it under a file lock beside the workers' own temporary folders, the others wait and reuse
+    it. Tests only read it: one that changes what it is given works on its own copy."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # one process: its own folder, as a plain fixture's
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent  # this session's, shared by its workers
+    folder, built = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also when the build fails
+        if not built.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed build left
+            folder.mkdir()
+            build(folder)
+            built.touch()
+    return folder
+
+
+def _run_the_seed_offline(build: Path) -> None:
+    from claimcheck.cli import main
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLAIMCHECK_BUILD", str(build))
+        patch.delenv("CLAIMCHECK_HISTORY", raising=False)
+        assert main(["run", "--article", SEED]) == 0
+
+
+@pytest.fixture(scope="session")
+def offline_build(tmp_path_factory) -> Path:
+    """One full offline run of the seed article (every notebook, HTML included, its history in the
+    folder), once for the session: read it, or copy it (``copytree(..., symlinks=True)``) to change it."""
+    return built_once(tmp_path_factory, "offline-build", _run_the_seed_offline)
+
+
+CHARTED = "bri-goods-trade-11-trillion"  # a claim with another reading whose notebooks draw charts
+
+
+def _run_with_a_hostile_statement(root: Path) -> None:
+    from browser import data_with_hostile_statement
+    from claimcheck.cli import main
+
+    data = data_with_hostile_statement(REPO, root / "data", SEED, CHARTED,
+                                       "Goods trade with Belt and Road countries was $11 tn ")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLAIMCHECK_DATA", str(data))
+        patch.setenv("CLAIMCHECK_BUILD", str(root / "build"))
+        assert main(["run", "--article", SEED, "--notebook", "documented", "--notebook", "scorecard", "--notebook", "economy",
+                     "--site-url", "https://checks.example/"]) == 0
+
+
+@pytest.fixture(scope="session")
+def hostile_statement_build(tmp_path_factory) -> Path:
+    """The build of a real run (the documented, scorecard and economy notebooks) of the seed article whose
+    charted claim's statement carries script payloads, as a tampered registry would; once for the
+    session, only read (a test that adds a page names it uniquely and removes it)."""
+    return built_once(tmp_path_factory, "hostile-statement", _run_with_a_hostile_statement) / "build"
 
 
 @pytest.fixture

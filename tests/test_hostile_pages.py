@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from browser import hostile
+from conftest import built_once
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = "china-belgium-ties-2023-02-26"
@@ -59,9 +60,13 @@ def write_hostile_article(data: Path) -> None:
                                         encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hostile_build(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("hostile")
+    """The hostile article's run, once for the session; its pages are only read."""
+    return built_once(tmp_path_factory, "hostile-pages", run_hostile_article) / "build"
+
+
+def run_hostile_article(root: Path) -> None:
     data, build = root / "data", root / "build"
     shutil.copytree(REPO / "data", data)
     write_hostile_article(data)
@@ -72,7 +77,6 @@ def hostile_build(tmp_path_factory) -> Path:
                           env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
     assert (build / HOSTILE / "index.html").is_file(), done.stdout[-3000:] + done.stderr[-3000:]
-    return build
 
 
 def pages(build: Path) -> list[Path]:

@@ -20,13 +20,12 @@ PARAMS = {"article": SEED, "mode": "offline"}
 
 
 @pytest.fixture
-def data(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "data"
-    shutil.copytree(REPO / "data", folder)
-    monkeypatch.setenv("CLAIMCHECK_DATA", str(folder))
+def data(data_copy, tmp_path, monkeypatch) -> Path:
+    """A copy of data/ (its compressed snapshot versions linked: a change here writes a sidecar or a new
+    version, never into one), a build folder and its history."""
     monkeypatch.setenv("CLAIMCHECK_BUILD", str(tmp_path / "build"))
     monkeypatch.delenv("CLAIMCHECK_HISTORY", raising=False)
-    return folder
+    return data_copy
 
 
 def families_naming(data: Path, source: str) -> set[str]:

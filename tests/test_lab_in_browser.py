@@ -13,16 +13,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from browser import data_with_hostile_statement, ran_in
-from claimcheck.cli import main
+from browser import ran_in
 
 SEED = "china-belgium-ties-2023-02-26"
-REPO = Path(__file__).resolve().parents[1]
-CHARTED = "bri-goods-trade-11-trillion"  # a documented claim whose notebook draws charts
 
 
 def _free_port() -> int:
@@ -32,21 +28,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """JupyterLab serving a build whose documented notebook ran with a hostile claim statement; its own
-    settings, workspace and runtime folders, so nothing of the user's is read or written."""
-    root = tmp_path_factory.mktemp("lab")
-    data = data_with_hostile_statement(REPO, root / "data", SEED, CHARTED)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CLAIMCHECK_DATA", str(data))
-        patch.setenv("CLAIMCHECK_BUILD", str(root / "build"))
-        assert main(["run", "--article", SEED, "--notebook", "documented"]) == 0
+def lab(tmp_path_factory, hostile_statement_build):
+    """JupyterLab serving a build whose documented notebook ran with a hostile claim statement (conftest.py);
+    its own settings, workspace and runtime folders, so nothing of the user's is read or written."""
+    root, build = tmp_path_factory.mktemp("lab"), hostile_statement_build
     port = _free_port()
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / "config"), "JUPYTER_DATA_DIR": str(root / "jupyter-data"),
            "JUPYTER_RUNTIME_DIR": str(root / "runtime"), "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces")}
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
-         "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root / 'build'}"],
+         "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={build}"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -58,7 +49,7 @@ def lab(tmp_path_factory):
                 time.sleep(0.5)
         else:
             pytest.fail("JupyterLab did not answer within 60 s")
-        yield url, root / "build"
+        yield url, build
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the server and any kernel it started
         try:

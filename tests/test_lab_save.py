@@ -27,6 +27,7 @@ from nbclient import NotebookClient
 
 from browser import FLAGS as browser_flags
 from claimcheck import paths, stripping
+from conftest import built_once
 
 REPO = Path(__file__).resolve().parents[1]
 VENV = Path(sys.executable).parent.parent
@@ -87,8 +88,9 @@ def _stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab as ``make lab`` starts it: serving ``notebooks/``."""
-    with _start(make_lab_command(), tmp_path_factory.mktemp("lab")) as url:
+    """JupyterLab as ``make lab`` starts it: serving ``notebooks/``, its app reachable from the page's
+    JavaScript (which changes nothing the server does) for the test that drives it in Chromium."""
+    with _start(make_lab_command(), tmp_path_factory.mktemp("lab"), "--LabApp.expose_app_in_browser=True") as url:
         yield url
 
 
@@ -126,6 +128,14 @@ def _run_as_jupyterlab(path: Path) -> nbformat.NotebookNode:
     return notebook
 
 
+@pytest.fixture(scope="session")
+def economy_run(tmp_path_factory):
+    """A fresh copy, for each test, of ``economy.ipynb`` run once as JupyterLab runs it."""
+    folder = built_once(tmp_path_factory, "economy-run", lambda folder: nbformat.write(
+        _run_as_jupyterlab(paths.notebooks_dir() / "economy.ipynb"), folder / "economy.ipynb"))
+    return lambda: nbformat.read(folder / "economy.ipynb", as_version=4)
+
+
 def _dirty(notebook: dict) -> dict:
     """What JupyterLab's autosave sends for a notebook it opened: the kernel's Python version, new cell ids."""
     dirty = copy.deepcopy(notebook)
@@ -142,12 +152,12 @@ def _unchanged(path: Path, committed: bytes) -> bool:
 
 # It saves into the worktree's notebooks/, which other tests read at the same time: a save that works writes the
 # committed bytes (atomically, as jupyter_server writes), and the file is put back only when a save did not.
-def test_a_notebook_run_and_saved_in_jupyterlab_stays_the_committed_one(lab):
+def test_a_notebook_run_and_saved_in_jupyterlab_stays_the_committed_one(lab, economy_run):
     committed = paths.notebooks_dir() / "economy.ipynb"
     assert committed.parent == REPO / "notebooks"
     before = subprocess.run(["git", "show", "HEAD:notebooks/economy.ipynb"], capture_output=True, cwd=REPO, check=True).stdout
     assert committed.read_bytes() == before
-    notebook = _run_as_jupyterlab(committed)
+    notebook = economy_run()
     assert notebook.metadata.language_info.get("version")
     assert any(cell.get("outputs") for cell in notebook.cells)
     try:
@@ -228,15 +238,13 @@ RAN = ("(async () => { " + _NOTEBOOK + " await jupyterapp.commands.execute('note
 
 # It saves into the worktree's notebooks/, which other tests read at the same time: a save that works writes the
 # committed bytes (atomically, as jupyter_server writes), and the file is put back only when a save did not.
-def test_in_a_real_browser_a_notebook_opened_run_and_saved_in_jupyterlab_stays_the_committed_one(browser, tmp_path_factory):
+def test_in_a_real_browser_a_notebook_opened_run_and_saved_in_jupyterlab_stays_the_committed_one(browser, lab, tmp_path):
     """JupyterLab in headless Chromium, started by ``make lab``'s command line: open, save (as autosave
     would), run all cells, save; the file stays the committed one while the page keeps its outputs."""
     committed = paths.notebooks_dir() / "economy.ipynb"
     before = subprocess.run(["git", "show", "HEAD:notebooks/economy.ipynb"], capture_output=True, cwd=REPO, check=True).stdout
-    scratch = tmp_path_factory.mktemp("lab-browser")
     try:
-        with _start(make_lab_command(), scratch, "--LabApp.expose_app_in_browser=True") as url, \
-                _chromium(browser.executable, f"{url}/lab/tree/economy.ipynb?token={TOKEN}", scratch / "profile") as page:
+        with _chromium(browser.executable, f"{lab}/lab/tree/economy.ipynb?token={TOKEN}", tmp_path / "profile") as page:
             opened = page.evaluate(OPENED)
             # the kernel's Python version, which the committed file leaves out, marks it modified (documented)
             assert opened["version"] and opened["dirty"] and opened["dot"], opened
@@ -253,9 +261,9 @@ def test_in_a_real_browser_a_notebook_opened_run_and_saved_in_jupyterlab_stays_t
             committed.write_bytes(before)
 
 
-def test_a_notebook_outside_the_project_notebooks_keeps_its_outputs(elsewhere):
+def test_a_notebook_outside_the_project_notebooks_keeps_its_outputs(elsewhere, economy_run):
     url, folder = elsewhere
-    notebook = _run_as_jupyterlab(paths.notebooks_dir() / "economy.ipynb")
+    notebook = economy_run()
     _save(url, "mine.ipynb", notebook)
     saved = json.loads((folder / "mine.ipynb").read_text())
     assert any(cell.get("outputs") for cell in saved["cells"])
@@ -286,9 +294,7 @@ def test_the_strip_is_byte_for_byte_the_nbstripout_command_of_make_notebooks(tmp
     nbformat.write(notebook, by_command)
     nbformat.write(notebook, by_function)
     assert subprocess.run([str(NBSTRIPOUT), *stripping.command_line_options(), str(by_command)], cwd=tmp_path).returncode == 0
-    done = subprocess.run([sys.executable, "-m", "claimcheck.stripping", str(by_function)], cwd=tmp_path,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    assert stripping.main([str(by_function)]) == 0
     assert by_function.read_bytes() == by_command.read_bytes()
     assert by_function.read_bytes() == (paths.notebooks_dir() / "claims.ipynb").read_bytes()
 
@@ -308,20 +314,27 @@ def _strip_command(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "claimcheck.stripping", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def test_the_strip_command_verifies_strips_and_names_a_file_it_cannot_read(tmp_path):
+def _strip_main(capsys, *args: str) -> subprocess.CompletedProcess:
+    """What the command's ``main`` returns and prints, in this process (the command is ``sys.exit(main())``)."""
+    status = stripping.main(list(args))
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["python", "-m", "claimcheck.stripping", *args], status, out, err)
+
+
+def test_the_strip_command_verifies_strips_and_names_a_file_it_cannot_read(tmp_path, capsys):
     clean, dirty, broken = tmp_path / "clean.ipynb", tmp_path / "dirty.ipynb", tmp_path / "broken.ipynb"
     clean.write_bytes((paths.notebooks_dir() / "claims.ipynb").read_bytes())
     nbformat.write(nbformat.from_dict(_dirty(nbformat.read(clean, as_version=4))), dirty)
     broken.write_text("{not json")
-    assert _strip_command("--verify", str(clean)).returncode == 0
+    assert _strip_main(capsys, "--verify", str(clean)).returncode == 0
     before = dirty.read_bytes()
-    done = _strip_command("--verify", str(clean), str(dirty))
+    done = _strip_main(capsys, "--verify", str(clean), str(dirty))
     assert done.returncode == 1 and "dirty.ipynb: not stripped" in done.stdout and dirty.read_bytes() == before
-    assert _strip_command(str(dirty)).returncode == 0 and dirty.read_bytes() == clean.read_bytes()
-    done = _strip_command(str(broken))
+    assert _strip_main(capsys, str(dirty)).returncode == 0 and dirty.read_bytes() == clean.read_bytes()
+    done = _strip_command(str(broken))  # the real command: its exit status, and no traceback from the process
     assert done.returncode == 2 and done.stderr.startswith(f"{broken}: cannot strip") and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
-    assert _strip_command("--verify").returncode == 0  # the project's notebooks, as committed
+    assert _strip_main(capsys, "--verify").returncode == 0  # the project's notebooks, as committed
 
 
 def test_make_notebooks_strips_with_the_same_function(tmp_path):

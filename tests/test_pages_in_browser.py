@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from pathlib import Path
 
 import pytest
 
-from browser import data_with_hostile_statement
-from claimcheck.cli import main
+from conftest import CHARTED  # a claim with another reading whose notebook draws a chart
 
 SEED = "china-belgium-ties-2023-02-26"
-REPO = Path(__file__).resolve().parents[1]
-CHARTED = "bri-goods-trade-11-trillion"  # a claim with another reading whose notebook draws a chart
 PHONE, DESKTOP = (390, 844), (1400, 1000)
 
 # Measures what a reader would see (added to a copy of the page only) and posts it to the frame holding
@@ -71,30 +69,26 @@ FRAME = """<!DOCTYPE html><html><body style="margin:0">
   document.documentElement.setAttribute('data-probe', e.data); }});</script></body></html>"""
 
 
-@pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory) -> Path:
-    """A real run (the documented and scorecard notebooks) of the seed article whose charted claim's
-    statement carries script payloads, as a tampered registry would."""
-    root = tmp_path_factory.mktemp("browser")
-    data = data_with_hostile_statement(REPO, root / "data", SEED, CHARTED,
-                                       "Goods trade with Belt and Road countries was $11 tn ")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CLAIMCHECK_DATA", str(data))
-        patch.setenv("CLAIMCHECK_BUILD", str(root / "build"))
-        assert main(["run", "--article", SEED, "--notebook", "documented", "--notebook", "scorecard", "--notebook", "economy",
-                     "--site-url", "https://checks.example/"]) == 0
-    return root / "build"
+@pytest.fixture(scope="session")
+def hostile_build(hostile_statement_build) -> Path:
+    """The seed article's pages, its charted claim's statement carrying script payloads (conftest.py)."""
+    return hostile_statement_build
 
 
 def probe(browser, page: Path, fragment: str, size: tuple[int, int]) -> dict:
     """What the probe measured in ``page`` (at ``#fragment``) shown ``size`` wide and high."""
-    copy = page.with_name(f"probe-{page.name}")
+    unique = uuid.uuid4().hex[:8]  # tests on other workers probe the same page at the same time
+    copy = page.with_name(f"probe-{unique}-{page.name}")
     copy.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    frame = page.with_name(f"frame-{page.name}")
+    frame = page.with_name(f"frame-{unique}-{page.name}")
     src = copy.name + (f"#{fragment}" if fragment else "")
     frame.write_text(FRAME.format(src=src, width=size[0], height=size[1]), encoding="utf-8")
-    dom = browser.dump_dom(frame, "", (f"--window-size={max(size[0], 500) + 20},{size[1] + 20}",
-                                       "--virtual-time-budget=8000"))
+    try:
+        dom = browser.dump_dom(frame, "", (f"--window-size={max(size[0], 500) + 20},{size[1] + 20}",
+                                           "--virtual-time-budget=8000"))
+    finally:
+        copy.unlink()
+        frame.unlink()
     found = re.search(r'data-probe="([^"]*)"', dom)
     assert found, "the probe did not run"
     return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))

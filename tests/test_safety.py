@@ -1,6 +1,6 @@
 """Safety: a secret in the environment never reaches an output; data in pages is inert, escaped text.
 
-The batch test runs the real ``claimcheck run`` once for this module on the seed article, into a
+The batch test runs the real ``claimcheck run`` once for the session on the seed article, into a
 temporary build folder, with a fake ``COMTRADE_API_KEY`` set. It runs three notebooks (the claims
 list, trade, whose source takes the key, and the scorecard); tests/test_batch.py runs them all.
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from claimcheck.publish import site
+from conftest import built_once
 
 SEED = "china-belgium-ties-2023-02-26"
 FAKE_KEY = "cc-fake-comtrade-key-7f3a9b21d4e8c650"
@@ -30,10 +31,15 @@ NO_NETWORK = re.compile(r'<script[^>]*src="http|<link[^>]*href="http|@import url
 # ------------------------------------------------------------------------------ one real batch run
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def real_build(tmp_path_factory) -> Path:
-    """``claimcheck run --article <seed>`` into a temporary build folder, stdout/stderr to build/cron.log."""
-    build = tmp_path_factory.mktemp("safety") / "build"
+    """``claimcheck run --article <seed>`` into a temporary build folder, stdout/stderr to build/cron.log;
+    once for the session, only read."""
+    return built_once(tmp_path_factory, "safety", run_with_a_key) / "build"
+
+
+def run_with_a_key(root: Path) -> None:
+    build = root / "build"
     build.mkdir()
     env = {**os.environ, "CLAIMCHECK_BUILD": str(build), "COMTRADE_API_KEY": FAKE_KEY}
     env.pop("CLAIMCHECK_HISTORY", None)
@@ -43,7 +49,6 @@ def real_build(tmp_path_factory) -> Path:
                               env=env, stdout=log, stderr=subprocess.STDOUT, timeout=600)
     log_text = (build / "cron.log").read_text(encoding="utf-8", errors="replace")
     assert done.returncode == 0, log_text[-3000:]
-    return build
 
 
 def all_files(root: Path) -> list[Path]:

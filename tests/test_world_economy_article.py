@@ -17,6 +17,7 @@ import pytest
 
 from claimcheck import paths
 from claimcheck.cli import main
+from conftest import built_once
 
 ARTICLE = "world-economy-2024-12-02"
 HERE = Path(__file__).parent / "articles" / ARTICLE
@@ -37,18 +38,21 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("data") / "data"
+    """The article's published outputs, run once for the session; only read."""
+    return built_once(tmp_path_factory, "world-economy", run_the_article) / "build" / ARTICLE
+
+
+def run_the_article(root: Path) -> None:
+    data, build = root / "data", root / "build"
     shutil.copytree(paths.data_dir(), data)
     shutil.copytree(HERE, data / "articles" / ARTICLE)
-    build = tmp_path_factory.mktemp("build")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLAIMCHECK_DATA", str(data))
         patch.setenv("CLAIMCHECK_BUILD", str(build))
         assert main(["coverage", "--article", ARTICLE]) == 0
         assert main(["run", "--article", ARTICLE]) == 0
-    return build / ARTICLE
 
 
 def rows(built: Path) -> dict[str, dict[str, str]]:
