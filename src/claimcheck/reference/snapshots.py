@@ -30,7 +30,7 @@ import pandas as pd
 import yaml
 
 from claimcheck import paths
-from claimcheck.cells import TEXT_MARK, csv_text, from_cell
+from claimcheck.cells import TEXT_MARK, cell_text, csv_columns, from_cell
 from claimcheck.reference import catalogue
 from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
 from claimcheck.reference.http import HttpClient, SourceError, has_secrets, redact, redact_text, secret_in
@@ -243,7 +243,13 @@ def _expand(frame: pd.DataFrame, meta: dict[str, Any], where: str) -> pd.DataFra
     frame = frame.assign(**{k: str(v) for k, v in constants.items()})
     if labels:
         table = read_labels(labels["file"], labels.get("sha256"), where)
-        frame = frame.merge(table, on="entity", how="left", validate="many_to_one").fillna("")
+        entities = pd.Index(table["entity"])
+        if not entities.is_unique:
+            twice = entities[entities.duplicated()][0]
+            raise SnapshotInvalid(f"{where}: its labels table {labels['file']} lists the entity {twice!r} more than once")
+        rows = entities.get_indexer(frame["entity"])  # -1: an entity the table lacks, whose labels are blank
+        for column in table.columns.drop("entity"):
+            frame[column] = table[column].array.take(rows, allow_fill=True, fill_value="")
     order = TIDY_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in frame.columns]
     return frame[order + sorted(c for c in frame.columns if c not in order)]
 
@@ -288,7 +294,7 @@ _MARK_AT_A_CELL_START = re.compile(rb'(?:^|,)"?' + re.escape(TEXT_MARK.encode())
 def _read_csv(data: bytes) -> pd.DataFrame:
     """A stored CSV as text cells, each as it was before ``cells.to_cell`` made it inert."""
     frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
-    if not _MARK_AT_A_CELL_START.search(data):  # most tables have no marked cell: one scan of the bytes says so
+    if TEXT_MARK.encode() not in data or not _MARK_AT_A_CELL_START.search(data):  # most tables have no marked cell
         return frame
     for column in frame.columns:
         marked = frame[column].str.startswith(TEXT_MARK)
@@ -343,6 +349,7 @@ def lost_series(old: pd.DataFrame, new: pd.DataFrame) -> list[tuple[str, str, st
 
 
 PERIOD_FORMAT = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?|-Q[1-4])?"  # a stored period
+PERIOD_RE = re.compile(PERIOD_FORMAT)
 
 
 def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
@@ -356,13 +363,12 @@ def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
         values = frame[column]
         blank = values.isna()
         if column != "partner" and values.dtype.kind not in "fiub":  # text: empty or only spaces is blank
-            text = values.astype(str)
-            blank |= text.eq("") | text.str.isspace()
+            blank |= values.isin([v for v in values.dropna().unique() if not str(v).strip()])
         if blank.any():
             raise SnapshotInvalid(f"{where}: {int(blank.sum())} row(s) with an empty {column!r}")
     _check_entities(frame, where)
     periods = frame["period"].astype(str)
-    odd = periods[~periods.str.fullmatch(PERIOD_FORMAT)]
+    odd = periods[periods.isin([p for p in periods.unique() if not PERIOD_RE.fullmatch(p)])]  # a table has few periods
     if not odd.empty:
         raise SnapshotInvalid(f"{where}: {len(odd)} period(s) such as {odd.iloc[0][:40]!r} are not a year, month, "
                               "day or quarter (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Q1)")
@@ -414,15 +420,28 @@ def render_csv(frame: pd.DataFrame) -> bytes:
     sort = [c for c in SORT_COLUMNS if c in frame.columns]  # a compact version lacks its constant columns
     keys = frame[sort].astype(str)
     ordered = frame.loc[keys.sort_values(sort, kind="mergesort").index, columns]
-    rows = zip(*(_cells(ordered[column], column) for column in columns))
-    return csv_text(columns, rows).encode("utf-8")  # text cells inert in a spreadsheet, read back by _read_csv
+    cells = [_cells(ordered[column], column) for column in columns]
+    return csv_columns(columns, cells).encode("utf-8")  # text cells inert in a spreadsheet, read back by _read_csv
 
 
 def _cells(values: pd.Series, column: str) -> list[str]:
-    """A column's cells as ``_cell`` writes them, a column of floats without a call per cell."""
-    if values.dtype.kind == "f" and not values.isna().any():
+    """A column's cells as ``cell_text(_cell(value))``, without a call per cell: a column of finite floats is
+    their shortest round-trip decimals (never marked), a column of text is worked out once per distinct text."""
+    if values.dtype.kind == "f" and np.isfinite(values.to_numpy()).all():
         return [repr(v) for v in values.tolist()]  # Python floats: the shortest round-trip decimal
-    return [_cell(value, column) for value in values.tolist()]
+    if values.dtype.kind == "b":
+        return np.where(values.to_numpy(), "True", "False").tolist()
+    if _all_text(values):
+        codes, distinct = pd.factorize(values)
+        return np.array([cell_text(v) for v in distinct], dtype=object)[codes].tolist()
+    return [cell_text(_cell(value, column)) for value in values.tolist()]
+
+
+def _all_text(values: pd.Series) -> bool:
+    """Whether every cell is a str (so that equal cells are equal texts, which 1 == 1.0 == True are not)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return not values.hasnans
+    return values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string"
 
 
 def _cell(value: Any, column: str) -> str:
@@ -513,8 +532,8 @@ def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, 
 def coverage(frame: pd.DataFrame) -> dict[str, Any]:
     """Which periods and entities a table holds: first and last period, entities, and how many of
     them are aggregates (regions, income groups) when the table flags them."""
-    periods = sorted(frame["period"].astype(str))
-    out: dict[str, Any] = {"first": periods[0], "last": periods[-1], "entities": int(frame["entity"].nunique())}
+    periods = frame["period"].astype(str).unique()  # a table has few periods
+    out: dict[str, Any] = {"first": min(periods), "last": max(periods), "entities": int(frame["entity"].nunique())}
     if "aggregate" in frame:
         flagged = frame["aggregate"].astype(str).isin(["True", "true", "1"])
         out["aggregates"] = int(frame.loc[flagged, "entity"].nunique())
