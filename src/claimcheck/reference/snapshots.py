@@ -19,6 +19,7 @@ import math
 import os
 import re
 import tempfile
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -209,13 +210,14 @@ def load_snapshot(source: str, name: str, version: str | None = None, as_of: dat
             f"checksum mismatch for {csv_path}: the sidecar records sha256 {meta['sha256']}, the file has {digest}. "
             f"The file was edited or damaged since it was written; {restore}"
         )
-    frame = _read_csv(data)
+    frame = _read_stored(data, meta)
     if list(frame.columns) != list(meta["columns"]) or len(frame) != meta["rows"]:
         raise SnapshotInvalid(
             f"{csv_path} has columns {list(frame.columns)} and {len(frame)} rows, the sidecar says "
             f"{meta['columns']} and {meta['rows']}; {restore}"
         )
-    frame = _typed(_expand(frame, meta, f"{source}/{name} version {version}"))
+    where = f"{source}/{name} version {version}"
+    frame = _typed(_expand(frame, meta, where), where)
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
     if missing:
         raise SnapshotInvalid(f"{csv_path} lacks the tidy column(s) {missing}; {restore}")
@@ -242,16 +244,20 @@ def _expand(frame: pd.DataFrame, meta: dict[str, Any], where: str) -> pd.DataFra
         return frame
     frame = frame.assign(**{k: str(v) for k, v in constants.items()})
     if labels:
-        table = read_labels(labels["file"], labels.get("sha256"), where)
-        entities = pd.Index(table["entity"])
-        if not entities.is_unique:
-            twice = entities[entities.duplicated()][0]
-            raise SnapshotInvalid(f"{where}: its labels table {labels['file']} lists the entity {twice!r} more than once")
-        rows = entities.get_indexer(frame["entity"])  # -1: an entity the table lacks, whose labels are blank
-        for column in table.columns.drop("entity"):
-            frame[column] = table[column].array.take(rows, allow_fill=True, fill_value="")
+        frame = _with_labels(frame, read_labels(labels["file"], labels.get("sha256"), where), labels["file"], where)
     order = TIDY_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in frame.columns]
     return frame[order + sorted(c for c in frame.columns if c not in order)]
+
+
+def _with_labels(frame: pd.DataFrame, table: pd.DataFrame, file: str, where: str) -> pd.DataFrame:
+    """``frame`` with the labels of each row's entity (blank for an entity the table lacks), rows numbered afresh."""
+    entities = pd.Index(table["entity"])
+    if not entities.is_unique:
+        twice = entities[entities.duplicated()][0]
+        raise SnapshotInvalid(f"{where}: its labels table {file} lists the entity {twice!r} more than once")
+    rows = entities.get_indexer(frame["entity"])  # by position: -1, an entity the table lacks
+    labelled = {c: table[c].array.take(rows, allow_fill=True, fill_value="") for c in table.columns.drop("entity")}
+    return frame.assign(**labelled).reset_index(drop=True)
 
 
 def loaded_columns(meta: dict[str, Any]) -> list[str]:
@@ -303,18 +309,59 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     return frame
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Values as floats (text for TEXT_UNITS rows), aggregate flags as booleans."""
+# pandas 3.1 reads every float exactly as float() does (fast_float); before it, only its round_trip converter did
+_EXACT_FLOATS = {} if tuple(map(int, pd.__version__.split(".")[:2])) >= (3, 1) else {"float_precision": "round_trip"}
+_BOOLEAN_WORDS = (b"true", b"True", b"TRUE", b"false", b"False", b"FALSE")  # which pandas would read as 1.0 and 0.0
+
+
+def _read_stored(data: bytes, meta: dict[str, Any]) -> pd.DataFrame:
+    """``_read_csv``'s table, its values parsed as floats by the CSV reader when ``_typed`` would make every one
+    a float (no row in a text unit) and both read each the same (no marked cell, no boolean word, no blank or
+    NaN, the two readers' only differences): most tables, without a Python string per value."""
+    if str((meta.get("constants") or {}).get("unit")) not in TEXT_UNITS and TEXT_MARK.encode() not in data:
+        try:
+            frame = pd.read_csv(io.BytesIO(data), dtype=defaultdict(lambda: str, value="float64"), keep_default_na=False,
+                                encoding="utf-8", **_EXACT_FLOATS)  # fmt: skip
+        except ValueError:  # a value that is no number, as float() may still read it ("1_0"): as text below
+            frame = None
+        if frame is not None and "value" in frame and _floats_as_written(frame, data):
+            return frame
+    return _read_csv(data)
+
+
+def _floats_as_written(frame: pd.DataFrame, data: bytes) -> bool:
+    values = frame["value"].to_numpy()
+    if np.isnan(values).any() or ("unit" in frame and frame["unit"].isin(TEXT_UNITS).any()):
+        return False
+    maybe_words = ((values == 0) | (values == 1)).any()  # a boolean word would have become one of these
+    return not (maybe_words and any(word in data for word in _BOOLEAN_WORDS))
+
+
+def _typed(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Values as floats (text for TEXT_UNITS rows), aggregate flags as booleans; SnapshotInvalid for a
+    value that is no number in a row whose unit is not text."""
     is_date = frame["unit"].isin(TEXT_UNITS) if "unit" in frame else pd.Series(False, index=frame.index)
     if "value" in frame:
-        if is_date.any():
-            values = [v if d else float(v) for v, d in zip(frame["value"], is_date)]
-            frame["value"] = pd.Series(values, index=frame.index, dtype=object)
-        else:
-            frame["value"] = frame["value"].astype(float)
+        try:
+            if is_date.any():
+                values = [v if d else float(v) for v, d in zip(frame["value"], is_date)]
+                frame["value"] = pd.Series(values, index=frame.index, dtype=object)
+            else:
+                frame["value"] = frame["value"].astype(float)
+        except ValueError:
+            bad = next(v for v, d in zip(frame["value"], is_date) if not d and not _reads_as_float(v))
+            raise SnapshotInvalid(f"{where}: the value {bad[:40]!r} of a row whose unit is not text is no number") from None
     if "aggregate" in frame:
         frame["aggregate"] = frame["aggregate"].isin(["True", True])  # vectorised: a table of 400,000 rows reads fast
     return frame
+
+
+def _reads_as_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _provenance(source: str, name: str, version: str, meta: dict[str, Any], file: str) -> Provenance:
@@ -480,11 +527,11 @@ def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, 
     meta = {k: v for k, v in meta.items() if k not in ("constants", "labels", "sha256", "rows", "columns", "coverage")}
     if labels:
         table = read_labels(labels, None, f"{source}/{name}")
-        unknown = sorted(set(frame["entity"]) - set(table["entity"]))
+        unknown = sorted(set(frame["entity"].unique()) - set(table["entity"]))
         if unknown:
             raise SnapshotInvalid(f"{source}/{name}: entities {unknown[:5]} are not in the labels table {labels}")
         meta["labels"] = {"file": labels, "sha256": hashlib.sha256((paths.reference_dir() / labels).read_bytes()).hexdigest()}
-        frame = frame.merge(table, on="entity", how="left")
+        frame = _with_labels(frame, table, labels, f"{source}/{name}")
     validate_frame(frame, f"{source}/{name}")
     if constants:
         values = {}
