@@ -315,9 +315,8 @@ _BOOLEAN_WORDS = (b"true", b"True", b"TRUE", b"false", b"False", b"FALSE")  # wh
 
 
 def _read_stored(data: bytes, meta: dict[str, Any]) -> pd.DataFrame:
-    """``_read_csv``'s table, its values parsed as floats by the CSV reader when ``_typed`` would make every one
-    a float (no row in a text unit) and both read each the same (no marked cell, no boolean word, no blank or
-    NaN, the two readers' only differences): most tables, without a Python string per value."""
+    """``_read_csv``'s table, its values already floats, parsed by the CSV reader, when ``_typed`` would make
+    each the same float (``_floats_as_written``; no marked cell): most tables, without a Python string per value."""
     if str((meta.get("constants") or {}).get("unit")) not in TEXT_UNITS and TEXT_MARK.encode() not in data:
         try:
             frame = pd.read_csv(io.BytesIO(data), dtype=defaultdict(lambda: str, value="float64"), keep_default_na=False,
@@ -330,6 +329,8 @@ def _read_stored(data: bytes, meta: dict[str, Any]) -> pd.DataFrame:
 
 
 def _floats_as_written(frame: pd.DataFrame, data: bytes) -> bool:
+    """Whether the CSV reader's floats are what ``_typed`` makes of the text cells: no blank or NaN cell (float()
+    refuses the one, pandas the other), no row in a text unit, no boolean word."""
     values = frame["value"].to_numpy()
     if np.isnan(values).any() or ("unit" in frame and frame["unit"].isin(TEXT_UNITS).any()):
         return False
@@ -349,7 +350,7 @@ def _typed(frame: pd.DataFrame, where: str) -> pd.DataFrame:
             else:
                 frame["value"] = frame["value"].astype(float)
         except ValueError:
-            bad = next(v for v, d in zip(frame["value"], is_date) if not d and not _reads_as_float(v))
+            bad = next((v for v, d in zip(frame["value"], is_date) if not d and not _reads_as_float(v)), "")
             raise SnapshotInvalid(f"{where}: the value {bad[:40]!r} of a row whose unit is not text is no number") from None
     if "aggregate" in frame:
         frame["aggregate"] = frame["aggregate"].isin(["True", True])  # vectorised: a table of 400,000 rows reads fast
@@ -476,7 +477,7 @@ def _cells(values: pd.Series, column: str) -> list[str]:
     their shortest round-trip decimals (never marked), a column of text is worked out once per distinct text."""
     if values.dtype.kind == "f" and np.isfinite(values.to_numpy()).all():
         return [repr(v) for v in values.tolist()]  # Python floats: the shortest round-trip decimal
-    if values.dtype.kind == "b":
+    if values.dtype.kind == "b" and column != "value":  # (a value is written as a float, True as 1.0)
         return np.where(values.to_numpy(), "True", "False").tolist()
     if _all_text(values):
         codes, distinct = pd.factorize(values)
