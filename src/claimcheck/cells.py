@@ -48,11 +48,11 @@ def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
 def csv_columns(header: list[str], columns: list[list[str]]) -> str:
     """``csv_text`` of a table given column by column, its cells already ``cell_text``'s: a table of
     millions of cells, written without a call per cell."""
-    table = [header, *zip(*columns)]
     every_cell = "\0".join("\0".join(column) for column in [header, *columns])
     if len(header) > 1 and not any(c in every_cell for c in ',"\n\r'):  # nothing to quote: csv's rows as they are
-        return "\n".join(map(",".join, table)) + "\n"
-    return _csv(table)
+        rows = "\n".join(map(",".join, zip(*columns)))  # (with two columns or more, no row joins to "")
+        return ",".join(header) + "\n" + (rows + "\n" if rows else "")
+    return _csv([header, *zip(*columns)])
 
 
 def _csv(table: list[Sequence[str]]) -> str:

@@ -476,7 +476,7 @@ def _cells(values: pd.Series, column: str) -> list[str]:
     """A column's cells as ``cell_text(_cell(value))``, without a call per cell: a column of finite floats is
     their shortest round-trip decimals (never marked), a column of text is worked out once per distinct text."""
     if values.dtype.kind == "f" and np.isfinite(values.to_numpy()).all():
-        return [repr(v) for v in values.tolist()]  # Python floats: the shortest round-trip decimal
+        return list(map(repr, values.tolist()))  # Python floats: the shortest round-trip decimal
     if values.dtype.kind == "b" and column != "value":  # (a value is written as a float, True as 1.0)
         return np.where(values.to_numpy(), "True", "False").tolist()
     if _all_text(values):
