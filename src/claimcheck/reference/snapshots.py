@@ -411,7 +411,8 @@ def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
         values = frame[column]
         blank = values.isna()
         if column != "partner" and values.dtype.kind not in "fiub":  # text: empty or only spaces is blank
-            blank |= values.isin([v for v in values.dropna().unique() if not str(v).strip()])
+            if empty := [v for v in values.unique() if not str(v).strip()]:  # (a missing value's text is not empty)
+                blank |= values.isin(empty)
         if blank.any():
             raise SnapshotInvalid(f"{where}: {int(blank.sum())} row(s) with an empty {column!r}")
     _check_entities(frame, where)
@@ -421,7 +422,8 @@ def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
         raise SnapshotInvalid(f"{where}: {len(odd)} period(s) such as {odd.iloc[0][:40]!r} are not a year, month, "
                               "day or quarter (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Q1)")
     if frame["value"].dtype.kind == "f":  # floats already (a transcription): only infinities can be wrong
-        bad = frame.loc[~np.isfinite(frame["value"].to_numpy()) & ~frame["unit"].isin(TEXT_UNITS), "value"].tolist()
+        infinite = ~np.isfinite(frame["value"].to_numpy())
+        bad = frame.loc[infinite & ~frame["unit"].isin(TEXT_UNITS), "value"].tolist() if infinite.any() else []
     else:
         bad = [v for v, u in zip(frame["value"], frame["unit"]) if u not in TEXT_UNITS and not _is_number(v)]
     if bad:
