@@ -411,8 +411,9 @@ def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
         values = frame[column]
         blank = values.isna()
         if column != "partner" and values.dtype.kind not in "fiub":  # text: empty or only spaces is blank
-            if empty := [v for v in values.unique() if not str(v).strip()]:  # (a missing value's text is not empty)
-                blank |= values.isin(empty)
+            text = values.astype(str)  # (a list's text, too; a missing value's is not empty)
+            if empty := [v for v in text.unique() if not str(v).strip()]:
+                blank |= text.isin(empty)
         if blank.any():
             raise SnapshotInvalid(f"{where}: {int(blank.sum())} row(s) with an empty {column!r}")
     _check_entities(frame, where)
