@@ -11,7 +11,7 @@ TEST_WORKERS ?= auto
 LAB_UID ?= $(shell id -u)
 LAB_OPTIONS := $(if $(filter 0,$(LAB_UID)),--allow-root)
 
-.PHONY: run test bench bench-scale bench-charts bench-judge lab notebooks clean bench-draft bench-verdicts lock
+.PHONY: run test bench bench-scale bench-charts bench-judge bench-snapshots lab notebooks clean bench-draft bench-verdicts lock
 
 # Installs exactly the versions and hashes of requirements.lock, with uv (itself pinned by hash in
 # requirements-uv.lock); the same lock with plain pip would be: pip install --require-hashes -r requirements.lock
@@ -48,6 +48,9 @@ bench-charts: $(STAMP)  ## one check notebook with N and with 10 N different cla
 
 bench-judge: $(STAMP)  ## what judging one more claim costs: notebook.check of N and 10 N claims, interleaved rounds
 	$(PY) scripts/bench_judge.py $(BENCH_JUDGE_ARGS)
+
+bench-snapshots: $(STAMP)  ## writing and reading the reference snapshots: the seed script and `claimcheck sources`
+	$(PY) scripts/bench_snapshots.py $(BENCH_SNAPSHOTS_ARGS)
 
 # Jupyter does not look for config in the current folder: JUPYTER_CONFIG_PATH has it read the project's
 # jupyter_server_config.json, whose pre-save hook strips each notebook of notebooks/ as `make notebooks` does

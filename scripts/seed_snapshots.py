@@ -21,7 +21,7 @@ import yaml
 
 from claimcheck import paths
 from claimcheck.reference.documents import registry_paths
-from claimcheck.reference.snapshots import load_snapshot, render_meta, write_snapshot
+from claimcheck.reference.snapshots import pick_version, read_meta, render_meta, version_paths, write_snapshot
 
 # The day these copies were transcribed into the project (fixed, so reruns are byte-identical).
 TRANSCRIBED_AT = "2026-11-28"
@@ -627,9 +627,9 @@ def main(argv: list[str]) -> int:
     written += seed_wdi_all(shared)
     written += seed_owid(shared)
     written += seed_fred(shared)
-    for source, name in sorted(set(written)):
-        snap = load_snapshot(source, name)
-        print(f"{source}/{name}: newest version {snap.version}, {snap.meta['rows']} rows")
+    for source, name in sorted(set(written)):  # each was validated as written: its sidecar says what it holds
+        version = pick_version(source, name)
+        print(f"{source}/{name}: newest version {version}, {read_meta(version_paths(source, name, version)[1])['rows']} rows")
     print(f"documents: written to {registry_paths()[0]}")
     return 0
 

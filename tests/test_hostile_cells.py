@@ -102,3 +102,27 @@ def test_a_stored_table_s_cells_read_back_as_written_wherever_a_mark_stands(rows
     data = csv_text(["entity", "name", "value"], rows).encode("utf-8")  # every text cell made inert
     frame = _read_csv(data)
     assert frame.values.tolist() == rows
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 3).flatmap(lambda n: st.lists(st.lists(st.text(alphabet="'a=,\"\n\r-1 é", max_size=4), min_size=n,
+                                                              max_size=n), min_size=0, max_size=6)))
+def test_a_table_written_column_by_column_is_the_table_written_row_by_row(rows):
+    from claimcheck.cells import cell_text, csv_columns, csv_text
+
+    header = ["entity", "name", "value"][: len(rows[0]) if rows else 2]
+    columns = [[cell_text(v) for v in column] for column in zip(*rows)] or [[] for _ in header]
+    assert csv_columns(header, columns) == csv_text(header, rows)
+
+
+def test_equal_cells_of_different_types_are_each_written_as_their_own_type():
+    # 1 == 1.0 == True and 0.0 == -0.0: a column is never written once per distinct value unless all are text
+    frame = pd.DataFrame({"entity": ["A", "B", "C", "D", "E"], "partner": "", "period": ["2001", "2002", "2003", "2004", "2005"],
+                          "measure": "status", "value": pd.Series([1, 1.0, True, 0.0, -0.0], dtype=object), "unit": "category",
+                          "basis": pd.Series([1, 1.0, True, 0.0, -0.0], dtype=object)})  # fmt: skip
+    lines = snapshots.render_csv(frame).decode().splitlines()
+    assert [line.split(",")[4] for line in lines[1:]] == ["1.0", "1.0", "1.0", "0.0", "-0.0"]  # a value: a float
+    assert [line.split(",")[6] for line in lines[1:]] == ["1", "1.0", "True", "0.0", "-0.0"]
+    flags = frame.assign(value=[True, False, True, False, True], aggregate=[True, False, True, False, True]).drop(columns="basis")
+    lines = snapshots.render_csv(flags).decode().splitlines()
+    assert [line.split(",")[4:] for line in lines[1:3]] == [["1.0", "category", "True"], ["0.0", "category", "False"]]

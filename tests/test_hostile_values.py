@@ -70,3 +70,13 @@ def test_a_list_as_the_date_of_a_row_never_reaches_the_store():
     with pytest.raises(SnapshotInvalid, match="not a year, month, day or quarter"):
         validate_frame(frame, "worldbank/x")
     assert json.loads(json.dumps(page()))  # the page itself is ordinary JSON
+
+
+def test_blank_texts_are_counted_whatever_stands_for_missing_and_a_list_is_no_crash():
+    frame = pd.DataFrame({"entity": list("ABCDE"), "partner": "", "period": "2021",
+                          "measure": ["m", "", " \t", None, float("nan")], "value": 1.0, "unit": "USD"})
+    with pytest.raises(SnapshotInvalid, match=r"4 row\(s\) with an empty 'measure'"):
+        validate_frame(frame, "worldbank/x")
+    listed = frame.assign(measure=pd.Series([["m"]] * 5, dtype=object), unit=["USD", "", "USD", "USD", "USD"])
+    with pytest.raises(SnapshotInvalid, match=r"1 row\(s\) with an empty 'unit'"):
+        validate_frame(listed, "worldbank/x")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 
 import pandas as pd
@@ -117,6 +118,21 @@ def test_a_compact_version_refuses_an_edited_labels_table(data_copy):
     labels.write_text(labels.read_text().replace("China,False", "China,True"))
     with pytest.raises(SnapshotInvalid, match="labels table .* does not match the sha256"):
         load_snapshot("worldbank", "population")
+
+
+def test_a_labels_table_naming_an_entity_twice_makes_the_version_invalid_and_listed_so(data_copy):
+    from claimcheck.reference.commands import sources_table
+
+    labels = data_copy / "reference/worldbank/economies.csv"
+    labels.write_text(labels.read_text() + "CHN,China again,False\n")
+    meta_path = version_paths("worldbank", "population", versions("worldbank", "population")[-1])[1]
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    meta["labels"]["sha256"] = hashlib.sha256(labels.read_bytes()).hexdigest()  # edited with its checksum
+    meta_path.write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
+    with pytest.raises(SnapshotInvalid, match="labels table worldbank/economies.csv lists the entity 'CHN' more than once"):
+        load_snapshot("worldbank", "population")
+    status = sources_table().set_index(["source", "snapshot"]).loc[("worldbank", "population"), "status"]
+    assert status.startswith("invalid: worldbank/population version ") and "its labels table" in status
 
 
 def test_judging_loads_only_the_snapshots_its_claims_name():

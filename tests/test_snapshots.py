@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -297,6 +298,40 @@ def test_sources_table_shows_a_declared_snapshot_missing_offline(data_copy):
     status = table.loc[("worldbank", "gdp_current_usd"), "status"]
     assert status.startswith("missing offline; a refresh would fetch worldbank indicator=NY.GDP.MKTP.CD countries=all")
     assert table.loc[("imf", "dots_china_belgium_annual"), "method"] == "transcribed"
+
+
+# Stored values in a numeric unit as someone might edit them (re-summing the sidecar): each reads as
+# float() reads it, or the version is invalid; never a traceback, never a boolean word read as 1.0.
+ODD_VALUES = ["1_0", "\u0661\u0662", "1e999", " 1", "+1", "1.", ".5", "-0.0", "nan", "inf", "NaN", "", "True", "FALSE",
+              "one", "1,5", "0x10", "1e", "9007199254740993", "4.9e-324"]  # fmt: skip
+
+
+def edited_value(source: str, name: str, stored: str, text: str) -> None:
+    """The first row's value of the newest version (``stored``) replaced by ``text``, its sidecar re-summed."""
+    csv_path, meta_path = snapshot_paths(source, name)
+    header, first, rest = stored.split("\n", 2)
+    cells = first.split(",")
+    cells[header.split(",").index("value")] = f'"{text}"' if "," in text else text
+    data = "\n".join([header, ",".join(cells), rest]).encode("utf-8")
+    csv_path.write_bytes(data)
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    meta["sha256"] = hashlib.sha256(data).hexdigest()
+    meta_path.write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.mark.parametrize("source, name", [("imf", "dots_china_belgium_annual"), ("worldbank", "population")])
+def test_an_edited_value_reads_as_float_reads_it_or_makes_the_version_invalid(data_copy, source, name):
+    stored = snapshot_paths(source, name)[0].read_text(encoding="utf-8")
+    for text in ODD_VALUES:
+        edited_value(source, name, stored, text)
+        try:
+            expected = float(text)
+        except ValueError:
+            with pytest.raises(SnapshotInvalid, match=re.escape(f"the value {text!r} of a row whose unit is not text is no number")):
+                load_snapshot(source, name)
+            continue
+        value = load_snapshot(source, name).frame["value"].iloc[0]
+        assert repr(float(value)) == repr(expected), text
 
 
 # ------------------------------------------------------------------------------------------- seeding

@@ -19,6 +19,7 @@ import math
 import os
 import re
 import tempfile
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -30,7 +31,7 @@ import pandas as pd
 import yaml
 
 from claimcheck import paths
-from claimcheck.cells import TEXT_MARK, csv_text, from_cell
+from claimcheck.cells import TEXT_MARK, cell_text, csv_columns, from_cell
 from claimcheck.reference import catalogue
 from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
 from claimcheck.reference.http import HttpClient, SourceError, has_secrets, redact, redact_text, secret_in
@@ -209,13 +210,14 @@ def load_snapshot(source: str, name: str, version: str | None = None, as_of: dat
             f"checksum mismatch for {csv_path}: the sidecar records sha256 {meta['sha256']}, the file has {digest}. "
             f"The file was edited or damaged since it was written; {restore}"
         )
-    frame = _read_csv(data)
+    frame = _read_stored(data, meta)
     if list(frame.columns) != list(meta["columns"]) or len(frame) != meta["rows"]:
         raise SnapshotInvalid(
             f"{csv_path} has columns {list(frame.columns)} and {len(frame)} rows, the sidecar says "
             f"{meta['columns']} and {meta['rows']}; {restore}"
         )
-    frame = _typed(_expand(frame, meta, f"{source}/{name} version {version}"))
+    where = f"{source}/{name} version {version}"
+    frame = _typed(_expand(frame, meta, where), where)
     missing = [c for c in TIDY_COLUMNS if c not in frame.columns]
     if missing:
         raise SnapshotInvalid(f"{csv_path} lacks the tidy column(s) {missing}; {restore}")
@@ -242,10 +244,20 @@ def _expand(frame: pd.DataFrame, meta: dict[str, Any], where: str) -> pd.DataFra
         return frame
     frame = frame.assign(**{k: str(v) for k, v in constants.items()})
     if labels:
-        table = read_labels(labels["file"], labels.get("sha256"), where)
-        frame = frame.merge(table, on="entity", how="left", validate="many_to_one").fillna("")
+        frame = _with_labels(frame, read_labels(labels["file"], labels.get("sha256"), where), labels["file"], where)
     order = TIDY_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in frame.columns]
     return frame[order + sorted(c for c in frame.columns if c not in order)]
+
+
+def _with_labels(frame: pd.DataFrame, table: pd.DataFrame, file: str, where: str) -> pd.DataFrame:
+    """``frame`` with the labels of each row's entity (blank for an entity the table lacks), rows numbered afresh."""
+    entities = pd.Index(table["entity"])
+    if not entities.is_unique:
+        twice = entities[entities.duplicated()][0]
+        raise SnapshotInvalid(f"{where}: its labels table {file} lists the entity {twice!r} more than once")
+    rows = entities.get_indexer(frame["entity"])  # by position: -1, an entity the table lacks
+    labelled = {c: table[c].array.take(rows, allow_fill=True, fill_value="") for c in table.columns.drop("entity")}
+    return frame.assign(**labelled).reset_index(drop=True)
 
 
 def loaded_columns(meta: dict[str, Any]) -> list[str]:
@@ -288,7 +300,7 @@ _MARK_AT_A_CELL_START = re.compile(rb'(?:^|,)"?' + re.escape(TEXT_MARK.encode())
 def _read_csv(data: bytes) -> pd.DataFrame:
     """A stored CSV as text cells, each as it was before ``cells.to_cell`` made it inert."""
     frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
-    if not _MARK_AT_A_CELL_START.search(data):  # most tables have no marked cell: one scan of the bytes says so
+    if TEXT_MARK.encode() not in data or not _MARK_AT_A_CELL_START.search(data):  # most tables have no marked cell
         return frame
     for column in frame.columns:
         marked = frame[column].str.startswith(TEXT_MARK)
@@ -297,18 +309,60 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     return frame
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Values as floats (text for TEXT_UNITS rows), aggregate flags as booleans."""
+# pandas 3.1 reads every float exactly as float() does (fast_float); before it, only its round_trip converter did
+_EXACT_FLOATS = {} if tuple(map(int, pd.__version__.split(".")[:2])) >= (3, 1) else {"float_precision": "round_trip"}
+_BOOLEAN_WORDS = (b"true", b"True", b"TRUE", b"false", b"False", b"FALSE")  # which pandas would read as 1.0 and 0.0
+
+
+def _read_stored(data: bytes, meta: dict[str, Any]) -> pd.DataFrame:
+    """``_read_csv``'s table, its values already floats, parsed by the CSV reader, when ``_typed`` would make
+    each the same float (``_floats_as_written``; no marked cell): most tables, without a Python string per value."""
+    if str((meta.get("constants") or {}).get("unit")) not in TEXT_UNITS and TEXT_MARK.encode() not in data:
+        try:
+            frame = pd.read_csv(io.BytesIO(data), dtype=defaultdict(lambda: str, value="float64"), keep_default_na=False,
+                                encoding="utf-8", **_EXACT_FLOATS)  # fmt: skip
+        except ValueError:  # a value that is no number, as float() may still read it ("1_0"): as text below
+            frame = None
+        if frame is not None and "value" in frame and _floats_as_written(frame, data):
+            return frame
+    return _read_csv(data)
+
+
+def _floats_as_written(frame: pd.DataFrame, data: bytes) -> bool:
+    """Whether the CSV reader's floats are what ``_typed`` makes of the text cells: no blank or NaN cell (float()
+    refuses the one, pandas the other), no row in a text unit, no boolean word."""
+    values = frame["value"].to_numpy()
+    if np.isnan(values).any() or ("unit" in frame and frame["unit"].isin(TEXT_UNITS).any()):
+        return False
+    maybe_words = ((values == 0) | (values == 1)).any()  # a boolean word would have become one of these
+    return not (maybe_words and any(word in data for word in _BOOLEAN_WORDS))
+
+
+def _typed(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Values as floats (text for TEXT_UNITS rows), aggregate flags as booleans; SnapshotInvalid for a
+    value that is no number in a row whose unit is not text."""
     is_date = frame["unit"].isin(TEXT_UNITS) if "unit" in frame else pd.Series(False, index=frame.index)
     if "value" in frame:
-        if is_date.any():
-            values = [v if d else float(v) for v, d in zip(frame["value"], is_date)]
-            frame["value"] = pd.Series(values, index=frame.index, dtype=object)
-        else:
-            frame["value"] = frame["value"].astype(float)
+        try:
+            if is_date.any():
+                values = [v if d else float(v) for v, d in zip(frame["value"], is_date)]
+                frame["value"] = pd.Series(values, index=frame.index, dtype=object)
+            else:
+                frame["value"] = frame["value"].astype(float)
+        except ValueError:
+            bad = next((v for v, d in zip(frame["value"], is_date) if not d and not _reads_as_float(v)), "")
+            raise SnapshotInvalid(f"{where}: the value {bad[:40]!r} of a row whose unit is not text is no number") from None
     if "aggregate" in frame:
         frame["aggregate"] = frame["aggregate"].isin(["True", True])  # vectorised: a table of 400,000 rows reads fast
     return frame
+
+
+def _reads_as_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _provenance(source: str, name: str, version: str, meta: dict[str, Any], file: str) -> Provenance:
@@ -343,6 +397,7 @@ def lost_series(old: pd.DataFrame, new: pd.DataFrame) -> list[tuple[str, str, st
 
 
 PERIOD_FORMAT = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?|-Q[1-4])?"  # a stored period
+PERIOD_RE = re.compile(PERIOD_FORMAT)
 
 
 def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
@@ -356,18 +411,20 @@ def validate_frame(frame: pd.DataFrame, where: str = "snapshot") -> None:
         values = frame[column]
         blank = values.isna()
         if column != "partner" and values.dtype.kind not in "fiub":  # text: empty or only spaces is blank
-            text = values.astype(str)
-            blank |= text.eq("") | text.str.isspace()
+            text = values.astype(str)  # (a list's text, too; a missing value's is not empty)
+            if empty := [v for v in text.unique() if not str(v).strip()]:
+                blank |= text.isin(empty)
         if blank.any():
             raise SnapshotInvalid(f"{where}: {int(blank.sum())} row(s) with an empty {column!r}")
     _check_entities(frame, where)
     periods = frame["period"].astype(str)
-    odd = periods[~periods.str.fullmatch(PERIOD_FORMAT)]
+    odd = periods[periods.isin([p for p in periods.unique() if not PERIOD_RE.fullmatch(p)])]  # a table has few periods
     if not odd.empty:
         raise SnapshotInvalid(f"{where}: {len(odd)} period(s) such as {odd.iloc[0][:40]!r} are not a year, month, "
                               "day or quarter (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Q1)")
     if frame["value"].dtype.kind == "f":  # floats already (a transcription): only infinities can be wrong
-        bad = frame.loc[~np.isfinite(frame["value"].to_numpy()) & ~frame["unit"].isin(TEXT_UNITS), "value"].tolist()
+        infinite = ~np.isfinite(frame["value"].to_numpy())
+        bad = frame.loc[infinite & ~frame["unit"].isin(TEXT_UNITS), "value"].tolist() if infinite.any() else []
     else:
         bad = [v for v, u in zip(frame["value"], frame["unit"]) if u not in TEXT_UNITS and not _is_number(v)]
     if bad:
@@ -414,15 +471,28 @@ def render_csv(frame: pd.DataFrame) -> bytes:
     sort = [c for c in SORT_COLUMNS if c in frame.columns]  # a compact version lacks its constant columns
     keys = frame[sort].astype(str)
     ordered = frame.loc[keys.sort_values(sort, kind="mergesort").index, columns]
-    rows = zip(*(_cells(ordered[column], column) for column in columns))
-    return csv_text(columns, rows).encode("utf-8")  # text cells inert in a spreadsheet, read back by _read_csv
+    cells = [_cells(ordered[column], column) for column in columns]
+    return csv_columns(columns, cells).encode("utf-8")  # text cells inert in a spreadsheet, read back by _read_csv
 
 
 def _cells(values: pd.Series, column: str) -> list[str]:
-    """A column's cells as ``_cell`` writes them, a column of floats without a call per cell."""
-    if values.dtype.kind == "f" and not values.isna().any():
-        return [repr(v) for v in values.tolist()]  # Python floats: the shortest round-trip decimal
-    return [_cell(value, column) for value in values.tolist()]
+    """A column's cells as ``cell_text(_cell(value))``, without a call per cell: a column of finite floats is
+    their shortest round-trip decimals (never marked), a column of text is worked out once per distinct text."""
+    if values.dtype.kind == "f" and np.isfinite(values.to_numpy()).all():
+        return list(map(repr, values.tolist()))  # Python floats: the shortest round-trip decimal
+    if values.dtype.kind == "b" and column != "value":  # (a value is written as a float, True as 1.0)
+        return np.where(values.to_numpy(), "True", "False").tolist()
+    if _all_text(values):
+        codes, distinct = pd.factorize(values)
+        return np.array([cell_text(v) for v in distinct], dtype=object)[codes].tolist()
+    return [cell_text(_cell(value, column)) for value in values.tolist()]
+
+
+def _all_text(values: pd.Series) -> bool:
+    """Whether every cell is a str (so that equal cells are equal texts, which 1 == 1.0 == True are not)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return not values.hasnans
+    return values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string"
 
 
 def _cell(value: Any, column: str) -> str:
@@ -461,11 +531,11 @@ def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, 
     meta = {k: v for k, v in meta.items() if k not in ("constants", "labels", "sha256", "rows", "columns", "coverage")}
     if labels:
         table = read_labels(labels, None, f"{source}/{name}")
-        unknown = sorted(set(frame["entity"]) - set(table["entity"]))
+        unknown = sorted(set(frame["entity"].unique()) - set(table["entity"]))
         if unknown:
             raise SnapshotInvalid(f"{source}/{name}: entities {unknown[:5]} are not in the labels table {labels}")
         meta["labels"] = {"file": labels, "sha256": hashlib.sha256((paths.reference_dir() / labels).read_bytes()).hexdigest()}
-        frame = frame.merge(table, on="entity", how="left")
+        frame = _with_labels(frame, table, labels, f"{source}/{name}")
     validate_frame(frame, f"{source}/{name}")
     if constants:
         values = {}
@@ -513,8 +583,8 @@ def write_snapshot(source: str, name: str, frame: pd.DataFrame, meta: dict[str, 
 def coverage(frame: pd.DataFrame) -> dict[str, Any]:
     """Which periods and entities a table holds: first and last period, entities, and how many of
     them are aggregates (regions, income groups) when the table flags them."""
-    periods = sorted(frame["period"].astype(str))
-    out: dict[str, Any] = {"first": periods[0], "last": periods[-1], "entities": int(frame["entity"].nunique())}
+    periods = frame["period"].astype(str).unique()  # a table has few periods
+    out: dict[str, Any] = {"first": min(periods), "last": max(periods), "entities": int(frame["entity"].nunique())}
     if "aggregate" in frame:
         flagged = frame["aggregate"].astype(str).isin(["True", "true", "1"])
         out["aggregates"] = int(frame.loc[flagged, "entity"].nunique())
