@@ -394,6 +394,11 @@ def main(argv: list[str] | None = None) -> int:
             return args.func(args)
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback (a snapshot is stored whole or not at all)
         print(f"claimcheck: {args.command or 'command'} interrupted (Ctrl-C)", file=sys.stderr)
+        # A Ctrl-C landing inside an exec() of a string while a module is imported (dataclasses build
+        # their methods so) was seen to end the process by SIGINT after this return (CPython 3.11:
+        # status -2, not 130). The interpreter marks such an interrupt as never handled; an exec of a
+        # string clears the mark first.
+        exec("")
         return 130  # 128 + SIGINT, as a shell reports a process Ctrl-C ended
     except (ArticleError, ClaimsError, CatalogueError) as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)

@@ -10,8 +10,8 @@ and parser a tenth of a second at import).
 Python raises a Ctrl-C as KeyboardInterrupt wherever the main thread happens to be. If that is inside
 a weak-reference callback or a finaliser (the import system runs one after each import), the
 exception cannot propagate: Python prints "Exception ignored …" with a traceback and carries on, and
-the command would run to its end as if no key was pressed. ``swallowed_ctrl_c_noticed`` turns such
-an interrupt into a new one that the command receives.
+the command would run to its end as if no key was pressed and exit 0. ``swallowed_ctrl_c_noticed``
+raises such an interrupt again when the command's work ends, so that it still exits as interrupted.
 """
 
 from __future__ import annotations
@@ -44,20 +44,15 @@ def start_worker() -> None:
 
 @contextmanager
 def swallowed_ctrl_c_noticed() -> Iterator[None]:
-    """Within the block, a KeyboardInterrupt that Python could only report as unraisable is raised
-    again in the main thread, without the report."""
-    import _thread
-    import threading
-
+    """A KeyboardInterrupt that Python could only report as unraisable within the block is raised
+    when the block ends, without the report: the command finishes what it was doing, then stops
+    as interrupted (another KeyboardInterrupt raised from the callback would be just as unraisable)."""
     previous = sys.unraisablehook
+    swallowed: list[BaseException] = []
 
     def hook(unraisable) -> None:
         if isinstance(unraisable.exc_value, KeyboardInterrupt):
-            # as if the key were pressed again once the callback is over (from a timer: received in
-            # this hook, it would be just as unraisable; if it lands in a callback again, so again)
-            timer = threading.Timer(0.005, _thread.interrupt_main)
-            timer.daemon = True
-            timer.start()
+            swallowed.append(unraisable.exc_value)
         else:
             previous(unraisable)
 
@@ -66,3 +61,5 @@ def swallowed_ctrl_c_noticed() -> Iterator[None]:
         yield
     finally:
         sys.unraisablehook = previous
+    if swallowed:
+        raise KeyboardInterrupt
