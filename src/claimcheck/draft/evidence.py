@@ -37,20 +37,14 @@ _FIELDS = {"synonyms": dict, "expands": dict, "other_measure": list, "holdings":
 def prose_words() -> dict[str, Any]:
     """``data/reference/draft_words.yaml``: the everyday words mapped to the catalogue's, the words that
     make another measure, the words of a stock or an investment (a measure's vocabulary is data)."""
-    import yaml
-
     from claimcheck import paths
-    from claimcheck.registry.yamltext import load_yaml, yaml_error_line
+    from claimcheck.registry.yamltext import read_yaml_file
 
     path = paths.reference_dir() / "draft_words.yaml"
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
+        raw = read_yaml_file(path, DraftDataError) or {}
     except OSError as exc:
         raise DraftDataError(f"{path}: cannot be read ({type(exc).__name__})") from None
-    except UnicodeDecodeError as exc:
-        raise DraftDataError(f"{path}: not UTF-8 text (offset {exc.start}); save it as UTF-8") from None
-    except yaml.YAMLError as exc:
-        raise DraftDataError(f"{path}: not valid YAML ({yaml_error_line(exc)})") from None
     if not isinstance(raw, dict):
         raise DraftDataError(f"{path}: expected a mapping of {', '.join(_FIELDS)}")
     for field, kind in _FIELDS.items():

@@ -41,14 +41,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from claimcheck import paths
 from claimcheck.reference.sources import SOURCE_MODULES, get_source
 from claimcheck.reference.sources.base import SnapshotSpec
 from claimcheck.registry.bands import BANDS_FILE  # the agreement bands live beside the sources, not a source
 from claimcheck.registry.claims import check_band
-from claimcheck.registry.yamltext import load_yaml, yaml_error_line
+from claimcheck.registry.yamltext import read_yaml_file
 
 CATALOGUE_FOLDER = "catalogue"
 GENERATED_FOLDER = "generated"  # entries written by scripts/generate_catalogue.py; <source>.yaml edits them
@@ -192,12 +191,7 @@ def entries(source: str | None = None) -> list[SnapshotSpec]:
 def _read_file(file: Path) -> Any:
     if problem := paths.outside_data(file):
         raise CatalogueError(problem)
-    try:
-        body = load_yaml(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CatalogueError(f"{file}: not valid YAML ({yaml_error_line(exc)})") from None
-    except UnicodeDecodeError as exc:
-        raise CatalogueError(f"{file}: not UTF-8 text (offset {exc.start}); save it as UTF-8") from None
+    body = read_yaml_file(file, CatalogueError)
     if not isinstance(body, dict):
         raise CatalogueError(f"{file}: expected a mapping with source, licence and snapshots")
     return body

@@ -15,14 +15,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from claimcheck import paths
 from claimcheck.reference.http import HttpClient
 from claimcheck.reference.errors import SnapshotInvalid, SnapshotMissing
 from claimcheck.reference.sources.base import Provenance, describe_origin
-from claimcheck.registry.yamltext import load_yaml, yaml_error_line
+from claimcheck.registry.yamltext import read_yaml_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,15 +98,6 @@ class Document(BaseModel):
         )
 
 
-def _read_yaml(path: Path, data: bytes) -> Any:
-    try:
-        return load_yaml(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise SnapshotInvalid(f"{path}: not UTF-8 text (offset {exc.start}); save it as UTF-8") from None
-    except yaml.YAMLError as exc:
-        raise SnapshotInvalid(f"{path}: not valid YAML ({yaml_error_line(exc)})") from None
-
-
 def load_documents() -> dict[str, Document]:
     """Every document by id, after checking the registry against its sidecar's sha256."""
     registry, sidecar = registry_paths()
@@ -120,7 +110,7 @@ def load_documents() -> dict[str, Document]:
         if problem := paths.outside_data(path):
             raise SnapshotInvalid(problem)
     data = registry.read_bytes()
-    meta = _read_yaml(sidecar, sidecar.read_bytes())
+    meta = read_yaml_file(sidecar, SnapshotInvalid)
     if not isinstance(meta, dict):
         raise SnapshotInvalid(f"{sidecar}: expected a mapping with the registry's sha256")
     digest = hashlib.sha256(data).hexdigest()
@@ -131,7 +121,7 @@ def load_documents() -> dict[str, Document]:
             f"scripts/seed_snapshots.py for a copy of the shared registry); otherwise {restore}"
         )
     documents: dict[str, Document] = {}
-    for entry in _read_yaml(registry, data) or []:
+    for entry in read_yaml_file(registry, SnapshotInvalid, data) or []:
         document = Document.model_validate(entry)
         if document.id in documents:
             raise SnapshotInvalid(f"{registry}: duplicate document id {document.id!r}")

@@ -12,10 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from claimcheck import paths
-from claimcheck.registry.yamltext import load_yaml, yaml_error_line
+from claimcheck.registry.yamltext import read_yaml_file
 
 BANDS_FILE = "bands.yaml"
 KINDS = ("relative", "points")
@@ -80,12 +78,7 @@ def _read(path: Any) -> Any:
     """The file's YAML; anything that does not read is one line naming the file."""
     if problem := paths.outside_data(path):
         raise BandsError(problem)
-    try:
-        return load_yaml(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise BandsError(f"{path}: not UTF-8 text (offset {exc.start}); save it as UTF-8") from None
-    except yaml.YAMLError as exc:
-        raise BandsError(f"{path}: not valid YAML ({yaml_error_line(exc)})") from None
+    return read_yaml_file(path, BandsError)
 
 
 def _parse(path: Any, raw: Any) -> Bands:

@@ -13,6 +13,8 @@ parser and every recursive walk after it hit Python's recursion limit before tha
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -174,3 +176,15 @@ def yaml_error_line(exc: yaml.YAMLError) -> str:
     if context and context != "while reading a mapping":
         problem = f"{problem} ({context})"
     return " ".join(f"{where}{problem}".split())
+
+
+def read_yaml_file(path: Path, error: Callable[[str], Exception], data: bytes | None = None) -> Any:
+    """The YAML of the file at ``path`` (of ``data``, its bytes, when already read); ``error`` of one line
+    naming the file when it is not UTF-8 text or not valid YAML. Reading the file is the caller's
+    to guard (OSError)."""
+    try:
+        return load_yaml((path.read_bytes() if data is None else data).decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text (offset {exc.start}); save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: not valid YAML ({yaml_error_line(exc)})") from None
