@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from claimcheck.draft import context
+from claimcheck.draft import context, parse  # parse loads spaCy on first use only
 from claimcheck.draft.measures import EMPTY, norm
 
 _CHANGE_VERBS = re.compile(r"^(?:increase[sd]?|rise|rises|rose|risen|rising|grew|grow(?:s|ing|n)?|gain(?:ed|s)?|fell|fall(?:s|en|ing)?|"
@@ -80,8 +80,6 @@ class Structure:
         if not wanted:  # no number: the parser is not even loaded
             self._pending: Iterator[list[tuple[tuple[int, int], Reading | None]]] = iter(())
             return
-        from claimcheck.draft import parse
-
         held: list[list[tuple[int, int]]] = [[] for _ in wanted]
         for span in sorted(set(spans)):
             at = bisect.bisect_right(self.offsets, span[0]) - 1
@@ -101,8 +99,6 @@ class Structure:
             self._readings.update(batch)
             self._parsed = min(self._parsed + self.BATCH, len(self.offsets))
         if (start, end) not in self._readings:  # a span not given at the start: its sentence read again
-            from claimcheck.draft import parse
-
             sentence = (self.text[self.offsets[at] : self._ends[at]], self.offsets[at], [(start, end)])
             self._readings.update(next(parse.run(read_batch, [[sentence]])))
         return self._readings[(start, end)]
@@ -111,10 +107,8 @@ class Structure:
 def read_batch(batch: list[tuple[str, int, list[tuple[int, int]]]]) -> list[tuple[tuple[int, int], Reading | None]]:
     """Parse a batch of sentences (each its text, its offset in the article, the number spans in it)
     and read each number: runs where the parser is."""
-    from claimcheck.draft.parse import nlp
-
     out = []
-    for (_, offset, spans), doc in zip(batch, nlp().pipe((s for s, _, _ in batch), batch_size=256)):
+    for (_, offset, spans), doc in zip(batch, parse.nlp().pipe((s for s, _, _ in batch), batch_size=256)):
         # a Doc's entities and tokens are rebuilt on every access, so kept once
         dates = [e for e in doc.ents if e.label_ == "DATE"]
         starts, ends = [t.idx for t in doc], [t.idx + len(t) for t in doc]
