@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SEED
 from processes import TAG, survivors, tagged
 from test_interrupt import interrupt
 
@@ -102,3 +103,46 @@ def test_a_worker_starts_with_one_blas_thread_unless_told_otherwise():
     told = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={**env, "OPENBLAS_NUM_THREADS": "3"})
     assert told.stdout.split()[0] == "3"
+
+
+_WORKER_PROBE = """
+import sys
+from claimcheck.draft import parse
+{setup}
+def probe(sentence):
+    doc = parse.nlp()(sentence)
+    return [t.dep_ for t in doc], sorted(m for m in ("typer", "weasel", "requests") if m in sys.modules)
+parse.load_in_background()
+print(next(parse.run(probe, ["Brazil's GDP grew 2.9% in 2022."])))
+parse.stop()
+"""
+
+
+def test_the_worker_imports_spacy_without_its_command_line():
+    # spaCy's package imports its command-line interface (typer, weasel, requests) for one name
+    # the worker never uses: a third of spaCy's import
+    done = subprocess.run([sys.executable, "-c", _WORKER_PROBE.format(setup="")], capture_output=True, text=True,
+                          check=True, timeout=120)
+    deps, imported = eval(done.stdout)  # noqa: S307 - the probe's own printed tuple
+    from claimcheck.draft import parse
+
+    assert deps == [t.dep_ for t in parse.nlp()("Brazil's GDP grew 2.9% in 2022.")]
+    assert imported == []
+
+
+def test_a_spacy_that_wants_more_of_its_command_line_is_imported_whole():
+    setup = "parse._COMMAND_LINE = {'spacy.cli': {}, 'spacy.cli.info': {}}  # as if spaCy imported a name this lacks"
+    done = subprocess.run([sys.executable, "-c", _WORKER_PROBE.format(setup=setup)], capture_output=True, text=True,
+                          check=True, timeout=120)
+    deps, imported = eval(done.stdout)  # noqa: S307
+    assert deps[:3] == ["poss", "case", "nsubj"] and "typer" in imported
+
+
+def test_the_command_forks_its_worker_before_it_imports_the_registry():
+    # the worker's import of spaCy is the draft's longest step: it starts before the command's own imports
+    code = ("import sys\nfrom claimcheck.draft import parse\nstart = parse.load_in_background\n"
+            "def noted():\n    print(sorted(m for m in ('pydantic', 'yaml', 'claimcheck.registry.claims') if m in sys.modules))\n"
+            "    start()\nparse.load_in_background = noted\nfrom claimcheck.cli import main\n"
+            "sys.exit(main(['draft', '--article', sys.argv[1]]))")
+    done = subprocess.run([sys.executable, "-c", code, SEED], capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines()[0] == "[]", done.stdout[:300] + done.stderr

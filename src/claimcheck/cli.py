@@ -158,7 +158,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _article_id(text: str) -> str:
-    from claimcheck.registry.articles import ArticleError, check_article_id
+    from claimcheck.registry.article_id import ArticleError, check_article_id
 
     try:
         return check_article_id(text)
@@ -376,46 +376,56 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``claimcheck`` and ``python -m claimcheck``."""
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    if getattr(args, "func", None) is _cmd_catalog and all("=" in item for item in extra):
-        args.query += extra  # KEY=VALUE pairs after the options (argparse takes positionals in one run)
-    elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from claimcheck.files import UnsafeFile
-    from claimcheck.reference.catalogue import CatalogueError
-    from claimcheck.registry.articles import ArticleError
-    from claimcheck.registry.claims import ClaimsError
-
     from claimcheck import workers
 
+    command = "command"
     try:
         with workers.swallowed_ctrl_c_noticed():
+            parser = build_parser()
+            args, extra = parser.parse_known_args(argv)
+            command = args.command or command
+            if getattr(args, "func", None) is _cmd_catalog and all("=" in item for item in extra):
+                args.query += extra  # KEY=VALUE pairs after the options (argparse takes positionals in one run)
+            elif extra:
+                parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            if args.func is _cmd_draft:  # the parser's worker starts first: loading it is the draft's longest step
+                from claimcheck.draft import parse
+
+                parse.load_in_background()
             return args.func(args)
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback (a snapshot is stored whole or not at all)
-        print(f"claimcheck: {args.command or 'command'} interrupted (Ctrl-C)", file=sys.stderr)
+        print(f"claimcheck: {command} interrupted (Ctrl-C)", file=sys.stderr)
         # A Ctrl-C landing inside an exec() of a string while a module is imported (dataclasses build
         # their methods so) was seen to end the process by SIGINT after this return (CPython 3.11:
         # status -2, not 130). The interpreter marks such an interrupt as never handled; an exec of a
         # string clears the mark first.
         exec("")
         return 130  # 128 + SIGINT, as a shell reports a process Ctrl-C ended
-    except (ArticleError, ClaimsError, CatalogueError) as exc:
+    except Exception as exc:
+        status = _reported(exc)
+        if status is None:
+            raise
+        return status
+
+
+def _reported(exc: Exception) -> int | None:
+    """Print an error a command meets in the data it reads or writes in one line and return the exit
+    status; None for any other (a defect: its traceback is wanted). The error classes are imported
+    only now, so that a draft's parser worker starts before the registry's modules load."""
+    from claimcheck.files import UnsafeFile
+    from claimcheck.reference.catalogue import CatalogueError
+    from claimcheck.reference.groups import GroupError
+    from claimcheck.registry.article_id import ArticleError
+    from claimcheck.registry.claims import ClaimsError
+
+    if isinstance(exc, (ArticleError, ClaimsError, CatalogueError, GroupError)):  # a groups file that does not load too
         print(f"claimcheck: {exc}", file=sys.stderr)
         return 2
-    except UnsafeFile as exc:  # a planted link or a device where a file goes: refused, never followed
+    if isinstance(exc, UnsafeFile):  # a planted link or a device where a file goes: refused, never followed
         print(f"claimcheck: {exc}", file=sys.stderr)
         return 1
-    except ValueError as exc:  # a groups file that does not load, wherever a command met it
-        from claimcheck.reference.groups import GroupError
-
-        if not isinstance(exc, GroupError):
-            raise
-        print(f"claimcheck: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:  # a read-only or missing build/ or data/ folder: say which file, not a traceback
-        if not exc.filename:
-            raise
+    if isinstance(exc, OSError) and exc.filename:  # a read-only or missing build/ or data/ folder: say which file
         print(f"claimcheck: cannot write or read {exc.filename}: {exc.strerror or exc}; make that folder writable "
               "(or point CLAIMCHECK_BUILD / CLAIMCHECK_DATA at one that is)", file=sys.stderr)
         return 1
+    return None

