@@ -73,3 +73,15 @@ def test_a_text_with_no_number_drafts_without_loading_the_parser():
     loaded = _modules_after("from datetime import date\nfrom claimcheck.draft.propose import draft_text\n"
                             "assert draft_text('t', 'No figure here at all.', date(2024, 1, 1)).claims == []")
     assert "claimcheck.draft.structure" in loaded and "spacy" not in loaded
+
+
+def test_the_pipeline_keeps_the_tokenizer_it_is_built_with_which_is_the_models_own():
+    # parse.nlp() does not read the model's tokenizer over the one spaCy builds: byte for byte the same
+    import importlib
+
+    from claimcheck.draft import parse
+
+    model = importlib.import_module(parse.MODEL_PACKAGE)
+    read = model.load(exclude=["lemmatizer", "senter", "ner", "parser", "tagger", "attribute_ruler", "tok2vec"])
+    assert read.tokenizer.to_bytes(exclude=["vocab"]) == parse.nlp().tokenizer.to_bytes(exclude=["vocab"])
+    assert len(read.tokenizer.rules) > 1000  # the model's special cases were read ("don't", "U.S.")

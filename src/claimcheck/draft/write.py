@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 from typing import Any
 
 import yaml as pyyaml
@@ -100,11 +101,16 @@ class _FlowStr(str):  # a text inside a flow collection, where fewer texts may s
 _RUAMEL_RESOLVER = VersionedResolver()  # YAML 1.2's reading of a plain text ("1e3" is a number there, not in 1.1)
 
 
+@lru_cache(maxsize=4096)  # keys and short values recur on every claim, and ruamel's resolver is slow
+def _plain_reads_as_text(value: str) -> bool:
+    return _RUAMEL_RESOLVER.resolve(ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
+
+
 def _string(dumper: Any, value: str) -> Any:
     style = None
     if "\n" in value:
         style = '"'
-    elif _RUAMEL_RESOLVER.resolve(ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str":
+    elif not _plain_reads_as_text(str(value)):
         style = "'"  # a text either YAML would read as something else is quoted, as ruamel quotes it
     elif "'" in value:  # ruamel quotes with " a text holding ' that cannot stay plain; libyaml would use '...''...'
         analysis = _ANALYSIS.analyze_scalar(value)
