@@ -151,6 +151,24 @@ def test_nothing_one_notebook_leaves_reaches_the_next_in_a_reused_kernel(noteboo
     assert [n for n, _ in left] == [1, 2, 3, 4] and left[-1][1][0]["data"]["text/plain"] == "left"  # it did change things
 
 
+FETCH = r"""
+import sys, http, requests
+from claimcheck.reference.http import _key_safe_session
+print(requests.compat.cookielib is sys.modules["http.cookiejar"] is http.cookiejar)
+_key_safe_session().prepare_request(requests.Request("GET", "http://127.0.0.1:9/x"))  # merges cookie jars
+"""
+
+
+def test_a_submodule_of_a_kept_package_is_imported_afresh_whole_by_the_next_notebook(notebooks, tmp_path):
+    # http stays in the kernel (IPython imports it), http.cookiejar comes with requests and goes: the
+    # next notebook's "from http import cookiejar" must not find the dropped module on the package
+    for name in ("fetch1", "fetch2"):
+        notebook(notebooks, name, FETCH)
+        outcome = execute(job(name, tmp_path), reuse=True)
+        assert outcome.ok, outcome.error
+        assert cells(tmp_path / f"{name}.ipynb")[-1][1][0]["text"] == "True\n"
+
+
 def test_a_crashed_kernel_costs_only_its_notebook_and_the_next_runs_on_a_new_kernel(notebooks, tmp_path):
     outcomes = run_jobs([job(name, tmp_path) for name in ("look1", "crash", "look2")], workers=1,
                         progress=open(os.devnull, "w"))

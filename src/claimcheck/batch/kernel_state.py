@@ -6,7 +6,7 @@ notebook can leave behind, and what brings it back:
 
 - its variables, ``In``/``Out`` and the execution counter: IPython's ``reset`` (counter back to 1);
 - modules it imported (claimcheck's among them, with their caches) and ``sys.path`` entries: every
-  module not in the baseline is dropped, so the next notebook imports it afresh;
+  module not in the baseline is dropped, from its package too, so the next notebook imports it afresh;
 - the working folder and the environment: set to what a kernel started now would get;
 - library settings: matplotlib's rcParams, unit converters and open figures, pandas' options,
   numpy's print options and error handling, the warning filters (and which warnings were shown
@@ -42,6 +42,9 @@ class Baseline:
                 pass
         for name in [m for m in sys.modules if _own(m)]:
             del sys.modules[name]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # reading a deprecated setting says so
+            self.libraries = [(take, put, take()) for take, put in _library_settings()]  # its imports are kept too
         # what the kernel's launch and start-up (and the shared imports) added to the environment
         self.env_added = {k: v for k, v in os.environ.items() if launch_env.get(k) != v}
         self.modules = set(sys.modules)
@@ -52,9 +55,6 @@ class Baseline:
         self.events = {name: list(callbacks) for name, callbacks in self.shell.events.callbacks.items()}
         self.formatters = {mime: (dict(f.type_printers), dict(f.deferred_printers), f.enabled)
                            for mime, f in self.shell.display_formatter.formatters.items()}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # reading a deprecated setting says so
-            self.libraries = [(take, put, take()) for take, put in _library_settings()]
 
     def restore(self, env, cwd):
         """The state of the kernel when the baseline was taken, in ``cwd`` with the environment ``env``."""
@@ -63,7 +63,12 @@ class Baseline:
             sys.modules["matplotlib.pyplot"].close("all")
         shell.reset(new_session=True)  # variables, In/Out, history; the execution counter back to 1
         for name in set(sys.modules) - self.modules:
-            del sys.modules[name]
+            module = sys.modules.pop(name)
+            package, _, attribute = name.rpartition(".")
+            if package in self.modules and getattr(sys.modules.get(package), attribute, None) is module:
+                # the import also set it on its package, which stays: "from http import cookiejar"
+                # would find the dropped module there while "import http.cookiejar" makes a new one
+                delattr(sys.modules[package], attribute)
         sys.path[:] = self.path
         for entry in set(sys.path_importer_cache) - set(self.path):
             sys.path_importer_cache.pop(entry, None)
