@@ -14,21 +14,22 @@ LAB_OPTIONS := $(if $(filter 0,$(LAB_UID)),--allow-root)
 .PHONY: run test bench bench-scale bench-charts bench-judge bench-snapshots lab notebooks clean bench-draft bench-verdicts lock
 
 # Installs exactly the versions and hashes of requirements.lock, with uv (itself pinned by hash in
-# requirements-uv.lock); the same lock with plain pip would be: pip install --require-hashes -r requirements.lock
+# requirements-uv.lock); the same lock with plain pip would be: pip install --no-deps --require-hashes -r requirements.lock
+# (the lock is complete: --no-deps keeps out what requirements-excluded.txt leaves out)
 # Bytecode is compiled at install, as pip does: uv leaves it to the first import, and where
 # PYTHONDONTWRITEBYTECODE is set no import ever writes it, so every process (each kernel, each command)
 # would compile pandas, Jupyter and spaCy from source again, about 2 s of CPU each.
 $(STAMP): requirements.lock requirements-uv.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-uv.lock
-	$(UV) pip install --quiet --python $(PY) --compile-bytecode --require-hashes -r requirements.lock
+	$(UV) pip install --quiet --python $(PY) --compile-bytecode --no-deps --require-hashes -r requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	$(PY) -m compileall -q src
 	touch $@
 
 lock:  ## compile requirements.txt into requirements.lock (exact versions with hashes); run after editing requirements.txt
 	test -x $(UV) || $(MAKE) $(STAMP)
-	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 requirements.txt -o requirements.lock
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --excludes requirements-excluded.txt requirements.txt -o requirements.lock
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 requirements-uv.txt -o requirements-uv.lock
 
 run: $(STAMP)  ## every article, offline, into build/

@@ -23,6 +23,11 @@ from processes import short_runtime_dir
 REPO = Path(__file__).resolve().parents[1]
 SEED = "china-belgium-ties-2023-02-26"
 
+# A run's notebooks in one worker and one kernel, unless a test asks for more: the suite's own
+# processes (one per core) keep every core busy, and a second worker would only add the start of
+# its kernel. The tests of parallel runs pass --workers 2; a run gives the same outputs either way.
+os.environ.setdefault("CLAIMCHECK_WORKERS", "1")
+
 
 # ------------------------------------------------------------------------------------ network guard
 

@@ -89,6 +89,27 @@ def test_workers_must_be_one_or_more(build, workers, capsys):
     assert done.value.code == 2 and "must be a whole number of 1 or more" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("setting", ["0", "two", " "])
+def test_a_workers_setting_that_is_not_one_or_more_is_refused_in_one_line(build, setting, capsys, monkeypatch):
+    monkeypatch.setenv("CLAIMCHECK_WORKERS", setting)
+    assert main(["run", "--article", SEED]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "CLAIMCHECK_WORKERS" in err and "whole number of 1 or more" in err
+
+
+def test_the_workers_setting_is_the_default_and_the_option_wins(build, monkeypatch):
+    from claimcheck.batch import runner
+
+    asked = []
+    monkeypatch.setattr(runner, "run_command", lambda args: asked.append(args.workers) or 0)
+    monkeypatch.delenv("CLAIMCHECK_WORKERS", raising=False)
+    main(["run", "--article", SEED])
+    monkeypatch.setenv("CLAIMCHECK_WORKERS", "3")
+    main(["run", "--article", SEED])
+    main(["run", "--article", SEED, "--workers", "2"])
+    assert asked == [None, 3, 2]  # None: one per CPU
+
+
 def test_a_site_url_that_is_not_absolute_http_is_refused(build, capsys, monkeypatch):
     with pytest.raises(SystemExit):
         main(["run", "--article", SEED, "--site-url", "example.org"])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -46,3 +48,19 @@ def test_the_installer_is_locked_too_and_the_makefile_installs_only_from_the_loc
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     installs = [line for line in makefile.splitlines() if " install " in line and "-e ." not in line]
     assert installs and all("--require-hashes" in line and ".lock" in line for line in installs), installs
+
+
+def test_the_lock_leaves_out_the_excluded_packages_and_the_install_keeps_them_out():
+    excluded = [canonicalize_name(r.name) for r in _requirements(ROOT / "requirements-excluded.txt")]
+    assert excluded and not set(excluded) & set(_pins(ROOT / "requirements.lock"))
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "--excludes requirements-excluded.txt requirements.txt" in makefile
+    assert all("--no-deps" in line for line in makefile.splitlines() if "-r requirements.lock" in line)
+
+
+def test_reading_a_notebook_builds_no_iri_grammar():
+    # jsonschema imports rfc3987_syntax when it is installed: a second of CPU in every process that
+    # imports nbformat (every run's workers, every test process)
+    code = "import sys, nbformat; print('rfc3987_syntax' in sys.modules, 'lark' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]

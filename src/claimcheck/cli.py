@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from claimcheck import __version__
@@ -137,6 +138,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from claimcheck.batch.runner import run_command
     from claimcheck.publish.claimreview import site_url_setting
 
+    if args.workers is None and os.environ.get("CLAIMCHECK_WORKERS"):  # e.g. a share of a machine others use too
+        try:
+            args.workers = _positive(os.environ["CLAIMCHECK_WORKERS"])
+        except argparse.ArgumentTypeError as exc:
+            print(f"claimcheck: CLAIMCHECK_WORKERS: {exc}", file=sys.stderr)
+            return 2
     if args.site_url is None:
         try:
             args.site_url = site_url_setting()  # CLAIMCHECK_SITE_URL
@@ -337,7 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="offline: stored snapshots only; refresh: fetch live first; auto: fetch only what is "
                    "missing (default: %(default)s)")
     p.add_argument("--refresh", action="store_const", const="refresh", dest="mode", help="same as --mode refresh")
-    p.add_argument("--workers", type=_positive, default=None, help="parallel workers, 1 or more (default: number of CPUs)")
+    p.add_argument("--workers", type=_positive, default=None, help="parallel workers, 1 or more (default: CLAIMCHECK_WORKERS, else one per CPU)")
     p.add_argument("--notebook", action="append", help="only this notebook (repeatable)")
     p.add_argument("--start-timeout", type=int, default=60, help="seconds for a kernel to start")
     p.add_argument("--cell-timeout", type=int, default=600, help="seconds for one cell")
