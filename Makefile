@@ -19,10 +19,11 @@ LAB_OPTIONS := $(if $(filter 0,$(LAB_UID)),--allow-root)
 # Bytecode is compiled at install, as pip does: uv leaves it to the first import, and where
 # PYTHONDONTWRITEBYTECODE is set no import ever writes it, so every process (each kernel, each command)
 # would compile pandas, Jupyter and spaCy from source again, about 2 s of CPU each.
-$(STAMP): requirements.lock requirements-uv.lock pyproject.toml
+$(STAMP): requirements.lock requirements-uv.lock requirements-excluded.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-uv.lock
 	$(UV) pip install --quiet --python $(PY) --compile-bytecode --no-deps --require-hashes -r requirements.lock
+	$(UV) pip uninstall --quiet --python $(PY) -r requirements-excluded.txt  # from a venv made before they were left out
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	$(PY) -m compileall -q src
 	touch $@

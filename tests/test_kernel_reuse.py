@@ -75,7 +75,7 @@ seen = {
     "events": {name: [getattr(c, "__qualname__", repr(c)) for c in callbacks] for name, callbacks in get_ipython().events.callbacks.items()},
 }
 pathlib.Path(output_dir, "NAME.json").write_text(json.dumps(seen, default=str))
-pathlib.Path(output_dir, "NAME.pid").write_text(str(os.getpid()))
+pathlib.Path(output_dir, "NAME.pid").write_text(str(os.getpid()));  # no output: its length varies with the pid's
 """
 
 

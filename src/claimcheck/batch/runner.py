@@ -116,9 +116,6 @@ def _warm_up(html: bool, parent: int | None = None) -> None:
         _die_with(parent)
     kernels.start_ahead()
     Finalize(None, kernels.release, exitpriority=10)  # workers leave by os._exit: atexit never runs
-    # jsonschema imports rfc3987_syntax when it is installed, which compiles a grammar at import
-    # (1.3 s measured here, 2026-11) only to validate IRI formats; nbformat's schemas use none.
-    sys.modules.setdefault("rfc3987_syntax", None)
     import papermill  # noqa: F401
 
     if html:
