@@ -41,7 +41,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 from claimcheck import paths
 from claimcheck.reference.sources import SOURCE_MODULES, get_source
 from claimcheck.reference.sources.base import SnapshotSpec
