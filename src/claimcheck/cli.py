@@ -51,7 +51,9 @@ def _cmd_draft(args: argparse.Namespace) -> int:
     from claimcheck.draft import parse
 
     try:
-        parse.load_in_background()  # the parser loads in a worker while the catalogue and the text are read here
+        # first: loading the parser is the draft's longest step, done in a worker while the command
+        # imports the registry, reads the catalogue and finds the text's numbers
+        parse.load_in_background()
         return _draft(args)
     finally:
         parse.stop()
@@ -395,10 +397,6 @@ def main(argv: list[str] | None = None) -> int:
                 args.query += extra  # KEY=VALUE pairs after the options (argparse takes positionals in one run)
             elif extra:
                 parser.error(f"unrecognized arguments: {' '.join(extra)}")
-            if args.func is _cmd_draft:  # the parser's worker starts first: loading it is the draft's longest step
-                from claimcheck.draft import parse
-
-                parse.load_in_background()
             return args.func(args)
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback (a snapshot is stored whole or not at all)
         print(f"claimcheck: {command} interrupted (Ctrl-C)", file=sys.stderr)
